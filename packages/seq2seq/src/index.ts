@@ -1,0 +1,2 @@
+// Public API of @rnnkit/seq2seq: Attention encoder-decoder, beam search, CTC loss and decoders, BLEU/chrF/WER/CER.
+export {};

@@ -1,0 +1,85 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+import { BackendUnavailableError } from './backend_unavailable_error.js';
+import { IS_NODE, importOptional, isInstalled } from './runtime.js';
+
+export interface WebGpuAdapterInfo {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** True for software adapters such as Mesa's lavapipe or SwiftShader. */
+  isSoftware: boolean;
+}
+
+interface GpuLike {
+  requestAdapter(options?: { powerPreference?: string }): Promise<AdapterLike | null>;
+}
+interface AdapterLike {
+  info?: Partial<Record<'vendor' | 'architecture' | 'device' | 'description', string>>;
+  isFallbackAdapter?: boolean;
+}
+
+let adapterInfo: WebGpuAdapterInfo | undefined;
+
+const VULKAN_FIX =
+  'install a Vulkan driver: the GPU vendor driver, or for a software GPU Mesa lavapipe ' +
+  "(Debian: 'apt-get install -t bookworm-backports mesa-vulkan-drivers'; Dawn rejects Mesa 22.x), " +
+  'and set XDG_RUNTIME_DIR';
+
+/**
+ * Finds `navigator.gpu`: the browser's own, or in Node the one the `webgpu` package (Dawn) creates.
+ * tfjs-backend-webgpu only registers itself if `navigator.gpu` exists when it is imported, so this
+ * must run first.
+ */
+async function findGpu(): Promise<GpuLike> {
+  const nav = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator;
+  if (nav?.gpu) return nav.gpu;
+  if (!IS_NODE) {
+    throw new BackendUnavailableError('webgpu', 'this browser has no navigator.gpu', 'use a browser with WebGPU enabled (Chrome 113+, Edge, Safari 26+, Firefox 141+)');
+  }
+  if (!isInstalled('webgpu')) {
+    throw new BackendUnavailableError('webgpu', "the npm package 'webgpu' (Dawn for Node) is not installed", 'npm install webgpu, then make sure a Vulkan driver is installed');
+  }
+  let dawn: { create(flags: string[]): GpuLike; globals: Record<string, unknown> };
+  try {
+    dawn = await importOptional('webgpu');
+  } catch (error) {
+    throw new BackendUnavailableError('webgpu', `the 'webgpu' package failed to load: ${(error as Error).message}`, VULKAN_FIX);
+  }
+  // Dawn's Vulkan loader wants a runtime directory; a missing one is a common failure on servers.
+  process.env.XDG_RUNTIME_DIR ??= '/tmp';
+  Object.assign(globalThis, dawn.globals);
+  const gpu = dawn.create([]);
+  if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
+  else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  return gpu;
+}
+
+/** Registers the WebGPU backend if an adapter exists. Returns the backend's version. */
+export async function loadWebGpuBackend(): Promise<string> {
+  const gpu = await findGpu();
+  if (!adapterInfo) {
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (!adapter) {
+      throw new BackendUnavailableError('webgpu', 'no WebGPU adapter was found (no usable Vulkan/Metal/D3D12 driver)', VULKAN_FIX);
+    }
+    const info = adapter.info ?? {};
+    const architecture = info.architecture ?? '';
+    adapterInfo = {
+      vendor: info.vendor ?? '',
+      architecture,
+      device: info.device ?? '',
+      description: info.description ?? '',
+      isSoftware: Boolean(adapter.isFallbackAdapter) || architecture === 'software' || /llvmpipe|lavapipe|swiftshader/i.test(info.description ?? ''),
+    };
+  }
+  await import('@tensorflow/tfjs-backend-webgpu');
+  // The webgpu backend exports no version; rnnkit pins every @tensorflow package to one version.
+  return tf.version_core;
+}
+
+/** The adapter found by `loadWebGpuBackend`, if it ran. */
+export function webGpuAdapterInfo(): WebGpuAdapterInfo | undefined {
+  return adapterInfo;
+}

@@ -1,0 +1,74 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+import '../gradients.js';
+import { AUTO_BACKEND_ORDER, parseBackendRequest, type BackendName } from './backend_name.js';
+import { BackendUnavailableError } from './backend_unavailable_error.js';
+import { loadCpuBackend, silenceCpuGreeting } from './load_cpu.js';
+import { loadTensorflowBackend } from './load_tensorflow.js';
+import { loadWasmBackend } from './load_wasm.js';
+import { loadWebGpuBackend } from './load_webgpu.js';
+import { describeBackend, type BackendInfo } from './backend_info.js';
+import { loadedBackendVersions as versions } from './backend_versions.js';
+
+const LOADERS: Record<BackendName, () => Promise<string>> = {
+  cpu: loadCpuBackend,
+  wasm: loadWasmBackend,
+  webgpu: loadWebGpuBackend,
+  tensorflow: loadTensorflowBackend,
+};
+
+const failures = new Map<BackendName, BackendUnavailableError>();
+
+/**
+ * Makes `name` the active tfjs backend: loads its package, initialises it and checks it works.
+ * Throws `BackendUnavailableError` (with a reason and a fix) when it cannot be used here.
+ * A failure is remembered, so asking again is cheap and gives the same answer.
+ */
+async function activate(name: BackendName): Promise<void> {
+  const known = failures.get(name);
+  if (known) throw known;
+  try {
+    if (!versions.has(name)) versions.set(name, await LOADERS[name]());
+    if (tf.getBackend() === name) return;
+    if (!(await tf.setBackend(name))) {
+      throw new BackendUnavailableError(name, 'tfjs registered the backend but could not initialise it (its warning above says why)', name === 'webgpu' ? 'update the GPU driver, or use wasm' : 'use another backend');
+    }
+    await tf.ready();
+    if (name === 'cpu') silenceCpuGreeting();
+  } catch (error) {
+    const unavailable = error instanceof BackendUnavailableError ? error : new BackendUnavailableError(name, (error as Error).message, 'use another backend');
+    failures.set(name, unavailable);
+    throw unavailable;
+  }
+}
+
+/**
+ * Selects and readies a backend: `'cpu' | 'wasm' | 'webgpu' | 'tensorflow'`, or `'auto'` for the first
+ * that works of tensorflow, webgpu, wasm, cpu. Resolves to a description of the active backend.
+ */
+export async function useBackend(request: string = 'auto'): Promise<BackendInfo> {
+  const parsed = parseBackendRequest(request);
+  if (parsed !== 'auto') {
+    await activate(parsed);
+    return describeBackend();
+  }
+  for (const name of AUTO_BACKEND_ORDER) {
+    try {
+      await activate(name);
+      return describeBackend();
+    } catch (error) {
+      if (!(error instanceof BackendUnavailableError)) throw error;
+    }
+  }
+  throw new Error('useBackend: no backend could be initialised, not even cpu');
+}
+
+/** Like `useBackend`, but resolves to the error instead of throwing when the backend is unavailable. */
+export async function tryUseBackend(name: BackendName): Promise<BackendInfo | BackendUnavailableError> {
+  try {
+    return await useBackend(name);
+  } catch (error) {
+    if (error instanceof BackendUnavailableError) return error;
+    throw error;
+  }
+}

@@ -1,0 +1,27 @@
+import './gradients.js';
+
+export { BACKEND_NAMES, AUTO_BACKEND_ORDER, isBackendName, parseBackendRequest } from './backends/backend_name.js';
+export type { BackendName, BackendRequest } from './backends/backend_name.js';
+export { BackendUnavailableError } from './backends/backend_unavailable_error.js';
+export { useBackend, tryUseBackend } from './backends/use_backend.js';
+export { describeBackend } from './backends/backend_info.js';
+export type { BackendInfo } from './backends/backend_info.js';
+export type { WasmInfo } from './backends/load_wasm.js';
+export type { WebGpuAdapterInfo } from './backends/load_webgpu.js';
+export type { TensorflowInfo } from './backends/load_tensorflow.js';
+export { listBackends } from './backends/list_backends.js';
+export type { BackendStatus } from './backends/list_backends.js';
+
+export { SeededRandom } from './random/seeded_random.js';
+export { randomUniform, randomNormal, glorotUniform, orthogonal, computeFans } from './random/initializers.js';
+export type { RandomSource } from './random/initializers.js';
+
+export { readSafetensors, readSafetensorsHeader } from './safetensors/read_safetensors.js';
+export type { SafetensorsEntry, SafetensorsHeader } from './safetensors/read_safetensors.js';
+export { writeSafetensors } from './safetensors/write_safetensors.js';
+export type { WriteSafetensorsOptions } from './safetensors/write_safetensors.js';
+export { SAFETENSORS_DTYPES } from './safetensors/safetensors_dtype.js';
+export type { SafetensorsDtype } from './safetensors/safetensors_dtype.js';
+
+export { countLeakedTensors, expectNoTensorLeak } from './memory/expect_no_tensor_leak.js';
+export { TensorLeakError } from './memory/tensor_leak_error.js';

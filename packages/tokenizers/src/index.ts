@@ -1,0 +1,2 @@
+// Public API of @rnnkit/tokenizers: Keras-style word tokenizer, character vocabularies, SentencePiece loading and training.
+export {};

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs the system packages rnnkit's tests and tools need on Debian bookworm (run as root, or
+# with sudo available): Mesa's lavapipe Vulkan driver from bookworm-backports, so WebGPU (Dawn)
+# runs without a GPU (bookworm's own Mesa 22.3 is rejected by Dawn).
+#   --with-torch   also PyTorch and torchaudio (CPU), used by tools/fixtures/ and CPU baselines
+set -euo pipefail
+
+with_torch=0
+for arg in "$@"; do
+  case "$arg" in
+    --with-torch) with_torch=1 ;;
+    *) echo "install-system.sh: unknown argument '$arg' (expected --with-torch)" >&2; exit 2 ;;
+  esac
+done
+
+if ! command -v apt-get >/dev/null; then
+  echo "install-system.sh: no apt-get here; install a Vulkan driver (Mesa lavapipe >= 23) yourself for WebGPU." >&2
+  exit 0
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+
+mesa_version=$(dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null || true)
+packages=()
+if ! dpkg --compare-versions "${mesa_version:-0}" ge 23; then packages+=(mesa-vulkan-drivers libvulkan1); fi
+torch=()
+if [ "$with_torch" = 1 ] && ! /usr/bin/python3 -c 'import torch, torchaudio' 2>/dev/null; then torch=(python3-torch python3-torchaudio); fi
+
+if [ ${#packages[@]} -gt 0 ] || [ ${#torch[@]} -gt 0 ]; then
+  . /etc/os-release
+  if [ "${VERSION_CODENAME:-}" = bookworm ] && ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' |
+      $sudo tee /etc/apt/sources.list.d/bookworm-backports.sources >/dev/null
+  fi
+  $sudo apt-get update -qq
+  if [ ${#packages[@]} -gt 0 ]; then
+    target=()
+    [ "${VERSION_CODENAME:-}" = bookworm ] && target=(-t bookworm-backports)
+    $sudo apt-get install -y -qq --no-install-recommends "${target[@]}" "${packages[@]}" >/dev/null
+  fi
+  if [ ${#torch[@]} -gt 0 ]; then $sudo apt-get install -y -qq --no-install-recommends "${torch[@]}" >/dev/null; fi
+fi
+echo "install-system.sh: mesa-vulkan-drivers $(dpkg-query -W -f='${Version}' mesa-vulkan-drivers)"
