@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { availableBackends } from '../testing/index.js';
@@ -7,16 +6,10 @@ import { BACKEND_NAMES, parseBackendRequest } from './backend_name.js';
 import { BackendUnavailableError } from './backend_unavailable_error.js';
 import { describeBackend } from './backend_info.js';
 import { listBackends } from './list_backends.js';
+import { isInstalled } from './runtime.js';
 import { tryUseBackend, useBackend } from './use_backend.js';
 
-function tfjsNodeInstalled(): boolean {
-  try {
-    const require = createRequire(import.meta.url);
-    return ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'].some((p) => require.resolve(p));
-  } catch {
-    return false;
-  }
-}
+const tfjsNodeInstalled = () => isInstalled('@tensorflow/tfjs-node') || isInstalled('@tensorflow/tfjs-node-gpu');
 
 describe('useBackend', () => {
   afterAll(() => useBackend('cpu'));

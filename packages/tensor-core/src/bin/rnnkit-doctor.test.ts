@@ -1,22 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 import type { BackendStatus } from '../backends/list_backends.js';
+import { isInstalled } from '../backends/runtime.js';
 
 // The doctor runs from the built package, as `npx rnnkit-doctor` does.
 const bin = fileURLToPath(new URL('../../bin/rnnkit-doctor.js', import.meta.url));
 const inCI = process.env.CI === 'true';
-
-function hasPackage(name: string): boolean {
-  try {
-    createRequire(import.meta.url).resolve(name);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('rnnkit-doctor', () => {
   it('prints one JSON document listing every backend', () => {
@@ -29,7 +20,7 @@ describe('rnnkit-doctor', () => {
       expect(byName.wasm!.available).toBe(true);
       expect(byName.webgpu, JSON.stringify(byName.webgpu)).toMatchObject({ available: true, info: { adapter: { vendor: expect.any(String) } } });
     }
-    if (!hasPackage('@tensorflow/tfjs-node-gpu') && !hasPackage('@tensorflow/tfjs-node')) {
+    if (!isInstalled('@tensorflow/tfjs-node-gpu') && !isInstalled('@tensorflow/tfjs-node')) {
       expect(byName.tensorflow).toMatchObject({ available: false, reason: expect.stringMatching(/not installed/), fix: expect.stringMatching(/npm install/) });
     }
   });

@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 import { beforeAll, describe, it } from 'vitest';
 
 import { BACKEND_NAMES, isBackendName, type BackendName } from '../backends/backend_name.js';
 import { listBackends, type BackendStatus } from '../backends/list_backends.js';
+import { isInstalled } from '../backends/runtime.js';
 import { useBackend } from '../backends/use_backend.js';
 
 // Probed once per test file, before any describe block is collected.
@@ -15,15 +15,6 @@ function selectedBackends(only?: readonly BackendName[]): BackendName[] {
     if (!isBackendName(name)) throw new Error(`RNNKIT_TEST_BACKENDS: unknown backend '${name}'; expected ${BACKEND_NAMES.join(', ')}`);
   }
   return BACKEND_NAMES.filter((b) => (!fromEnv || fromEnv.includes(b)) && (!only || only.includes(b)));
-}
-
-function isInstalled(specifier: string): boolean {
-  try {
-    createRequire(import.meta.url).resolve(specifier);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
