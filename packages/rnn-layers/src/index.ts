@@ -1,2 +1,52 @@
 // Public API of @rnnkit/rnn-layers: Fused SimpleRNN, LSTM and GRU with PyTorch semantics, plus Embedding, Dense and a Keras-style Sequential.
-export {};
+// Recurrent layers with PyTorch torch.nn semantics (src/recurrent).
+export { RecurrentLayer } from './recurrent/recurrent_layer.js';
+export { SimpleRNN } from './recurrent/simple_rnn.js';
+export { LSTM } from './recurrent/lstm.js';
+export { GRU } from './recurrent/gru.js';
+export { RecurrentStream } from './recurrent/recurrent_stream.js';
+export { recurrentLayerFromConfig } from './recurrent/recurrent_layer_from_config.js';
+export type {
+  RecurrentLayerOptions, SimpleRNNOptions, RecurrentForwardOptions, RecurrentApplyOptions, RecurrentOutput,
+  RecurrentLayerConfig, RecurrentClassName,
+} from './recurrent/recurrent_options.js';
+
+// Fused sequence ops (src/ops): one layer, one direction, whole sequence; tfjs-core style kernels.
+export { lstmSequence } from './ops/lstm_sequence.js';
+export { gruSequence } from './ops/gru_sequence.js';
+export { rnnSequence } from './ops/rnn_sequence.js';
+export type { RnnSequenceOptions } from './ops/rnn_sequence.js';
+export { recurrentSequence, recurrentSequenceReference, hasFusedRecurrenceKernel } from './ops/recurrent_sequence.js';
+export type { RecurrentSequenceOptions, RecurrenceImplementation } from './ops/recurrent_sequence.js';
+export type { RecurrentWeights, SequenceLengths, SequenceOptions, SequenceResult } from './ops/sequence_types.js';
+export type { CellKind } from './ops/cell_kind.js';
+export * as recurrenceKernelNames from './ops/kernel_names.js';
+
+// Keras-style building blocks (src/keras): Embedding, Dense, Sequential, losses, metrics, clipping, save/load.
+export { Sequential } from './keras/sequential.js';
+export type { CompileOptions, FitOptions, FitCallbacks, EpochLogs, History, ModelData, SequentialOptions } from './keras/sequential.js';
+export { Dense } from './keras/dense.js';
+export type { DenseOptions } from './keras/dense.js';
+export { Embedding } from './keras/embedding.js';
+export type { EmbeddingOptions } from './keras/embedding.js';
+export { GlobalAveragePooling1D } from './keras/global_average_pooling_1d.js';
+export type { Layer, LayerConfig, ApplyOptions, Shape } from './keras/layer.js';
+export { RecurrentAdapter } from './keras/recurrent_adapter.js';
+export type { RecurrentLayerLike } from './keras/recurrent_adapter.js';
+export { registerLayerClass } from './keras/layer_registry.js';
+export type { LayerFactory } from './keras/layer_registry.js';
+export { ACTIVATIONS } from './keras/activations.js';
+export type { ActivationName } from './keras/activations.js';
+export {
+  binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy, meanSquaredError, KERAS_EPSILON, LOSS_NAMES,
+} from './keras/losses.js';
+export type { LossFunction, LossName } from './keras/losses.js';
+export { binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy } from './keras/metrics.js';
+export type { MetricFunction, MetricName } from './keras/metrics.js';
+export { resolveOptimizer, OPTIMIZER_NAMES } from './keras/optimizers.js';
+export type { OptimizerName } from './keras/optimizers.js';
+export { clipByGlobalNorm } from './keras/clip_by_global_norm.js';
+export type { ClippedGradients } from './keras/clip_by_global_norm.js';
+export { toArtifacts, fromArtifacts, MODEL_FORMAT, MODEL_FORMAT_VERSION } from './keras/model_artifacts.js';
+export type { ModelArtifacts, SequentialConfig } from './keras/model_artifacts.js';
+export { saveModel, loadModel } from './keras/save_model.js';

@@ -1,0 +1,100 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface CmvnOptions {
+  /** The frames axis (default -1, for [..., features, frames]; use -2 for kaldiFbank's [frames, bins]). */
+  timeAxis?: number;
+  /** Also divide by the standard deviation (default false: mean normalisation only, as Kaldi's apply-cmvn). */
+  normVars?: boolean;
+  /** Added to the standard deviation (default 1e-10). */
+  eps?: number;
+}
+
+function resolveAxis(fn: string, rank: number, axis: number): number {
+  const a = axis < 0 ? rank + axis : axis;
+  if (!Number.isInteger(axis) || a < 0 || a >= rank) throw new Error(`${fn}: timeAxis ${axis} is out of range for rank ${rank}`);
+  return a;
+}
+
+/** Per-utterance cepstral mean (and variance) normalisation over the frames of each utterance. */
+export function cmvn(features: tf.Tensor, options: CmvnOptions = {}): tf.Tensor {
+  const fn = 'cmvn';
+  const axis = resolveAxis(fn, features.rank, options.timeAxis ?? -1);
+  const eps = options.eps ?? 1e-10;
+  return tf.tidy(() => {
+    const { mean, variance } = tf.moments(features, axis, true);
+    const centred = tf.sub(features, mean);
+    return options.normVars ? tf.div(centred, tf.add(tf.sqrt(variance), eps)) : centred;
+  });
+}
+
+/**
+ * Global CMVN: accumulate per-feature statistics over a corpus, then normalise with them (what
+ * Kaldi's global cmvn.ark / ESPnet's global_cmvn do). Statistics are kept in float64 on the host.
+ */
+export class GlobalCmvn {
+  private sum: Float64Array | null = null;
+  private sumSq: Float64Array | null = null;
+  private frames = 0;
+
+  constructor(private readonly options: CmvnOptions = {}) {}
+
+  /** Number of frames accumulated so far. */
+  get count(): number {
+    return this.frames;
+  }
+
+  /** Adds the frames of `features` ([..., features, frames] with the default timeAxis). */
+  async accumulate(features: tf.Tensor): Promise<void> {
+    const fn = 'GlobalCmvn.accumulate';
+    const axis = resolveAxis(fn, features.rank, this.options.timeAxis ?? -1);
+    const featAxis = axis === features.rank - 1 ? features.rank - 2 : features.rank - 1;
+    if (featAxis < 0) throw new Error(`${fn}: features need a feature axis and a time axis, got shape [${features.shape.join(', ')}]`);
+    const dim = features.shape[featAxis]!;
+    if (this.sum && this.sum.length !== dim) throw new Error(`${fn}: features have ${dim} dimensions, earlier batches had ${this.sum.length}`);
+    // Move the feature axis last and flatten everything else into rows.
+    const perm = [...Array(features.rank).keys()].filter((a) => a !== featAxis).concat([featAxis]);
+    const rows = tf.tidy(() => tf.reshape(tf.transpose(features, perm), [-1, dim]));
+    const values = (await rows.data()) as Float32Array;
+    rows.dispose();
+    this.sum ??= new Float64Array(dim);
+    this.sumSq ??= new Float64Array(dim);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (!Number.isFinite(v)) throw new Error(`${fn}: features contain ${v}`);
+      this.sum[i % dim] += v;
+      this.sumSq[i % dim] += v * v;
+    }
+    this.frames += values.length / dim;
+  }
+
+  /** Mean and standard deviation per feature. */
+  stats(): { mean: Float32Array; std: Float32Array } {
+    if (!this.sum || !this.sumSq || this.frames === 0) throw new Error('GlobalCmvn.stats: no frames accumulated yet');
+    const mean = new Float32Array(this.sum.length);
+    const std = new Float32Array(this.sum.length);
+    for (let i = 0; i < mean.length; i++) {
+      const m = this.sum[i]! / this.frames;
+      mean[i] = m;
+      std[i] = Math.sqrt(Math.max(0, this.sumSq[i]! / this.frames - m * m));
+    }
+    return { mean, std };
+  }
+
+  /** Normalises `features` with the accumulated statistics. */
+  apply(features: tf.Tensor): tf.Tensor {
+    const fn = 'GlobalCmvn.apply';
+    const axis = resolveAxis(fn, features.rank, this.options.timeAxis ?? -1);
+    const { mean, std } = this.stats();
+    const featAxis = axis === features.rank - 1 ? features.rank - 2 : features.rank - 1;
+    if (features.shape[featAxis] !== mean.length) {
+      throw new Error(`${fn}: features have ${features.shape[featAxis]} dimensions, the statistics ${mean.length}`);
+    }
+    const shape = features.shape.map((d, a) => (a === featAxis ? d : 1));
+    const eps = this.options.eps ?? 1e-10;
+    return tf.tidy(() => {
+      const centred = tf.sub(features, tf.tensor(mean, shape));
+      if (!this.options.normVars) return centred;
+      return tf.div(centred, tf.tensor(std.map((s) => s + eps), shape));
+    });
+  }
+}

@@ -1,0 +1,71 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+import { melFilterbankValues, type MelNorm, type MelScale } from '../spectral/mel_scale.js';
+import { as2d, powerFramesMajor, resolveStft, toFreqMajor, type StftOptions } from '../spectral/stft.js';
+import { checkPositive, checkPositiveInt, checkSignal } from '../spectral/validate.js';
+
+/** torchaudio.transforms.MelSpectrogram's options, camelCase, with its defaults. */
+export interface MelSpectrogramOptions extends StftOptions {
+  /** Default 16000. */
+  sampleRate?: number;
+  /** Lowest filter edge in Hz (default 0). */
+  fMin?: number;
+  /** Highest filter edge in Hz (default sampleRate / 2). */
+  fMax?: number | null;
+  /** Number of mel bands (default 128). */
+  nMels?: number;
+  /** Exponent of the magnitude before the filterbank (default 2). */
+  power?: number;
+  /** Default 'htk'. */
+  melScale?: MelScale;
+  /** 'slaney' divides each triangle by its width (area normalisation); default null. */
+  norm?: MelNorm;
+  /**
+   * Too many mels for the frequency resolution leave some filters all zero; torchaudio only warns
+   * (its MFCC defaults, nFft 400 with nMels 128, do). Default false: an error naming nMels.
+   */
+  allowEmptyMelFilters?: boolean;
+}
+
+/** Resolved settings and a mel filterbank for them, shared by melSpectrogram, mfcc and the streaming extractor. */
+export function resolveMel(fn: string, o: MelSpectrogramOptions) {
+  const stft = resolveStft(fn, o);
+  const sampleRate = checkPositive(fn, 'sampleRate', o.sampleRate ?? 16000);
+  const nMels = checkPositiveInt(fn, 'nMels', o.nMels ?? 128);
+  const power = checkPositive(fn, 'power', o.power ?? 2);
+  const fMin = o.fMin ?? 0;
+  const fMax = o.fMax ?? sampleRate / 2;
+  const filterbank = melFilterbankValues(fn, {
+    nFreqs: stft.nFreqs,
+    fMin,
+    fMax,
+    nMels,
+    sampleRate,
+    norm: o.norm ?? null,
+    melScale: o.melScale ?? 'htk',
+    allowEmptyFilters: o.allowEmptyMelFilters ?? false,
+  });
+  return { stft, sampleRate, nMels, power, filterbank };
+}
+
+export type ResolvedMel = ReturnType<typeof resolveMel>;
+
+/** Mel energies frames-major: [batch, time] -> [batch, frames, nMels]. */
+export function melFramesMajor(fn: string, signal2d: tf.Tensor2D, m: ResolvedMel): tf.Tensor3D {
+  return tf.tidy(() => {
+    const spec = powerFramesMajor(fn, signal2d, m.stft, m.power);
+    const [b, f, k] = spec.shape;
+    const fb = tf.tensor2d(m.filterbank, [k, m.nMels]);
+    return tf.reshape(tf.matMul(tf.reshape(spec, [b * f, k]), fb), [b, f, m.nMels]) as tf.Tensor3D;
+  });
+}
+
+/**
+ * torchaudio.transforms.MelSpectrogram: [time] -> [nMels, frames], [batch, time] -> [batch, nMels, frames].
+ */
+export function melSpectrogram(signal: tf.Tensor1D | tf.Tensor2D, options: MelSpectrogramOptions = {}): tf.Tensor {
+  const fn = 'melSpectrogram';
+  checkSignal(fn, signal);
+  const m = resolveMel(fn, options);
+  return tf.tidy(() => toFreqMajor(melFramesMajor(fn, as2d(signal), m), signal.rank));
+}

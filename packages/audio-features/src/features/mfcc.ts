@@ -1,0 +1,60 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+import { dctMatrixValues } from '../spectral/dct.js';
+import { as2d, toFreqMajor } from '../spectral/stft.js';
+import { checkPositiveInt, checkSignal } from '../spectral/validate.js';
+import { melFramesMajor, resolveMel, type MelSpectrogramOptions } from './mel_spectrogram.js';
+
+export interface MfccOptions {
+  /** Default 16000 (overrides melkwargs.sampleRate, as in torchaudio). */
+  sampleRate?: number;
+  /** Number of coefficients kept (default 40). */
+  nMfcc?: number;
+  /** DCT normalisation (default 'ortho'). */
+  norm?: 'ortho' | null;
+  /** true: ln(mel + 1e-6); false (default): AmplitudeToDB('power', topDb = 80). */
+  logMels?: boolean;
+  /** dB range for logMels = false (default 80, torchaudio's fixed value). */
+  topDb?: number | null;
+  /**
+   * Cepstral liftering c_n *= 1 + (L / 2) sin(pi n / L) (Kaldi's --cepstral-lifter; HTK uses 22).
+   * Default 0: none, as torchaudio.
+   */
+  lifter?: number;
+  /** MelSpectrogram options (torchaudio's melkwargs). */
+  melkwargs?: MelSpectrogramOptions;
+}
+
+/** torchaudio.transforms.MFCC: [time] -> [nMfcc, frames], [batch, time] -> [batch, nMfcc, frames]. */
+export function mfcc(signal: tf.Tensor1D | tf.Tensor2D, options: MfccOptions = {}): tf.Tensor {
+  const fn = 'mfcc';
+  checkSignal(fn, signal);
+  const nMfcc = checkPositiveInt(fn, 'nMfcc', options.nMfcc ?? 40);
+  const m = resolveMel(fn, { ...options.melkwargs, sampleRate: options.sampleRate ?? 16000 });
+  if (nMfcc > m.nMels) throw new Error(`${fn}: nMfcc (${nMfcc}) cannot exceed melkwargs.nMels (${m.nMels})`);
+  const norm = options.norm === undefined ? 'ortho' : options.norm;
+  if (norm !== 'ortho' && norm !== null) throw new Error(`${fn}: norm must be 'ortho' or null, got ${JSON.stringify(norm)}`);
+  const lifter = options.lifter ?? 0;
+  if (!(lifter >= 0)) throw new Error(`${fn}: lifter must be >= 0, got ${lifter}`);
+  const topDb = options.topDb === undefined ? 80 : options.topDb;
+  const dct = dctMatrixValues(nMfcc, m.nMels, norm);
+  if (lifter > 0) {
+    for (let k = 0; k < nMfcc; k++) {
+      const g = 1 + (lifter / 2) * Math.sin((Math.PI * k) / lifter);
+      for (let n = 0; n < m.nMels; n++) dct[n * nMfcc + k] *= g;
+    }
+  }
+  return tf.tidy(() => {
+    const mel = melFramesMajor(fn, as2d(signal), m); // [b, frames, nMels]
+    let logMel: tf.Tensor;
+    if (options.logMels) {
+      logMel = tf.log(tf.add(mel, 1e-6));
+    } else {
+      logMel = tf.mul(tf.log(tf.maximum(mel, 1e-10)), 10 / Math.LN10);
+      if (topDb !== null) logMel = tf.maximum(logMel, tf.sub(tf.max(logMel, [1, 2], true), topDb));
+    }
+    const [b, f] = mel.shape;
+    const coeffs = tf.matMul(tf.reshape(logMel, [b * f, m.nMels]), tf.tensor2d(dct, [m.nMels, nMfcc]));
+    return toFreqMajor(tf.reshape(coeffs, [b, f, nMfcc]) as tf.Tensor3D, signal.rank);
+  });
+}

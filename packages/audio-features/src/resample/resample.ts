@@ -1,0 +1,95 @@
+export interface ResampleOptions {
+  /** Zero crossings of the sinc on each side (default 6). Larger is sharper and slower. */
+  lowpassFilterWidth?: number;
+  /** Cut-off as a fraction of the lower Nyquist frequency (default 0.99). */
+  rolloff?: number;
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+interface Kernel {
+  orig: number;
+  newRate: number;
+  width: number;
+  taps: number;
+  /** [newRate, taps] weights, float64. */
+  weights: Float64Array;
+  /** First and one-past-last non-zero tap per phase. */
+  first: Int32Array;
+  last: Int32Array;
+}
+
+const cache = new Map<string, Kernel>();
+
+/** torchaudio's _get_sinc_resample_kernel (method sinc_interp_hann), in float64. */
+function sincKernel(orig: number, newRate: number, lowpassFilterWidth: number, rolloff: number): Kernel {
+  const key = `${orig}:${newRate}:${lowpassFilterWidth}:${rolloff}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const baseFreq = Math.min(orig, newRate) * rolloff;
+  const width = Math.ceil((lowpassFilterWidth * orig) / baseFreq);
+  const taps = 2 * width + orig;
+  const weights = new Float64Array(newRate * taps);
+  const first = new Int32Array(newRate).fill(taps);
+  const last = new Int32Array(newRate);
+  const scale = baseFreq / orig;
+  for (let phase = 0; phase < newRate; phase++) {
+    for (let k = 0; k < taps; k++) {
+      let t = (-phase / newRate + (k - width) / orig) * baseFreq;
+      t = Math.max(-lowpassFilterWidth, Math.min(lowpassFilterWidth, t));
+      const window = Math.cos((t * Math.PI) / lowpassFilterWidth / 2) ** 2;
+      const x = t * Math.PI;
+      const v = (x === 0 ? 1 : Math.sin(x) / x) * window * scale;
+      weights[phase * taps + k] = v;
+      if (v !== 0) {
+        first[phase] = Math.min(first[phase]!, k);
+        last[phase] = k + 1;
+      }
+    }
+  }
+  const kernel = { orig, newRate, width, taps, weights, first, last };
+  if (cache.size > 16) cache.clear();
+  cache.set(key, kernel);
+  return kernel;
+}
+
+/**
+ * Band-limited resampling by windowed-sinc interpolation, the same filter as
+ * torchaudio.functional.resample (sinc_interp_hann, lowpassFilterWidth 6, rolloff 0.99): the output
+ * has ceil(length * newFreq / origFreq) samples and agrees with torchaudio to float32 rounding.
+ */
+export function resample(samples: Float32Array, origFreq: number, newFreq: number, options: ResampleOptions = {}): Float32Array {
+  const fn = 'resample';
+  if (!(samples instanceof Float32Array)) throw new Error(`${fn}: samples must be a Float32Array`);
+  for (const [name, v] of [['origFreq', origFreq], ['newFreq', newFreq]] as const) {
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`${fn}: ${name} must be a positive integer (Hz), got ${v}`);
+  }
+  const lpw = options.lowpassFilterWidth ?? 6;
+  if (!Number.isInteger(lpw) || lpw <= 0) throw new Error(`${fn}: lowpassFilterWidth must be a positive integer, got ${lpw}`);
+  const rolloff = options.rolloff ?? 0.99;
+  if (!(rolloff > 0 && rolloff <= 1)) throw new Error(`${fn}: rolloff must be in (0, 1], got ${rolloff}`);
+  if (origFreq === newFreq) return samples.slice();
+  const g = gcd(origFreq, newFreq);
+  const orig = origFreq / g;
+  const newRate = newFreq / g;
+  const k = sincKernel(orig, newRate, lpw, rolloff);
+  const length = samples.length;
+  const outLength = Math.ceil((newRate * length) / orig);
+  const out = new Float32Array(outLength);
+  // y[m * newRate + phase] = sum_k x[m * orig + k - width] * w[phase][k] (zero outside the signal).
+  for (let j = 0; j < outLength; j++) {
+    const m = Math.floor(j / newRate);
+    const phase = j - m * newRate;
+    const base = m * orig - k.width;
+    const row = phase * k.taps;
+    const lo = Math.max(k.first[phase]!, -base);
+    const hi = Math.min(k.last[phase]!, length - base);
+    let acc = 0;
+    for (let t = lo; t < hi; t++) acc += samples[base + t]! * k.weights[row + t]!;
+    out[j] = acc;
+  }
+  return out;
+}

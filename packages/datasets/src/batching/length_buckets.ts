@@ -1,0 +1,116 @@
+import type { SeededRandom } from '@rnnkit/tensor-core';
+import { toRandom } from './shuffle.js';
+
+export interface BucketByLengthOptions {
+  /** Examples per batch. Give this or `maxTokens`. */
+  batchSize?: number;
+  /** Largest padded size (examples × longest length) of a batch; batches then hold many short or few long examples. */
+  maxTokens?: number;
+  /**
+   * Sorting happens within pools of `poolSize` batches of randomly drawn examples, so batches stay
+   * random across epochs while lengths inside a batch are close (the fairseq/torchtext bucket
+   * iterator approach). Default 100; Infinity sorts the whole data set.
+   */
+  poolSize?: number;
+  /** Shuffle examples before pooling and batches afterwards. Default true; false gives a fully length-sorted order. */
+  shuffle?: boolean;
+  /** Seed or generator for the shuffles. Default 0. */
+  seed?: number | SeededRandom;
+  /** Drop a final batch that is smaller than `batchSize`. Default false. */
+  dropRemainder?: boolean;
+}
+
+/**
+ * Groups example indices into batches of similar length so padding wastes little. Returns batches
+ * of indices into `lengths`.
+ */
+export function bucketByLength(lengths: ArrayLike<number>, options: BucketByLengthOptions): number[][] {
+  const { batchSize, maxTokens } = options;
+  if ((batchSize === undefined) === (maxTokens === undefined)) {
+    throw new Error('bucketByLength: give exactly one of batchSize or maxTokens');
+  }
+  if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) {
+    throw new Error(`bucketByLength: batchSize must be a positive integer, got ${batchSize}`);
+  }
+  if (maxTokens !== undefined && (!Number.isInteger(maxTokens) || maxTokens < 1)) {
+    throw new Error(`bucketByLength: maxTokens must be a positive integer, got ${maxTokens}`);
+  }
+  const poolSize = options.poolSize ?? 100;
+  if (!(poolSize >= 1)) throw new Error(`bucketByLength: poolSize must be >= 1, got ${poolSize}`);
+  for (let i = 0; i < lengths.length; i++) {
+    const n = lengths[i]!;
+    if (!Number.isInteger(n) || n < 0) {
+      throw new Error(`bucketByLength: lengths[${i}] must be a non-negative integer, got ${n}`);
+    }
+  }
+  const shuffle = options.shuffle ?? true;
+  const rng = toRandom(options.seed ?? 0);
+  const order = Array.from({ length: lengths.length }, (_, i) => i);
+  if (shuffle) rng.shuffle(order);
+
+  // With maxTokens a pool is measured in examples as if batches were of the average size; an
+  // estimate is enough since it only bounds how far sorting reaches.
+  const examplesPerBatch = batchSize ?? Math.max(1, Math.floor(maxTokens! / Math.max(1, mean(lengths))));
+  const poolExamples = Number.isFinite(poolSize) ? Math.max(1, Math.round(poolSize * examplesPerBatch)) : order.length;
+
+  const batches: number[][] = [];
+  for (let start = 0; start < order.length; start += poolExamples) {
+    // Stable sort keeps the shuffled order among equal lengths.
+    const pool = order.slice(start, start + poolExamples).sort((a, b) => lengths[a]! - lengths[b]!);
+    let current: number[] = [];
+    let currentMax = 0;
+    for (const index of pool) {
+      const len = lengths[index]!;
+      if (current.length > 0) {
+        const full =
+          batchSize !== undefined
+            ? current.length >= batchSize
+            : (current.length + 1) * Math.max(currentMax, len) > maxTokens!;
+        if (full) {
+          batches.push(current);
+          current = [];
+          currentMax = 0;
+        }
+      }
+      current.push(index);
+      currentMax = Math.max(currentMax, len);
+    }
+    if (current.length > 0) batches.push(current);
+  }
+  let result = batches;
+  if (options.dropRemainder && batchSize !== undefined) result = result.filter((b) => b.length === batchSize);
+  if (shuffle) rng.shuffle(result);
+  return result;
+}
+
+export interface PaddingWaste {
+  /** Sum of real lengths. */
+  realTokens: number;
+  /** Sum over batches of batch size × longest length in the batch. */
+  paddedTokens: number;
+  /** Share of the padded tensor that is padding: 1 − real / padded. */
+  waste: number;
+}
+
+/** Measures how much of the padded batches would be padding. */
+export function paddingWaste(lengths: ArrayLike<number>, batches: readonly (readonly number[])[]): PaddingWaste {
+  let realTokens = 0;
+  let paddedTokens = 0;
+  for (const batch of batches) {
+    let max = 0;
+    for (const i of batch) {
+      const len = lengths[i];
+      if (len === undefined) throw new Error(`paddingWaste: batch index ${i} is outside lengths (length ${lengths.length})`);
+      realTokens += len;
+      max = Math.max(max, len);
+    }
+    paddedTokens += max * batch.length;
+  }
+  return { realTokens, paddedTokens, waste: paddedTokens === 0 ? 0 : 1 - realTokens / paddedTokens };
+}
+
+function mean(values: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i]!;
+  return values.length === 0 ? 0 : sum / values.length;
+}

@@ -1,0 +1,114 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { randomUniform, SeededRandom } from '@rnnkit/tensor-core';
+
+import {
+  checkNoExtraWeights, checkPositiveInteger, checkSeed, checkWeightShape, randomSeed, uniqueVariableName,
+  type ApplyOptions, type Layer, type LayerConfig, type Shape,
+} from './layer.js';
+
+export interface EmbeddingOptions {
+  /** Vocabulary size: indices run over [0, inputDim). */
+  inputDim: number;
+  outputDim: number;
+  /** Index 0 is padding: the layer emits a mask that recurrent and pooling layers honour. */
+  maskZero?: boolean;
+  /** Seed for the U(-0.05, 0.05) initialiser (Keras's default); default random. */
+  seed?: number;
+  name?: string;
+}
+
+/**
+ * gather with a scatter-add gradient: tfjs's own gather gradient needs UnsortedSegmentSum, which the
+ * wasm backend lacks; ScatterNd (which sums repeated indices) exists on cpu, wasm and webgpu.
+ */
+const embeddingLookup = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [table, indices, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  save([indices]);
+  return {
+    value: tf.gather(table, indices),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const ids = saved[0]!;
+      const grad = tf.scatterND(tf.expandDims(ids, 1), dy, table.shape);
+      return [grad, tf.zerosLike(ids)];
+    },
+  };
+}) as (table: tf.Tensor, indices: tf.Tensor1D) => tf.Tensor;
+
+/**
+ * Keras's Embedding: integer indices `[batch, time]` → vectors `[batch, time, outputDim]`.
+ * Indices are not range-checked here (that needs a host read); `Sequential` checks its inputs, the
+ * cpu and wasm backends throw on an out-of-range index, and webgpu returns zeros for it.
+ */
+export class Embedding implements Layer {
+  readonly className = 'Embedding';
+  readonly inputDtype = 'int32';
+  name: string;
+  readonly inputDim: number;
+  readonly outputDim: number;
+  readonly maskZero: boolean;
+  readonly seed: number;
+  private embeddings: tf.Variable | null = null;
+
+  constructor(options: EmbeddingOptions) {
+    if (options === null || typeof options !== 'object') throw new Error('Embedding: options must be an object like {inputDim: 10000, outputDim: 32}');
+    this.inputDim = checkPositiveInteger('Embedding: options.inputDim', options.inputDim);
+    this.outputDim = checkPositiveInteger('Embedding: options.outputDim', options.outputDim);
+    this.maskZero = options.maskZero ?? false;
+    this.seed = checkSeed('Embedding: options.seed', options.seed) ?? randomSeed();
+    this.name = options.name ?? '';
+  }
+
+  get built(): boolean {
+    return this.embeddings !== null;
+  }
+
+  build(_inputShape: Shape): void {
+    if (this.embeddings) return;
+    const init = randomUniform([this.inputDim, this.outputDim], -0.05, 0.05, new SeededRandom(this.seed));
+    this.embeddings = tf.variable(init, true, uniqueVariableName(this.name, 'embeddings'));
+    init.dispose();
+  }
+
+  computeOutputShape(inputShape: Shape): Shape {
+    return [...inputShape, this.outputDim];
+  }
+
+  apply(x: tf.Tensor, _options: ApplyOptions = {}): tf.Tensor {
+    if (!(x instanceof tf.Tensor)) throw new Error(`Embedding '${this.name}': x must be a Tensor of indices`);
+    this.build(x.shape);
+    return tf.tidy(() => {
+      const indices = x.dtype === 'int32' ? x : tf.cast(x, 'int32');
+      const flat = embeddingLookup(this.embeddings!, tf.reshape(indices, [-1]) as tf.Tensor1D);
+      return tf.reshape(flat, [...x.shape, this.outputDim]);
+    });
+  }
+
+  computeMask(x: tf.Tensor, _mask: tf.Tensor | null): tf.Tensor | null {
+    if (!this.maskZero) return null;
+    return tf.tidy(() => tf.notEqual(x, tf.scalar(0, x.dtype)));
+  }
+
+  namedWeights(): Array<[string, tf.Variable]> {
+    return this.embeddings ? [['embeddings', this.embeddings]] : [];
+  }
+
+  setWeights(weights: Record<string, tf.Tensor>): void {
+    const owner = `Embedding '${this.name}'`;
+    checkNoExtraWeights(owner, weights, ['embeddings']);
+    const value = checkWeightShape(owner, 'embeddings', [this.inputDim, this.outputDim], weights.embeddings);
+    this.build([null, null]);
+    tf.tidy(() => this.embeddings!.assign(tf.cast(value, 'float32')));
+  }
+
+  getConfig(): LayerConfig {
+    return {
+      className: this.className,
+      config: { name: this.name, inputDim: this.inputDim, outputDim: this.outputDim, maskZero: this.maskZero, seed: this.seed },
+    };
+  }
+
+  dispose(): void {
+    this.embeddings?.dispose();
+    this.embeddings = null;
+  }
+}

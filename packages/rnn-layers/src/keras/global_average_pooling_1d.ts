@@ -1,0 +1,55 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+import type { ApplyOptions, Layer, LayerConfig, Shape } from './layer.js';
+
+/**
+ * Keras's GlobalAveragePooling1D: mean over the time axis of `[batch, time, features]`. With a
+ * mask (from `Embedding({maskZero: true})`) only the real steps are averaged, as in Keras.
+ */
+export class GlobalAveragePooling1D implements Layer {
+  readonly className = 'GlobalAveragePooling1D';
+  readonly inputDtype = 'float32';
+  readonly built = true;
+  name: string;
+
+  constructor(options: { name?: string } = {}) {
+    this.name = options.name ?? '';
+  }
+
+  build(inputShape: Shape): void {
+    if (inputShape.length !== 3) {
+      throw new Error(`GlobalAveragePooling1D '${this.name}': input must be [batch, time, features], got shape [${inputShape.join(', ')}]`);
+    }
+  }
+
+  computeOutputShape(inputShape: Shape): Shape {
+    return [inputShape[0] ?? null, inputShape[2] ?? null];
+  }
+
+  apply(x: tf.Tensor, options: ApplyOptions = {}): tf.Tensor {
+    this.build(x.shape);
+    const mask = options.mask;
+    if (!mask) return tf.mean(x, 1);
+    return tf.tidy(() => {
+      const weights = tf.expandDims(tf.cast(mask, 'float32'), 2); // [batch, time, 1]
+      const total = tf.sum(tf.mul(x, weights), 1);
+      // An all-padding row averages to 0 instead of 0/0.
+      return tf.div(total, tf.maximum(tf.sum(weights, 1), 1));
+    });
+  }
+
+  namedWeights(): Array<[string, tf.Variable]> {
+    return [];
+  }
+
+  setWeights(weights: Record<string, tf.Tensor>): void {
+    const extra = Object.keys(weights);
+    if (extra.length > 0) throw new Error(`GlobalAveragePooling1D '${this.name}'.setWeights: it has no weights, got ${extra.map((k) => `'${k}'`).join(', ')}`);
+  }
+
+  getConfig(): LayerConfig {
+    return { className: this.className, config: { name: this.name } };
+  }
+
+  dispose(): void {}
+}

@@ -1,0 +1,76 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types.js';
+
+/**
+ * Adam with Keras's update rule: variable −= lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m / (√v + ε).
+ * tfjs-core's AdamOptimizer (like PyTorch) adds ε to the bias-corrected √v̂ instead, which differs
+ * for small gradients; this one reproduces Keras. The step size is computed on the host, so an
+ * update needs no extra device scalars.
+ */
+export class KerasAdam extends tf.Optimizer {
+  static get className(): string {
+    return 'KerasAdam';
+  }
+
+  // Slots by position, as tfjs's optimizers keep them: pass gradients in the same order every step.
+  private slots: Array<{ m: tf.Variable; v: tf.Variable }> = [];
+
+  constructor(
+    readonly learningRate = 0.001,
+    readonly beta1 = 0.9,
+    readonly beta2 = 0.999,
+    readonly epsilon = 1e-7,
+  ) {
+    super();
+    for (const [what, value, lo, hi] of [['learningRate', learningRate, 0, Infinity], ['beta1', beta1, 0, 1], ['beta2', beta2, 0, 1], ['epsilon', epsilon, 0, Infinity]] as const) {
+      if (typeof value !== 'number' || !(value >= lo && value < hi)) throw new Error(`KerasAdam: ${what} must be in [${lo}, ${hi}), got ${value}`);
+    }
+  }
+
+  override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    const entries: Array<[string, tf.Tensor | undefined]> = Array.isArray(variableGradients)
+      ? variableGradients.map((v) => [v.name, v.tensor])
+      : Object.entries(variableGradients);
+    const t = this.iterations + 1;
+    const alpha = (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+    tf.tidy(() => {
+      entries.forEach(([name, gradient], i) => {
+        const value = tf.engine().registeredVariables[name];
+        if (!value) throw new Error(`KerasAdam.applyGradients: no variable named '${name}'`);
+        this.slots[i] ??= { m: tf.variable(tf.zerosLike(value), false), v: tf.variable(tf.zerosLike(value), false) };
+        if (gradient == null) return;
+        const { m, v } = this.slots[i]!;
+        m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(gradient, 1 - this.beta1)));
+        v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2)));
+        value.assign(tf.sub(value, tf.div(tf.mul(m, alpha), tf.add(tf.sqrt(v), this.epsilon))));
+      });
+    });
+    this.incrementIterations();
+  }
+
+  override dispose(): void {
+    tf.dispose(this.slots.flatMap((s) => [s.m, s.v]));
+    this.slots = [];
+  }
+
+  override async getWeights(): Promise<NamedTensor[]> {
+    return [
+      await this.saveIterations(),
+      ...this.slots.map((s, i) => ({ name: `m${i}`, tensor: s.m })),
+      ...this.slots.map((s, i) => ({ name: `v${i}`, tensor: s.v })),
+    ];
+  }
+
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    const rest = await this.extractIterations(weightValues);
+    const count = rest.length / 2;
+    this.dispose();
+    for (let i = 0; i < count; i++) {
+      this.slots.push({ m: tf.variable(rest[i]!.tensor, false), v: tf.variable(rest[count + i]!.tensor, false) });
+    }
+  }
+
+  getConfig(): tf.serialization.ConfigDict {
+    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+  }
+}

@@ -1,0 +1,122 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { readSafetensors, readSafetensorsHeader, writeSafetensors } from '@rnnkit/tensor-core';
+
+import type { LayerConfig, Shape } from './layer.js';
+import { layerFromConfig } from './layer_registry.js';
+import type { LossName } from './losses.js';
+import type { MetricName } from './metrics.js';
+import type { OptimizerName } from './optimizers.js';
+import { Sequential } from './sequential.js';
+
+export const MODEL_FORMAT = 'rnnkit-sequential';
+export const MODEL_FORMAT_VERSION = 1;
+
+/** The JSON half of a saved model. */
+export interface SequentialConfig {
+  format: typeof MODEL_FORMAT;
+  formatVersion: number;
+  name: string;
+  inputShape: Shape | null;
+  layers: LayerConfig[];
+  /** Named optimizer/loss from `compile`, re-applied on load (optimizer state is not saved). */
+  compile: { optimizer: OptimizerName; loss: LossName; metrics: MetricName[]; clipNorm?: number } | null;
+  /** Every weight's name and shape, so a mismatched weights file is caught before anything is built. */
+  weights: Record<string, number[]>;
+}
+
+/** A whole model as plain data: a JSON config and safetensors bytes (browser-friendly: no file system). */
+export interface ModelArtifacts {
+  config: SequentialConfig;
+  weights: Uint8Array;
+}
+
+/** Serialises a built model: config JSON + weights named `${layer}.${weight}` in safetensors. */
+export async function toArtifacts(model: Sequential): Promise<ModelArtifacts> {
+  if (!(model instanceof Sequential)) throw new Error('toArtifacts: model must be a Sequential');
+  if (!model.built) throw new Error('toArtifacts: the model is not built yet; call build(inputShape), fit or predict first');
+  const named = model.namedWeights();
+  const tensors: Record<string, tf.Tensor> = {};
+  const shapes: Record<string, number[]> = {};
+  for (const [name, v] of named) {
+    tensors[name] = v;
+    shapes[name] = [...v.shape];
+  }
+  const config: SequentialConfig = {
+    format: MODEL_FORMAT,
+    formatVersion: MODEL_FORMAT_VERSION,
+    name: model.name,
+    inputShape: model.inputShape,
+    layers: model.layers.map((l) => l.getConfig()),
+    compile: model.compileConfig(),
+    weights: shapes,
+  };
+  const weights = await writeSafetensors(tensors, { metadata: { format: MODEL_FORMAT } });
+  return { config, weights };
+}
+
+function fail(message: string): never {
+  throw new Error(`Sequential.fromArtifacts: ${message}`);
+}
+
+/** Checks the config before building anything; errors name the offending field. */
+export function checkSequentialConfig(config: unknown): SequentialConfig {
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) fail(`config must be an object, got ${JSON.stringify(config)}`);
+  const c = config as Partial<SequentialConfig>;
+  if (c.format !== MODEL_FORMAT) fail(`config.format must be '${MODEL_FORMAT}', got ${JSON.stringify(c.format)} (is this an rnnkit Sequential model?)`);
+  if (c.formatVersion !== MODEL_FORMAT_VERSION) fail(`config.formatVersion ${JSON.stringify(c.formatVersion)} is not supported; this version reads ${MODEL_FORMAT_VERSION}`);
+  if (!Array.isArray(c.layers) || c.layers.length === 0) fail('config.layers must be a non-empty array');
+  if (c.weights === null || typeof c.weights !== 'object') fail('config.weights must map weight names to shapes');
+  if (c.inputShape !== null && !Array.isArray(c.inputShape)) fail(`config.inputShape must be an array or null, got ${JSON.stringify(c.inputShape)}`);
+  return c as SequentialConfig;
+}
+
+/** Rebuilds a model from `toArtifacts`'s output, with the same predictions. */
+export function fromArtifacts(artifacts: ModelArtifacts): Sequential {
+  if (artifacts === null || typeof artifacts !== 'object') fail('artifacts must be {config, weights}');
+  const config = checkSequentialConfig(artifacts.config);
+  if (!(artifacts.weights instanceof Uint8Array)) fail('artifacts.weights must be a Uint8Array of safetensors bytes');
+  // Compare the file's manifest with the config before touching any tensor.
+  let header;
+  try {
+    header = readSafetensorsHeader(artifacts.weights);
+  } catch (error) {
+    fail(`artifacts.weights is not a valid safetensors file (${(error as Error).message})`);
+  }
+  const inFile = new Map(Object.entries(header.tensors).map(([name, entry]) => [name, entry.shape]));
+  for (const [name, shape] of Object.entries(config.weights)) {
+    const got = inFile.get(name);
+    if (!got) fail(`weight '${name}' (shape [${shape.join(', ')}]) listed in config.weights is missing from the weights file`);
+    if (got.length !== shape.length || got.some((d, i) => d !== shape[i])) {
+      fail(`weight '${name}' has shape [${got.join(', ')}] in the weights file but [${shape.join(', ')}] in config.weights`);
+    }
+  }
+  const extra = [...inFile.keys()].filter((k) => !(k in config.weights));
+  if (extra.length > 0) fail(`the weights file has weight(s) the config does not list: ${extra.join(', ')}`);
+
+  const layers = config.layers.map((lc, i) => {
+    const layer = layerFromConfig(lc, `config.layers[${i}]`);
+    return { layer, name: typeof lc.config.name === 'string' ? lc.config.name : '' };
+  });
+  const model = new Sequential(layers.map((l) => l.layer), { name: config.name });
+  const tensors = readSafetensors(artifacts.weights);
+  try {
+    model.layers.forEach((layer, i) => {
+      if (layers[i]!.name) layer.name = layers[i]!.name;
+    });
+    for (const layer of model.layers) {
+      const own: Record<string, tf.Tensor> = {};
+      for (const [key, t] of Object.entries(tensors)) {
+        if (key.startsWith(`${layer.name}.`)) own[key.slice(layer.name.length + 1)] = t;
+      }
+      if (Object.keys(own).length > 0) layer.setWeights(own);
+    }
+    if (config.inputShape) model.build(config.inputShape);
+    if (config.compile) model.compile(config.compile);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+  return model;
+}

@@ -1,0 +1,534 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { SeededRandom } from '@rnnkit/tensor-core';
+
+import { clipByGlobalNorm } from './clip_by_global_norm.js';
+import { Embedding } from './embedding.js';
+import { arrayToTensor, HostSamples } from './model_data.js';
+import { snakeCase, type Layer, type Shape } from './layer.js';
+import { resolveLoss, type LossFunction, type LossName } from './losses.js';
+import { resolveMetric, type MetricFunction, type MetricName } from './metrics.js';
+import { isOptimizer, resolveOptimizer, type OptimizerName } from './optimizers.js';
+import { fromArtifacts, toArtifacts, type ModelArtifacts } from './model_artifacts.js';
+import { isRecurrentLayerLike, RecurrentAdapter, type RecurrentLayerLike } from './recurrent_adapter.js';
+import { loadModel, saveModel } from './save_model.js';
+
+/** Model inputs and targets: a tensor or nested arrays of numbers (first axis = samples). */
+export type ModelData = tf.Tensor | number[] | number[][] | number[][][] | Int32Array | Float32Array;
+
+export interface CompileOptions {
+  optimizer: OptimizerName | tf.Optimizer;
+  loss: LossName | LossFunction;
+  metrics?: MetricName[];
+  /** Clip gradients to this global L2 norm before each update (Keras's `global_clipnorm`). */
+  clipNorm?: number;
+}
+
+export interface EpochLogs {
+  [name: string]: number;
+}
+
+export interface FitCallbacks {
+  onTrainBegin?(): void | Promise<void>;
+  onEpochBegin?(epoch: number): void | Promise<void>;
+  onBatchEnd?(batch: number, logs: { size: number }): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs: EpochLogs): void | Promise<void>;
+  onTrainEnd?(logs: EpochLogs): void | Promise<void>;
+}
+
+export interface FitOptions {
+  /** Default 1. */
+  epochs?: number;
+  /** Default 32. */
+  batchSize?: number;
+  /** Fraction of the samples held out for validation: the LAST ones, taken before shuffling (as Keras). */
+  validationSplit?: number;
+  validationData?: [ModelData, ModelData];
+  /** Shuffle the training samples every epoch (default true). */
+  shuffle?: boolean;
+  /** Seed for the shuffles (default random). */
+  seed?: number;
+  callbacks?: FitCallbacks | FitCallbacks[];
+  /** Shorthand for `callbacks: {onEpochEnd}`. */
+  onEpochEnd?: FitCallbacks['onEpochEnd'];
+  /** 0 silent, 1 or 2 one line per epoch (default 1). */
+  verbose?: 0 | 1 | 2;
+  /** Where lines go when verbose (default console.log). */
+  log?: (line: string) => void;
+}
+
+/** What `fit` returns, shaped like Keras's History: `history.history.loss[epoch]`. */
+export interface History {
+  epoch: number[];
+  history: Record<string, number[]>;
+  params: { epochs: number; batchSize: number; samples: number; validationSamples: number };
+}
+
+export interface SequentialOptions {
+  name?: string;
+}
+
+interface Compiled {
+  optimizer: tf.Optimizer;
+  ownsOptimizer: boolean;
+  loss: LossFunction;
+  lossName: LossName | 'custom';
+  metricNames: MetricName[];
+  metrics: MetricFunction[];
+  clipNorm?: number;
+  optimizerName: OptimizerName | 'custom';
+}
+
+function checkCount(what: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new Error(`${what} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Gives `y` the prediction's rank: Keras accepts labels `[n]` for outputs `[n, 1]`. */
+function alignTarget(y: tf.Tensor, pred: tf.Tensor, sparse: boolean): tf.Tensor {
+  if (!sparse && y.rank === pred.rank - 1) return tf.expandDims(y, -1);
+  return y;
+}
+
+/**
+ * A stack of layers with Keras's `compile`/`fit`/`evaluate`/`predict`:
+ *
+ *     const model = new Sequential([new Embedding({inputDim: 10000, outputDim: 32}),
+ *       new SimpleRNN({hiddenSize: 32}), new Dense({units: 1, activation: 'sigmoid'})]);
+ *     model.compile({optimizer: 'rmsprop', loss: 'binary_crossentropy', metrics: ['acc']});
+ *     const history = await model.fit(x, y, {epochs: 10, batchSize: 128, validationSplit: 0.2});
+ */
+export class Sequential {
+  readonly name: string;
+  /** Set to true (from a callback) to stop `fit` after the current epoch, like Keras's `stop_training`. */
+  stopTraining = false;
+  private readonly layerList: Layer[] = [];
+  private compiled: Compiled | null = null;
+  private builtInputShape: Shape | null = null;
+  private disposed = false;
+
+  constructor(layers: Array<Layer | RecurrentLayerLike> = [], options: SequentialOptions = {}) {
+    if (!Array.isArray(layers)) throw new Error('Sequential: layers must be an array of layers');
+    this.name = options.name ?? 'sequential';
+    layers.forEach((layer, i) => this.addAt(layer, `Sequential: layers[${i}]`));
+  }
+
+  /** Appends a layer (Keras's `model.add`). */
+  add(layer: Layer | RecurrentLayerLike): void {
+    this.addAt(layer, 'Sequential.add: layer');
+  }
+
+  private addAt(layer: Layer | RecurrentLayerLike, where: string): void {
+    this.checkAlive('add');
+    let wrapped: Layer;
+    if (layer instanceof Object && 'setWeights' in layer && 'namedWeights' in layer && 'computeOutputShape' in layer) {
+      wrapped = layer as Layer;
+    } else if (isRecurrentLayerLike(layer)) {
+      wrapped = new RecurrentAdapter(layer);
+    } else {
+      throw new Error(`${where} is not a layer (expected Dense, Embedding, SimpleRNN, LSTM, GRU, … ), got ${Object.prototype.toString.call(layer)}`);
+    }
+    if (this.layerList.some((l) => l === wrapped || (wrapped instanceof RecurrentAdapter && l instanceof RecurrentAdapter && l.layer === wrapped.layer))) {
+      throw new Error(`${where} is already in this model`);
+    }
+    if (wrapped.name === '') {
+      const base = snakeCase(wrapped.className);
+      let name = base;
+      for (let k = 1; this.layerList.some((l) => l.name === name); k++) name = `${base}_${k}`;
+      wrapped.name = name;
+    } else if (this.layerList.some((l) => l.name === wrapped.name)) {
+      throw new Error(`${where}.name '${wrapped.name}' is already used by another layer of this model`);
+    }
+    this.layerList.push(wrapped);
+    this.builtInputShape = null;
+  }
+
+  /** The layers, in order (recurrent layers wrapped in their adapter). */
+  get layers(): readonly Layer[] {
+    return this.layerList;
+  }
+
+  get built(): boolean {
+    return this.builtInputShape !== null;
+  }
+
+  /** Builds every layer for inputs of this shape (batch dimension may be null), like Keras's `build`. */
+  build(inputShape: Shape): void {
+    this.checkAlive('build');
+    if (this.layerList.length === 0) throw new Error('Sequential.build: the model has no layers');
+    if (!Array.isArray(inputShape) || inputShape.length < 1) {
+      throw new Error(`Sequential.build: inputShape must be an array like [null, 500], got ${JSON.stringify(inputShape)}`);
+    }
+    let shape: Shape = [null, ...inputShape.slice(1)];
+    for (const layer of this.layerList) {
+      layer.build(shape);
+      shape = layer.computeOutputShape(shape);
+    }
+    this.builtInputShape = [null, ...inputShape.slice(1)];
+  }
+
+  /** Trainable variables of all layers, in layer order. */
+  trainableWeights(): tf.Variable[] {
+    return this.layerList.flatMap((l) => l.namedWeights().map(([, v]) => v)).filter((v) => v.trainable);
+  }
+
+  /** Weights named `${layer.name}.${weight}` (e.g. `dense.kernel`, `simple_rnn.weight_ih_l0`). */
+  namedWeights(): Array<[string, tf.Variable]> {
+    return this.layerList.flatMap((l) => l.namedWeights().map(([n, v]) => [`${l.name}.${n}`, v] as [string, tf.Variable]));
+  }
+
+  /** Runs the layers (Keras's `model(x, training)`): differentiable, no lasting tensors besides the result. */
+  apply(x: tf.Tensor, options: { training?: boolean; lengths?: Int32Array } = {}): tf.Tensor {
+    this.checkAlive('apply');
+    if (!(x instanceof tf.Tensor)) throw new Error('Sequential.apply: x must be a Tensor');
+    if (!this.built) this.build(x.shape);
+    return tf.tidy(() => {
+      let h = x;
+      let mask: tf.Tensor | null = null;
+      for (const layer of this.layerList) {
+        const out = layer.apply(h, { training: options.training ?? false, ...(mask ? { mask, ...(options.lengths ? { lengths: options.lengths } : {}) } : {}) });
+        mask = layer.computeMask ? layer.computeMask(h, mask) : null;
+        h = out;
+      }
+      return h;
+    });
+  }
+
+  compile(options: CompileOptions): void {
+    this.checkAlive('compile');
+    if (options === null || typeof options !== 'object') throw new Error("compile: options must be an object like {optimizer: 'rmsprop', loss: 'binary_crossentropy'}");
+    const loss = resolveLoss(options.loss);
+    const metricNames = options.metrics ?? [];
+    if (!Array.isArray(metricNames)) throw new Error(`compile: metrics must be an array like ['acc'], got ${JSON.stringify(metricNames)}`);
+    const metrics = metricNames.map((m, i) => resolveMetric(m, options.loss, i));
+    if (options.clipNorm !== undefined && !(typeof options.clipNorm === 'number' && options.clipNorm > 0 && Number.isFinite(options.clipNorm))) {
+      throw new Error(`compile: clipNorm must be a positive number, got ${JSON.stringify(options.clipNorm)}`);
+    }
+    const optimizer = resolveOptimizer(options.optimizer);
+    if (this.compiled?.ownsOptimizer && this.compiled.optimizer !== optimizer) this.compiled.optimizer.dispose();
+    this.compiled = {
+      optimizer,
+      ownsOptimizer: !isOptimizer(options.optimizer),
+      optimizerName: typeof options.optimizer === 'string' ? options.optimizer : 'custom',
+      loss,
+      lossName: typeof options.loss === 'string' ? options.loss : 'custom',
+      metricNames,
+      metrics,
+      ...(options.clipNorm !== undefined ? { clipNorm: options.clipNorm } : {}),
+    };
+  }
+
+  /** The compile options as JSON (named optimizer and loss only), or null. */
+  compileConfig(): { optimizer: OptimizerName; loss: LossName; metrics: MetricName[]; clipNorm?: number } | null {
+    const c = this.compiled;
+    if (!c || c.optimizerName === 'custom' || c.lossName === 'custom') return null;
+    return { optimizer: c.optimizerName, loss: c.lossName, metrics: [...c.metricNames], ...(c.clipNorm !== undefined ? { clipNorm: c.clipNorm } : {}) };
+  }
+
+  private requireCompiled(fn: string): Compiled {
+    if (!this.compiled) throw new Error(`${fn}: call compile({optimizer, loss}) first`);
+    return this.compiled;
+  }
+
+  private checkAlive(fn: string): void {
+    if (this.disposed) throw new Error(`Sequential.${fn}: the model has been disposed`);
+  }
+
+  /** Reads user data to the host (where batches are cut), checking what the first layer needs. */
+  private async prepareInput(x: ModelData, fn: string, arg: string): Promise<HostSamples> {
+    const first = this.layerList[0];
+    if (!first) throw new Error(`${fn}: the model has no layers`);
+    const tensor = x instanceof tf.Tensor ? x : arrayToTensor(x, first.inputDtype, `${fn}: ${arg}`);
+    try {
+      if (tensor.rank < 1 || tensor.shape[0] === 0) {
+        throw new Error(`${fn}: ${arg} must hold at least one sample, got shape [${tensor.shape.join(', ')}]`);
+      }
+      const samples = await HostSamples.from(tensor, first.inputDtype);
+      if (first instanceof Embedding) {
+        const problem = this.checkIndices(first, await tensor.data(), tensor.shape, arg);
+        if (problem) throw new Error(`${fn}: ${problem}`);
+      }
+      return samples;
+    } finally {
+      if (tensor !== x) tensor.dispose();
+    }
+  }
+
+  /** Host lengths for a batch when the first layer masks padding (see ApplyOptions.lengths). */
+  private batchLengths(x: HostSamples, indices: readonly number[]): { lengths?: Int32Array } {
+    const first = this.layerList[0];
+    if (!(first instanceof Embedding) || !first.maskZero || x.shape.length !== 2) return {};
+    return { lengths: x.nonZeroCounts(indices) };
+  }
+
+  private checkIndices(first: Embedding, values: ArrayLike<number>, shape: number[], arg: string): string | null {
+    const where = (i: number) => {
+      const idx: number[] = [];
+      let rest = i;
+      for (let d = shape.length - 1; d >= 0; d--) {
+        idx.unshift(rest % shape[d]!);
+        rest = Math.floor(rest / shape[d]!);
+      }
+      return `${arg}[${idx.join('][')}]`;
+    };
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (!Number.isInteger(v) || v < 0 || v >= first.inputDim) {
+        return `${where(i)} = ${v} is not a token index in [0, ${first.inputDim}) (Embedding '${first.name}' inputDim)`;
+      }
+    }
+    // A mask reaching a recurrent layer becomes lengths, which needs the padding at the end of each row.
+    if (first.maskZero && shape.length === 2 && this.layerList.some((l) => l instanceof RecurrentAdapter)) {
+      const [rows, cols] = shape as [number, number];
+      for (let r = 0; r < rows; r++) {
+        let seenPad = false;
+        for (let c = 0; c < cols; c++) {
+          const pad = values[r * cols + c] === 0;
+          if (c === 0 && pad) return `${arg}[${r}] starts with padding (0); with maskZero, pad at the end of each sequence (padding 'post') and keep at least one token`;
+          if (seenPad && !pad) return `${arg}[${r}][${c}] is a token after padding; with maskZero, pad at the end of each sequence (padding 'post')`;
+          seenPad ||= pad;
+        }
+      }
+    }
+    return null;
+  }
+
+  private async prepareTarget(y: ModelData, fn: string, samples: number): Promise<HostSamples> {
+    const tensor = y instanceof tf.Tensor ? y : arrayToTensor(y, 'float32', `${fn}: y`);
+    try {
+      if (tensor.rank < 1 || tensor.shape[0] !== samples) {
+        throw new Error(`${fn}: x has ${samples} samples but y has ${tensor.rank < 1 ? 'none (a scalar)' : tensor.shape[0]} (shape [${tensor.shape.join(', ')}])`);
+      }
+      return await HostSamples.from(tensor, 'float32');
+    } finally {
+      if (tensor !== y) tensor.dispose();
+    }
+  }
+
+  /**
+   * Trains for `epochs` epochs and returns the per-epoch losses and metrics (and `val_` ones with
+   * validation data). Loss is the batch-size-weighted mean of the batch losses, as Keras reports it.
+   */
+  async fit(x: ModelData, y: ModelData, options: FitOptions = {}): Promise<History> {
+    this.checkAlive('fit');
+    const compiled = this.requireCompiled('fit');
+    const epochs = checkCount('fit: options.epochs', options.epochs ?? 1, 0);
+    const batchSize = checkCount('fit: options.batchSize', options.batchSize ?? 32, 1);
+    const split = options.validationSplit ?? 0;
+    if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new Error(`fit: options.validationSplit must be in [0, 1), got ${JSON.stringify(split)}`);
+    if (split > 0 && options.validationData) throw new Error('fit: give options.validationSplit or options.validationData, not both');
+    const verbose = options.verbose ?? 1;
+    const log = options.log ?? ((line: string) => console.log(line));
+    const callbacks = [...(Array.isArray(options.callbacks) ? options.callbacks : options.callbacks ? [options.callbacks] : [])];
+    if (options.onEpochEnd) callbacks.push({ onEpochEnd: options.onEpochEnd });
+    const rng = new SeededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 31));
+
+    const xAll = await this.prepareInput(x, 'fit', 'x');
+    const yAll = await this.prepareTarget(y, 'fit', xAll.count);
+    const total = xAll.count;
+    // Keras: validation data are the last samples, cut before any shuffling.
+    const trainCount = split > 0 ? Math.floor(total * (1 - split)) : total;
+    if (trainCount === 0) throw new Error(`fit: options.validationSplit = ${split} leaves no training samples out of ${total}`);
+    let val: [HostSamples, HostSamples] | null = null;
+    if (split > 0 && trainCount < total) {
+      val = [xAll.split(trainCount, total - trainCount), yAll.split(trainCount, total - trainCount)];
+    } else if (options.validationData) {
+      if (!Array.isArray(options.validationData) || options.validationData.length !== 2) throw new Error('fit: options.validationData must be [x, y]');
+      const vx = await this.prepareInput(options.validationData[0], 'fit', 'validationData[0]');
+      val = [vx, await this.prepareTarget(options.validationData[1], 'fit', vx.count)];
+    }
+    if (!this.built) this.build(xAll.shape);
+
+    const history: History = {
+      epoch: [], history: {},
+      params: { epochs, batchSize, samples: trainCount, validationSamples: val ? val[0].count : 0 },
+    };
+    const keys = ['loss', ...compiled.metricNames];
+    for (const k of keys) history.history[k] = [];
+    if (val) for (const k of keys) history.history[`val_${k}`] = [];
+
+    this.stopTraining = false;
+    for (const cb of callbacks) await cb.onTrainBegin?.();
+    let lastLogs: EpochLogs = {};
+    for (let epoch = 0; epoch < epochs && !this.stopTraining; epoch++) {
+      for (const cb of callbacks) await cb.onEpochBegin?.(epoch);
+      const started = Date.now();
+      const order = Array.from({ length: trainCount }, (_, i) => i);
+      if (options.shuffle ?? true) rng.shuffle(order);
+      // Sums stay on the device and are read once per epoch: no GPU sync per batch.
+      let sums: tf.Tensor[] = keys.map(() => tf.scalar(0));
+      for (let start = 0, batch = 0; start < trainCount; start += batchSize, batch++) {
+        const idx = order.slice(start, start + batchSize);
+        const xb = xAll.rows(idx);
+        const yb = yAll.rows(idx);
+        const batchSums = this.trainBatch(compiled, xb, yb, this.batchLengths(xAll, idx));
+        const next = sums.map((s, k) => tf.add(s, batchSums[k]!));
+        tf.dispose([xb, yb, ...sums, ...batchSums]);
+        sums = next;
+        for (const cb of callbacks) await cb.onBatchEnd?.(batch, { size: idx.length });
+      }
+      const values = await Promise.all(sums.map((s) => s.data()));
+      tf.dispose(sums);
+      const logs: EpochLogs = {};
+      keys.forEach((k, i) => { logs[k] = values[i]![0]! / trainCount; });
+      if (val) {
+        const v = await this.evaluateSamples(compiled, val[0], val[1], batchSize);
+        keys.forEach((k) => { logs[`val_${k}`] = v[k]!; });
+      }
+      history.epoch.push(epoch);
+      for (const [k, v] of Object.entries(logs)) history.history[k]!.push(v);
+      if (verbose > 0) {
+        const parts = Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`);
+        log(`Epoch ${epoch + 1}/${epochs} - ${((Date.now() - started) / 1000).toFixed(1)}s - ${parts.join(' - ')}`);
+      }
+      lastLogs = logs;
+      for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+    }
+    for (const cb of callbacks) await cb.onTrainEnd?.(lastLogs);
+    return history;
+  }
+
+  /** One optimizer step on a batch; returns [loss·n, metric sums…] as scalars. */
+  private trainBatch(compiled: Compiled, xb: tf.Tensor, yb: tf.Tensor, extra: { lengths?: Int32Array }): tf.Tensor[] {
+    const variables = this.trainableWeights();
+    const sparse = compiled.lossName === 'sparse_categorical_crossentropy';
+    return tf.tidy(() => {
+      const held: { pred?: tf.Tensor } = {};
+      const { value, grads } = tf.variableGrads(() => {
+        const out = this.apply(xb, { training: true, ...extra });
+        held.pred = tf.keep(out);
+        return tf.mean(compiled.loss(alignTarget(yb, out, sparse), out)) as tf.Scalar;
+      }, variables);
+      // A fixed order with a gradient for every variable: tfjs optimizers keep their slots by position.
+      let ordered: tf.NamedTensorMap = {};
+      for (const v of variables) ordered[v.name] = grads[v.name] ?? tf.zerosLike(v);
+      if (compiled.clipNorm !== undefined) ordered = clipByGlobalNorm(ordered, compiled.clipNorm).grads;
+      compiled.optimizer.applyGradients(ordered);
+      const p = held.pred!;
+      const out = [tf.mul(value, xb.shape[0]!), ...compiled.metrics.map((m) => tf.sum(m(alignTarget(yb, p, sparse), p)))];
+      tf.dispose(p);
+      return out;
+    });
+  }
+
+  private async evaluateSamples(compiled: Compiled, x: HostSamples, y: HostSamples, batchSize: number): Promise<EpochLogs> {
+    const sparse = compiled.lossName === 'sparse_categorical_crossentropy';
+    const n = x.count;
+    let sums: tf.Tensor[] = [tf.scalar(0), ...compiled.metrics.map(() => tf.scalar(0))];
+    for (let start = 0; start < n; start += batchSize) {
+      const size = Math.min(batchSize, n - start);
+      const xb = x.range(start, size);
+      const yb = y.range(start, size);
+      const extra = this.batchLengths(x, Array.from({ length: size }, (_, i) => start + i));
+      const next = tf.tidy(() => {
+        const pred = this.apply(xb, { training: false, ...extra });
+        const target = alignTarget(yb, pred, sparse);
+        const parts = [tf.sum(compiled.loss(target, pred)), ...compiled.metrics.map((m) => tf.sum(m(target, pred)))];
+        return sums.map((s, k) => tf.add(s, parts[k]!));
+      });
+      tf.dispose([xb, yb, ...sums]);
+      sums = next;
+    }
+    const values = await Promise.all(sums.map((s) => s.data()));
+    tf.dispose(sums);
+    const logs: EpochLogs = { loss: values[0]![0]! / n };
+    compiled.metricNames.forEach((name, i) => { logs[name] = values[i + 1]![0]! / n; });
+    return logs;
+  }
+
+  /** Loss and metrics on (x, y), e.g. `{loss: 0.31, acc: 0.88}`. */
+  async evaluate(x: ModelData, y: ModelData, options: { batchSize?: number } = {}): Promise<EpochLogs> {
+    this.checkAlive('evaluate');
+    const compiled = this.requireCompiled('evaluate');
+    const batchSize = checkCount('evaluate: options.batchSize', options.batchSize ?? 32, 1);
+    const xs = await this.prepareInput(x, 'evaluate', 'x');
+    const ys = await this.prepareTarget(y, 'evaluate', xs.count);
+    if (!this.built) this.build(xs.shape);
+    return this.evaluateSamples(compiled, xs, ys, batchSize);
+  }
+
+  /** Outputs for `x` in inference mode, computed `batchSize` samples at a time. Checks Embedding indices. */
+  async predict(x: ModelData, options: { batchSize?: number } = {}): Promise<tf.Tensor> {
+    this.checkAlive('predict');
+    const batchSize = checkCount('predict: options.batchSize', options.batchSize ?? 32, 1);
+    const xs = await this.prepareInput(x, 'predict', 'x');
+    const parts: tf.Tensor[] = [];
+    for (let start = 0; start < xs.count; start += batchSize) {
+      const size = Math.min(batchSize, xs.count - start);
+      const xb = xs.range(start, size);
+      parts.push(this.apply(xb, this.batchLengths(xs, Array.from({ length: size }, (_, i) => start + i))));
+      xb.dispose();
+    }
+    if (parts.length === 1) return parts[0]!;
+    const out = tf.concat(parts, 0);
+    tf.dispose(parts);
+    return out;
+  }
+
+  /** Keras-style table of layers, output shapes and parameter counts; printed with `print` and returned. */
+  summary(print: ((line: string) => void) | null = (line) => console.log(line)): string {
+    const rows: Array<[string, string, string]> = [];
+    let shape: Shape | null = this.builtInputShape;
+    let totalParams = 0;
+    let trainable = 0;
+    for (const layer of this.layerList) {
+      let outShape = '?';
+      if (shape) {
+        shape = layer.computeOutputShape(shape);
+        outShape = `[${shape.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`;
+      }
+      const weights = layer.namedWeights();
+      const count = weights.reduce((a, [, v]) => a + v.size, 0);
+      totalParams += count;
+      trainable += weights.filter(([, v]) => v.trainable).reduce((a, [, v]) => a + v.size, 0);
+      rows.push([`${layer.name} (${layer.className})`, outShape, layer.built ? String(count) : '0 (unbuilt)']);
+    }
+    const widths = [30, 22, 12];
+    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' ').trimEnd();
+    const rule = '_'.repeat(widths.reduce((a, b) => a + b + 1, -1));
+    const out = [
+      `Model: "${this.name}"`, rule, line(['Layer (type)', 'Output Shape', 'Param #']), '='.repeat(rule.length),
+      ...rows.map((r) => line(r)), '='.repeat(rule.length),
+      `Total params: ${totalParams}`, `Trainable params: ${trainable}`, `Non-trainable params: ${totalParams - trainable}`, rule,
+    ].join('\n');
+    if (print) print(out);
+    return out;
+  }
+
+  /** The model as `{config, weights}` (JSON + safetensors bytes), with no file system involved. */
+  toArtifacts(): Promise<ModelArtifacts> {
+    this.checkAlive('toArtifacts');
+    return toArtifacts(this);
+  }
+
+  /** Rebuilds a model from `toArtifacts()` output. */
+  static fromArtifacts(artifacts: ModelArtifacts): Sequential {
+    return fromArtifacts(artifacts);
+  }
+
+  /** Node: writes `dir/config.json` and `dir/model.safetensors` atomically (temp file, then rename). */
+  save(dir: string): Promise<void> {
+    this.checkAlive('save');
+    return saveModel(this, dir);
+  }
+
+  /** Node: reads a model written by `save`. */
+  static load(dir: string): Promise<Sequential> {
+    return loadModel(dir);
+  }
+
+  /** Frees every layer's variables and the optimizer compile created. */
+  dispose(): void {
+    if (this.disposed) return;
+    for (const layer of this.layerList) layer.dispose();
+    if (this.compiled?.ownsOptimizer) this.compiled.optimizer.dispose();
+    this.compiled = null;
+    this.disposed = true;
+  }
+
+  /** @internal for artifacts: the input shape the model was built with. */
+  get inputShape(): Shape | null {
+    return this.builtInputShape;
+  }
+}

@@ -1,0 +1,12 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+import { recurrentSequence, type RecurrentSequenceOptions } from './recurrent_sequence.js';
+import type { RecurrentWeights } from './sequence_types.js';
+
+/** Fused GRU over a whole sequence (one layer, one direction). x: [time, batch, input]. */
+export function gruSequence(
+  x: tf.Tensor, weights: RecurrentWeights, h0: tf.Tensor, options: RecurrentSequenceOptions = {},
+): { output: tf.Tensor; hN: tf.Tensor } {
+  const r = recurrentSequence('gru', x, weights, h0, undefined, options);
+  return { output: r.output, hN: r.hN };
+}

@@ -1,0 +1,14 @@
+// Kernel names of the fused recurrences, registered per backend like tfjs-core's kernels.
+// Forward inputs: xp [time*batch, gates*hidden] (input projection incl. biases that can be folded in),
+// weightHh [gates*hidden, hidden], h0 [batch, hidden], c0 (LSTM), biasHh (GRU only: it sits inside r*(...)).
+// Attrs: lengths (number[]; empty = every sequence is full length), reverse (boolean).
+export const LSTM_RECURRENCE = 'RnnkitLSTMRecurrence';
+export const GRU_RECURRENCE = 'RnnkitGRURecurrence';
+export const RNN_RECURRENCE = 'RnnkitRNNRecurrence'; // attr activation: 'tanh' | 'relu'
+// Backward (BPTT) kernels: they return the per-step gate gradients and the previous hidden states, so
+// the weight gradients become a few large matmuls outside the kernel.
+export const LSTM_RECURRENCE_GRAD = 'RnnkitLSTMRecurrenceGrad';
+export const GRU_RECURRENCE_GRAD = 'RnnkitGRURecurrenceGrad';
+export const RNN_RECURRENCE_GRAD = 'RnnkitRNNRecurrenceGrad';
+// A plain 2-D matmul (attrs transposeA, transposeB) for backends whose own is slow (cpu).
+export const DENSE_MAT_MUL = 'RnnkitDenseMatMul';

@@ -1,0 +1,25 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+import {
+  GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RNN_RECURRENCE, RNN_RECURRENCE_GRAD,
+} from '../kernel_names.js';
+import {
+  gruRecurrenceGradWebGpu, gruRecurrenceWebGpu, lstmRecurrenceGradWebGpu, lstmRecurrenceWebGpu, rnnRecurrenceGradWebGpu,
+  rnnRecurrenceWebGpu,
+} from './webgpu_recurrence_kernels.js';
+
+const kernels: Array<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
+  { kernelName: LSTM_RECURRENCE, kernelFunc: lstmRecurrenceWebGpu },
+  { kernelName: LSTM_RECURRENCE_GRAD, kernelFunc: lstmRecurrenceGradWebGpu },
+  { kernelName: GRU_RECURRENCE, kernelFunc: gruRecurrenceWebGpu },
+  { kernelName: GRU_RECURRENCE_GRAD, kernelFunc: gruRecurrenceGradWebGpu },
+  { kernelName: RNN_RECURRENCE, kernelFunc: rnnRecurrenceWebGpu },
+  { kernelName: RNN_RECURRENCE_GRAD, kernelFunc: rnnRecurrenceGradWebGpu },
+];
+
+/** Registers the WGSL recurrences for the webgpu backend (idempotent). */
+export function registerWebGpuRecurrenceKernels(): void {
+  for (const { kernelName, kernelFunc } of kernels) {
+    if (tf.getKernel(kernelName, 'webgpu') === undefined) tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc });
+  }
+}

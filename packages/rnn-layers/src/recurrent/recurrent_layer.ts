@@ -1,0 +1,321 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { randomUniform, SeededRandom } from '@rnnkit/tensor-core';
+
+import { gateCount, type CellKind } from '../ops/cell_kind.js';
+import { recurrentSequence } from '../ops/recurrent_sequence.js';
+import type { RecurrentWeights } from '../ops/sequence_types.js';
+import { normalizeLengths } from '../ops/validate_sequence.js';
+import type {
+  RecurrentApplyOptions, RecurrentClassName, RecurrentForwardOptions, RecurrentLayerConfig, RecurrentLayerOptions,
+  RecurrentOutput,
+} from './recurrent_options.js';
+import { RecurrentStream } from './recurrent_stream.js';
+
+const fmt = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
+let nextLayerId = 0;
+
+/**
+ * tf.unstack along axis 0 by slices: tfjs's Unpack gradient breaks when there is a single output
+ * (it receives one dy instead of an array), which a one-layer unidirectional h0 would hit.
+ */
+export function unstackStates(t: tf.Tensor): tf.Tensor[] {
+  const [n, ...rest] = t.shape;
+  const out: tf.Tensor[] = [];
+  for (let i = 0; i < n!; i++) out.push(tf.reshape(tf.slice(t, [i, ...rest.map(() => 0)], [1, ...rest]), rest));
+  return out;
+}
+
+function positiveInt(cls: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`${cls}: ${name} must be a positive integer, got ${String(v)}`);
+  return v;
+}
+
+/**
+ * Shared machinery of SimpleRNN, LSTM and GRU: PyTorch's torch.nn.RNNBase semantics on top of the
+ * fused sequence ops (one op call per layer and direction).
+ */
+export abstract class RecurrentLayer {
+  abstract readonly className: RecurrentClassName;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly bias: boolean;
+  readonly batchFirst: boolean;
+  readonly dropout: number;
+  readonly bidirectional: boolean;
+  readonly returnSequences: boolean;
+  readonly seed: number;
+  protected readonly cell: CellKind;
+  private size: number | undefined;
+  private readonly variables = new Map<string, tf.Variable>();
+  private readonly dropoutRandom: SeededRandom;
+  private readonly uid = nextLayerId++;
+  private disposed = false;
+
+  protected constructor(cell: CellKind, className: string, options: RecurrentLayerOptions) {
+    if (options === null || typeof options !== 'object') throw new Error(`${className}: options object is required`);
+    this.cell = cell;
+    this.hiddenSize = positiveInt(className, 'hiddenSize', options.hiddenSize);
+    this.numLayers = positiveInt(className, 'numLayers', options.numLayers ?? 1);
+    this.bias = options.bias ?? true;
+    this.batchFirst = options.batchFirst ?? false;
+    this.bidirectional = options.bidirectional ?? false;
+    this.returnSequences = options.returnSequences ?? false;
+    const dropout = options.dropout ?? 0;
+    if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) {
+      throw new Error(`${className}: dropout must be in [0, 1), got ${String(dropout)}`);
+    }
+    this.dropout = dropout;
+    const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+    if (!Number.isInteger(seed)) throw new Error(`${className}: seed must be an integer, got ${String(seed)}`);
+    this.seed = seed;
+    this.dropoutRandom = new SeededRandom(seed).fork();
+    if (options.inputSize !== undefined && options.inputSize !== null) {
+      this.build(positiveInt(className, 'inputSize', options.inputSize));
+    }
+  }
+
+  /** Features per step, or undefined until the layer is built (first input or loadStateDict). */
+  get inputSize(): number | undefined {
+    return this.size;
+  }
+
+  get built(): boolean {
+    return this.size !== undefined;
+  }
+
+  get numDirections(): number {
+    return this.bidirectional ? 2 : 1;
+  }
+
+  /** Features per step of `output`: hiddenSize * numDirections. */
+  get outputSize(): number {
+    return this.hiddenSize * this.numDirections;
+  }
+
+  /** PyTorch parameter names and shapes, in named_parameters() order. */
+  parameterShapes(inputSize: number): Array<[string, number[]]> {
+    const g = gateCount(this.cell) * this.hiddenSize;
+    const out: Array<[string, number[]]> = [];
+    for (let l = 0; l < this.numLayers; l++) {
+      const layerInput = l === 0 ? inputSize : this.outputSize;
+      for (let d = 0; d < this.numDirections; d++) {
+        const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
+        out.push([`weight_ih${sfx}`, [g, layerInput]], [`weight_hh${sfx}`, [g, this.hiddenSize]]);
+        if (this.bias) out.push([`bias_ih${sfx}`, [g]], [`bias_hh${sfx}`, [g]]);
+      }
+    }
+    return out;
+  }
+
+  /** Creates the parameters, drawn like PyTorch: U(-1/sqrt(H), 1/sqrt(H)) from the layer's seed. */
+  build(inputSize: number): void {
+    this.assertAlive('build');
+    positiveInt(this.className, 'inputSize', inputSize);
+    if (this.size !== undefined) {
+      if (this.size !== inputSize) throw new Error(`${this.className}.build: already built with inputSize ${this.size}, got ${inputSize}`);
+      return;
+    }
+    const k = 1 / Math.sqrt(this.hiddenSize);
+    const random = new SeededRandom(this.seed);
+    for (const [name, shape] of this.parameterShapes(inputSize)) {
+      const init = randomUniform(shape, -k, k, random);
+      this.variables.set(name, tf.variable(init, true, `${this.className}_${this.uid}/${name}`));
+      init.dispose();
+    }
+    this.size = inputSize;
+  }
+
+  /** The trainable tf.Variables in PyTorch's named_parameters() order ([] before the layer is built). */
+  parameters(): tf.Variable[] {
+    return [...this.variables.values()];
+  }
+
+  /** [PyTorch name, variable] pairs, in named_parameters() order. */
+  namedParameters(): Array<[string, tf.Variable]> {
+    return [...this.variables.entries()];
+  }
+
+  /** Copies of the parameters under PyTorch's state_dict names; the caller owns them. */
+  stateDict(): Record<string, tf.Tensor> {
+    this.assertAlive('stateDict');
+    const out: Record<string, tf.Tensor> = {};
+    for (const [name, v] of this.variables) out[name] = tf.clone(v);
+    return out;
+  }
+
+  /**
+   * Loads a PyTorch state_dict (e.g. from readSafetensors). Keys must match exactly; shapes are
+   * checked before anything is written, so a failed load leaves the layer unchanged.
+   */
+  loadStateDict(state: Record<string, tf.Tensor>): void {
+    const fn = `${this.className}.loadStateDict`;
+    this.assertAlive('loadStateDict');
+    if (state === null || typeof state !== 'object') throw new Error(`${fn}: state must be a Record<string, Tensor>`);
+    let inputSize = this.size;
+    if (inputSize === undefined) {
+      const w = state['weight_ih_l0'];
+      if (!(w instanceof tf.Tensor)) throw new Error(`${fn}: missing key "weight_ih_l0"`);
+      if (w.rank !== 2) throw new Error(`${fn}: "weight_ih_l0" must be 2-D, got shape ${fmt(w.shape)}`);
+      inputSize = w.shape[1]!;
+    }
+    const expected = this.parameterShapes(inputSize);
+    const names = new Set(expected.map(([n]) => n));
+    for (const key of Object.keys(state)) {
+      if (!names.has(key)) throw new Error(`${fn}: unexpected key "${key}" (expected ${[...names].join(', ')})`);
+    }
+    for (const [name, shape] of expected) {
+      const t = state[name];
+      if (t === undefined) throw new Error(`${fn}: missing key "${name}"`);
+      if (!(t instanceof tf.Tensor)) throw new Error(`${fn}: "${name}" must be a tf.Tensor`);
+      if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+        throw new Error(`${fn}: "${name}" has shape ${fmt(t.shape)}, expected ${fmt(shape)}`);
+      }
+    }
+    if (this.size === undefined) this.build(inputSize);
+    for (const [name] of expected) {
+      const t = state[name]!;
+      const value = t.dtype === 'float32' ? t : tf.cast(t, 'float32');
+      this.variables.get(name)!.assign(value);
+      if (value !== t) value.dispose();
+    }
+  }
+
+  /** JSON-safe options that rebuild this layer (see recurrentLayerFromConfig). */
+  getConfig(): RecurrentLayerConfig {
+    return {
+      className: this.className, inputSize: this.size ?? null, hiddenSize: this.hiddenSize,
+      numLayers: this.numLayers, bias: this.bias, batchFirst: this.batchFirst, dropout: this.dropout,
+      bidirectional: this.bidirectional, seed: this.seed, returnSequences: this.returnSequences,
+    };
+  }
+
+  /**
+   * Streaming helper for unidirectional layers: push chunks, the state is carried between them, and
+   * the outputs equal one full pass. Equivalent to passing the previous chunk's hN/cN as h0/c0.
+   */
+  stream(): RecurrentStream {
+    this.assertAlive('stream');
+    return new RecurrentStream(this);
+  }
+
+  /** Frees the parameters. The layer cannot be used afterwards. */
+  dispose(): void {
+    for (const v of this.variables.values()) v.dispose();
+    this.variables.clear();
+    this.disposed = true;
+  }
+
+  /**
+   * PyTorch forward: x [time, batch, inputSize] ([batch, time, inputSize] when batchFirst).
+   * Returns output, hN (and cN for LSTM) with PyTorch's shapes.
+   */
+  forward(x: tf.Tensor, options: RecurrentForwardOptions = {}): RecurrentOutput {
+    const fn = `${this.className}.forward`;
+    this.assertAlive('forward');
+    const layout = this.batchFirst ? '[batch, time, inputSize]' : '[time, batch, inputSize]';
+    this.checkInput(fn, x, layout);
+    const [time, batch] = this.batchFirst ? [x.shape[1]!, x.shape[0]!] : [x.shape[0]!, x.shape[1]!];
+    const result = tf.tidy(() => {
+      const xt = this.batchFirst ? tf.transpose(x, [1, 0, 2]) : x;
+      const r = this.run(fn, xt, time, batch, options);
+      const output = this.batchFirst ? tf.transpose(r.output, [1, 0, 2]) : r.output;
+      return (r.cN ? { output, hN: r.hN, cN: r.cN } : { output, hN: r.hN }) as tf.TensorContainer;
+    });
+    return result as unknown as RecurrentOutput;
+  }
+
+  /**
+   * Keras-style call: x is always [batch, time, features]. Returns [batch, time, outputSize] when
+   * returnSequences, else [batch, outputSize]: the last layer's state after each sequence's last valid
+   * step (forward and backward halves concatenated when bidirectional, like Keras' Bidirectional).
+   */
+  apply(x: tf.Tensor, options: RecurrentApplyOptions = {}): tf.Tensor {
+    const fn = `${this.className}.apply`;
+    this.assertAlive('apply');
+    this.checkInput(fn, x, '[batch, time, features]', true);
+    const [batch, time] = [x.shape[0]!, x.shape[1]!];
+    return tf.tidy(() => {
+      const r = this.run(fn, tf.transpose(x, [1, 0, 2]), time, batch, { training: options.training, lengths: options.lengths });
+      if (this.returnSequences) return tf.transpose(r.output, [1, 0, 2]);
+      const last = (this.numLayers - 1) * this.numDirections;
+      const halves = unstackStates(tf.slice(r.hN, [last, 0, 0], [this.numDirections, batch, this.hiddenSize]));
+      return halves.length === 1 ? halves[0]! : tf.concat(halves, 1);
+    });
+  }
+
+  protected assertAlive(method: string): void {
+    if (this.disposed) throw new Error(`${this.className}.${method}: the layer has been disposed`);
+  }
+
+  private checkInput(fn: string, x: tf.Tensor, layout: string, keras = false): void {
+    if (!(x instanceof tf.Tensor)) throw new Error(`${fn}: x must be a tf.Tensor`);
+    if (x.rank !== 3) throw new Error(`${fn}: x must be rank 3 ${layout}, got shape ${fmt(x.shape)}`);
+    if (x.dtype !== 'float32') throw new Error(`${fn}: x must be float32, got ${x.dtype}`);
+    if (x.shape[0] === 0 || x.shape[1] === 0) throw new Error(`${fn}: x must have time >= 1 and batch >= 1, got shape ${fmt(x.shape)}`);
+    const features = x.shape[2]!;
+    if (this.size === undefined) this.build(features);
+    else if (features !== this.size) {
+      throw new Error(`${fn}: x.shape[2] = ${features} does not match inputSize = ${this.size}${keras ? '' : ` (x is ${layout})`}`);
+    }
+  }
+
+  private checkState(fn: string, name: string, t: tf.Tensor | undefined, batch: number): void {
+    if (t === undefined) return;
+    const shape = [this.numLayers * this.numDirections, batch, this.hiddenSize];
+    if (!(t instanceof tf.Tensor)) throw new Error(`${fn}: ${name} must be a tf.Tensor`);
+    if (t.shape.length !== 3 || t.shape.some((d, i) => d !== shape[i])) {
+      throw new Error(`${fn}: ${name} must have shape ${fmt(shape)} [numLayers * numDirections, batch, hiddenSize], got ${fmt(t.shape)}`);
+    }
+  }
+
+  private weightsOf(layer: number, direction: number): RecurrentWeights {
+    const sfx = `_l${layer}${direction === 1 ? '_reverse' : ''}`;
+    const v = this.variables;
+    return {
+      weightIh: v.get(`weight_ih${sfx}`)!, weightHh: v.get(`weight_hh${sfx}`)!,
+      biasIh: v.get(`bias_ih${sfx}`), biasHh: v.get(`bias_hh${sfx}`),
+    };
+  }
+
+  /** Time-major core: xt is [time, batch, inputSize]. */
+  private run(fn: string, xt: tf.Tensor, time: number, batch: number, options: RecurrentForwardOptions) {
+    const { h0, c0 } = options;
+    this.checkState(fn, 'h0', h0, batch);
+    if (this.cell === 'lstm') this.checkState(fn, 'c0', c0, batch);
+    else if (c0 !== undefined) throw new Error(`${fn}: c0 is only for LSTM`);
+    // Validated here so errors name this layer; the op gets the checked values.
+    const checked = normalizeLengths(fn, options.lengths, batch, time);
+    const lengths = Array.isArray(checked) ? (checked.length > 0 ? checked : undefined) : options.lengths;
+    if (!Array.isArray(checked)) checked.dispose();
+    const training = options.training === true;
+    const dirs = this.numDirections;
+    const zeros = tf.zeros([batch, this.hiddenSize]);
+    const h0s = h0 ? unstackStates(h0) : undefined;
+    const c0s = c0 ? unstackStates(c0) : undefined;
+    const hN: tf.Tensor[] = [];
+    const cN: tf.Tensor[] = [];
+    let input = xt;
+    for (let l = 0; l < this.numLayers; l++) {
+      const outs: tf.Tensor[] = [];
+      for (let d = 0; d < dirs; d++) {
+        const i = l * dirs + d;
+        const r = recurrentSequence(this.cell, input, this.weightsOf(l, d), h0s?.[i] ?? zeros,
+          this.cell === 'lstm' ? (c0s?.[i] ?? zeros) : undefined, { lengths, reverse: d === 1 });
+        outs.push(r.output);
+        hN.push(r.hN);
+        if (r.cN) cN.push(r.cN);
+      }
+      input = outs.length === 1 ? outs[0]! : tf.concat(outs, 2);
+      if (training && this.dropout > 0 && l < this.numLayers - 1) input = this.applyDropout(input);
+    }
+    return { output: input, hN: tf.stack(hN), cN: cN.length > 0 ? tf.stack(cN) : undefined };
+  }
+
+  /** Inverted dropout with a host-drawn mask, so a seed gives the same mask on every backend. */
+  private applyDropout(t: tf.Tensor): tf.Tensor {
+    const p = this.dropout;
+    const mask = new Float32Array(t.size);
+    for (let i = 0; i < mask.length; i++) mask[i] = this.dropoutRandom.nextFloat() < p ? 0 : 1 / (1 - p);
+    return tf.mul(t, tf.tensor(mask, t.shape));
+  }
+}

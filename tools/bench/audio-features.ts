@@ -1,0 +1,177 @@
+// Feature extraction speed for @rnnkit/audio-features: batched MFCC / log-mel / Kaldi fbank on the
+// cpu, wasm and webgpu backends against meyda frame by frame, all in the same run; plus the DFT
+// choice (one matmul with a cos/sin basis vs tf.spectral.rfft: speed and float32 error; the package's
+// default 'factored' DFT is timed against 'direct' inside mfcc).
+//   npx nx run @rnnkit/audio-features:build && npx tsx tools/bench/audio-features.ts [--seconds 60] [--runs 5] [--backends cpu,wasm,webgpu]
+// Prints JSON lines. Times are medians over --runs after one warm-up run, measured on a segment of
+// --seconds seconds of 16 kHz audio and extrapolated linearly to one hour (the batched path is
+// linear in the length; a real hour is processed in segments like this one anyway).
+import os from 'node:os';
+
+import * as tf from '@tensorflow/tfjs-core';
+import { describeBackend, useBackend, SeededRandom, type BackendName } from '@rnnkit/tensor-core';
+import { kaldiFbank, logMelSpectrogram, mfcc, MeydaFrameExtractor, meydaForBenchmark } from './audio-features-deps.js';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+const seconds = Number(arg('seconds', '60'));
+const runs = Number(arg('runs', '5'));
+const backends = arg('backends', 'cpu,wasm,webgpu').split(',') as BackendName[];
+const sampleRate = 16000;
+const HOUR = 3600;
+
+function emit(record: Record<string, unknown>): void {
+  console.log(JSON.stringify({ bench: 'audio-features', ...record, loadavg1: Number(os.loadavg()[0]!.toFixed(2)), cpus: os.cpus().length }));
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function makeSignal(n: number): Float32Array {
+  const rng = new SeededRandom(1);
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) x[i] = 0.5 * Math.sin((2 * Math.PI * (200 + (i % 16000) / 4) * i) / sampleRate) + 0.05 * rng.nextNormal();
+  return x;
+}
+
+async function timeIt(fn: () => Promise<void>): Promise<number> {
+  await fn(); // warm-up: shader compilation, basis caches
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const start = performance.now();
+    await fn();
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+// Common ASR framing for every contender: 512-point FFT, 10 ms hop (160 samples), 40 mels, 13 MFCCs.
+const melkwargs = { sampleRate, nFft: 512, winLength: 400, hopLength: 160, nMels: 40, center: false };
+const framesPerSecond = sampleRate / 160;
+
+const signal = makeSignal(seconds * sampleRate);
+
+// Baseline: meyda, one 512-sample frame at a time, hop 160.
+{
+  const extractor = new MeydaFrameExtractor({ sampleRate, bufferSize: 512, melBands: 40, numberOfMFCCCoefficients: 13 });
+  const frames = Math.min(2000, Math.floor((signal.length - 512) / 160));
+  const raw = meydaForBenchmark(sampleRate, 512, 40, 13);
+  for (const [name, fn] of [
+    ['meyda.extract(mfcc) direct', (f: Float32Array) => raw(f)],
+    ['MeydaFrameExtractor(mfcc)', (f: Float32Array) => extractor.extract(['mfcc'], f)],
+  ] as const) {
+    const ms = await timeIt(async () => {
+      for (let i = 0; i < frames; i++) fn(signal.subarray(i * 160, i * 160 + 512));
+    });
+    const usPerFrame = (ms * 1000) / frames;
+    const msPerAudioSecond = (usPerFrame * framesPerSecond) / 1000;
+    emit({ backend: 'meyda', feature: 'mfcc', contender: name, frames, usPerFrame: +usPerFrame.toFixed(2), msPerAudioSecond: +msPerAudioSecond.toFixed(3), hourSeconds: +((msPerAudioSecond * HOUR) / 1000).toFixed(1) });
+    if (name === 'meyda.extract(mfcc) direct') (globalThis as { meydaMs?: number }).meydaMs = msPerAudioSecond;
+  }
+}
+const meydaMsPerAudioSecond = (globalThis as { meydaMs?: number }).meydaMs!;
+
+for (const backend of backends) {
+  try {
+    await useBackend(backend);
+  } catch (error) {
+    emit({ backend, skipped: String(error instanceof Error ? error.message : error) });
+    continue;
+  }
+  const info = describeBackend();
+  // The plain-JS cpu backend and lavapipe (software Vulkan) are slow: keep their segments short.
+  const segSeconds = backend === 'wasm' ? seconds : Math.min(seconds, 10);
+  const seg = signal.subarray(0, segSeconds * sampleRate);
+  const contenders: Array<[string, () => tf.Tensor]> = [
+    ['mfcc', () => mfcc(tf.tensor1d(seg), { sampleRate, nMfcc: 13, logMels: true, melkwargs })],
+    ['mfcc (dftMethod direct)', () => mfcc(tf.tensor1d(seg), { sampleRate, nMfcc: 13, logMels: true, melkwargs: { ...melkwargs, dftMethod: 'direct' } })],
+    ['logMelSpectrogram', () => logMelSpectrogram(tf.tensor1d(seg), melkwargs)],
+    ['kaldiFbank', () => kaldiFbank(tf.tensor1d(seg), { numMelBins: 40 })],
+  ];
+  for (const [feature, run] of contenders) {
+    const before = tf.memory().numTensors;
+    const ms = await timeIt(async () => {
+      const out = tf.tidy(run);
+      await out.data();
+      out.dispose();
+    });
+    const msPerAudioSecond = ms / segSeconds;
+    emit({
+      backend,
+      device: JSON.stringify(info).slice(0, 160),
+      feature,
+      segmentSeconds: segSeconds,
+      msPerSegment: +ms.toFixed(1),
+      msPerAudioSecond: +msPerAudioSecond.toFixed(3),
+      hourSecondsExtrapolated: +((msPerAudioSecond * HOUR) / 1000).toFixed(1),
+      speedupVsMeydaMfcc: +(meydaMsPerAudioSecond / msPerAudioSecond).toFixed(1),
+      leakedTensors: tf.memory().numTensors - before,
+    });
+  }
+
+  // DFT: windowed 512-point power spectrum of 200 frames, matmul basis vs tf.spectral.rfft.
+  const nFft = 512;
+  const frames = 200;
+  const framesHost = new Float32Array(frames * nFft);
+  for (let f = 0; f < frames; f++) framesHost.set(signal.subarray(f * 160, f * 160 + nFft), f * nFft);
+  const cosSin = new Float32Array(nFft * (nFft + 2));
+  const win = new Float32Array(nFft).map((_, n) => 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / nFft));
+  for (let n = 0; n < nFft; n++) {
+    for (let k = 0; k <= nFft / 2; k++) {
+      const a = (2 * Math.PI * ((n * k) % nFft)) / nFft;
+      cosSin[n * (nFft + 2) + k] = win[n]! * Math.cos(a);
+      cosSin[n * (nFft + 2) + nFft / 2 + 1 + k] = -win[n]! * Math.sin(a);
+    }
+  }
+  const x = tf.tensor2d(framesHost, [frames, nFft]);
+  const basis = tf.tensor2d(cosSin, [nFft, nFft + 2]);
+  const w = tf.tensor1d(win);
+  const viaMatmul = () => tf.tidy(() => {
+    const [re, im] = tf.split(tf.matMul(x, basis), 2, 1);
+    return tf.add(tf.square(re!), tf.square(im!));
+  });
+  const viaRfft = () => tf.tidy(() => {
+    const spec = tf.spectral.rfft(tf.mul(x, w));
+    return tf.add(tf.square(tf.real(spec)), tf.square(tf.imag(spec)));
+  });
+  // float64 reference for frame 0..9
+  const ref: number[] = [];
+  for (let f = 0; f < 10; f++) {
+    for (let k = 0; k <= nFft / 2; k++) {
+      let re = 0;
+      let im = 0;
+      for (let n = 0; n < nFft; n++) {
+        const v = framesHost[f * nFft + n]! * win[n]!;
+        re += v * Math.cos((2 * Math.PI * n * k) / nFft);
+        im -= v * Math.sin((2 * Math.PI * n * k) / nFft);
+      }
+      ref.push(re * re + im * im);
+    }
+  }
+  for (const [method, fn] of [['matmul basis', viaMatmul], ['tf.spectral.rfft', viaRfft]] as const) {
+    let maxRel = Number.NaN;
+    let ms = Number.NaN;
+    try {
+      const out = fn();
+      const vals = await out.data();
+      out.dispose();
+      let peak = 0;
+      for (const v of ref) peak = Math.max(peak, v);
+      maxRel = 0;
+      for (let i = 0; i < ref.length; i++) maxRel = Math.max(maxRel, Math.abs(vals[i]! - ref[i]!) / peak);
+      ms = await timeIt(async () => {
+        const o = fn();
+        await o.data();
+        o.dispose();
+      });
+      emit({ backend, feature: 'power spectrum 200x512', method, ms: +ms.toFixed(2), maxErrorRelativeToPeak: maxRel });
+    } catch (error) {
+      emit({ backend, feature: 'power spectrum 200x512', method, error: String(error instanceof Error ? error.message : error) });
+    }
+  }
+  tf.dispose([x, basis, w]);
+}

@@ -1,0 +1,64 @@
+// Before/after for the WGSL recurrences: one layer-direction of LSTM/GRU/RNN on webgpu, the fused
+// kernels (one dispatch per step, hand-written BPTT) against the tfjs-core reference composition,
+// in the same run. Forward = recurrentSequence; train = value and gradients of sum(output * r).
+//   npx tsx tools/bench/webgpu-recurrence.ts --cell lstm --batch 32 --time 100 --input 32 --hidden 128
+// Prints one JSON line; medians over --runs after --warmup.
+import * as tf from '@tensorflow/tfjs-core';
+import { describeBackend, randomUniform, SeededRandom, useBackend } from '@rnnkit/tensor-core';
+
+import { recurrentSequence } from '../../packages/rnn-layers/src/ops/recurrent_sequence.js';
+import { registerWebGpuRecurrenceKernels } from '../../packages/rnn-layers/src/ops/webgpu/register_webgpu_kernels.js';
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
+const num = (k: string, d: number) => Number(args.get(k) ?? d);
+const cell = (args.get('cell') ?? 'lstm') as 'lstm' | 'gru' | 'rnn';
+const [B, T, I, H] = [num('batch', 32), num('time', 100), num('input', 32), num('hidden', 128)];
+const warmup = num('warmup', 2);
+const runs = num('runs', 5);
+const kind = cell === 'rnn' ? 'rnn_tanh' : cell;
+const G = (cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1) * H;
+
+await useBackend(args.get('backend') ?? 'webgpu');
+registerWebGpuRecurrenceKernels();
+const rng = new SeededRandom(1);
+const x = randomUniform([T, B, I], -1, 1, rng);
+const k = 1 / Math.sqrt(H);
+const w = { weightIh: randomUniform([G, I], -k, k, rng), weightHh: randomUniform([G, H], -k, k, rng), biasIh: randomUniform([G], -k, k, rng), biasHh: randomUniform([G], -k, k, rng) };
+const h0 = tf.zeros([B, H]);
+const c0 = cell === 'lstm' ? tf.zeros([B, H]) : undefined;
+const r = randomUniform([T, B, H], -1, 1, rng);
+
+async function median(fn: () => Promise<void>): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await fn();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return Math.round(times[times.length >> 1]! * 100) / 100;
+}
+
+async function measure(implementation: 'fused' | 'reference') {
+  const forward = await median(async () => {
+    const out = recurrentSequence(kind, x, w, h0, c0, { implementation });
+    await out.output.data();
+    tf.dispose([out.output, out.hN, out.cN ?? []]);
+  });
+  const params = [w.weightIh, w.weightHh, w.biasIh, w.biasHh];
+  const train = await median(async () => {
+    const grads = tf.grads((wi: tf.Tensor, wh: tf.Tensor, bi: tf.Tensor, bh: tf.Tensor) =>
+      tf.sum(tf.mul(recurrentSequence(kind, x, { weightIh: wi, weightHh: wh, biasIh: bi, biasHh: bh }, h0, c0, { implementation }).output, r)) as tf.Scalar)(params);
+    await Promise.all(grads.map((g) => g.data()));
+    tf.dispose(grads);
+  });
+  return { forward_ms: forward, train_ms: train };
+}
+
+const info = await describeBackend();
+const fused = await measure('fused');
+const reference = await measure('reference');
+console.log(JSON.stringify({ bench: 'webgpu-recurrence', backend: info.name, adapter: info.adapter, cell, batch: B, time: T, input: I, hidden: H, fused, reference }));
+process.exit(0);
