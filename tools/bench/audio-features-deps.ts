@@ -1,5 +1,9 @@
 // What tools/bench/audio-features.ts needs from the package (built dist) and from meyda directly.
-export { kaldiFbank, logMelSpectrogram, mfcc, MeydaFrameExtractor } from '@rnnkit/audio-features';
+export { kaldiFbank, logMelSpectrogram, mfcc } from '@rnnkit/audio-features';
+export type { DftMethod } from '@rnnkit/audio-features';
+export { MeydaFrameExtractor } from '@rnnkit/audio-features/meyda';
+// The DFT building block (not public API) for the DFT comparison.
+export { windowedRfft } from '../../packages/audio-features/src/spectral/windowed_rfft.js';
 import { meyda } from '../../packages/audio-features/src/streaming/meyda_frame_extractor.js';
 
 /** meyda.extract('mfcc') called directly (the baseline users would write), after configuring it once. */

@@ -1,7 +1,8 @@
 // Feature extraction speed for @rnnkit/audio-features: batched MFCC / log-mel / Kaldi fbank on the
 // cpu, wasm and webgpu backends against meyda frame by frame, all in the same run; plus the DFT
-// choice (one matmul with a cos/sin basis vs tf.spectral.rfft: speed and float32 error; the package's
-// default 'factored' DFT is timed against 'direct' inside mfcc).
+// choice (the host FFT, one matmul with a cos/sin basis, tf.spectral.rfft: speed and float32 error;
+// the package's DFT forms, 'auto' (host FFT on cpu/wasm), 'direct', 'folded' and 'factored', are
+// also timed inside the features).
 //   npx nx run @rnnkit/audio-features:build && npx tsx tools/bench/audio-features.ts [--seconds 60] [--runs 5] [--backends cpu,wasm,webgpu]
 // Prints JSON lines. Times are medians over --runs after one warm-up run, measured on a segment of
 // --seconds seconds of 16 kHz audio and extrapolated linearly to one hour (the batched path is
@@ -10,7 +11,7 @@ import os from 'node:os';
 
 import * as tf from '@tensorflow/tfjs-core';
 import { describeBackend, useBackend, SeededRandom, type BackendName } from '@rnnkit/tensor-core';
-import { kaldiFbank, logMelSpectrogram, mfcc, MeydaFrameExtractor, meydaForBenchmark } from './audio-features-deps.js';
+import { kaldiFbank, logMelSpectrogram, mfcc, MeydaFrameExtractor, meydaForBenchmark, windowedRfft, type DftMethod } from './audio-features-deps.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -70,10 +71,16 @@ const signal = makeSignal(seconds * sampleRate);
     const usPerFrame = (ms * 1000) / frames;
     const msPerAudioSecond = (usPerFrame * framesPerSecond) / 1000;
     emit({ backend: 'meyda', feature: 'mfcc', contender: name, frames, usPerFrame: +usPerFrame.toFixed(2), msPerAudioSecond: +msPerAudioSecond.toFixed(3), hourSeconds: +((msPerAudioSecond * HOUR) / 1000).toFixed(1) });
-    if (name === 'meyda.extract(mfcc) direct') (globalThis as { meydaMs?: number }).meydaMs = msPerAudioSecond;
   }
 }
-const meydaMsPerAudioSecond = (globalThis as { meydaMs?: number }).meydaMs!;
+/** meyda's MFCC over 500 frames (5 s of audio at a 10 ms hop), in ms per second of audio. */
+const meydaOnce = meydaForBenchmark(sampleRate, 512, 40, 13);
+function meydaMsPerAudioSecondOnce(): number {
+  const frames = 500;
+  const start = performance.now();
+  for (let i = 0; i < frames; i++) meydaOnce(signal.subarray(i * 160, i * 160 + 512));
+  return (performance.now() - start) / (frames / framesPerSecond);
+}
 
 for (const backend of backends) {
   try {
@@ -82,33 +89,63 @@ for (const backend of backends) {
     emit({ backend, skipped: String(error instanceof Error ? error.message : error) });
     continue;
   }
-  const info = describeBackend();
-  // The plain-JS cpu backend and lavapipe (software Vulkan) are slow: keep their segments short.
-  const segSeconds = backend === 'wasm' ? seconds : Math.min(seconds, 10);
-  const seg = signal.subarray(0, segSeconds * sampleRate);
-  const contenders: Array<[string, () => tf.Tensor]> = [
-    ['mfcc', () => mfcc(tf.tensor1d(seg), { sampleRate, nMfcc: 13, logMels: true, melkwargs })],
-    ['mfcc (dftMethod direct)', () => mfcc(tf.tensor1d(seg), { sampleRate, nMfcc: 13, logMels: true, melkwargs: { ...melkwargs, dftMethod: 'direct' } })],
-    ['logMelSpectrogram', () => logMelSpectrogram(tf.tensor1d(seg), melkwargs)],
-    ['kaldiFbank', () => kaldiFbank(tf.tensor1d(seg), { numMelBins: 40 })],
+  const info = await describeBackend();
+  const device = info.adapter ?? info.wasm ?? info.tensorflow ?? {};
+  // Matmul DFTs on the plain-JS cpu backend and everything on lavapipe (software Vulkan) are slow:
+  // their segments are kept short (matmul contenders are the ones whose name says dftMethod).
+  const shortSeconds = Math.min(seconds, 10);
+  const segmentFor = (feature: string) => (backend === 'wasm' || (backend === 'cpu' && !feature.includes('dftMethod')) ? seconds : shortSeconds);
+  // 'auto' is the default (host FFT on cpu and wasm, factored matmul DFT on webgpu); the matmul forms
+  // are timed too ('direct' was the default on cpu and wasm before the host FFT).
+  const host = backend === 'cpu' || backend === 'wasm';
+  const methods: DftMethod[] = host ? ['direct', 'folded', 'factored'] : ['direct', 'folded'];
+  const melkwargs400 = { ...melkwargs, nFft: 400 };
+  const contenders: Array<[string, (x: tf.Tensor1D) => tf.Tensor]> = [
+    ['mfcc', (x) => mfcc(x, { sampleRate, nMfcc: 13, logMels: true, melkwargs })],
+    ...methods.map((dftMethod): [string, (x: tf.Tensor1D) => tf.Tensor] => [
+      `mfcc (dftMethod ${dftMethod})`,
+      (x) => mfcc(x, { sampleRate, nMfcc: 13, logMels: true, melkwargs: { ...melkwargs, dftMethod } }),
+    ]),
+    ['logMelSpectrogram', (x) => logMelSpectrogram(x, melkwargs)],
+    ['logMelSpectrogram (dftMethod direct)', (x) => logMelSpectrogram(x, { ...melkwargs, dftMethod: 'direct' })],
+    ['logMelSpectrogram nFft 400', (x) => logMelSpectrogram(x, melkwargs400)],
+    ['logMelSpectrogram nFft 400 (dftMethod direct)', (x) => logMelSpectrogram(x, { ...melkwargs400, dftMethod: 'direct' })],
+    ['kaldiFbank', (x) => kaldiFbank(x, { numMelBins: 40 })],
+    ['kaldiFbank (dftMethod direct)', (x) => kaldiFbank(x, { numMelBins: 40, dftMethod: 'direct' })],
   ];
-  for (const [feature, run] of contenders) {
+  for (const [feature, compute] of contenders) {
+    const segSeconds = segmentFor(feature);
+    const seg = signal.subarray(0, segSeconds * sampleRate);
     const before = tf.memory().numTensors;
-    const ms = await timeIt(async () => {
-      const out = tf.tidy(run);
+    const once = async () => {
+      const out = tf.tidy(() => compute(tf.tensor1d(seg)));
       await out.data();
       out.dispose();
-    });
-    const msPerAudioSecond = ms / segSeconds;
+    };
+    await once(); // warm-up: shader compilation, basis caches
+    // Alternate meyda and the contender so both see the same machine load (other jobs share the cores).
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    const ratios: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const m = meydaMsPerAudioSecondOnce();
+      const start = performance.now();
+      await once();
+      const c = (performance.now() - start) / segSeconds;
+      ours.push(c);
+      theirs.push(m);
+      ratios.push(m / c);
+    }
+    const msPerAudioSecond = median(ours);
     emit({
       backend,
-      device: JSON.stringify(info).slice(0, 160),
+      device,
       feature,
       segmentSeconds: segSeconds,
-      msPerSegment: +ms.toFixed(1),
       msPerAudioSecond: +msPerAudioSecond.toFixed(3),
       hourSecondsExtrapolated: +((msPerAudioSecond * HOUR) / 1000).toFixed(1),
-      speedupVsMeydaMfcc: +(meydaMsPerAudioSecond / msPerAudioSecond).toFixed(1),
+      meydaMfccMsPerAudioSecondSameRuns: +median(theirs).toFixed(3),
+      speedupVsMeydaMfcc: +median(ratios).toFixed(1),
       leakedTensors: tf.memory().numTensors - before,
     });
   }
@@ -152,7 +189,13 @@ for (const backend of backends) {
       ref.push(re * re + im * im);
     }
   }
-  for (const [method, fn] of [['matmul basis', viaMatmul], ['tf.spectral.rfft', viaRfft]] as const) {
+  const viaHostFft = () => tf.tidy(() => {
+    const { real, imag } = windowedRfft(x, nFft, win, 0, { method: 'fft' });
+    return tf.add(tf.square(real), tf.square(imag));
+  });
+  const dftContenders: Array<[string, () => tf.Tensor]> = [['matmul basis', viaMatmul], ['tf.spectral.rfft', viaRfft]];
+  if (host) dftContenders.unshift(['host FFT (windowedRfft fft)', viaHostFft]);
+  for (const [method, fn] of dftContenders) {
     let maxRel = Number.NaN;
     let ms = Number.NaN;
     try {

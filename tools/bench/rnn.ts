@@ -20,6 +20,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describeBackend, useBackend } from '@rnnkit/tensor-core';
 
 import { parseRnnBenchArgs, type RnnBenchConfig } from './rnn-args.js';
+import { installNodeWebGpu } from './node-webgpu.js';
 import { registerChainedOps } from './rnn-chained-ops.js';
 
 interface Timing {
@@ -145,10 +146,12 @@ function benchPytorch(cfg: RnnBenchConfig): Record<string, unknown> {
 
 async function main(): Promise<void> {
   const cfg = parseRnnBenchArgs(process.argv.slice(2));
+  if (cfg.backend === 'webgpu') await installNodeWebGpu();
   const info = await useBackend(cfg.backend);
   if (info.name !== cfg.backend) throw new Error(`bench:rnn: asked for backend ${cfg.backend} but ${info.name} is active`);
   const { x, y } = makeData(cfg);
   const started = new Date().toISOString();
+  const loadAtStart = os.loadavg().map((v) => round(v));
   const rnnkit = cfg.skipRnnkit ? null : await benchRnnkit(cfg, x, y);
   const baseline = cfg.skipBaseline ? null : await benchTfjsLayers(cfg, x, y);
   tf.dispose([x, y]);
@@ -185,7 +188,8 @@ async function main(): Promise<void> {
       backend_info: await describeBackend(),
       cpu: os.cpus()[0]?.model ?? 'unknown',
       cpus: os.cpus().length,
-      loadavg_at_start: os.loadavg().map((v) => round(v)),
+      loadavg_at_start: loadAtStart,
+      loadavg_at_end: os.loadavg().map((v) => round(v)),
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
       started,

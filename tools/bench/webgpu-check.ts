@@ -5,6 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeBackend, useBackend } from '@rnnkit/tensor-core';
 
+import { installNodeWebGpu } from './node-webgpu.js';
+
 import fixture from '../../packages/tensor-core/src/__fixtures__/composite_grad.json' with { type: 'json' };
 
 function loss(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Scalar {
@@ -41,6 +43,7 @@ async function matmulMs(n: number, runs: number): Promise<number> {
 }
 
 const n = Number(process.argv[2] ?? 2048);
+await installNodeWebGpu();
 await useBackend('cpu');
 const cpuGrads = await gradients();
 const cpuMs = await matmulMs(Math.min(n, 512), 3);

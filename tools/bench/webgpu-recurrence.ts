@@ -1,10 +1,14 @@
 // Before/after for the WGSL recurrences: one layer-direction of LSTM/GRU/RNN on webgpu, the fused
 // kernels (one dispatch per step, hand-written BPTT) against the tfjs-core reference composition,
-// in the same run. Forward = recurrentSequence; train = value and gradients of sum(output * r).
+// in the same run. Forward = recurrentSequence (reading back hN only); train = gradients of
+// sum(output * r) w.r.t. the weights; forward_and_bptt = gradient w.r.t. h0 only (the recurrence
+// kernels without the weight-gradient matmuls).
 //   npx tsx tools/bench/webgpu-recurrence.ts --cell lstm --batch 32 --time 100 --input 32 --hidden 128
 // Prints one JSON line; medians over --runs after --warmup.
 import * as tf from '@tensorflow/tfjs-core';
 import { describeBackend, randomUniform, SeededRandom, useBackend } from '@rnnkit/tensor-core';
+
+import { installNodeWebGpu } from './node-webgpu.js';
 
 import { recurrentSequence } from '../../packages/rnn-layers/src/ops/recurrent_sequence.js';
 import { registerWebGpuRecurrenceKernels } from '../../packages/rnn-layers/src/ops/webgpu/register_webgpu_kernels.js';
@@ -19,7 +23,9 @@ const runs = num('runs', 5);
 const kind = cell === 'rnn' ? 'rnn_tanh' : cell;
 const G = (cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1) * H;
 
-await useBackend(args.get('backend') ?? 'webgpu');
+const backendName = args.get('backend') ?? 'webgpu';
+if (backendName === 'webgpu') await installNodeWebGpu();
+await useBackend(backendName);
 registerWebGpuRecurrenceKernels();
 const rng = new SeededRandom(1);
 const x = randomUniform([T, B, I], -1, 1, rng);
@@ -44,7 +50,7 @@ async function median(fn: () => Promise<void>): Promise<number> {
 async function measure(implementation: 'fused' | 'reference') {
   const forward = await median(async () => {
     const out = recurrentSequence(kind, x, w, h0, c0, { implementation });
-    await out.output.data();
+    await out.hN.data();
     tf.dispose([out.output, out.hN, out.cN ?? []]);
   });
   const params = [w.weightIh, w.weightHh, w.biasIh, w.biasHh];
@@ -54,7 +60,13 @@ async function measure(implementation: 'fused' | 'reference') {
     await Promise.all(grads.map((g) => g.data()));
     tf.dispose(grads);
   });
-  return { forward_ms: forward, train_ms: train };
+  // Gradients w.r.t. h0 alone: the forward and BPTT kernels without the weight-gradient matmuls.
+  const bptt = await median(async () => {
+    const [g] = tf.grads((h: tf.Tensor) => tf.sum(tf.mul(recurrentSequence(kind, x, w, h, c0, { implementation }).output, r)) as tf.Scalar)([h0]);
+    await g!.data();
+    g!.dispose();
+  });
+  return { forward_ms: forward, forward_and_bptt_ms: bptt, train_ms: train };
 }
 
 const info = await describeBackend();

@@ -34,7 +34,6 @@ export type { DecodedWav, DecodeWavOptions, WavSampleFormat } from './wav/decode
 export { resample } from './resample/resample.js';
 export type { ResampleOptions } from './resample/resample.js';
 
-export { MeydaFrameExtractor, resetMeydaCaches } from './streaming/meyda_frame_extractor.js';
-export type { MeydaFrameExtractorOptions } from './streaming/meyda_frame_extractor.js';
+// MeydaFrameExtractor lives in '@rnnkit/audio-features/meyda' (meyda is an optional peer dependency).
 export { StreamingFeatures } from './streaming/streaming_features.js';
 export type { StreamingFeatureSpec } from './streaming/streaming_features.js';

@@ -1,6 +1,6 @@
 // Quick timing of one fused sequence op against its tfjs-core reference on one backend (not a test).
 // Usage: npx tsx scripts/measure_recurrence.ts [--backend cpu] [--cell lstm] [--batch 32] [--time 100]
-//        [--input 32] [--hidden 128] [--runs 5]. Prints one JSON line per implementation (medians, ms).
+//        [--input 32] [--hidden 128] [--runs 5] [--impl fused|reference|both]. Prints one JSON line per implementation (medians, ms).
 import * as tf from '@tensorflow/tfjs-core';
 import { randomUniform, useBackend } from '@rnnkit/tensor-core';
 
@@ -38,7 +38,8 @@ async function time(fn: () => tf.Tensor[]): Promise<number> {
   return ms;
 }
 
-for (const implementation of ['fused', 'reference'] as const) {
+const impl = args.get('impl') ?? 'both';
+for (const implementation of (['fused', 'reference'] as const).filter((i) => impl === 'both' || impl === i)) {
   const forward = () => {
     const r = recurrentSequence(cell, x, weights, h0, c0, { implementation });
     return [r.output, r.hN, ...(r.cN ? [r.cN] : [])];

@@ -44,6 +44,7 @@ export type { LossFunction, LossName } from './keras/losses.js';
 export { binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy } from './keras/metrics.js';
 export type { MetricFunction, MetricName } from './keras/metrics.js';
 export { resolveOptimizer, OPTIMIZER_NAMES } from './keras/optimizers.js';
+export { KerasAdam } from './keras/keras_adam.js';
 export type { OptimizerName } from './keras/optimizers.js';
 export { clipByGlobalNorm } from './keras/clip_by_global_norm.js';
 export type { ClippedGradients } from './keras/clip_by_global_norm.js';

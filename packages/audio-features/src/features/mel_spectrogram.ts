@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { melFilterbankValues, type MelNorm, type MelScale } from '../spectral/mel_scale.js';
-import { as2d, powerFramesMajor, resolveStft, toFreqMajor, type StftOptions } from '../spectral/stft.js';
+import { sparseBank, resolvesToHostFft } from '../spectral/host_spectrum.js';
+import { as2d, dropBatch, hostPowerSpectrogram, powerFramesMajor, resolveStft, type StftOptions } from '../spectral/stft.js';
 import { checkPositive, checkPositiveInt, checkSignal } from '../spectral/validate.js';
 
 /** torchaudio.transforms.MelSpectrogram's options, camelCase, with its defaults. */
@@ -35,7 +36,7 @@ export function resolveMel(fn: string, o: MelSpectrogramOptions) {
   const power = checkPositive(fn, 'power', o.power ?? 2);
   const fMin = o.fMin ?? 0;
   const fMax = o.fMax ?? sampleRate / 2;
-  const filterbank = melFilterbankValues(fn, {
+  const bankOptions = {
     nFreqs: stft.nFreqs,
     fMin,
     fMax,
@@ -44,19 +45,36 @@ export function resolveMel(fn: string, o: MelSpectrogramOptions) {
     norm: o.norm ?? null,
     melScale: o.melScale ?? 'htk',
     allowEmptyFilters: o.allowEmptyMelFilters ?? false,
-  });
+  };
+  // Cached by settings: features are computed over many utterances (or chunks) with the same ones.
+  const key = JSON.stringify(bankOptions);
+  let filterbank = filterbanks.get(key);
+  if (!filterbank) {
+    filterbank = melFilterbankValues(fn, bankOptions);
+    if (filterbanks.size >= 32) filterbanks.clear();
+    filterbanks.set(key, filterbank);
+  }
   return { stft, sampleRate, nMels, power, filterbank };
 }
 
+/** Read-only filterbank values (never handed to users, who get copies via melFilterbank()). */
+const filterbanks = new Map<string, Float32Array>();
+
 export type ResolvedMel = ReturnType<typeof resolveMel>;
 
-/** Mel energies frames-major: [batch, time] -> [batch, frames, nMels]. */
-export function melFramesMajor(fn: string, signal2d: tf.Tensor2D, m: ResolvedMel): tf.Tensor3D {
+/** Mel energies in torchaudio's layout: [batch, time] -> [batch, nMels, frames]. */
+export function melFreqMajor(fn: string, signal2d: tf.Tensor2D, m: ResolvedMel): tf.Tensor3D {
+  if (resolvesToHostFft(fn, m.stft.dftMethod)) {
+    // Power and mel filters fused on the host (each filter touches only its few nonzero bins),
+    // written straight into [batch, nMels, frames].
+    return hostPowerSpectrogram(fn, signal2d, m.stft, m.power, sparseBank(m.filterbank, m.stft.nFreqs, m.nMels), true);
+  }
   return tf.tidy(() => {
     const spec = powerFramesMajor(fn, signal2d, m.stft, m.power);
     const [b, f, k] = spec.shape;
     const fb = tf.tensor2d(m.filterbank, [k, m.nMels]);
-    return tf.reshape(tf.matMul(tf.reshape(spec, [b * f, k]), fb), [b, f, m.nMels]) as tf.Tensor3D;
+    const mel = tf.reshape(tf.matMul(tf.reshape(spec, [b * f, k]), fb), [b, f, m.nMels]);
+    return tf.transpose(mel, [0, 2, 1]) as tf.Tensor3D;
   });
 }
 
@@ -67,5 +85,5 @@ export function melSpectrogram(signal: tf.Tensor1D | tf.Tensor2D, options: MelSp
   const fn = 'melSpectrogram';
   checkSignal(fn, signal);
   const m = resolveMel(fn, options);
-  return tf.tidy(() => toFreqMajor(melFramesMajor(fn, as2d(signal), m), signal.rank));
+  return tf.tidy(() => dropBatch(melFreqMajor(fn, as2d(signal), m), signal.rank));
 }

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { dctMatrixValues } from '../spectral/dct.js';
-import { as2d, toFreqMajor } from '../spectral/stft.js';
+import { as2d, dropBatch } from '../spectral/stft.js';
 import { checkPositiveInt, checkSignal } from '../spectral/validate.js';
-import { melFramesMajor, resolveMel, type MelSpectrogramOptions } from './mel_spectrogram.js';
+import { melFreqMajor, resolveMel, type MelSpectrogramOptions } from './mel_spectrogram.js';
 
 export interface MfccOptions {
   /** Default 16000 (overrides melkwargs.sampleRate, as in torchaudio). */
@@ -38,14 +38,14 @@ export function mfcc(signal: tf.Tensor1D | tf.Tensor2D, options: MfccOptions = {
   if (!(lifter >= 0)) throw new Error(`${fn}: lifter must be >= 0, got ${lifter}`);
   const topDb = options.topDb === undefined ? 80 : options.topDb;
   const dct = dctMatrixValues(nMfcc, m.nMels, norm);
-  if (lifter > 0) {
-    for (let k = 0; k < nMfcc; k++) {
-      const g = 1 + (lifter / 2) * Math.sin((Math.PI * k) / lifter);
-      for (let n = 0; n < m.nMels; n++) dct[n * nMfcc + k] *= g;
-    }
+  // Transposed to [nMfcc, nMels], so that coefficients = dct @ logMel [nMels, frames] need no transpose.
+  const dctT = new Float32Array(nMfcc * m.nMels);
+  for (let k = 0; k < nMfcc; k++) {
+    const g = lifter > 0 ? 1 + (lifter / 2) * Math.sin((Math.PI * k) / lifter) : 1;
+    for (let n = 0; n < m.nMels; n++) dctT[k * m.nMels + n] = dct[n * nMfcc + k]! * g;
   }
   return tf.tidy(() => {
-    const mel = melFramesMajor(fn, as2d(signal), m); // [b, frames, nMels]
+    const mel = melFreqMajor(fn, as2d(signal), m); // [b, nMels, frames]
     let logMel: tf.Tensor;
     if (options.logMels) {
       logMel = tf.log(tf.add(mel, 1e-6));
@@ -53,8 +53,9 @@ export function mfcc(signal: tf.Tensor1D | tf.Tensor2D, options: MfccOptions = {
       logMel = tf.mul(tf.log(tf.maximum(mel, 1e-10)), 10 / Math.LN10);
       if (topDb !== null) logMel = tf.maximum(logMel, tf.sub(tf.max(logMel, [1, 2], true), topDb));
     }
-    const [b, f] = mel.shape;
-    const coeffs = tf.matMul(tf.reshape(logMel, [b * f, m.nMels]), tf.tensor2d(dct, [m.nMels, nMfcc]));
-    return toFreqMajor(tf.reshape(coeffs, [b, f, nMfcc]) as tf.Tensor3D, signal.rank);
+    const b = mel.shape[0];
+    const basis = tf.tensor3d(dctT, [1, nMfcc, m.nMels]);
+    const coeffs = tf.matMul(b === 1 ? basis : tf.tile(basis, [b, 1, 1]), logMel as tf.Tensor3D); // [b, nMfcc, frames]
+    return dropBatch(coeffs, signal.rank);
   });
 }

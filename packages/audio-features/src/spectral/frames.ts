@@ -100,7 +100,7 @@ export function frameByBlocks(
   const end = start + total;
   return tf.tidy(() => {
     const parts: tf.Tensor2D[] = [];
-    const source = tf.concat([signal2d, tf.zeros([batch, 1])], 1) as tf.Tensor2D; // index `length` is a zero
+    let source: tf.Tensor2D | null = null; // the signal plus one zero (index `length`), made only if padding is needed
     const leftPad = -start;
     const rightPad = start + covered - length;
     const edge = (from: number, to: number) => {
@@ -115,6 +115,7 @@ export function frameByBlocks(
           idx[p - from] = p;
         }
       }
+      source ??= tf.concat([signal2d, tf.zeros([batch, 1])], 1) as tf.Tensor2D;
       parts.push(tf.gather(source, tf.tensor1d(idx, 'int32'), 1) as tf.Tensor2D);
     };
     const midFrom = Math.max(0, start);

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkPadMode, frameByBlocks, numFrames, type PadMode } from './frames.js';
 import { checkWindowType, windowValues, type WindowType } from './window.js';
 import { windowedRfft, type DftMethod } from './windowed_rfft.js';
+import { HostFrames, hostWindowedSpectra, resolvesToHostFft, type SparseBank } from './host_spectrum.js';
 import { checkPositive, checkPositiveInt, checkSignal } from './validate.js';
 
 export interface StftOptions {
@@ -58,11 +59,19 @@ export function resolveStft(fn: string, o: StftOptions): ResolvedStft {
   };
 }
 
-/**
- * Real and imaginary STFT, frames-major: signal [batch, time] -> two tensors [batch, frames, nFreqs].
- * (Frames-major keeps the following matmuls with filterbanks free of transposes.)
- */
-export function stftFramesMajor(fn: string, signal2d: tf.Tensor2D, s: ResolvedStft): { real: tf.Tensor3D; imag: tf.Tensor3D } {
+interface StftGeometry {
+  batch: number;
+  length: number;
+  frames: number;
+  /** Offset of the window inside the nFft-long frame. */
+  left: number;
+  /** Position of frame 0's first windowed sample. */
+  start: number;
+  win: Float32Array;
+  scale: number;
+}
+
+function stftGeometry(fn: string, signal2d: tf.Tensor2D, s: ResolvedStft): StftGeometry {
   const [batch, length] = signal2d.shape;
   const frames = numFrames(length, s.nFft, s.hopLength, s.center);
   if (frames === 0) {
@@ -77,6 +86,39 @@ export function stftFramesMajor(fn: string, signal2d: tf.Tensor2D, s: ResolvedSt
     for (let i = 0; i < win.length; i++) sq += win[i]! * win[i]!;
     scale = 1 / Math.sqrt(sq);
   }
+  return { batch, length, frames, left, start, win, scale };
+}
+
+function hostFrames(fn: string, signal2d: tf.Tensor2D, s: ResolvedStft, g: StftGeometry): HostFrames {
+  const values = signal2d.dataSync() as Float32Array;
+  return new HostFrames(fn, values, g.batch, g.length, g.frames, s.winLength, s.hopLength, g.start, s.padMode);
+}
+
+/**
+ * |X|^power frames-major [batch, frames, nFreqs], or through a [nFreqs, nBands] filterbank
+ * ([batch, frames, nBands]); with `freqMajor` [batch, nFreqs or nBands, frames]. Computed with the
+ * host FFT: the signal is read once, and only the result becomes a tensor. Only where
+ * resolvesToHostFft(s.dftMethod) holds.
+ */
+export function hostPowerSpectrogram(fn: string, signal2d: tf.Tensor2D, s: ResolvedStft, power: number, bank?: SparseBank, freqMajor = false): tf.Tensor3D {
+  const g = stftGeometry(fn, signal2d, s);
+  const frames = hostFrames(fn, signal2d, s, g);
+  const out = hostWindowedSpectra(frames, s.nFft, g.win, g.left, g.scale, { kind: 'power', power, bank, freqMajor });
+  const width = bank ? bank.nBands : s.nFreqs;
+  return tf.tensor3d((out as { values: Float32Array }).values, freqMajor ? [g.batch, width, g.frames] : [g.batch, g.frames, width]);
+}
+
+/**
+ * Real and imaginary STFT, frames-major: signal [batch, time] -> two tensors [batch, frames, nFreqs].
+ * (Frames-major keeps the following matmuls with filterbanks free of transposes.)
+ */
+export function stftFramesMajor(fn: string, signal2d: tf.Tensor2D, s: ResolvedStft): { real: tf.Tensor3D; imag: tf.Tensor3D } {
+  const g = stftGeometry(fn, signal2d, s);
+  const { batch, frames, left, start, win, scale } = g;
+  if (resolvesToHostFft(fn, s.dftMethod)) {
+    const out = hostWindowedSpectra(hostFrames(fn, signal2d, s, g), s.nFft, win, left, scale, { kind: 'complex' }) as { real: Float32Array; imag: Float32Array };
+    return { real: tf.tensor3d(out.real, [batch, frames, s.nFreqs]), imag: tf.tensor3d(out.imag, [batch, frames, s.nFreqs]) };
+  }
   return tf.tidy(() => {
     const framed = frameByBlocks(fn, signal2d, frames, s.winLength, s.hopLength, start, s.padMode, false);
     const flat = tf.reshape(framed, [batch * frames, framed.shape[2]]) as tf.Tensor2D;
@@ -90,6 +132,7 @@ export function stftFramesMajor(fn: string, signal2d: tf.Tensor2D, s: ResolvedSt
 
 /** |X|^power, frames-major [batch, frames, nFreqs]. */
 export function powerFramesMajor(fn: string, signal2d: tf.Tensor2D, s: ResolvedStft, power: number): tf.Tensor3D {
+  if (resolvesToHostFft(fn, s.dftMethod)) return hostPowerSpectrogram(fn, signal2d, s, power);
   return tf.tidy(() => {
     const { real, imag } = stftFramesMajor(fn, signal2d, s);
     const p2 = tf.add(tf.square(real), tf.square(imag));
@@ -101,6 +144,11 @@ export function powerFramesMajor(fn: string, signal2d: tf.Tensor2D, s: ResolvedS
 
 export function as2d(signal: tf.Tensor1D | tf.Tensor2D): tf.Tensor2D {
   return (signal.rank === 1 ? tf.expandDims(signal, 0) : signal) as tf.Tensor2D;
+}
+
+/** Drops the batch axis for 1-D input. */
+export function dropBatch(x: tf.Tensor, inputRank: number): tf.Tensor {
+  return inputRank === 1 ? tf.squeeze(x, [0]) : x;
 }
 
 /** [batch, frames, bins] -> [..., bins, frames], dropping the batch axis for 1-D input. */
@@ -131,5 +179,8 @@ export function spectrogram(signal: tf.Tensor1D | tf.Tensor2D, options: Spectrog
   checkSignal(fn, signal);
   const s = resolveStft(fn, options);
   const power = checkPositive(fn, 'power', options.power ?? 2);
+  if (resolvesToHostFft(fn, s.dftMethod)) {
+    return tf.tidy(() => dropBatch(hostPowerSpectrogram(fn, as2d(signal), s, power, undefined, true), signal.rank));
+  }
   return tf.tidy(() => toFreqMajor(powerFramesMajor(fn, as2d(signal), s, power), signal.rank));
 }

@@ -30,7 +30,7 @@ describeWithBackends('windowedRfft', () => {
       const frames = new Float32Array(m * rows).map((_, i) => Math.sin(i * 0.37) + 0.2 * Math.cos(i * 2.1));
       const window = windowValues('hann', rows);
       const x = tf.tensor2d(frames, [m, rows]);
-      const methods = nFft === 97 ? (['direct', 'auto'] as const) : (['direct', 'factored'] as const);
+      const methods = nFft === 97 ? (['direct', 'auto'] as const) : (['direct', 'folded', 'factored', 'auto'] as const);
       for (const method of methods) {
         const { real, imag } = tf.tidy(() => windowedRfft(x, nFft, window, offset, { method }));
         expect(real.shape).toEqual([m, Math.floor(nFft / 2) + 1]);
@@ -45,6 +45,7 @@ describeWithBackends('windowedRfft', () => {
         tf.dispose([real, imag]);
       }
       expect(() => windowedRfft(x, 97, window, 0, { method: 'factored' })).toThrow('windowedRfft: nFft = 97 has no usable factorisation');
+      expect(() => windowedRfft(x, 97, window, 0, { method: 'folded' })).toThrow("windowedRfft: 'folded' needs an even nFft, got 97");
       x.dispose();
     });
   }

@@ -1,13 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+import { hostSpectra, resolvesToHostFft } from './host_spectrum.js';
+
 /**
- * How the DFT is computed. tf.spectral.rfft is not an option: it has no wasm kernel, and on cpu it
- * is ~15x slower than a matmul (tools/bench/audio-features.ts). 'direct' is one matmul with a
+ * How the DFT is computed. 'fft' reads the frames to the host and runs an O(nFft log nFft) FFT there
+ * in float64 (fft.js for powers of two, mixed radix for factors <= 7, else Bluestein); 'auto' uses
+ * it on the cpu and wasm backends, where features were 2.4-2.8x (wasm) and 60-110x (cpu) faster
+ * than with the 'direct' matmul (tools/bench/audio-features.ts). The matmul forms keep the data on
+ * the device for GPU backends. tf.spectral.rfft is not an option: it has no wasm kernel, and on cpu
+ * it is ~11x slower than a matmul. 'direct' is one matmul with a
  * windowed cos/sin basis (rows x 2 nFreqs MACs per frame); 'factored' is one Cooley-Tukey step
  * written as two small matmuls and a twiddle multiply (about 4x fewer MACs for nFft = 400 or 512).
- * 'auto' picks 'factored' when nFft has a divisor near its square root.
+ * 'folded' (even nFft) first adds and subtracts samples n and nFft - n of the windowed frame, which
+ * halves the matmul work (cos is even and sin odd around nFft / 2) but adds elementwise passes.
+ * On other backends 'auto' picks 'factored' on webgpu (4x faster than 'direct' there, measured on
+ * lavapipe) when nFft has a divisor near its square root, and 'direct' elsewhere (tensorflow).
  */
-export type DftMethod = 'auto' | 'direct' | 'factored';
+export type DftMethod = 'auto' | 'direct' | 'folded' | 'factored' | 'fft';
 
 interface Plan {
   nFft: number;
@@ -17,6 +26,9 @@ interface Plan {
   /** direct: [rows, nFreqs] cos and -sin bases with the window folded in. */
   directRe?: Float32Array;
   directIm?: Float32Array;
+  /** folded: [nFft / 2 + 1, nFreqs] cos and -sin bases for the folded sums (no window). */
+  foldedRe?: Float32Array;
+  foldedIm?: Float32Array;
   /** factored: n = n2Count * n1 + n2, k = k1 + n1Count * k2. */
   n1Count?: number;
   n2Count?: number;
@@ -47,8 +59,25 @@ function chooseFactor(n: number): number | null {
 function makePlan(nFft: number, window: Float32Array, offset: number, scale: number, method: DftMethod): Plan {
   const rows = window.length;
   const nFreqs = Math.floor(nFft / 2) + 1;
-  const factor = method === 'direct' ? null : chooseFactor(nFft);
+  const wantFactored = method === 'factored' || (method === 'auto' && tf.getBackend() === 'webgpu');
+  const factor = wantFactored ? chooseFactor(nFft) : null;
   if (method === 'factored' && factor === null) throw new Error(`windowedRfft: nFft = ${nFft} has no usable factorisation`);
+  if (method === 'folded' && nFft % 2 !== 0) throw new Error(`windowedRfft: 'folded' needs an even nFft, got ${nFft}`);
+  if (method === 'folded') {
+    const half = nFft / 2;
+    const full = new Float32Array(nFft);
+    for (let r = 0; r < rows; r++) full[r + offset] = window[r]! * scale;
+    const foldedRe = new Float32Array((half + 1) * nFreqs);
+    const foldedIm = new Float32Array((half + 1) * nFreqs);
+    for (let n = 0; n <= half; n++) {
+      for (let f = 0; f < nFreqs; f++) {
+        const a = angle(f * n, nFft);
+        foldedRe[n * nFreqs + f] = Math.cos(a);
+        foldedIm[n * nFreqs + f] = -Math.sin(a);
+      }
+    }
+    return { nFft, nFreqs, offset, rows, window: full, foldedRe, foldedIm };
+  }
   if (factor === null) {
     const directRe = new Float32Array(rows * nFreqs);
     const directIm = new Float32Array(rows * nFreqs);
@@ -104,7 +133,8 @@ function getPlan(nFft: number, window: Float32Array, offset: number, scale: numb
   let h = 0;
   const bits = new Uint32Array(window.buffer, window.byteOffset, window.length);
   for (let i = 0; i < bits.length; i++) h = (Math.imul(h, 31) + bits[i]!) | 0;
-  const key = `${nFft}:${offset}:${scale}:${window.length}:${h}:${method}`;
+  const resolved = method === 'auto' ? (tf.getBackend() === 'webgpu' ? 'auto-gpu' : 'auto-cpu') : method;
+  const key = `${nFft}:${offset}:${scale}:${window.length}:${h}:${resolved}`;
   let plan = plans.get(key);
   if (!plan) {
     plan = makePlan(nFft, window, offset, scale, method);
@@ -141,22 +171,56 @@ export function windowedRfft(
   offset: number,
   options: { scale?: number; method?: DftMethod } = {},
 ): { real: tf.Tensor2D; imag: tf.Tensor2D } {
-  const plan = getPlan(nFft, window, offset, options.scale ?? 1, options.method ?? 'auto');
+  const method = options.method ?? 'auto';
   const m = frames.shape[0];
   const width = frames.shape[1];
+  if (resolvesToHostFft('windowedRfft', method)) {
+    if (width < window.length) throw new Error(`windowedRfft: frames have ${width} samples, fewer than the window's ${window.length}`);
+    const x = frames.dataSync() as Float32Array;
+    const rows = window.length;
+    const nFreqs = Math.floor(nFft / 2) + 1;
+    const scale = options.scale ?? 1;
+    const real = new Float32Array(m * nFreqs);
+    const imag = new Float32Array(m * nFreqs);
+    hostSpectra(
+      nFft,
+      m,
+      (r, dst, lane) => {
+        for (let j = 0; j < nFft; j++) dst[2 * j + lane] = 0;
+        for (let j = 0; j < rows; j++) dst[2 * (offset + j) + lane] = x[r * width + j]! * window[j]! * scale;
+      },
+      (r, re, im) => {
+        real.set(re, r * nFreqs);
+        imag.set(im, r * nFreqs);
+      },
+    );
+    return { real: tf.tensor2d(real, [m, nFreqs]), imag: tf.tensor2d(imag, [m, nFreqs]) };
+  }
+  const plan = getPlan(nFft, window, offset, options.scale ?? 1, method);
   if (width < plan.rows) throw new Error(`windowedRfft: frames have ${width} samples, fewer than the window's ${plan.rows}`);
   if (plan.directRe) {
     // Samples past the window (from block framing) meet zero rows of the basis.
     const basis = (b: Float32Array) => tf.tensor2d(width === plan.rows ? b : padRows(b, plan.rows, width, plan.nFreqs), [width, plan.nFreqs]);
     return { real: tf.matMul(frames, basis(plan.directRe)), imag: tf.matMul(frames, basis(plan.directIm!)) };
   }
-  const n1 = plan.n1Count!;
-  const n2 = plan.n2Count!;
-  const k2 = plan.k2Count!;
   const padRight = nFft - plan.offset - plan.rows;
   const exact = width === plan.rows ? frames : tf.slice(frames, [0, 0], [m, plan.rows]);
   const padded = plan.offset || padRight ? tf.pad(exact, [[0, 0], [plan.offset, padRight]]) : exact;
   const windowed = tf.mul(padded, tf.tensor1d(plan.window!));
+  if (plan.foldedRe) {
+    // u[n] = x[n] + x[N - n], v[n] = x[n] - x[N - n] for n = 0..N/2 (x[N - 0] and x[N/2]'s partner
+    // taken as 0): Re X = u @ cos, Im X = v @ -sin.
+    const half = nFft / 2;
+    const head = tf.slice(windowed, [0, 0], [m, half + 1]);
+    const mirrored = tf.pad(tf.reverse(tf.slice(windowed, [0, half + 1], [m, half - 1]), 1), [[0, 0], [1, 1]]);
+    return {
+      real: tf.matMul(tf.add(head, mirrored), tf.tensor2d(plan.foldedRe, [half + 1, plan.nFreqs])),
+      imag: tf.matMul(tf.sub(head, mirrored), tf.tensor2d(plan.foldedIm!, [half + 1, plan.nFreqs])),
+    };
+  }
+  const n1 = plan.n1Count!;
+  const n2 = plan.n2Count!;
+  const k2 = plan.k2Count!;
   // x[n2Count * n1 + n2] -> [m * n2, n1], then a length-n1 DFT for each n2.
   const byN2 = tf.reshape(tf.transpose(tf.reshape(windowed, [m, n1, n2]), [0, 2, 1]), [m * n2, n1]);
   const yRe = tf.reshape(tf.matMul(byN2, tf.tensor2d(plan.stage1Re!, [n1, n1])), [m, n2, n1]);

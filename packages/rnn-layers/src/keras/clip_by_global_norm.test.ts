@@ -3,7 +3,7 @@ import { describeWithBackends, expectArraysClose } from '@rnnkit/tensor-core/tes
 import { expect, it } from 'vitest';
 
 import { clipByGlobalNorm } from './clip_by_global_norm.js';
-import { reference } from './test_fixture.js';
+import { reference } from './__fixtures__/keras_reference.js';
 
 describeWithBackends('clipByGlobalNorm', () => {
   for (const c of reference.clip) {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { ACTIVATIONS } from './activations.js';
 import { Dense } from './dense.js';
-import { reference } from './test_fixture.js';
+import { reference } from './__fixtures__/keras_reference.js';
 
 const ref = reference.dense;
 

@@ -3,7 +3,7 @@ import { describeWithBackends, expectArraysClose } from '@rnnkit/tensor-core/tes
 import { describe, expect, it } from 'vitest';
 
 import { Embedding } from './embedding.js';
-import { reference } from './test_fixture.js';
+import { reference } from './__fixtures__/keras_reference.js';
 
 const ref = reference.embedding;
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+import { floatMask } from './float_mask.js';
 import type { ApplyOptions, Layer, LayerConfig, Shape } from './layer.js';
 
 /**
@@ -31,10 +32,10 @@ export class GlobalAveragePooling1D implements Layer {
     const mask = options.mask;
     if (!mask) return tf.mean(x, 1);
     return tf.tidy(() => {
-      const weights = tf.expandDims(tf.cast(mask, 'float32'), 2); // [batch, time, 1]
-      const total = tf.sum(tf.mul(x, weights), 1);
+      const weights = floatMask(mask); // [batch, time]
+      const total = tf.sum(tf.mul(x, tf.expandDims(weights, 2)), 1);
       // An all-padding row averages to 0 instead of 0/0.
-      return tf.div(total, tf.maximum(tf.sum(weights, 1), 1));
+      return tf.div(total, tf.maximum(tf.sum(weights, 1, true), 1));
     });
   }
 

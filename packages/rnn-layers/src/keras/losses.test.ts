@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 
 import { binaryCrossentropy, categoricalCrossentropy, meanSquaredError, resolveLoss, sparseCategoricalCrossentropy } from './losses.js';
 import { binaryAccuracy, sparseCategoricalAccuracy } from './metrics.js';
-import { reference } from './test_fixture.js';
+import { reference } from './__fixtures__/keras_reference.js';
 
 const ref = reference.losses;
 

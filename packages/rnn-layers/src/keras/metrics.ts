@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+import { floatMask } from './float_mask.js';
 import type { LossFunction, LossName } from './losses.js';
 
 export const METRIC_NAMES = ['acc', 'accuracy'] as const;
@@ -11,21 +12,21 @@ export type MetricFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 /** Keras's binary_accuracy: prediction > 0.5 equals the label, averaged over the last axis. */
 export function binaryAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const predicted = tf.cast(tf.greater(yPred, 0.5), 'float32');
-    return tf.mean(tf.cast(tf.equal(predicted, tf.cast(yTrue, 'float32')), 'float32'), -1);
+    const predicted = floatMask(tf.greater(yPred, 0.5));
+    return tf.mean(floatMask(tf.equal(predicted, tf.cast(yTrue, 'float32'))), -1);
   });
 }
 
 /** Keras's categorical_accuracy: argmax of prediction equals argmax of the one-hot label. */
 export function categoricalAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.cast(tf.equal(tf.argMax(yTrue, -1), tf.argMax(yPred, -1)), 'float32'));
+  return tf.tidy(() => floatMask(tf.equal(tf.argMax(yTrue, -1), tf.argMax(yPred, -1))));
 }
 
 /** Keras's sparse_categorical_accuracy: argmax of prediction equals the integer label. */
 export function sparseCategoricalAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const ids = tf.cast(yTrue.rank === yPred.rank ? tf.squeeze(yTrue, [-1]) : yTrue, 'int32');
-    return tf.cast(tf.equal(ids, tf.argMax(yPred, -1)), 'float32');
+    return floatMask(tf.equal(ids, tf.argMax(yPred, -1)));
   });
 }
 

@@ -7,7 +7,7 @@ import { Dense } from './dense.js';
 import { Embedding } from './embedding.js';
 import { GlobalAveragePooling1D } from './global_average_pooling_1d.js';
 import { Sequential } from './sequential.js';
-import { reference } from './test_fixture.js';
+import { reference } from './__fixtures__/keras_reference.js';
 
 const ref = reference.training;
 
@@ -119,9 +119,12 @@ describeWithBackends('Sequential', () => {
     model.compile({ optimizer: 'sgd', loss: 'binary_crossentropy', metrics: ['acc'] });
     const x = [[1, 1], [2, 2], [1, 1], [2, 2], [1, 1], [2, 2], [1, 1], [2, 2], [3, 3], [3, 3]];
     const y = [0, 1, 0, 1, 0, 1, 0, 1, 1, 1];
-    const history = await model.fit(x, y, { epochs: 1, batchSize: 4, validationSplit: 0.2, verbose: 0, seed: 3 });
+    const lines: string[] = [];
+    const history = await model.fit(x, y, { epochs: 1, batchSize: 4, validationSplit: 0.2, verbose: 1, log: (l) => lines.push(l), seed: 3 });
     const direct = await model.evaluate([[3, 3], [3, 3]], [1, 1]);
     expectArraysClose(history.history.val_loss!, [direct.loss!], { atol: 1e-6 });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Epoch 1\/1 - [\d.]+s - loss: [\d.]+ - acc: [\d.]+ - val_loss: [\d.]+ - val_acc: [\d.]+$/);
     model.dispose();
   });
 });

@@ -1,18 +1,32 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import { DENSE_MAT_MUL } from './kernel_names.js';
+import { DENSE_LINEAR, DENSE_MAT_MUL } from './kernel_names.js';
 
 /**
  * tf.matMul for the 2-D products around the recurrences (input projection, weight gradients). It runs
- * rnnkit's DENSE_MAT_MUL kernel where one is registered (cpu: tfjs-backend-cpu's matmul is several times
- * slower than a register-blocked JS loop) and tf.matMul elsewhere. Differentiable either way.
+ * rnnkit's DENSE_MAT_MUL kernel where one is registered (cpu and wasm: their matmuls are several times
+ * slower than a register-blocked JS loop for these shapes) and tf.matMul elsewhere. Differentiable either way.
  */
-export function denseMatMul(a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = false): tf.Tensor {
-  if (tf.getKernel(DENSE_MAT_MUL, tf.getBackend()) === undefined) return tf.matMul(a, b, transposeA, transposeB);
+export function denseMatMul(a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = false, bias?: tf.Tensor): tf.Tensor {
+  const backend = tf.getBackend();
+  if (bias !== undefined) {
+    // The bias [n] is added to every row inside the kernel: on cpu a broadcasting tf.add and the
+    // tf.sum of its gradient (which transposes first) cost more than the product itself.
+    if (tf.getKernel(DENSE_LINEAR, backend) !== undefined) {
+      return tf.engine().runKernel(DENSE_LINEAR, { a, b, bias }, { transposeA, transposeB }) as tf.Tensor;
+    }
+    return tf.tidy(() => tf.add(denseMatMul(a, b, transposeA, transposeB), bias));
+  }
+  if (tf.getKernel(DENSE_MAT_MUL, backend) === undefined) return tf.matMul(a, b, transposeA, transposeB);
   return tf.engine().runKernel(DENSE_MAT_MUL, { a, b }, { transposeA, transposeB }) as tf.Tensor;
 }
 
-/** d(op(A) op(B)) as for tfjs's BatchMatMul, expressed with denseMatMul itself. */
+/** Column sums of dy [m, n] as a [1, m] x [m, n] product, so they stay on the fast kernel. */
+function columnSums(dy: tf.Tensor): tf.Tensor {
+  return tf.reshape(denseMatMul(tf.ones([1, dy.shape[0]!]), dy), [dy.shape[1]!]);
+}
+
+/** d(op(A) op(B) [+ bias]) as for tfjs's BatchMatMul, expressed with denseMatMul itself. */
 export const denseMatMulGradConfig: tf.GradConfig = {
   kernelName: DENSE_MAT_MUL,
   inputsToSave: ['a', 'b'],
@@ -21,9 +35,12 @@ export const denseMatMulGradConfig: tf.GradConfig = {
     const d = dy as tf.Tensor;
     const tA = Boolean(attrs!['transposeA']);
     const tB = Boolean(attrs!['transposeB']);
-    if (!tA && !tB) return { a: () => denseMatMul(d, b, false, true), b: () => denseMatMul(a, d, true, false) };
-    if (!tA && tB) return { a: () => denseMatMul(d, b, false, false), b: () => denseMatMul(d, a, true, false) };
-    if (tA && !tB) return { a: () => denseMatMul(b, d, false, true), b: () => denseMatMul(a, d, false, false) };
-    return { a: () => denseMatMul(b, d, true, true), b: () => denseMatMul(d, a, true, true) };
+    const bias = () => columnSums(d); // DENSE_LINEAR only
+    if (!tA && !tB) return { a: () => denseMatMul(d, b, false, true), b: () => denseMatMul(a, d, true, false), bias };
+    if (!tA && tB) return { a: () => denseMatMul(d, b, false, false), b: () => denseMatMul(d, a, true, false), bias };
+    if (tA && !tB) return { a: () => denseMatMul(b, d, false, true), b: () => denseMatMul(a, d, false, false), bias };
+    return { a: () => denseMatMul(b, d, true, true), b: () => denseMatMul(d, a, true, true), bias };
   },
 };
+
+export const denseLinearGradConfig: tf.GradConfig = { ...denseMatMulGradConfig, kernelName: DENSE_LINEAR };

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { CellKind } from './cell_kind.js';
+import { denseMatMul } from './dense_mat_mul.js';
 import type { RecurrentWeights } from './sequence_types.js';
 
 /**
@@ -8,15 +9,15 @@ import type { RecurrentWeights } from './sequence_types.js';
  * LSTM and RNN both biases are folded in here; GRU's biasHh stays in the recurrence because the reset
  * gate multiplies it (n = tanh(W_in x + b_in + r * (W_hn h + b_hn))).
  */
-export function inputProjection(
-  cell: CellKind, x: tf.Tensor, weights: RecurrentWeights,
-  matMul: (a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean) => tf.Tensor = tf.matMul,
-): tf.Tensor {
+export function inputProjection(cell: CellKind, x: tf.Tensor, weights: RecurrentWeights, fused: boolean): tf.Tensor {
   return tf.tidy(() => {
     const [time, batch, inputSize] = x.shape as [number, number, number];
-    const xp = matMul(tf.reshape(x, [time * batch, inputSize]), weights.weightIh, false, true);
-    if (weights.biasIh === undefined) return xp;
-    const bias = cell === 'gru' ? weights.biasIh : tf.add(weights.biasIh, weights.biasHh!);
-    return tf.add(xp, bias);
+    const x2d = tf.reshape(x, [time * batch, inputSize]);
+    const bias = weights.biasIh === undefined ? undefined
+      : cell === 'gru' ? weights.biasIh : tf.add(weights.biasIh, weights.biasHh!);
+    // Fused path: rnnkit's dense kernel with the bias inside; reference: plain tfjs-core ops.
+    if (fused) return denseMatMul(x2d, weights.weightIh, false, true, bias);
+    const xp = tf.matMul(x2d, weights.weightIh, false, true);
+    return bias === undefined ? xp : tf.add(xp, bias);
   });
 }

@@ -10,5 +10,9 @@ export const RNN_RECURRENCE = 'RnnkitRNNRecurrence'; // attr activation: 'tanh' 
 export const LSTM_RECURRENCE_GRAD = 'RnnkitLSTMRecurrenceGrad';
 export const GRU_RECURRENCE_GRAD = 'RnnkitGRURecurrenceGrad';
 export const RNN_RECURRENCE_GRAD = 'RnnkitRNNRecurrenceGrad';
-// A plain 2-D matmul (attrs transposeA, transposeB) for backends whose own is slow (cpu).
+// A plain 2-D matmul: inputs a, b; attrs transposeA, transposeB (as tf.matMul), for backends whose own
+// is slow for these shapes (cpu, wasm).
 export const DENSE_MAT_MUL = 'RnnkitDenseMatMul';
+// DENSE_MAT_MUL plus inputs.bias [n] added to every row (the input projection): saves a broadcasting
+// add and, in the gradient, a tf.sum that transposes first on cpu.
+export const DENSE_LINEAR = 'RnnkitDenseLinear';

@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { opName, type CellKind } from './cell_kind.js';
-import { registerJsRecurrenceKernels } from './cpu/register_js_kernels.js';
-import { denseMatMul } from './dense_mat_mul.js';
 import { inputProjection } from './input_projection.js';
 import { GRU_RECURRENCE, LSTM_RECURRENCE, RNN_RECURRENCE } from './kernel_names.js';
 import { referenceRecurrence } from './reference_recurrence.js';
 import { registerRecurrenceGradients } from './register_recurrence_gradients.js';
+import { registerRecurrenceKernels } from './register_recurrence_kernels.js';
 import type { RecurrentWeights, SequenceOptions, SequenceResult } from './sequence_types.js';
 import { normalizeLengths, validateSequence } from './validate_sequence.js';
 
@@ -26,7 +25,7 @@ function kernelNameOf(cell: CellKind): string {
 
 /** Whether the active (or named) backend has the fused kernel for this cell. */
 export function hasFusedRecurrenceKernel(cell: CellKind, backendName: string = tf.getBackend()): boolean {
-  registerJsRecurrenceKernels();
+  registerRecurrenceKernels();
   return tf.getKernel(kernelNameOf(cell), backendName) !== undefined;
 }
 
@@ -50,12 +49,10 @@ export function recurrentSequence(
   if (implementation === 'fused' && !fused) {
     throw new Error(`${fn}: implementation 'fused' requested but backend '${tf.getBackend()}' has no ${kernelNameOf(cell)} kernel`);
   }
-  if (!hostLengths) return runReference(cell, x, weights, h0, c0, time, lengths, reverse, true);
-  if (fused) registerRecurrenceGradients(); // before the matmul below is taped
+  if (!fused) return runReference(cell, x, weights, h0, c0, time, lengths, !hostLengths, reverse);
+  registerRecurrenceGradients(); // before the projection's matmul is taped
   return tf.tidy(() => {
-    const xp = inputProjection(cell, x, weights, fused ? denseMatMul : tf.matMul);
-    if (!fused) return runReference(cell, x, weights, h0, c0, time, lengths, reverse, false) as unknown as tf.TensorContainer;
-    registerRecurrenceGradients();
+    const xp = inputProjection(cell, x, weights, true);
     const attrs: tf.NamedAttrMap = { lengths, reverse };
     const inputs: tf.NamedTensorMap = { xp, weightHh: weights.weightHh, h0 };
     if (cell === 'lstm') inputs['c0'] = c0!;
@@ -69,11 +66,11 @@ export function recurrentSequence(
 
 function runReference(
   cell: CellKind, x: tf.Tensor, weights: RecurrentWeights, h0: tf.Tensor, c0: tf.Tensor | undefined, time: number,
-  lengths: number[] | tf.Tensor, reverse: boolean, ownsLengths: boolean,
+  lengths: number[] | tf.Tensor, ownsLengths: boolean, reverse: boolean,
 ): SequenceResult {
   try {
     return tf.tidy(() => {
-      const xp = inputProjection(cell, x, weights);
+      const xp = inputProjection(cell, x, weights, false);
       const biasHh = cell === 'gru' ? weights.biasHh : undefined;
       return referenceRecurrence(cell, xp, weights.weightHh, biasHh, h0, c0, time, lengths, reverse) as unknown as tf.TensorContainer;
     }) as unknown as SequenceResult;

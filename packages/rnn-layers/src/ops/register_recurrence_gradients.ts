@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import { denseMatMul, denseMatMulGradConfig } from './dense_mat_mul.js';
+import { denseLinearGradConfig, denseMatMul, denseMatMulGradConfig } from './dense_mat_mul.js';
 import {
   GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RNN_RECURRENCE, RNN_RECURRENCE_GRAD,
 } from './kernel_names.js';
@@ -20,6 +20,7 @@ const orZeros = (dy: Dy, like: tf.Tensor): tf.Tensor => dy ?? tf.zerosLike(like)
 
 const configs: tf.GradConfig[] = [
   denseMatMulGradConfig,
+  denseLinearGradConfig,
   {
     kernelName: LSTM_RECURRENCE,
     inputsToSave: ['weightHh', 'h0', 'c0'],

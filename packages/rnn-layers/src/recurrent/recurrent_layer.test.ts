@@ -58,6 +58,20 @@ describeWithBackends('recurrent layers', () => {
     seq.dispose();
   });
 
+  it('batchFirst only changes the layout of x and output', async () => {
+    const tm = new LSTM({ inputSize: 2, hiddenSize: 3, bidirectional: true, seed: 12 });
+    const bf = new LSTM({ inputSize: 2, hiddenSize: 3, bidirectional: true, seed: 12, batchFirst: true });
+    const x = randomUniform([4, 3, 2], -1, 1, 1); // [time, batch, features]
+    const a = tm.forward(x, { lengths: [4, 2, 3] });
+    const b = bf.forward(tf.transpose(x, [1, 0, 2]), { lengths: [4, 2, 3] });
+    expect(b.output.shape).toEqual([3, 4, 6]);
+    expectArraysClose(await tf.transpose(b.output, [1, 0, 2]).data(), await a.output.data(), { atol: 0 });
+    expectArraysClose(await b.hN.data(), await a.hN.data(), { atol: 0 });
+    expectArraysClose(await b.cN.data(), await a.cN.data(), { atol: 0 });
+    tm.dispose();
+    bf.dispose();
+  });
+
   it('lengths as a tensor (device-side masks where the backend cannot read it synchronously)', async () => {
     const gru = new GRU({ inputSize: 2, hiddenSize: 3, bidirectional: true, seed: 6 });
     const x = randomUniform([4, 3, 2], -1, 1, 5);

@@ -7,6 +7,8 @@ interface Pair {
   right: number;
   score: number;
   size: number;
+  /** Vocabulary id of the merged piece. */
+  merged: number;
 }
 
 /** Max-heap on (score, then smaller left): SentencePiece's SymbolPairComparator. */
@@ -118,7 +120,9 @@ export class SentencePieceBpeEncoder {
   decode(ids: readonly number[]): string {
     if (!Array.isArray(ids)) throw new TypeError(`SentencePieceBpeEncoder.decode: ids must be an array of integers, got ${typeof ids}`);
     let out = '';
-    let atStart = this.model.normalizerSpec.addDummyPrefix ?? true;
+    // The C++ decoder drops the first piece's leading U+2581 even when add_dummy_prefix is false
+    // (checked against the WASM build in the tests).
+    let atStart = true;
     ids.forEach((id, i) => {
       if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) throw new RangeError(`SentencePieceBpeEncoder.decode: ids[${i}] = ${id} is not an id in [0, ${this.vocabSize})`);
       if (this.controlIds.has(id)) return;
@@ -166,36 +170,78 @@ export class SentencePieceBpeEncoder {
     return { ids, pieces };
   }
 
+  /**
+   * For two vocabulary pieces L and R whose concatenation is a mergeable piece P: key id(L) * V + id(R)
+   * → id(P). Merged symbols are always vocabulary pieces, so after the first merge every lookup is a
+   * number lookup instead of a substring hash; only pairs involving an out-of-vocabulary character
+   * fall back to the string map. Same answers as looking up the concatenation, built on first use.
+   */
+  private pairTable: Map<number, number> | undefined;
+
+  /** Vocabulary id of each single UTF-16 code unit piece (-1: none), built with pairTable. */
+  private unitIds = new Int32Array(0);
+
+  private buildPairTable(): Map<number, number> {
+    this.unitIds = new Int32Array(0x10000).fill(-1);
+    for (const [piece, id] of this.ids) if (piece.length === 1) this.unitIds[piece.charCodeAt(0)] = id;
+    const table = new Map<number, number>();
+    const V = this.vocabSize;
+    for (const [piece, id] of this.ids) {
+      for (let k = 1; k < piece.length; k++) {
+        const l = this.ids.get(piece.slice(0, k));
+        const r = this.ids.get(piece.slice(k));
+        if (l !== undefined && r !== undefined) table.set(l * V + r, id);
+      }
+    }
+    return table;
+  }
+
   /** bpe_model.cc Model::Encode on one span of normalised text. */
   private encodeSegment(s: string): { ids: number[]; pieces: string[] } {
+    const table = (this.pairTable ??= this.buildPairTable());
+    const V = this.vocabSize;
     const starts: number[] = [];
     const lens: number[] = [];
+    const sids: number[] = []; // vocabulary id of the symbol's current text, -1 if none
     const frozen: boolean[] = [];
+    const hasUsers = this.userSymbols.length > 0;
     for (let pos = 0; pos < s.length; ) {
       let len = 0;
       let isUser = false;
-      for (const u of this.userSymbols) {
-        if (s.startsWith(u, pos)) {
-          len = u.length;
-          isUser = true;
-          break;
+      if (hasUsers) {
+        for (const u of this.userSymbols) {
+          if (s.startsWith(u, pos)) {
+            len = u.length;
+            isUser = true;
+            break;
+          }
         }
       }
-      if (!isUser) len = s.codePointAt(pos)! > 0xffff ? 2 : 1;
+      if (!isUser) {
+        const c = s.charCodeAt(pos);
+        len = c >= 0xd800 && c <= 0xdbff ? 2 : 1; // input is well-formed, so a high surrogate has its pair
+      }
       starts.push(pos);
       lens.push(len);
+      sids.push(len === 1 && !isUser ? this.unitIds[s.charCodeAt(pos)] : (this.ids.get(s.substr(pos, len)) ?? -1));
       frozen.push(isUser);
       pos += len;
     }
     const n = starts.length;
-    const prev = Array.from({ length: n }, (_, i) => i - 1);
-    const next = Array.from({ length: n }, (_, i) => (i + 1 < n ? i + 1 : -1));
+    const prev = new Int32Array(n);
+    const next = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      prev[i] = i - 1;
+      next[i] = i + 1 < n ? i + 1 : -1;
+    }
     const heap = new PairHeap();
     const tryPair = (left: number, right: number): void => {
       if (left === -1 || right === -1 || frozen[left] || frozen[right]) return;
       const size = lens[left] + lens[right];
-      const score = this.scores.get(s.substr(starts[left], size));
-      if (score !== undefined) heap.push({ left, right, score, size });
+      let merged: number | undefined;
+      if (sids[left] >= 0 && sids[right] >= 0) merged = table.get(sids[left] * V + sids[right]);
+      else merged = this.ids.get(s.substr(starts[left], size));
+      if (merged !== undefined) heap.push({ left, right, score: this.model.pieces[merged].score, size, merged });
     };
     for (let i = 1; i < n; i++) tryPair(i - 1, i);
     while (heap.size > 0) {
@@ -204,6 +250,7 @@ export class SentencePieceBpeEncoder {
       if (lens[top.left] === 0 || lens[top.right] === 0 || lens[top.left] + lens[top.right] !== top.size) continue;
       lens[top.left] += lens[top.right];
       lens[top.right] = 0;
+      sids[top.left] = top.merged;
       next[top.left] = next[top.right];
       if (next[top.right] >= 0) prev[next[top.right]] = top.left;
       tryPair(prev[top.left], top.left);
@@ -214,7 +261,7 @@ export class SentencePieceBpeEncoder {
     for (let i = n > 0 ? 0 : -1; i !== -1; i = next[i]) {
       const piece = s.substr(starts[i], lens[i]);
       pieces.push(piece);
-      ids.push(this.reservedIds.get(piece) ?? this.ids.get(piece) ?? this.unkId);
+      ids.push(this.reservedIds.get(piece) ?? (sids[i] >= 0 ? sids[i] : this.unkId));
     }
     return { ids, pieces };
   }

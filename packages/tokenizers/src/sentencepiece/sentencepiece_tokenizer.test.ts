@@ -44,6 +44,12 @@ describe('SentencePieceTokenizer (WASM) matches the C++ library (python3-sentenc
     expect(tok.decode([1, ...c.ids, 2])).toBe(c.decoded);
   });
 
+  it('dispose frees the processor; later calls throw instead of touching freed memory', async () => {
+    const tok = await SentencePieceTokenizer.fromBytes(fixtureBytes('sp_bpe.model'));
+    tok.dispose();
+    expect(() => tok.encode('a')).toThrow(/encode: the tokenizer was disposed/);
+  });
+
   it('leaves no process-wide uncaughtException / unhandledRejection handlers behind', async () => {
     const before = [process.listenerCount('uncaughtException'), process.listenerCount('unhandledRejection')];
     const tok = await SentencePieceTokenizer.fromBytes(fixtureBytes('sp_bpe.model'));

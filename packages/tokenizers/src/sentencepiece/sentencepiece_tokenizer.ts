@@ -23,6 +23,7 @@ export class SentencePieceTokenizer {
   readonly padId: number;
   readonly modelType: ModelType;
   private readonly pieceIds: Map<string, number>;
+  private disposed = false;
 
   private constructor(
     /** The parsed model (pieces, scores, trainer and normalizer specs). */
@@ -52,18 +53,21 @@ export class SentencePieceTokenizer {
 
   /** Ids of `text`. Empty text gives []; lone surrogates throw (they have no UTF-8 form). */
   encode(text: string, options: EncodeOptions = {}): number[] {
+    this.checkAlive('encode');
     assertWellFormedText(text, 'SentencePieceTokenizer.encode: text');
     return this.wrapSpecials(this.processor.encodeIds(text), options);
   }
 
   /** Pieces of `text` (unknown characters appear as their surface text, as in the C++ library). */
   encodePieces(text: string): string[] {
+    this.checkAlive('encodePieces');
     assertWellFormedText(text, 'SentencePieceTokenizer.encodePieces: text');
     return this.processor.encodePieces(text);
   }
 
   /** Text of `ids`; control ids (bos, eos, pad) decode to nothing, unknown ids to the unk surface ' ⁇ '. */
   decode(ids: readonly number[]): string {
+    this.checkAlive('decode');
     if (!Array.isArray(ids)) throw new TypeError(`SentencePieceTokenizer.decode: ids must be an array of integers, got ${typeof ids}`);
     ids.forEach((id, i) => {
       if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) throw new RangeError(`SentencePieceTokenizer.decode: ids[${i}] = ${id} is not an id in [0, ${this.vocabSize})`);
@@ -79,6 +83,16 @@ export class SentencePieceTokenizer {
   /** Id of a piece, or unkId when the vocabulary does not have it (as in the C++ library). */
   pieceToId(piece: string): number {
     return this.pieceIds.get(piece) ?? this.unkId;
+  }
+
+  /** Frees the C++ processor. The WebAssembly instance itself is released by garbage collection. */
+  dispose(): void {
+    this.processor.processor.delete?.();
+    this.disposed = true;
+  }
+
+  private checkAlive(method: string): void {
+    if (this.disposed) throw new Error(`SentencePieceTokenizer.${method}: the tokenizer was disposed`);
   }
 
   private wrapSpecials(ids: number[], { addBos = false, addEos = false }: EncodeOptions): number[] {

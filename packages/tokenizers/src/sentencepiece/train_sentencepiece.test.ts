@@ -53,16 +53,21 @@ describe('trainSentencePiece cross-checked live against the WASM C++ library', (
     'Übergrößenträger äußern Ärger über Öl.', 'Ça coûte très cher à Noël, n\'est-ce pas ?', 'Ελληνικά γράμματα και λέξεις.',
     '数字 12345 と記号 #@! を含む文。', 'mixed   spacing\tand tabs  ', '😀 emoji 😀😀 runs',
   ];
+  // Random strings over a small alphabet with spaces, U+2581, tabs, user symbols and unseen characters.
+  let seed = 12345;
+  const rand = (n: number): number => Math.floor(((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32) * n);
+  const atoms = ['a', 'e', 'i', 'o', 'n', 's', 't', 'r', 'l', 'th', 'the', 'ion', ' ', ' ', '  ', '\u2581', '\t', '<sep>', '[MASK]', '<cls>', '日', '😀', 'É', '.', ','];
+  const randomTexts = Array.from({ length: 1000 }, () => Array.from({ length: 1 + rand(30) }, () => atoms[rand(atoms.length)]).join(''));
   for (const [label, opts] of [
     ['vocab 200, pad id 3, no user symbols', { vocabSize: 200, padId: 3 }],
     ['vocab 260, coverage 0.98 (rare characters become <unk>), maxPieceLength 4, no <s>/</s>', { vocabSize: 260, characterCoverage: 0.98, maxPieceLength: 4, bosId: -1, eosId: -1 }],
     ['vocab 240, user symbols <sep> and [MASK], control <cls>, no dummy prefix', { vocabSize: 240, userDefinedSymbols: ['<sep>', '[MASK]'], controlSymbols: ['<cls>'], addDummyPrefix: false }],
   ] as const) {
-    it(`${label}: TypeScript and C++ encoders agree on training and held-out text`, async () => {
+    it(`${label}: TypeScript and C++ encoders agree on training, held-out and 1000 random texts`, async () => {
       const bytes = trainSentencePiece({ texts, ...opts });
       const enc = SentencePieceBpeEncoder.fromBytes(bytes);
       const wasm = await SentencePieceTokenizer.fromBytes(bytes);
-      for (const t of [...texts, ...heldOut, 'x [MASK] y<sep>z <cls>', '   ']) {
+      for (const t of [...texts, ...heldOut, ...randomTexts, 'x [MASK] y<sep>z <cls>', '   ']) {
         expect(enc.encode(t), JSON.stringify(t)).toEqual(wasm.encode(t));
         expect(enc.encodePieces(t), JSON.stringify(t)).toEqual(wasm.encodePieces(t));
         const ids = wasm.encode(t);

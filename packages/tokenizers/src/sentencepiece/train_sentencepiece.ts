@@ -196,7 +196,10 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
   const pairWords = new Map<number, Set<number>>();
   const heap = new CandidateHeap();
   const mergeable = (a: number, b: number): boolean => a !== NO_SYMBOL && b !== NO_SYMBOL && !frozen.has(a) && !frozen.has(b);
-  const touched = new Set<number>();
+  // Keys whose count changed in this step, with their count before it. Only increases need a heap
+  // push: a popped entry whose count is stale is re-pushed with the current count (see below).
+  const touched = new Map<number, number>();
+  const banned = new Set<number>(); // pairs longer than maxPieceLength or spelling a reserved piece
   const addPairs = (wi: number, sign: 1 | -1): void => {
     const { symbols, count } = words[wi];
     for (let i = 1; i < symbols.length; i++) {
@@ -204,20 +207,22 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
       const b = symbols[i];
       if (!mergeable(a, b)) continue;
       const key = a * PAIR_SHIFT + b;
-      pairCount.set(key, (pairCount.get(key) ?? 0) + sign * count);
+      if (banned.has(key)) continue;
+      const current = pairCount.get(key) ?? 0;
+      if (!touched.has(key)) touched.set(key, current);
+      pairCount.set(key, current + sign * count);
       if (sign > 0) {
         let set = pairWords.get(key);
         if (!set) pairWords.set(key, (set = new Set()));
         set.add(wi);
       }
-      touched.add(key);
     }
   };
   const pushTouched = (): void => {
-    for (const key of touched) {
+    for (const [key, before] of touched) {
       const count = pairCount.get(key)!;
-      if (count > 0) heap.push({ count, key, text: symbolText[Math.floor(key / PAIR_SHIFT)] + symbolText[key % PAIR_SHIFT] });
-      else {
+      if (count > before) heap.push({ count, key, text: symbolText[Math.floor(key / PAIR_SHIFT)] + symbolText[key % PAIR_SHIFT] });
+      else if (count <= 0) {
         pairCount.delete(key);
         pairWords.delete(key);
       }
@@ -234,12 +239,19 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
       fail(`vocabSize = ${vocabSize} is too large for these texts: only ${pieces.length + alphabet.length + merged.length} pieces can be learned`);
     }
     const top = heap.pop();
-    if (pairCount.get(top.key) !== top.count) continue; // stale heap entry
+    const current = pairCount.get(top.key);
+    if (current !== top.count) {
+      // Stale: the pair's count fell since this entry was pushed. Every live pair keeps an entry
+      // whose count is >= its true count, so a top entry that is up to date is the true maximum.
+      if (current !== undefined && current > 0) heap.push({ ...top, count: current });
+      continue;
+    }
     const a = Math.floor(top.key / PAIR_SHIFT);
     const b = top.key % PAIR_SHIFT;
     const length = symbolLength[a] + symbolLength[b];
     if (length > maxPieceLength || reserved.has(top.text)) {
-      pairCount.delete(top.key); // never mergeable; forget it so it is not pushed again
+      banned.add(top.key); // never mergeable; forget it so it is not counted or pushed again
+      pairCount.delete(top.key);
       pairWords.delete(top.key);
       continue;
     }
@@ -249,7 +261,7 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
       merged.push({ piece: top.text, score: -merged.length, type: 'normal' });
       if (onProgress && merged.length % 100 === 0) onProgress({ merges: merged.length, targetMerges });
     }
-    for (const wi of [...(pairWords.get(top.key) ?? [])].sort((x, y) => x - y)) {
+    for (const wi of [...(pairWords.get(top.key) ?? [])]) {
       addPairs(wi, -1);
       const old = words[wi].symbols;
       const next: number[] = [];

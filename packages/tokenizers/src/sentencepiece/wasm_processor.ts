@@ -10,7 +10,7 @@ export interface WasmSentencePieceProcessor {
   encodeIds(text: string): number[];
   encodePieces(text: string): string[];
   decodeIds(ids: number[]): string;
-  processor: { status(): { ToString(): string; delete?(): void } };
+  processor: { status(): { ToString(): string; delete?(): void }; delete?(): void };
 }
 
 let modulePromise: Promise<{ SentencePieceProcessor: new () => WasmSentencePieceProcessor }> | undefined;

@@ -13,5 +13,13 @@ export function normalizeWhitespace(text: string, spec: NormalizerSpec): string 
   let s = removeExtra ? text.replace(/ {2,}/g, ' ').replace(/^ /, '').replace(/ $/, '') : text;
   if (s.length === 0) return '';
   if (spec.addDummyPrefix ?? true) s = ' ' + s;
-  return spec.escapeWhitespaces ?? true ? s.replaceAll(' ', SPACE_SYMBOL) : s;
+  const escape = spec.escapeWhitespaces ?? true;
+  if (escape) s = s.replaceAll(' ', SPACE_SYMBOL);
+  if (removeExtra) {
+    // normalizer.cc strips trailing *escaped* spaces last, so a literal U+2581 at the end goes too
+    // ("a\u2581" -> "\u2581a", and "\u2581" alone -> "").
+    const space = escape ? SPACE_SYMBOL : ' ';
+    while (s.endsWith(space)) s = s.slice(0, -space.length);
+  }
+  return s;
 }

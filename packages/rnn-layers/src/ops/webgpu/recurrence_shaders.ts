@@ -18,46 +18,72 @@ fn position(s: u32, len: u32) -> u32 { return select(s, len - 1u - s, params.rev
 
 const gateCount = (cell: WebGpuCell): number => (cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1);
 
+// Tile depths along the reduction: each iteration costs two workgroup barriers and a round of
+// global loads, which dominate at these sizes (measured on an H100), so the tiles are deep.
+const FORWARD_K = 32;
+const BACKWARD_K = 64;
+
 /**
  * acc[g] = sum_k h_{s-1}[b, k] * W[g*H + j, k] for this thread's (b, j), read from `state` at offset
- * `read`. wTile is stored k-major so the inner loop reads consecutive units (no bank conflicts).
+ * `read`. wTile is stored k-major, so the inner loop reads consecutive units; its rows are padded by
+ * one so the transposing stores do not all hit one bank.
  */
 function forwardMatmul(gates: number): string {
   const loads = Array.from({ length: gates }, (_, g) => `
-      { var wv = 0.0; if (unit < H && k < H) { wv = w[(${g}u * H + unit) * H + k]; } wTile[lid.x][${g * 16}u + lid.y] = wv; }`).join('');
-  const lanes = ['x', 'y', 'z', 'w'].slice(0, gates).map((c, g) => `acc.${c} = acc.${c} + h * wTile[kk][${g * 16}u + lid.x];`).join(' ');
+      { var wv = 0.0; if (unit < H && k < H) { wv = w[(${g}u * H + unit) * H + k]; } wTile[kk0 + lid.x][${g * 16}u + lid.y] = wv; }`).join('');
+  // One accumulator chain per gate; a single-gate cell (RNN) splits its sum over four chains instead,
+  // so the dependent adds do not serialise the loop.
+  const lanes = gates === 1
+    ? 'acc = acc + vec4<f32>(hTile[lid.y][kk], hTile[lid.y][kk + 1u], hTile[lid.y][kk + 2u], hTile[lid.y][kk + 3u]) * vec4<f32>(wTile[kk][lid.x], wTile[kk + 1u][lid.x], wTile[kk + 2u][lid.x], wTile[kk + 3u][lid.x]);'
+    : `let h = hTile[lid.y][kk]; ${['x', 'y', 'z', 'w'].slice(0, gates).map((c, g) => `acc.${c} = acc.${c} + h * wTile[kk][${g * 16}u + lid.x];`).join(' ')}`;
+  const step = gates === 1 ? 4 : 1;
   return /* wgsl */ `
   var acc = vec4<f32>(0.0);
-  for (var k0 = 0u; k0 < H; k0 = k0 + 16u) {
-    let k = k0 + lid.x;
-    var hv = 0.0;
-    if (b < B && k < H) { hv = state[read + b * H + k]; }
-    hTile[lid.y][lid.x] = hv;
-    let unit = wg.x * 16u + lid.y;${loads}
+  for (var k0 = 0u; k0 < H; k0 = k0 + ${FORWARD_K}u) {
+    for (var kk0 = 0u; kk0 < ${FORWARD_K}u; kk0 = kk0 + 16u) {
+      let k = k0 + kk0 + lid.x;
+      var hv = 0.0;
+      if (b < B && k < H) { hv = state[read + b * H + k]; }
+      hTile[lid.y][kk0 + lid.x] = hv;
+      let unit = wg.x * 16u + lid.y;${loads}
+    }
     workgroupBarrier();
-    for (var kk = 0u; kk < 16u; kk = kk + 1u) { let h = hTile[lid.y][kk]; ${lanes} }
+    for (var kk = 0u; kk < ${FORWARD_K}u; kk = kk + ${step}u) { ${lanes} }
     workgroupBarrier();
-  }`;
+  }${gates === 1 ? '\n  acc.x = acc.x + acc.y + acc.z + acc.w;' : ''}`;
+}
+
+/** Workgroup tiles of the forward matmul. */
+function forwardTiles(gates: number): string {
+  return /* wgsl */ `var<workgroup> hTile: array<array<f32, ${FORWARD_K}>, 16>;               // [batch][k]
+var<workgroup> wTile: array<array<f32, ${16 * gates + 1}>, ${FORWARD_K}>;  // [k][gate * 16 + unit], padded`;
 }
 
 /** dh[b, j] = sum_n dG_{s+1}[b, n] * W[n, j] over n < gates*H, dG read from `work` at offset `next`. */
 const BACKWARD_MATMUL = /* wgsl */ `
-  var acc = 0.0;
+  // Four independent partial sums: one chain of 4H dependent adds would serialise the loop.
+  var partial = vec4<f32>(0.0);
   if (s < T - 1) {
-    for (var n0 = 0u; n0 < G; n0 = n0 + 16u) {
-      let n = n0 + lid.x;
-      var gv = 0.0;
-      if (b < B && n < G) { gv = work[next + b * G + n]; }
-      gTile[lid.y][lid.x] = gv;
-      let wn = n0 + lid.y;
-      var wv = 0.0;
-      if (wn < G && j < H) { wv = w[wn * H + j]; }
-      wTile[lid.y][lid.x] = wv;
+    for (var n0 = 0u; n0 < G; n0 = n0 + ${BACKWARD_K}u) {
+      for (var q = 0u; q < ${BACKWARD_K}u; q = q + 16u) {
+        let n = n0 + q + lid.x;
+        var gv = 0.0;
+        if (b < B && n < G) { gv = work[next + b * G + n]; }
+        gTile[lid.y][q + lid.x] = gv;
+        let wn = n0 + q + lid.y;
+        var wv = 0.0;
+        if (wn < G && j < H) { wv = w[wn * H + j]; }
+        wTile[q + lid.y][lid.x] = wv;
+      }
       workgroupBarrier();
-      for (var kk = 0u; kk < 16u; kk = kk + 1u) { acc = acc + gTile[lid.y][kk] * wTile[kk][lid.x]; }
+      for (var kk = 0u; kk < ${BACKWARD_K}u; kk = kk + 4u) {
+        partial = partial + vec4<f32>(gTile[lid.y][kk], gTile[lid.y][kk + 1u], gTile[lid.y][kk + 2u], gTile[lid.y][kk + 3u])
+          * vec4<f32>(wTile[kk][lid.x], wTile[kk + 1u][lid.x], wTile[kk + 2u][lid.x], wTile[kk + 3u][lid.x]);
+      }
       workgroupBarrier();
     }
-  }`;
+  }
+  let acc = partial.x + partial.y + partial.z + partial.w;`;
 
 const FORWARD_PROLOGUE = /* wgsl */ `
 @compute @workgroup_size(16, 16, 1)
@@ -74,8 +100,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   let TBH = params.time * B * H;`;
 
 const BACKWARD_PROLOGUE = /* wgsl */ `
-var<workgroup> gTile: array<array<f32, 16>, 16>;  // [batch][n]
-var<workgroup> wTile: array<array<f32, 16>, 16>;  // [n][unit]
+var<workgroup> gTile: array<array<f32, ${BACKWARD_K}>, 16>;  // [batch][n]
+var<workgroup> wTile: array<array<f32, 16>, ${BACKWARD_K}>;  // [n][unit]
 
 @compute @workgroup_size(16, 16, 1)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
@@ -172,8 +198,7 @@ export function forwardShader(cell: WebGpuCell): string {
   y[row * H + j] = h;`;
   return /* wgsl */ `${COMMON}
 ${decls}
-var<workgroup> hTile: array<array<f32, 16>, 16>;            // [batch][k]
-var<workgroup> wTile: array<array<f32, ${16 * gates}>, 16>;  // [k][gate * 16 + unit]
+${forwardTiles(gates)}
 ${FORWARD_PROLOGUE}
 ${forwardMatmul(gates)}
   if (b >= B || j >= H) { return; }

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import {
-  GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RNN_RECURRENCE, RNN_RECURRENCE_GRAD,
+  DENSE_LINEAR, DENSE_MAT_MUL, GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RNN_RECURRENCE, RNN_RECURRENCE_GRAD,
 } from '../kernel_names.js';
 import {
   gruRecurrenceGradWebGpu, gruRecurrenceWebGpu, lstmRecurrenceGradWebGpu, lstmRecurrenceWebGpu, rnnRecurrenceGradWebGpu,
   rnnRecurrenceWebGpu,
 } from './webgpu_recurrence_kernels.js';
+import { denseMatMulKernelWebGpu } from './webgpu_dense_mat_mul.js';
 
 const kernels: Array<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
   { kernelName: LSTM_RECURRENCE, kernelFunc: lstmRecurrenceWebGpu },
@@ -15,9 +16,11 @@ const kernels: Array<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
   { kernelName: GRU_RECURRENCE_GRAD, kernelFunc: gruRecurrenceGradWebGpu },
   { kernelName: RNN_RECURRENCE, kernelFunc: rnnRecurrenceWebGpu },
   { kernelName: RNN_RECURRENCE_GRAD, kernelFunc: rnnRecurrenceGradWebGpu },
+  { kernelName: DENSE_MAT_MUL, kernelFunc: denseMatMulKernelWebGpu },
+  { kernelName: DENSE_LINEAR, kernelFunc: denseMatMulKernelWebGpu },
 ];
 
-/** Registers the WGSL recurrences for the webgpu backend (idempotent). */
+/** Registers the WGSL recurrences and the split-reduction dense matmul for webgpu (idempotent). */
 export function registerWebGpuRecurrenceKernels(): void {
   for (const { kernelName, kernelFunc } of kernels) {
     if (tf.getKernel(kernelName, 'webgpu') === undefined) tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc });

@@ -1,5 +1,0 @@
-// Test-only: the PyTorch reference written by tools/fixtures/rnn_layers_keras.py.
-import { readFileSync } from 'node:fs';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-export const reference: any = JSON.parse(readFileSync(new URL('./__fixtures__/keras_reference.json', import.meta.url), 'utf8'));

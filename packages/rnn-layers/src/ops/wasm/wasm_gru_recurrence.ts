@@ -1,0 +1,161 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+import { simdGates } from './simd_gates.js';
+import { inputIndices, WasmWorkspace, wasmInternals } from './wasm_backend_access.js';
+import { activeRows, recurrenceDims, transposeOnHeap, type Info } from './wasm_recurrence_common.js';
+
+// GRU recurrence on the wasm heap, same outputs and layouts as the JS kernel (cpu/gru_recurrence.ts):
+// y [T, B, H], hN [B, H], workspace [T*B, 4H] = per step [r, z, n, W_hn h + b_hn]. Per step: one
+// XNNPACK matmul h [B, H] x W_hh^T [H, 3H], then the gate update (with b_hh) in place on the heap:
+// WebAssembly SIMD (simd_gates.ts) where available, JS for the rest.
+
+export const gruRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const be = wasmInternals(backend);
+  const at = inputIndices(be, inputs);
+  const { xp, biasHh, h0 } = inputs as Record<string, Info | undefined>;
+  const d = recurrenceDims(h0!, xp!.shape[0]! / Math.max(1, h0!.shape[0]!), attrs);
+  const { time: T, batch: B, hidden: H, index } = d;
+  const G = 3 * H;
+  const ws = new WasmWorkspace(be);
+  try {
+    const y = ws.output([T, B, H]);
+    const hN = ws.output([B, H]);
+    const workspace = ws.output([T * B, 4 * H]);
+    const wT = ws.floats(H * G);
+    const h = ws.floats(B * H);
+    const rec = ws.floats(B * G);
+    const bias = ws.floats(G);
+    const matMul = ws.matMul(B, H, G);
+    const hId = ws.operand(h, B * H);
+    const wId = ws.operand(wT, H * G);
+    const recId = ws.operand(rec, B * G);
+    const simd = simdGates(be);
+    let f = be.wasm.HEAPF32;
+    transposeOnHeap(f, at.weightHh!, G, H, wT);
+    if (biasHh) f.copyWithin(bias, at.biasHh!, at.biasHh! + G);
+    else f.fill(0, bias, bias + G);
+    f.copyWithin(h, at.h0!, at.h0! + B * H);
+    if (d.lengths.length > 0) {
+      f.fill(0, y.at, y.at + T * B * H);
+      f.fill(0, workspace.at, workspace.at + T * B * 4 * H);
+    }
+    const x = at.xp!;
+    const rows = new Int32Array(B);
+    const n4 = simd ? H & ~3 : 0; // the SIMD kernel's share of each row; JS does the rest
+    for (let s = 0; s < T; s++) {
+      const n = activeRows(d, s, rows);
+      if (n === 0) break;
+      matMul(hId, wId, recId);
+      f = be.wasm.HEAPF32; // XNNPACK may have grown the memory (new buffer)
+      for (let a = 0; a < n; a++) {
+        const b = rows[a]!;
+        const row = index[s * B + b]! * B + b;
+        const xo = x + row * G;
+        const wo = workspace.at + row * 4 * H;
+        const ro = rec + b * G;
+        const so = h + b * H;
+        const yo = y.at + row * H;
+        if (simd) simd.gru_row(4 * xo, 4 * ro, 4 * bias, 4 * so, 4 * yo, 4 * wo, 4 * H, n4);
+        for (let j = n4; j < H; j++) {
+          const r = 1 / (1 + Math.exp(-(f[xo + j]! + f[ro + j]! + f[bias + j]!)));
+          const z = 1 / (1 + Math.exp(-(f[xo + H + j]! + f[ro + H + j]! + f[bias + H + j]!)));
+          const hn = f[ro + 2 * H + j]! + f[bias + 2 * H + j]!;
+          const nn = Math.tanh(f[xo + 2 * H + j]! + r * hn);
+          const hNew = (1 - z) * nn + z * f[so + j]!;
+          f[so + j] = hNew;
+          f[yo + j] = hNew;
+          f[wo + j] = r;
+          f[wo + H + j] = z;
+          f[wo + 2 * H + j] = nn;
+          f[wo + 3 * H + j] = hn;
+        }
+      }
+    }
+    f.copyWithin(hN.at, h, h + B * H);
+    return [y.info, hN.info, workspace.info];
+  } catch (error) {
+    ws.discardOutputs();
+    throw error;
+  } finally {
+    ws.release();
+  }
+};
+
+export const gruRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const be = wasmInternals(backend);
+  const at = inputIndices(be, inputs);
+  const { y, h0 } = inputs as Record<string, Info>;
+  const d = recurrenceDims(h0!, y!.shape[0]!, attrs);
+  const { time: T, batch: B, hidden: H, index } = d;
+  const G = 3 * H;
+  const ws = new WasmWorkspace(be);
+  try {
+    const dXp = ws.output([T * B, G]);
+    const dHp = ws.output([T * B, G]);
+    const hPrev = ws.output([T * B, H]);
+    const dh0 = ws.output([B, H]);
+    const dh = ws.floats(B * H);
+    const dg = ws.floats(B * G);
+    const dhStep = ws.floats(B * H);
+    const matMul = ws.matMul(B, G, H);
+    const dgId = ws.operand(dg, B * G);
+    const wId = ws.operand(at.weightHh!, G * H);
+    const dhStepId = ws.operand(dhStep, B * H);
+    let f = be.wasm.HEAPF32;
+    const [dyAt, yAt, wsAt, h0At] = [at.dy!, at.y!, at.workspace!, at.h0!];
+    f.copyWithin(dh, at.dhN!, at.dhN! + B * H);
+    f.fill(0, dg, dg + B * G); // rows of sequences not started yet (backwards) stay zero
+    if (d.lengths.length > 0) {
+      f.fill(0, dXp.at, dXp.at + T * B * G);
+      f.fill(0, dHp.at, dHp.at + T * B * G);
+      f.fill(0, hPrev.at, hPrev.at + T * B * H);
+    }
+    const rows = new Int32Array(B);
+    for (let s = T - 1; s >= 0; s--) {
+      const n = activeRows(d, s, rows);
+      if (n === 0) continue;
+      for (let a = 0; a < n; a++) {
+        const b = rows[a]!;
+        const row = index[s * B + b]! * B + b;
+        const prevRow = s === 0 ? -1 : index[(s - 1) * B + b]! * B + b;
+        const xo = dXp.at + row * G;
+        const po = dHp.at + row * G;
+        const wo = wsAt! + row * 4 * H;
+        const yo = row * H;
+        const so = dh + b * H;
+        const sg = dg + b * G;
+        const hpAt = prevRow < 0 ? h0At! + b * H : yAt! + prevRow * H;
+        for (let j = 0; j < H; j++) {
+          const hp = f[hpAt + j]!;
+          f[hPrev.at + yo + j] = hp;
+          const r = f[wo + j]!;
+          const z = f[wo + H + j]!;
+          const nn = f[wo + 2 * H + j]!;
+          const hn = f[wo + 3 * H + j]!;
+          const dht = f[so + j]! + f[dyAt! + yo + j]!;
+          const dnPre = dht * (1 - z) * (1 - nn * nn);
+          const dzPre = dht * (hp - nn) * z * (1 - z);
+          const drPre = dnPre * hn * r * (1 - r);
+          f[xo + j] = f[po + j] = f[sg + j] = drPre;
+          f[xo + H + j] = f[po + H + j] = f[sg + H + j] = dzPre;
+          f[xo + 2 * H + j] = dnPre;
+          f[po + 2 * H + j] = f[sg + 2 * H + j] = dnPre * r;
+          f[so + j] = dht * z; // the direct path h_{t-1} -> z * h_{t-1}
+        }
+      }
+      matMul(dgId, wId, dhStepId);
+      f = be.wasm.HEAPF32;
+      for (let a = 0; a < n; a++) {
+        const so = rows[a]! * H;
+        for (let j = 0; j < H; j++) f[dh + so + j] = f[dh + so + j]! + f[dhStep + so + j]!;
+      }
+    }
+    f.copyWithin(dh0.at, dh, dh + B * H);
+    return [dXp.info, dHp.info, hPrev.info, dh0.info];
+  } catch (error) {
+    ws.discardOutputs();
+    throw error;
+  } finally {
+    ws.release();
+  }
+};

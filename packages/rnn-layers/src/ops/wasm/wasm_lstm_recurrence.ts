@@ -1,0 +1,180 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+import { simdGates } from './simd_gates.js';
+import { inputIndices, WasmWorkspace, wasmInternals } from './wasm_backend_access.js';
+import { activeRows, recurrenceDims, transposeOnHeap, type Info } from './wasm_recurrence_common.js';
+
+// LSTM recurrence on the wasm heap, same outputs and layouts as the JS kernel (cpu/lstm_recurrence.ts):
+// y [T, B, H], hN, cN [B, H], gates (activated i, f, g, o) [T*B, 4H], cells [T*B, H]. Per step: one
+// XNNPACK matmul h [B, H] x W_hh^T [H, 4H], then the gate update in place on the heap: WebAssembly
+// SIMD (simd_gates.ts) where available, JS for the rest. The backward pass is JS plus one XNNPACK
+// matmul dGates [B, 4H] x W_hh [4H, H] per step.
+
+export const lstmRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const be = wasmInternals(backend);
+  const at = inputIndices(be, inputs);
+  const { xp, h0 } = inputs as Record<string, Info>;
+  const d = recurrenceDims(h0!, xp!.shape[0]! / Math.max(1, h0!.shape[0]!), attrs);
+  const { time: T, batch: B, hidden: H, index } = d;
+  const G = 4 * H;
+  const ws = new WasmWorkspace(be);
+  try {
+    const y = ws.output([T, B, H]);
+    const hN = ws.output([B, H]);
+    const cN = ws.output([B, H]);
+    const gates = ws.output([T * B, G]);
+    const cells = ws.output([T * B, H]);
+    const wT = ws.floats(H * G);
+    const h = ws.floats(B * H);
+    const c = ws.floats(B * H);
+    const rec = ws.floats(B * G);
+    const matMul = ws.matMul(B, H, G);
+    const hId = ws.operand(h, B * H);
+    const wId = ws.operand(wT, H * G);
+    const recId = ws.operand(rec, B * G);
+    const simd = simdGates(be);
+    let f = be.wasm.HEAPF32;
+    transposeOnHeap(f, at.weightHh!, G, H, wT);
+    f.copyWithin(h, at.h0!, at.h0! + B * H);
+    f.copyWithin(c, at.c0!, at.c0! + B * H);
+    if (d.lengths.length > 0) {
+      f.fill(0, y.at, y.at + T * B * H);
+      f.fill(0, gates.at, gates.at + T * B * G);
+      f.fill(0, cells.at, cells.at + T * B * H);
+    }
+    const x = at.xp!;
+    const rows = new Int32Array(B);
+    const n4 = simd ? H & ~3 : 0; // the SIMD kernel's share of each row; JS does the rest
+    for (let s = 0; s < T; s++) {
+      const n = activeRows(d, s, rows);
+      if (n === 0) break; // every sequence has ended
+      matMul(hId, wId, recId);
+      f = be.wasm.HEAPF32; // XNNPACK may have grown the memory (new buffer)
+      for (let a = 0; a < n; a++) {
+        const b = rows[a]!;
+        const row = index[s * B + b]! * B + b;
+        const xo = x + row * G;
+        const go = gates.at + row * G;
+        const ro = rec + b * G;
+        const so = b * H;
+        const yo = row * H;
+        if (simd) simd.lstm_row(4 * xo, 4 * ro, 4 * (c + so), 4 * (h + so), 4 * (cells.at + yo), 4 * (y.at + yo), 4 * go, 4 * H, n4);
+        for (let j = n4; j < H; j++) {
+          const i = 1 / (1 + Math.exp(-(f[xo + j]! + f[ro + j]!)));
+          const fg = 1 / (1 + Math.exp(-(f[xo + H + j]! + f[ro + H + j]!)));
+          const g = Math.tanh(f[xo + 2 * H + j]! + f[ro + 2 * H + j]!);
+          const o = 1 / (1 + Math.exp(-(f[xo + 3 * H + j]! + f[ro + 3 * H + j]!)));
+          const cn = fg * f[c + so + j]! + i * g;
+          const hn = o * Math.tanh(cn);
+          f[c + so + j] = cn;
+          f[h + so + j] = hn;
+          f[cells.at + yo + j] = cn;
+          f[y.at + yo + j] = hn;
+          f[go + j] = i;
+          f[go + H + j] = fg;
+          f[go + 2 * H + j] = g;
+          f[go + 3 * H + j] = o;
+        }
+      }
+    }
+    f.copyWithin(hN.at, h, h + B * H);
+    f.copyWithin(cN.at, c, c + B * H);
+    return [y.info, hN.info, cN.info, gates.info, cells.info];
+  } catch (error) {
+    ws.discardOutputs();
+    throw error;
+  } finally {
+    ws.release();
+  }
+};
+
+export const lstmRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const be = wasmInternals(backend);
+  const at = inputIndices(be, inputs);
+  const { y, h0 } = inputs as Record<string, Info>;
+  const d = recurrenceDims(h0!, y!.shape[0]!, attrs);
+  const { time: T, batch: B, hidden: H, index } = d;
+  const G = 4 * H;
+  const ws = new WasmWorkspace(be);
+  try {
+    const dGates = ws.output([T * B, G]);
+    const hPrev = ws.output([T * B, H]);
+    const dh0 = ws.output([B, H]);
+    const dc0 = ws.output([B, H]);
+    const dh = ws.floats(B * H);
+    const dc = ws.floats(B * H);
+    const dg = ws.floats(B * G);
+    const dhStep = ws.floats(B * H);
+    const matMul = ws.matMul(B, G, H);
+    const dgId = ws.operand(dg, B * G);
+    const wId = ws.operand(at.weightHh!, G * H);
+    const dhStepId = ws.operand(dhStep, B * H);
+    const simd = simdGates(be);
+    const n4 = simd ? H & ~3 : 0; // the SIMD kernel's share of each row; JS does the rest
+    let f = be.wasm.HEAPF32;
+    const [dyAt, yAt, gAt, cAt, h0At, c0At] = [at.dy!, at.y!, at.gates!, at.cells!, at.h0!, at.c0!];
+    f.copyWithin(dh, at.dhN!, at.dhN! + B * H);
+    f.copyWithin(dc, at.dcN!, at.dcN! + B * H);
+    // Rows of sequences that have not started yet (backwards) stay zero in the step's gate gradient.
+    f.fill(0, dg, dg + B * G);
+    if (d.lengths.length > 0) {
+      f.fill(0, dGates.at, dGates.at + T * B * G);
+      f.fill(0, hPrev.at, hPrev.at + T * B * H);
+    }
+    const rows = new Int32Array(B);
+    for (let s = T - 1; s >= 0; s--) {
+      const n = activeRows(d, s, rows);
+      if (n === 0) continue;
+      for (let a = 0; a < n; a++) {
+        const b = rows[a]!;
+        const row = index[s * B + b]! * B + b;
+        const prevRow = s === 0 ? -1 : index[(s - 1) * B + b]! * B + b;
+        const go = gAt! + row * G;
+        const dgo = dGates.at + row * G;
+        const yo = row * H;
+        const so = b * H;
+        const sg = dg + b * G;
+        const hpAt = prevRow < 0 ? h0At! + so : yAt! + prevRow * H;
+        const cpAt = prevRow < 0 ? c0At! + so : cAt! + prevRow * H;
+        if (simd) {
+          simd.lstm_grad_row(4 * hpAt, 4 * cpAt, 4 * (hPrev.at + yo), 4 * go, 4 * (cAt! + yo), 4 * (dh + so), 4 * (dyAt! + yo),
+            4 * (dc + so), 4 * dgo, 4 * sg, 4 * H, n4);
+        }
+        for (let j = n4; j < H; j++) {
+          const cp = f[cpAt + j]!;
+          f[hPrev.at + yo + j] = f[hpAt + j]!;
+          const i = f[go + j]!;
+          const fg = f[go + H + j]!;
+          const g = f[go + 2 * H + j]!;
+          const o = f[go + 3 * H + j]!;
+          const tc = Math.tanh(f[cAt! + yo + j]!);
+          const dht = f[dh + so + j]! + f[dyAt! + yo + j]!;
+          const dct = f[dc + so + j]! + dht * o * (1 - tc * tc);
+          const di = dct * g * i * (1 - i);
+          const df = dct * cp * fg * (1 - fg);
+          const dgg = dct * i * (1 - g * g);
+          const dO = dht * tc * o * (1 - o);
+          f[dgo + j] = f[sg + j] = di;
+          f[dgo + H + j] = f[sg + H + j] = df;
+          f[dgo + 2 * H + j] = f[sg + 2 * H + j] = dgg;
+          f[dgo + 3 * H + j] = f[sg + 3 * H + j] = dO;
+          f[dc + so + j] = dct * fg;
+        }
+      }
+      matMul(dgId, wId, dhStepId);
+      f = be.wasm.HEAPF32;
+      for (let a = 0; a < n; a++) {
+        const so = rows[a]! * H;
+        f.copyWithin(dh + so, dhStep + so, dhStep + so + H);
+      }
+    }
+    f.copyWithin(dh0.at, dh, dh + B * H);
+    f.copyWithin(dc0.at, dc, dc + B * H);
+    return [dGates.info, hPrev.info, dh0.info, dc0.info];
+  } catch (error) {
+    ws.discardOutputs();
+    throw error;
+  } finally {
+    ws.release();
+  }
+};

@@ -1,0 +1,130 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+import { simdGates } from './simd_gates.js';
+import { inputIndices, WasmWorkspace, wasmInternals } from './wasm_backend_access.js';
+import { activeRows, recurrenceDims, transposeOnHeap, type Info } from './wasm_recurrence_common.js';
+
+// Elman RNN recurrence on the wasm heap (h' = act(xp + W_hh h)), same outputs as the JS kernel
+// (cpu/rnn_recurrence.ts): y [T, B, H], hN [B, H]. Per step one XNNPACK matmul, then the activation
+// in place on the heap (tanh in WebAssembly SIMD where available, relu in JS).
+
+export const rnnRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const be = wasmInternals(backend);
+  const at = inputIndices(be, inputs);
+  const { xp, h0 } = inputs as Record<string, Info>;
+  const d = recurrenceDims(h0!, xp!.shape[0]! / Math.max(1, h0!.shape[0]!), attrs);
+  const { time: T, batch: B, hidden: H, index } = d;
+  const relu = attrs?.['activation'] === 'relu';
+  const ws = new WasmWorkspace(be);
+  try {
+    const y = ws.output([T, B, H]);
+    const hN = ws.output([B, H]);
+    const wT = ws.floats(H * H);
+    const h = ws.floats(B * H);
+    const rec = ws.floats(B * H);
+    const matMul = ws.matMul(B, H, H);
+    const hId = ws.operand(h, B * H);
+    const wId = ws.operand(wT, H * H);
+    const recId = ws.operand(rec, B * H);
+    const simd = relu ? null : simdGates(be);
+    let f = be.wasm.HEAPF32;
+    transposeOnHeap(f, at.weightHh!, H, H, wT);
+    f.copyWithin(h, at.h0!, at.h0! + B * H);
+    if (d.lengths.length > 0) f.fill(0, y.at, y.at + T * B * H);
+    const x = at.xp!;
+    const rows = new Int32Array(B);
+    const n4 = simd ? H & ~3 : 0; // the SIMD kernel's share of each row; JS does the rest
+    for (let s = 0; s < T; s++) {
+      const n = activeRows(d, s, rows);
+      if (n === 0) break;
+      matMul(hId, wId, recId);
+      f = be.wasm.HEAPF32; // XNNPACK may have grown the memory (new buffer)
+      for (let a = 0; a < n; a++) {
+        const b = rows[a]!;
+        const row = index[s * B + b]! * B + b;
+        const xo = x + row * H;
+        const ro = rec + b * H;
+        const so = h + b * H;
+        const yo = y.at + row * H;
+        if (relu) {
+          for (let j = 0; j < H; j++) {
+            const pre = f[xo + j]! + f[ro + j]!;
+            f[so + j] = f[yo + j] = pre > 0 ? pre : 0;
+          }
+        } else {
+          if (simd) simd.rnn_tanh_row(4 * xo, 4 * ro, 4 * so, 4 * yo, n4);
+          for (let j = n4; j < H; j++) f[so + j] = f[yo + j] = Math.tanh(f[xo + j]! + f[ro + j]!);
+        }
+      }
+    }
+    f.copyWithin(hN.at, h, h + B * H);
+    return [y.info, hN.info];
+  } catch (error) {
+    ws.discardOutputs();
+    throw error;
+  } finally {
+    ws.release();
+  }
+};
+
+export const rnnRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const be = wasmInternals(backend);
+  const at = inputIndices(be, inputs);
+  const { y, h0 } = inputs as Record<string, Info>;
+  const d = recurrenceDims(h0!, y!.shape[0]!, attrs);
+  const { time: T, batch: B, hidden: H, index } = d;
+  const relu = attrs?.['activation'] === 'relu';
+  const ws = new WasmWorkspace(be);
+  try {
+    const dPre = ws.output([T * B, H]);
+    const hPrev = ws.output([T * B, H]);
+    const dh0 = ws.output([B, H]);
+    const dh = ws.floats(B * H);
+    const dStep = ws.floats(B * H);
+    const dhStep = ws.floats(B * H);
+    const matMul = ws.matMul(B, H, H);
+    const dStepId = ws.operand(dStep, B * H);
+    const wId = ws.operand(at.weightHh!, H * H);
+    const dhStepId = ws.operand(dhStep, B * H);
+    let f = be.wasm.HEAPF32;
+    const [dyAt, yAt, h0At] = [at.dy!, at.y!, at.h0!];
+    f.copyWithin(dh, at.dhN!, at.dhN! + B * H);
+    f.fill(0, dStep, dStep + B * H); // rows of sequences not started yet (backwards) stay zero
+    if (d.lengths.length > 0) {
+      f.fill(0, dPre.at, dPre.at + T * B * H);
+      f.fill(0, hPrev.at, hPrev.at + T * B * H);
+    }
+    const rows = new Int32Array(B);
+    for (let s = T - 1; s >= 0; s--) {
+      const n = activeRows(d, s, rows);
+      if (n === 0) continue;
+      for (let a = 0; a < n; a++) {
+        const b = rows[a]!;
+        const row = index[s * B + b]! * B + b;
+        const prevRow = s === 0 ? -1 : index[(s - 1) * B + b]! * B + b;
+        const yo = row * H;
+        const so = b * H;
+        const hpAt = prevRow < 0 ? h0At! + so : yAt! + prevRow * H;
+        f.copyWithin(hPrev.at + yo, hpAt, hpAt + H);
+        for (let j = 0; j < H; j++) {
+          const hv = f[yAt! + yo + j]!;
+          const dht = f[dh + so + j]! + f[dyAt! + yo + j]!;
+          f[dPre.at + yo + j] = f[dStep + so + j] = relu ? (hv > 0 ? dht : 0) : dht * (1 - hv * hv);
+        }
+      }
+      matMul(dStepId, wId, dhStepId);
+      f = be.wasm.HEAPF32;
+      for (let a = 0; a < n; a++) {
+        const so = rows[a]! * H;
+        f.copyWithin(dh + so, dhStep + so, dhStep + so + H);
+      }
+    }
+    f.copyWithin(dh0.at, dh, dh + B * H);
+    return [dPre.info, hPrev.info, dh0.info];
+  } catch (error) {
+    ws.discardOutputs();
+    throw error;
+  } finally {
+    ws.release();
+  }
+};

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The rnn-layers GPU measurements in one command, for a GPU machine without Node.js
+# (../shared/gpu/README.md). Prepare here:
+#   ../shared/gpu/prepare.sh tools/bench/webgpu-check.ts tools/bench/webgpu-recurrence.ts tools/bench/rnn.ts
+# then run there from the project root, with .gpu/ carried along:  OUT=/some/dir bash tools/bench/gpu-session.sh
+# Writes JSON lines to $OUT: the adapter check, the large-configuration LSTM (rnnkit on WebGPU,
+# tfjs-layers on WebGPU and PyTorch cuDNN in the same run), the configuration for each cell,
+# and the fused-vs-reference recurrence alone.
+set -u
+out=${OUT:?set OUT to a folder for the results}
+node_run() { local limit=$1; shift; timeout "$limit" bash .gpu/run.sh "$@"; }
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader > "$out/gpu.txt" 2>&1
+python3 -c 'import torch; print(torch.__version__, torch.version.cuda, torch.backends.cudnn.version(), torch.cuda.get_device_name(0))' >> "$out/gpu.txt" 2>&1
+node_run 90 .gpu/webgpu-check.mjs 4096 > "$out/check.jsonl" 2> "$out/check.err"
+node_run 240 .gpu/rnn.mjs --backend webgpu --cell lstm --batch 64 --time 200 --input 128 --hidden 512 \
+  --warmup 1 --runs 3 --pytorch=python3 --json >> "$out/rnn.jsonl" 2>> "$out/rnn.err"
+for cell in lstm gru rnn; do
+  node_run 120 .gpu/rnn.mjs --backend webgpu --cell "$cell" --batch 32 --time 100 --input 32 --hidden 128 \
+    --warmup 1 --runs 3 --pytorch=python3 --json >> "$out/rnn.jsonl" 2>> "$out/rnn.err"
+done
+for cell in lstm gru rnn; do
+  node_run 120 .gpu/webgpu-recurrence.mjs --cell "$cell" --batch 64 --time 200 --input 128 --hidden 512 --runs 5 \
+    >> "$out/recurrence.jsonl" 2>> "$out/recurrence.err"
+done
+tail -c 3000 "$out"/*.err
+cat "$out/gpu.txt" "$out"/*.jsonl | cut -c1-600

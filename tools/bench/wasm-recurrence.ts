@@ -1,0 +1,122 @@
+// Before/after for the heap-resident wasm recurrences: one layer-direction of LSTM/GRU/RNN on the
+// wasm backend, rnnkit's wasm kernels (zero-copy on the wasm heap, XNNPACK step matmul) against the
+// plain-JS kernels on the same backend and the tfjs-core reference composition, in the same run.
+// Forward = recurrentSequence; train = value and gradients of sum(output * r) w.r.t. all weights.
+//   npx tsx tools/bench/wasm-recurrence.ts --cell lstm --batch 32 --time 100 --input 32 --hidden 128
+// Prints one JSON line; medians over --runs after --warmup, plus the 1-minute load average (the
+// machine is shared) and the largest difference of the fused results from the reference.
+import os from 'node:os';
+
+import * as tf from '@tensorflow/tfjs-core';
+import { randomUniform, SeededRandom, useBackend } from '@rnnkit/tensor-core';
+
+import { registerJsRecurrenceKernels } from '../../packages/rnn-layers/src/ops/cpu/register_js_kernels.js';
+import {
+  DENSE_LINEAR, DENSE_MAT_MUL, GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RNN_RECURRENCE, RNN_RECURRENCE_GRAD,
+} from '../../packages/rnn-layers/src/ops/kernel_names.js';
+import { recurrentSequence } from '../../packages/rnn-layers/src/ops/recurrent_sequence.js';
+import { registerWasmRecurrenceKernels } from '../../packages/rnn-layers/src/ops/wasm/register_wasm_kernels.js';
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
+const num = (k: string, d: number) => Number(args.get(k) ?? d);
+const cell = (args.get('cell') ?? 'lstm') as 'lstm' | 'gru' | 'rnn';
+const [B, T, I, H] = [num('batch', 32), num('time', 100), num('input', 32), num('hidden', 128)];
+const warmup = num('warmup', 2);
+const runs = num('runs', 5);
+const skipReference = args.get('reference') === 'no';
+const kind = cell === 'rnn' ? 'rnn_tanh' : cell;
+const G = (cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1) * H;
+const names = [LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, GRU_RECURRENCE, GRU_RECURRENCE_GRAD, RNN_RECURRENCE, RNN_RECURRENCE_GRAD, DENSE_MAT_MUL, DENSE_LINEAR];
+
+await useBackend('wasm');
+// The JS kernels first (they register for wasm only where nothing is registered), then rnnkit's
+// wasm kernels replace them; the two sets are swapped in and out below.
+registerJsRecurrenceKernels();
+const jsKernels = names.flatMap((n) => tf.getKernel(n, 'wasm') ?? []);
+registerWasmRecurrenceKernels();
+const wasmKernels = names.map((n) => tf.getKernel(n, 'wasm')!);
+function use(set: tf.KernelConfig[]): void {
+  for (const name of names) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+  for (const k of set) tf.registerKernel(k);
+}
+
+const rng = new SeededRandom(1);
+const x = randomUniform([T, B, I], -1, 1, rng);
+const k = 1 / Math.sqrt(H);
+const w = { weightIh: randomUniform([G, I], -k, k, rng), weightHh: randomUniform([G, H], -k, k, rng), biasIh: randomUniform([G], -k, k, rng), biasHh: randomUniform([G], -k, k, rng) };
+const h0 = randomUniform([B, H], -0.5, 0.5, rng);
+const c0 = cell === 'lstm' ? randomUniform([B, H], -0.5, 0.5, rng) : undefined;
+const r = randomUniform([T, B, H], -1, 1, rng);
+
+/** Median wall and CPU (user + system of this single-threaded process) milliseconds. */
+async function median(fn: () => Promise<void>): Promise<{ wall: number; cpu: number }> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    const usage = process.cpuUsage();
+    await fn();
+    const used = process.cpuUsage(usage);
+    wall.push(performance.now() - start);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  const mid = (v: number[]) => Math.round(v.sort((a, b) => a - b)[v.length >> 1]! * 100) / 100;
+  return { wall: mid(wall), cpu: mid(cpu) };
+}
+
+const params = [w.weightIh, w.weightHh, w.biasIh, w.biasHh];
+function gradients(implementation: 'fused' | 'reference'): tf.Tensor[] {
+  return tf.grads((wi: tf.Tensor, wh: tf.Tensor, bi: tf.Tensor, bh: tf.Tensor) =>
+    tf.sum(tf.mul(recurrentSequence(kind, x, { weightIh: wi, weightHh: wh, biasIh: bi, biasHh: bh }, h0, c0, { implementation }).output, r)) as tf.Scalar)(params);
+}
+
+async function measure(implementation: 'fused' | 'reference') {
+  const forward = await median(async () => {
+    const out = recurrentSequence(kind, x, w, h0, c0, { implementation });
+    await out.output.data();
+    tf.dispose([out.output, out.hN, out.cN ?? []]);
+  });
+  const train = await median(async () => {
+    const grads = gradients(implementation);
+    await Promise.all(grads.map((g) => g.data()));
+    tf.dispose(grads);
+  });
+  return { forward_ms: forward.wall, train_ms: train.wall, forward_cpu_ms: forward.cpu, train_cpu_ms: train.cpu };
+}
+
+async function results(implementation: 'fused' | 'reference'): Promise<Float32Array[]> {
+  const out = recurrentSequence(kind, x, w, h0, c0, { implementation });
+  const grads = gradients(implementation);
+  const all = [out.output, out.hN, ...(out.cN ? [out.cN] : []), ...grads];
+  const values = await Promise.all(all.map(async (t) => (await t.data()) as Float32Array));
+  tf.dispose(all);
+  return values;
+}
+
+function maxDiff(a: Float32Array[], b: Float32Array[]): number {
+  let m = 0;
+  a.forEach((v, i) => v.forEach((e, j) => (m = Math.max(m, Math.abs(e - b[i]![j]!)))));
+  return m;
+}
+
+const loadBefore = os.loadavg()[0]!;
+const before = tf.memory().numTensors;
+use(wasmKernels);
+const wasm = await measure('fused');
+const wasmValues = await results('fused');
+use(jsKernels); // rnn-layers' own JS kernels (recurrences and matmuls) on wasm
+const js = await measure('fused');
+const jsValues = await results('fused');
+const reference = skipReference ? null : await measure('reference');
+const referenceValues = await results('reference');
+const leaked = tf.memory().numTensors - before;
+console.log(JSON.stringify({
+  bench: 'wasm-recurrence', backend: tf.getBackend(), cell, batch: B, time: T, input: I, hidden: H, runs, warmup,
+  wasm_kernels: wasm, js_kernels: js, reference,
+  speedup_vs_js_cpu: { forward: Math.round((js.forward_cpu_ms / wasm.forward_cpu_ms) * 10) / 10, train: Math.round((js.train_cpu_ms / wasm.train_cpu_ms) * 10) / 10 },
+  max_abs_diff_vs_reference: { wasm_kernels: maxDiff(wasmValues, referenceValues), js_kernels: maxDiff(jsValues, referenceValues) },
+  leaked_tensors: leaked, loadavg_1m: [Math.round(loadBefore * 100) / 100, Math.round(os.loadavg()[0]! * 100) / 100], cpus: os.cpus().length,
+}));
+process.exit(0);
