@@ -120,3 +120,16 @@ export class WasmWorkspace {
     this.pointers.length = 0;
   }
 }
+
+/** Runs a kernel body with a workspace: its scratch is always released, its outputs disposed if the body throws. */
+export function withWorkspace<T>(be: WasmBackendInternals, body: (ws: WasmWorkspace) => T): T {
+  const ws = new WasmWorkspace(be);
+  try {
+    return body(ws);
+  } catch (error) {
+    ws.discardOutputs();
+    throw error;
+  } finally {
+    ws.release();
+  }
+}

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import { simdGates } from './simd_gates.js';
-import { inputIndices, WasmWorkspace, wasmInternals } from './wasm_backend_access.js';
+import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
 import { activeRows, recurrenceDims, transposeOnHeap, type Info } from './wasm_recurrence_common.js';
 
 // GRU recurrence on the wasm heap, same outputs and layouts as the JS kernel (cpu/gru_recurrence.ts):
@@ -16,8 +16,7 @@ export const gruRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
   const d = recurrenceDims(h0!, xp!.shape[0]! / Math.max(1, h0!.shape[0]!), attrs);
   const { time: T, batch: B, hidden: H, index } = d;
   const G = 3 * H;
-  const ws = new WasmWorkspace(be);
-  try {
+  return withWorkspace(be, (ws) => {
     const y = ws.output([T, B, H]);
     const hN = ws.output([B, H]);
     const workspace = ws.output([T * B, 4 * H]);
@@ -73,12 +72,7 @@ export const gruRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
     }
     f.copyWithin(hN.at, h, h + B * H);
     return [y.info, hN.info, workspace.info];
-  } catch (error) {
-    ws.discardOutputs();
-    throw error;
-  } finally {
-    ws.release();
-  }
+  });
 };
 
 export const gruRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => {
@@ -88,8 +82,7 @@ export const gruRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
   const d = recurrenceDims(h0!, y!.shape[0]!, attrs);
   const { time: T, batch: B, hidden: H, index } = d;
   const G = 3 * H;
-  const ws = new WasmWorkspace(be);
-  try {
+  return withWorkspace(be, (ws) => {
     const dXp = ws.output([T * B, G]);
     const dHp = ws.output([T * B, G]);
     const hPrev = ws.output([T * B, H]);
@@ -152,10 +145,5 @@ export const gruRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
     }
     f.copyWithin(dh0.at, dh, dh + B * H);
     return [dXp.info, dHp.info, hPrev.info, dh0.info];
-  } catch (error) {
-    ws.discardOutputs();
-    throw error;
-  } finally {
-    ws.release();
-  }
+  });
 };

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import { simdGates } from './simd_gates.js';
-import { inputIndices, WasmWorkspace, wasmInternals } from './wasm_backend_access.js';
+import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
 import { activeRows, recurrenceDims, transposeOnHeap, type Info } from './wasm_recurrence_common.js';
 
 // LSTM recurrence on the wasm heap, same outputs and layouts as the JS kernel (cpu/lstm_recurrence.ts):
@@ -17,8 +17,7 @@ export const lstmRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) =>
   const d = recurrenceDims(h0!, xp!.shape[0]! / Math.max(1, h0!.shape[0]!), attrs);
   const { time: T, batch: B, hidden: H, index } = d;
   const G = 4 * H;
-  const ws = new WasmWorkspace(be);
-  try {
+  return withWorkspace(be, (ws) => {
     const y = ws.output([T, B, H]);
     const hN = ws.output([B, H]);
     const cN = ws.output([B, H]);
@@ -80,12 +79,7 @@ export const lstmRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) =>
     f.copyWithin(hN.at, h, h + B * H);
     f.copyWithin(cN.at, c, c + B * H);
     return [y.info, hN.info, cN.info, gates.info, cells.info];
-  } catch (error) {
-    ws.discardOutputs();
-    throw error;
-  } finally {
-    ws.release();
-  }
+  });
 };
 
 export const lstmRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => {
@@ -95,8 +89,7 @@ export const lstmRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs }
   const d = recurrenceDims(h0!, y!.shape[0]!, attrs);
   const { time: T, batch: B, hidden: H, index } = d;
   const G = 4 * H;
-  const ws = new WasmWorkspace(be);
-  try {
+  return withWorkspace(be, (ws) => {
     const dGates = ws.output([T * B, G]);
     const hPrev = ws.output([T * B, H]);
     const dh0 = ws.output([B, H]);
@@ -171,10 +164,5 @@ export const lstmRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs }
     f.copyWithin(dh0.at, dh, dh + B * H);
     f.copyWithin(dc0.at, dc, dc + B * H);
     return [dGates.info, hPrev.info, dh0.info, dc0.info];
-  } catch (error) {
-    ws.discardOutputs();
-    throw error;
-  } finally {
-    ws.release();
-  }
+  });
 };

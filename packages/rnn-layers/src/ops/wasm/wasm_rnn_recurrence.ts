@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import { simdGates } from './simd_gates.js';
-import { inputIndices, WasmWorkspace, wasmInternals } from './wasm_backend_access.js';
+import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
 import { activeRows, recurrenceDims, transposeOnHeap, type Info } from './wasm_recurrence_common.js';
 
 // Elman RNN recurrence on the wasm heap (h' = act(xp + W_hh h)), same outputs as the JS kernel
@@ -15,8 +15,7 @@ export const rnnRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
   const d = recurrenceDims(h0!, xp!.shape[0]! / Math.max(1, h0!.shape[0]!), attrs);
   const { time: T, batch: B, hidden: H, index } = d;
   const relu = attrs?.['activation'] === 'relu';
-  const ws = new WasmWorkspace(be);
-  try {
+  return withWorkspace(be, (ws) => {
     const y = ws.output([T, B, H]);
     const hN = ws.output([B, H]);
     const wT = ws.floats(H * H);
@@ -59,12 +58,7 @@ export const rnnRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
     }
     f.copyWithin(hN.at, h, h + B * H);
     return [y.info, hN.info];
-  } catch (error) {
-    ws.discardOutputs();
-    throw error;
-  } finally {
-    ws.release();
-  }
+  });
 };
 
 export const rnnRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => {
@@ -74,8 +68,7 @@ export const rnnRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
   const d = recurrenceDims(h0!, y!.shape[0]!, attrs);
   const { time: T, batch: B, hidden: H, index } = d;
   const relu = attrs?.['activation'] === 'relu';
-  const ws = new WasmWorkspace(be);
-  try {
+  return withWorkspace(be, (ws) => {
     const dPre = ws.output([T * B, H]);
     const hPrev = ws.output([T * B, H]);
     const dh0 = ws.output([B, H]);
@@ -121,10 +114,5 @@ export const rnnRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
     }
     f.copyWithin(dh0.at, dh, dh + B * H);
     return [dPre.info, hPrev.info, dh0.info];
-  } catch (error) {
-    ws.discardOutputs();
-    throw error;
-  } finally {
-    ws.release();
-  }
+  });
 };
