@@ -16,17 +16,10 @@ import {
 } from '../../packages/rnn-layers/src/ops/kernel_names.js';
 import { recurrentSequence } from '../../packages/rnn-layers/src/ops/recurrent_sequence.js';
 import { registerWasmRecurrenceKernels } from '../../packages/rnn-layers/src/ops/wasm/register_wasm_kernels.js';
+import { parseRecurrenceBenchArgs } from './recurrence-bench-args.js';
 
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
-const num = (k: string, d: number) => Number(args.get(k) ?? d);
-const cell = (args.get('cell') ?? 'lstm') as 'lstm' | 'gru' | 'rnn';
-const [B, T, I, H] = [num('batch', 32), num('time', 100), num('input', 32), num('hidden', 128)];
-const warmup = num('warmup', 2);
-const runs = num('runs', 5);
+const { args, cell, kind, B, T, I, H, G, warmup, runs } = parseRecurrenceBenchArgs(process.argv.slice(2));
 const skipReference = args.get('reference') === 'no';
-const kind = cell === 'rnn' ? 'rnn_tanh' : cell;
-const G = (cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1) * H;
 const names = [LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, GRU_RECURRENCE, GRU_RECURRENCE_GRAD, RNN_RECURRENCE, RNN_RECURRENCE_GRAD, DENSE_MAT_MUL, DENSE_LINEAR];
 
 await useBackend('wasm');

@@ -12,16 +12,9 @@ import { installNodeWebGpu } from './node-webgpu.js';
 
 import { recurrentSequence } from '../../packages/rnn-layers/src/ops/recurrent_sequence.js';
 import { registerWebGpuRecurrenceKernels } from '../../packages/rnn-layers/src/ops/webgpu/register_webgpu_kernels.js';
+import { parseRecurrenceBenchArgs } from './recurrence-bench-args.js';
 
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
-const num = (k: string, d: number) => Number(args.get(k) ?? d);
-const cell = (args.get('cell') ?? 'lstm') as 'lstm' | 'gru' | 'rnn';
-const [B, T, I, H] = [num('batch', 32), num('time', 100), num('input', 32), num('hidden', 128)];
-const warmup = num('warmup', 2);
-const runs = num('runs', 5);
-const kind = cell === 'rnn' ? 'rnn_tanh' : cell;
-const G = (cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1) * H;
+const { args, cell, kind, B, T, I, H, G, warmup, runs } = parseRecurrenceBenchArgs(process.argv.slice(2));
 
 const backendName = args.get('backend') ?? 'webgpu';
 if (backendName === 'webgpu') await installNodeWebGpu();

@@ -41,12 +41,29 @@ async function findGpu(): Promise<GpuLike> {
   if (!isInstalled('webgpu')) {
     throw new BackendUnavailableError('webgpu', "the npm package 'webgpu' (Dawn for Node) is not installed", 'npm install webgpu, then make sure a Vulkan driver is installed');
   }
-  let dawn: { create(flags: string[]): GpuLike; globals: Record<string, unknown> };
+  let dawn: DawnModule;
   try {
     dawn = await importOptional('webgpu');
   } catch (error) {
     throw new BackendUnavailableError('webgpu', `the 'webgpu' package failed to load: ${(error as Error).message}`, VULKAN_FIX);
   }
+  return installDawn(dawn) as GpuLike;
+}
+
+/** The parts of the npm package `webgpu` (Dawn for Node) that rnnkit uses. */
+export interface DawnModule {
+  create(flags: string[]): unknown;
+  globals: object;
+}
+
+/**
+ * Makes Dawn the process's `navigator.gpu` (and its GPU* classes globals), unless one exists already.
+ * `useBackend('webgpu')` does this itself; call it with `await import('webgpu')` where the package
+ * cannot be found at run time, e.g. in a bundle.
+ */
+export function installDawn(dawn: DawnModule): unknown {
+  const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
+  if (nav?.gpu) return nav.gpu;
   // Dawn's Vulkan loader wants a runtime directory; a missing one is a common failure on servers.
   process.env.XDG_RUNTIME_DIR ??= '/tmp';
   Object.assign(globalThis, dawn.globals);
