@@ -2,180 +2,141 @@
 // Regenerate: npm i --no-save --prefix /tmp/wabt wabt@1.0.39 && WABT=/tmp/wabt/node_modules/wabt \
 //   node packages/rnn-layers/src/ops/wasm/simd_gates.build.mjs
 // The kernels import tfjs-backend-wasm's own memory and work on its heap in place. Only the gate
-// nonlinearities are here (the matmuls stay in XNNPACK); one call does one batch row of one step.
+// nonlinearities are here (the matmuls stay in XNNPACK); one call does `rows` consecutive batch rows
+// of one step (all of them when the rows of a step are contiguous, as without `lengths`).
+//
+// Written for V8's code generator: it neither inlines wasm calls nor hoists v128 constants out of
+// loops (each use is rebuilt from immediates), so exp/sigmoid/tanh are expanded in place by the
+// macros below and every constant lives in a local set once per call. Together with one-instruction
+// clamps (pmin/pmax) and rounding by the 1.5 * 2^23 trick, this made the gate math ~3x cheaper.
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const f4 = (v) => `(v128.const f32x4 ${v} ${v} ${v} ${v})`;
+
+// Constants of exp (Cephes expf: 2^n * p(r), r = x - n ln2 in two parts) and the activations.
+const CONSTANTS = {
+  one: 1, two: 2, hi: 88, lo: -87, log2e: 1.44269504088896341, magic: 12582912, ln2hi: 0.693359375, ln2lo: -2.12194440e-4,
+  p0: 1.9875691500e-4, p1: 1.3981999507e-3, p2: 8.3334519073e-3, p3: 4.1665795894e-2, p4: 1.6666665459e-1, p5: 5.0000001201e-1,
+};
+const k = (name) => `(local.get $k_${name})`;
+const CONSTANT_LOCALS = `${Object.keys(CONSTANTS).map((n) => `(local $k_${n} v128)`).join(' ')} (local $k_bias v128)
+    (local $ex v128) (local $er v128) (local $efx v128) (local $ey v128) (local $ez v128) (local $er2 v128)`;
+const CONSTANT_INIT = `${Object.entries(CONSTANTS).map(([n, v]) => `(local.set $k_${n} ${f4(v)})`).join('\n    ')}
+    ;; bits(x + 1.5 * 2^23) = 0x4B400000 + round(x) for |x| < 2^22; 2^n has exponent field n + 127.
+    (local.set $k_bias (v128.const i32x4 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81))`;
+
+/** Statements leaving exp(e) in local `dst` (x clamped so 2^n stays normal). */
+const exp = (dst, e) => `
+      (local.set $ex (f32x4.pmax (f32x4.pmin ${e} ${k('hi')}) ${k('lo')}))
+      (local.set $er (f32x4.add (f32x4.mul (local.get $ex) ${k('log2e')}) ${k('magic')}))
+      (local.set $efx (f32x4.sub (local.get $er) ${k('magic')}))
+      (local.set $ex (f32x4.sub (f32x4.sub (local.get $ex) (f32x4.mul (local.get $efx) ${k('ln2hi')})) (f32x4.mul (local.get $efx) ${k('ln2lo')})))
+      ;; p(r) by Estrin's scheme (shorter dependency chains than Horner's), then 1 + r + r^2 p(r).
+      (local.set $er2 (f32x4.mul (local.get $ex) (local.get $ex)))
+      (local.set $ey (f32x4.add (f32x4.mul ${k('p4')} (local.get $ex)) ${k('p5')}))
+      (local.set $ez (f32x4.add (f32x4.mul ${k('p2')} (local.get $ex)) ${k('p3')}))
+      (local.set $ez (f32x4.add (local.get $ez) (f32x4.mul (local.get $er2) (f32x4.add (f32x4.mul ${k('p0')} (local.get $ex)) ${k('p1')}))))
+      (local.set $ey (f32x4.add (local.get $ey) (f32x4.mul (local.get $er2) (local.get $ez))))
+      (local.set $ey (f32x4.add (f32x4.add (f32x4.mul (local.get $ey) (local.get $er2)) (local.get $ex)) ${k('one')}))
+      (local.set ${dst} (f32x4.mul (local.get $ey) (i32x4.shl (i32x4.sub (local.get $er) (local.get $k_bias)) (i32.const 23))))`;
+/** sigmoid(e) = 1 / (1 + exp(-e)) into `dst`. */
+const sigmoid = (dst, e) => `${exp(dst, `(f32x4.neg ${e})`)}
+      (local.set ${dst} (f32x4.div ${k('one')} (f32x4.add ${k('one')} (local.get ${dst}))))`;
+/** tanh(e) = 1 - 2 / (exp(2e) + 1): absolute error ~1e-7 near 0, exact saturation far out. */
+const tanh = (dst, e) => `
+      (local.set $ey ${e})${exp(dst, '(f32x4.add (local.get $ey) (local.get $ey))')}
+      (local.set ${dst} (f32x4.sub ${k('one')} (f32x4.div ${k('two')} (f32x4.add (local.get ${dst}) ${k('one')}))))`;
+
+/**
+ * An exported kernel over `rows` consecutive rows of n4 elements (a multiple of 4) each. `pointers`
+ * maps each byte-address parameter to how far it moves per row, in multiples of gb (H * 4 bytes).
+ * The body sees $j (element) and $sj (its byte offset) and may use $gb for gate blocks.
+ */
+function kernel(name, pointers, locals, body) {
+  const params = Object.keys(pointers).map((p) => `(param $${p} i32)`).join(' ');
+  const advance = Object.entries(pointers).filter(([, m]) => m !== 0)
+    .map(([p, m]) => `(local.set $${p} (i32.add (local.get $${p}) ${m === 1 ? '(local.get $gb)' : `(i32.mul (local.get $gb) (i32.const ${m}))`}))`).join('\n      ');
+  return `
+  (func (export "${name}") ${params} (param $gb i32) (param $n4 i32) (param $rows i32)
+    (local $j i32) (local $sj i32) ${locals}
+    ${CONSTANT_LOCALS}
+    ${CONSTANT_INIT}
+    (block $end (loop $row
+      (br_if $end (i32.le_s (local.get $rows) (i32.const 0)))
+      (local.set $j (i32.const 0))
+      (block $done (loop $next
+        (br_if $done (i32.ge_u (local.get $j) (local.get $n4)))
+        (local.set $sj (i32.shl (local.get $j) (i32.const 2)))${body}
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $next)))
+      ${advance}
+      (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+      (br $row))))`;
+}
+
+const at = (p, gate = 0) => `(i32.add (local.get $${p}) ${gate === 0 ? '(local.get $sj)' : `(i32.add (local.get $sj) (i32.mul (local.get $gb) (i32.const ${gate})))`})`;
+const load = (p, gate = 0) => `(v128.load ${at(p, gate)})`;
+const store = (p, value, gate = 0) => `
+        (v128.store ${at(p, gate)} ${value})`;
+const get = (l) => `(local.get $${l})`;
+const add = (a, b) => `(f32x4.add ${a} ${b})`;
+const mul = (a, b) => `(f32x4.mul ${a} ${b})`;
+const sub = (a, b) => `(f32x4.sub ${a} ${b})`;
+
 const source = (memory) => `(module
   (import "env" "memory" ${memory})
-  ;; exp(x) for f32x4 (Cephes expf: 2^n * p(r), r = x - n ln2 in two parts; x clamped so 2^n stays normal).
-  (func $exp (param $x v128) (result v128) (local $fx v128) (local $y v128)
-    (local.set $x (f32x4.max (f32x4.min (local.get $x) ${f4('88.0')}) ${f4('-87.0')}))
-    (local.set $fx (f32x4.nearest (f32x4.mul (local.get $x) ${f4('1.44269504088896341')})))
-    (local.set $x (f32x4.sub (local.get $x) (f32x4.mul (local.get $fx) ${f4('0.693359375')})))
-    (local.set $x (f32x4.sub (local.get $x) (f32x4.mul (local.get $fx) ${f4('-2.12194440e-4')})))
-    (local.set $y ${f4('1.9875691500e-4')})
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x)) ${f4('1.3981999507e-3')}))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x)) ${f4('8.3334519073e-3')}))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x)) ${f4('4.1665795894e-2')}))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x)) ${f4('1.6666665459e-1')}))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x)) ${f4('5.0000001201e-1')}))
-    (local.set $y (f32x4.add (f32x4.add (f32x4.mul (local.get $y) (f32x4.mul (local.get $x) (local.get $x))) (local.get $x)) ${f4('1.0')}))
-    (f32x4.mul (local.get $y)
-      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $fx)) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
-  (func $sigmoid (param $x v128) (result v128)
-    (f32x4.div ${f4('1.0')} (f32x4.add ${f4('1.0')} (call $exp (f32x4.neg (local.get $x))))))
-  ;; tanh(x) = 1 - 2 / (exp(2x) + 1): absolute error ~1e-7 near 0, exact saturation far out.
-  (func $tanh (param $x v128) (result v128)
-    (f32x4.sub ${f4('1.0')} (f32x4.div ${f4('2.0')} (f32x4.add (call $exp (f32x4.add (local.get $x) (local.get $x))) ${f4('1.0')}))))
+  ;; LSTM rows: pre-activations x (input projection) + r (recurrent product), gate blocks i, f, g, o;
+  ;; updates the states c, h and writes cells, y and the activated gates.
+  ${kernel('lstm_row', { x: 4, r: 4, c: 1, h: 1, cells: 1, y: 1, g: 4 }, '(local $i v128) (local $f v128) (local $gg v128) (local $o v128) (local $cn v128) (local $hn v128)', `${
+    sigmoid('$i', add(load('x'), load('r')))}${
+    sigmoid('$f', add(load('x', 1), load('r', 1)))}${
+    tanh('$gg', add(load('x', 2), load('r', 2)))}${
+    sigmoid('$o', add(load('x', 3), load('r', 3)))}
+        (local.set $cn ${add(mul(get('f'), load('c')), mul(get('i'), get('gg')))})${
+    tanh('$hn', get('cn'))}
+        (local.set $hn ${mul(get('o'), get('hn'))})${
+    store('c', get('cn'))}${store('h', get('hn'))}${store('cells', get('cn'))}${store('y', get('hn'))}${
+    store('g', get('i'))}${store('g', get('f'), 1)}${store('g', get('gg'), 2)}${store('g', get('o'), 3)}`)}
 
-  ;; One LSTM row, n4 elements (a multiple of 4) of each gate; gb = H * 4 bytes between gate blocks.
-  ;; All arguments are byte addresses in memory.
-  (func (export "lstm_row") (param $x i32) (param $r i32) (param $c i32) (param $h i32) (param $cells i32) (param $y i32) (param $g i32) (param $gb i32) (param $n4 i32)
-    (local $j i32) (local $i v128) (local $f v128) (local $gg v128) (local $o v128) (local $cn v128) (local $hn v128)
-    (local $xj i32) (local $rj i32) (local $gj i32) (local $sj i32)
-    (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $j) (local.get $n4)))
-      (local.set $xj (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))
-      (local.set $rj (i32.add (local.get $r) (i32.shl (local.get $j) (i32.const 2))))
-      (local.set $gj (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 2))))
-      (local.set $sj (i32.shl (local.get $j) (i32.const 2)))
-      (local.set $i (call $sigmoid (f32x4.add (v128.load (local.get $xj)) (v128.load (local.get $rj)))))
-      (local.set $xj (i32.add (local.get $xj) (local.get $gb)))
-      (local.set $rj (i32.add (local.get $rj) (local.get $gb)))
-      (local.set $f (call $sigmoid (f32x4.add (v128.load (local.get $xj)) (v128.load (local.get $rj)))))
-      (local.set $xj (i32.add (local.get $xj) (local.get $gb)))
-      (local.set $rj (i32.add (local.get $rj) (local.get $gb)))
-      (local.set $gg (call $tanh (f32x4.add (v128.load (local.get $xj)) (v128.load (local.get $rj)))))
-      (local.set $xj (i32.add (local.get $xj) (local.get $gb)))
-      (local.set $rj (i32.add (local.get $rj) (local.get $gb)))
-      (local.set $o (call $sigmoid (f32x4.add (v128.load (local.get $xj)) (v128.load (local.get $rj)))))
-      (local.set $cn (f32x4.add (f32x4.mul (local.get $f) (v128.load (i32.add (local.get $c) (local.get $sj)))) (f32x4.mul (local.get $i) (local.get $gg))))
-      (local.set $hn (f32x4.mul (local.get $o) (call $tanh (local.get $cn))))
-      (v128.store (i32.add (local.get $c) (local.get $sj)) (local.get $cn))
-      (v128.store (i32.add (local.get $h) (local.get $sj)) (local.get $hn))
-      (v128.store (i32.add (local.get $cells) (local.get $sj)) (local.get $cn))
-      (v128.store (i32.add (local.get $y) (local.get $sj)) (local.get $hn))
-      (v128.store (local.get $gj) (local.get $i))
-      (local.set $gj (i32.add (local.get $gj) (local.get $gb)))
-      (v128.store (local.get $gj) (local.get $f))
-      (local.set $gj (i32.add (local.get $gj) (local.get $gb)))
-      (v128.store (local.get $gj) (local.get $gg))
-      (local.set $gj (i32.add (local.get $gj) (local.get $gb)))
-      (v128.store (local.get $gj) (local.get $o))
-      (local.set $j (i32.add (local.get $j) (i32.const 4)))
-      (br $next))))
+  ;; GRU rows: r, z = sigmoid(x + rec + b), hn = rec_n + b_n, n = tanh(x_n + r hn),
+  ;; h' = (1 - z) n + z h; workspace row w = [r, z, n, hn].
+  ${kernel('gru_row', { x: 3, r: 3, b: 0, h: 1, y: 1, w: 4 }, '(local $rr v128) (local $z v128) (local $hn v128) (local $nn v128) (local $hv v128)', `${
+    sigmoid('$rr', add(add(load('x'), load('r')), load('b')))}${
+    sigmoid('$z', add(add(load('x', 1), load('r', 1)), load('b', 1)))}
+        (local.set $hn ${add(load('r', 2), load('b', 2))})${
+    tanh('$nn', add(load('x', 2), mul(get('rr'), get('hn'))))}
+        (local.set $hv ${add(mul(sub(k('one'), get('z')), get('nn')), mul(get('z'), load('h')))})${
+    store('h', get('hv'))}${store('y', get('hv'))}${
+    store('w', get('rr'))}${store('w', get('z'), 1)}${store('w', get('nn'), 2)}${store('w', get('hn'), 3)}`)}
 
-  ;; One GRU row: r, z = sigmoid(x + rec + b), hn = rec_n + b_n, n = tanh(x_n + r hn),
-  ;; h' = (1 - z) n + z h; workspace row [r, z, n, hn] (gate blocks gb bytes apart there too).
-  (func (export "gru_row") (param $x i32) (param $r i32) (param $b i32) (param $h i32) (param $y i32) (param $w i32) (param $gb i32) (param $n4 i32)
-    (local $j i32) (local $rr v128) (local $z v128) (local $hn v128) (local $nn v128) (local $hv v128)
-    (local $xj i32) (local $rj i32) (local $bj i32) (local $wj i32) (local $sj i32)
-    (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $j) (local.get $n4)))
-      (local.set $sj (i32.shl (local.get $j) (i32.const 2)))
-      (local.set $xj (i32.add (local.get $x) (local.get $sj)))
-      (local.set $rj (i32.add (local.get $r) (local.get $sj)))
-      (local.set $bj (i32.add (local.get $b) (local.get $sj)))
-      (local.set $wj (i32.add (local.get $w) (local.get $sj)))
-      (local.set $rr (call $sigmoid (f32x4.add (f32x4.add (v128.load (local.get $xj)) (v128.load (local.get $rj))) (v128.load (local.get $bj)))))
-      (local.set $xj (i32.add (local.get $xj) (local.get $gb)))
-      (local.set $rj (i32.add (local.get $rj) (local.get $gb)))
-      (local.set $bj (i32.add (local.get $bj) (local.get $gb)))
-      (local.set $z (call $sigmoid (f32x4.add (f32x4.add (v128.load (local.get $xj)) (v128.load (local.get $rj))) (v128.load (local.get $bj)))))
-      (local.set $xj (i32.add (local.get $xj) (local.get $gb)))
-      (local.set $rj (i32.add (local.get $rj) (local.get $gb)))
-      (local.set $bj (i32.add (local.get $bj) (local.get $gb)))
-      (local.set $hn (f32x4.add (v128.load (local.get $rj)) (v128.load (local.get $bj))))
-      (local.set $nn (call $tanh (f32x4.add (v128.load (local.get $xj)) (f32x4.mul (local.get $rr) (local.get $hn)))))
-      (local.set $hv (v128.load (i32.add (local.get $h) (local.get $sj))))
-      (local.set $hv (f32x4.add (f32x4.mul (f32x4.sub ${f4('1.0')} (local.get $z)) (local.get $nn)) (f32x4.mul (local.get $z) (local.get $hv))))
-      (v128.store (i32.add (local.get $h) (local.get $sj)) (local.get $hv))
-      (v128.store (i32.add (local.get $y) (local.get $sj)) (local.get $hv))
-      (v128.store (local.get $wj) (local.get $rr))
-      (local.set $wj (i32.add (local.get $wj) (local.get $gb)))
-      (v128.store (local.get $wj) (local.get $z))
-      (local.set $wj (i32.add (local.get $wj) (local.get $gb)))
-      (v128.store (local.get $wj) (local.get $nn))
-      (local.set $wj (i32.add (local.get $wj) (local.get $gb)))
-      (v128.store (local.get $wj) (local.get $hn))
-      (local.set $j (i32.add (local.get $j) (i32.const 4)))
-      (br $next))))
+  ;; tanh-RNN rows: h = y = tanh(x + rec).
+  ${kernel('rnn_tanh_row', { x: 1, r: 1, h: 1, y: 1 }, '(local $v v128)', `${
+    tanh('$v', add(load('x'), load('r')))}${store('h', get('v'))}${store('y', get('v'))}`)}
 
-  ;; One tanh-RNN row: h = y = tanh(x + rec).
-  (func (export "rnn_tanh_row") (param $x i32) (param $r i32) (param $h i32) (param $y i32) (param $n4 i32)
-    (local $j i32) (local $sj i32) (local $v v128)
-    (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $j) (local.get $n4)))
-      (local.set $sj (i32.shl (local.get $j) (i32.const 2)))
-      (local.set $v (call $tanh (f32x4.add (v128.load (i32.add (local.get $x) (local.get $sj))) (v128.load (i32.add (local.get $r) (local.get $sj))))))
-      (v128.store (i32.add (local.get $h) (local.get $sj)) (local.get $v))
-      (v128.store (i32.add (local.get $y) (local.get $sj)) (local.get $v))
-      (local.set $j (i32.add (local.get $j) (i32.const 4)))
-      (br $next))))
+  ;; LSTM BPTT rows: from the saved gates (i, f, g, o), c_t (cell), c_{t-1} (cp), h_{t-1} (hp), the
+  ;; carried dh, dc and this step's dy: writes hPrev, the pre-activation gate gradients to dGates
+  ;; and to the step buffer dg, and the carried dc * f.
+  ${kernel('lstm_grad_row', { hp: 1, cp: 1, hprev: 1, g: 4, cell: 1, dh: 1, dy: 1, dc: 1, dgates: 4, dg: 4 },
+    '(local $i v128) (local $f v128) (local $gg v128) (local $o v128) (local $tc v128) (local $dht v128) (local $dct v128) (local $v v128)', `${
+    store('hprev', load('hp'))}
+        (local.set $i ${load('g')})
+        (local.set $f ${load('g', 1)})
+        (local.set $gg ${load('g', 2)})
+        (local.set $o ${load('g', 3)})${
+    tanh('$tc', load('cell'))}
+        (local.set $dht ${add(load('dh'), load('dy'))})
+        (local.set $dct ${add(load('dc'), mul(mul(get('dht'), get('o')), sub(k('one'), mul(get('tc'), get('tc')))))})
+        ;; di = dct g i (1 - i), df = dct c_{t-1} f (1 - f), dg = dct i (1 - g^2), do = dht tanh(c) o (1 - o)
+        (local.set $v ${mul(mul(get('dct'), get('gg')), mul(get('i'), sub(k('one'), get('i'))))})${store('dgates', get('v'))}${store('dg', get('v'))}
+        (local.set $v ${mul(mul(get('dct'), load('cp')), mul(get('f'), sub(k('one'), get('f'))))})${store('dgates', get('v'), 1)}${store('dg', get('v'), 1)}
+        (local.set $v ${mul(mul(get('dct'), get('i')), sub(k('one'), mul(get('gg'), get('gg'))))})${store('dgates', get('v'), 2)}${store('dg', get('v'), 2)}
+        (local.set $v ${mul(mul(get('dht'), get('tc')), mul(get('o'), sub(k('one'), get('o'))))})${store('dgates', get('v'), 3)}${store('dg', get('v'), 3)}${
+    store('dc', mul(get('dct'), get('f')))}`)}
 
-  ;; One LSTM BPTT row: from the saved gates (i, f, g, o blocks gb bytes apart), c_t (cell), c_{t-1}
-  ;; (cp), h_{t-1} (hp), the carried dh, dc and this step's dy: writes hPrev, the pre-activation gate
-  ;; gradients to dGates and to the step buffer dg (both in gate blocks), and the carried dc * f.
-  (func (export "lstm_grad_row") (param $hp i32) (param $cp i32) (param $hprev i32) (param $g i32) (param $cell i32)
-    (param $dh i32) (param $dy i32) (param $dc i32) (param $dgates i32) (param $dg i32) (param $gb i32) (param $n4 i32)
-    (local $j i32) (local $sj i32) (local $gj i32) (local $i v128) (local $f v128) (local $gg v128) (local $o v128)
-    (local $tc v128) (local $dht v128) (local $dct v128) (local $v v128) (local $oj i32) (local $dj i32)
-    (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $j) (local.get $n4)))
-      (local.set $sj (i32.shl (local.get $j) (i32.const 2)))
-      (v128.store (i32.add (local.get $hprev) (local.get $sj)) (v128.load (i32.add (local.get $hp) (local.get $sj))))
-      (local.set $gj (i32.add (local.get $g) (local.get $sj)))
-      (local.set $i (v128.load (local.get $gj)))
-      (local.set $f (v128.load (i32.add (local.get $gj) (local.get $gb))))
-      (local.set $gg (v128.load (i32.add (local.get $gj) (i32.shl (local.get $gb) (i32.const 1)))))
-      (local.set $o (v128.load (i32.add (local.get $gj) (i32.mul (local.get $gb) (i32.const 3)))))
-      (local.set $tc (call $tanh (v128.load (i32.add (local.get $cell) (local.get $sj)))))
-      (local.set $dht (f32x4.add (v128.load (i32.add (local.get $dh) (local.get $sj))) (v128.load (i32.add (local.get $dy) (local.get $sj)))))
-      (local.set $dct (f32x4.add (v128.load (i32.add (local.get $dc) (local.get $sj)))
-        (f32x4.mul (f32x4.mul (local.get $dht) (local.get $o)) (f32x4.sub ${f4('1.0')} (f32x4.mul (local.get $tc) (local.get $tc))))))
-      (local.set $oj (i32.add (local.get $dgates) (local.get $sj)))
-      (local.set $dj (i32.add (local.get $dg) (local.get $sj)))
-      ;; di = dct g i (1 - i)
-      (local.set $v (f32x4.mul (f32x4.mul (local.get $dct) (local.get $gg)) (f32x4.mul (local.get $i) (f32x4.sub ${f4('1.0')} (local.get $i)))))
-      (v128.store (local.get $oj) (local.get $v))
-      (v128.store (local.get $dj) (local.get $v))
-      ;; df = dct c_{t-1} f (1 - f)
-      (local.set $v (f32x4.mul (f32x4.mul (local.get $dct) (v128.load (i32.add (local.get $cp) (local.get $sj)))) (f32x4.mul (local.get $f) (f32x4.sub ${f4('1.0')} (local.get $f)))))
-      (local.set $oj (i32.add (local.get $oj) (local.get $gb)))
-      (local.set $dj (i32.add (local.get $dj) (local.get $gb)))
-      (v128.store (local.get $oj) (local.get $v))
-      (v128.store (local.get $dj) (local.get $v))
-      ;; dg = dct i (1 - g^2)
-      (local.set $v (f32x4.mul (f32x4.mul (local.get $dct) (local.get $i)) (f32x4.sub ${f4('1.0')} (f32x4.mul (local.get $gg) (local.get $gg)))))
-      (local.set $oj (i32.add (local.get $oj) (local.get $gb)))
-      (local.set $dj (i32.add (local.get $dj) (local.get $gb)))
-      (v128.store (local.get $oj) (local.get $v))
-      (v128.store (local.get $dj) (local.get $v))
-      ;; do = dht tanh(c) o (1 - o)
-      (local.set $v (f32x4.mul (f32x4.mul (local.get $dht) (local.get $tc)) (f32x4.mul (local.get $o) (f32x4.sub ${f4('1.0')} (local.get $o)))))
-      (local.set $oj (i32.add (local.get $oj) (local.get $gb)))
-      (local.set $dj (i32.add (local.get $dj) (local.get $gb)))
-      (v128.store (local.get $oj) (local.get $v))
-      (v128.store (local.get $dj) (local.get $v))
-      (v128.store (i32.add (local.get $dc) (local.get $sj)) (f32x4.mul (local.get $dct) (local.get $f)))
-      (local.set $j (i32.add (local.get $j) (i32.const 4)))
-      (br $next))))
-
-  ;; Elementwise over n4 floats (test hook for the approximations): out = sigmoid(x) or tanh(x).
-  (func (export "sigmoid_n") (param $x i32) (param $o i32) (param $n4 i32) (local $j i32)
-    (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $j) (local.get $n4)))
-      (v128.store (i32.add (local.get $o) (i32.shl (local.get $j) (i32.const 2))) (call $sigmoid (v128.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))))
-      (local.set $j (i32.add (local.get $j) (i32.const 4)))
-      (br $next))))
-  (func (export "tanh_n") (param $x i32) (param $o i32) (param $n4 i32) (local $j i32)
-    (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $j) (local.get $n4)))
-      (v128.store (i32.add (local.get $o) (i32.shl (local.get $j) (i32.const 2))) (call $tanh (v128.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))))
-      (local.set $j (i32.add (local.get $j) (i32.const 4)))
-      (br $next))))
+  ;; Elementwise over rows * n4 floats (test hooks for the approximations): out = sigmoid(x) or tanh(x).
+  ${kernel('sigmoid_n', { x: 1, o: 1 }, '(local $v v128)', `${sigmoid('$v', load('x'))}${store('o', get('v'))}`)}
+  ${kernel('tanh_n', { x: 1, o: 1 }, '(local $v v128)', `${tanh('$v', load('x'))}${store('o', get('v'))}`)}
 )
 `;
 const wabt = await createRequire(import.meta.url)(process.env.WABT ?? 'wabt')();

@@ -1,7 +1,7 @@
 import { SIMD_GATES_SHARED_MEMORY_WASM_BASE64, SIMD_GATES_WASM_BASE64 } from './simd_gates_bytes.js';
 import type { WasmBackendInternals } from './wasm_backend_access.js';
 
-// The gate updates of the forward recurrences (and LSTM's BPTT row) as WebAssembly SIMD (f32x4; exp by Cephes'
+// The gate updates of the forward recurrences (and LSTM's BPTT rows) as WebAssembly SIMD (f32x4; exp by Cephes'
 // range reduction and polynomial, |error| < 2e-7 for sigmoid and tanh), instantiated on
 // tfjs-backend-wasm's own memory so they read and write its heap in place. Four lanes and no JS
 // Math.exp calls make the gate update of a step ~4x cheaper than the JS loop. Where the module cannot
@@ -10,16 +10,17 @@ import type { WasmBackendInternals } from './wasm_backend_access.js';
 
 /** Exports of simd_gates.build.mjs's module; every pointer is a byte address in the heap. */
 export interface SimdGates {
-  /** LSTM row: gates at x/r in blocks `gateBytes` apart; c, h states updated; cells, y, gates written. */
-  lstm_row(x: number, r: number, c: number, h: number, cells: number, y: number, gates: number, gateBytes: number, n4: number): void;
-  /** GRU row: bias b (3 blocks), state h, output y, workspace w [r, z, n, hn]. */
-  gru_row(x: number, r: number, b: number, h: number, y: number, w: number, gateBytes: number, n4: number): void;
-  /** LSTM BPTT row: writes hPrev, dGates and the step's gate gradients dg; updates the carried dc. */
+  /** LSTM rows: gates at x/r in blocks `gateBytes` apart; c, h states updated; cells, y, gates written. */
+  lstm_row(x: number, r: number, c: number, h: number, cells: number, y: number, gates: number, gateBytes: number, n4: number, rows: number): void;
+  /** GRU rows: bias b (3 blocks), state h, output y, workspace w [r, z, n, hn]. */
+  gru_row(x: number, r: number, b: number, h: number, y: number, w: number, gateBytes: number, n4: number, rows: number): void;
+  /** LSTM BPTT rows: writes hPrev, dGates and the step's gate gradients dg; updates the carried dc. */
   lstm_grad_row(hp: number, cp: number, hPrev: number, gates: number, cell: number, dh: number, dy: number, dc: number,
-    dGates: number, dg: number, gateBytes: number, n4: number): void;
-  rnn_tanh_row(x: number, r: number, h: number, y: number, n4: number): void;
-  sigmoid_n(x: number, out: number, n4: number): void;
-  tanh_n(x: number, out: number, n4: number): void;
+    dGates: number, dg: number, gateBytes: number, n4: number, rows: number): void;
+  rnn_tanh_row(x: number, r: number, h: number, y: number, gateBytes: number, n4: number, rows: number): void;
+  /** Test hooks: `rows` rows of n4 elements, `rowBytes` apart. */
+  sigmoid_n(x: number, out: number, rowBytes: number, n4: number, rows: number): void;
+  tanh_n(x: number, out: number, rowBytes: number, n4: number, rows: number): void;
 }
 
 let enabled = true;
@@ -37,23 +38,28 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** The SIMD gate kernels instantiated on `memory`, or null where they cannot run (cached per memory). */
+/**
+ * The SIMD gate kernels instantiated on `memory`, or null where they cannot run (cached per memory).
+ * Compiled synchronously, which browsers may refuse on their main thread for modules over 4 KB (older
+ * Chromium; 8 MB today): then it compiles asynchronously and the JS loops serve until it is ready.
+ */
 export function simdGatesOn(memory: WebAssembly.Memory): SimdGates | null {
   let gates = instances.get(memory);
-  if (gates === undefined) {
-    gates = null;
-    try {
-      const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-      const bytes = decode(shared ? SIMD_GATES_SHARED_MEMORY_WASM_BASE64 : SIMD_GATES_WASM_BASE64);
-      // Small enough (< 4 KB) for synchronous compilation on a browser's main thread.
-      if (WebAssembly.validate(bytes)) {
-        const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-        gates = instance.exports as unknown as SimdGates;
-      }
-    } catch {
-      gates = null; // e.g. a memory whose limits the import does not accept: keep the JS loops
-    }
+  if (gates !== undefined) return gates;
+  gates = null;
+  instances.set(memory, null);
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const bytes = decode(shared ? SIMD_GATES_SHARED_MEMORY_WASM_BASE64 : SIMD_GATES_WASM_BASE64);
+  if (!WebAssembly.validate(bytes)) return null; // no SIMD: keep the JS loops
+  const imports = { env: { memory } };
+  try {
+    gates = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports as unknown as SimdGates;
     instances.set(memory, gates);
+  } catch {
+    WebAssembly.instantiate(bytes, imports).then(
+      ({ instance }) => instances.set(memory, instance.exports as unknown as SimdGates),
+      () => undefined, // e.g. a memory whose limits the import does not accept: keep the JS loops
+    );
   }
   return gates;
 }

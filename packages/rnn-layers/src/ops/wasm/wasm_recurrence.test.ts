@@ -100,8 +100,8 @@ describeWithBackends('wasm recurrences', () => {
     const x = tf.tensor1d(Array.from({ length: n }, (_, i) => (i < 4 ? [-1e4, 1e4, 1e-7, -0] : [0])[i] ?? (i - n / 2) / 100));
     const out = tf.zeros([2 * n]);
     const at = (t: tf.Tensor) => be.dataIdMap.get(t.dataId)!.memoryOffset;
-    simd.sigmoid_n(at(x), at(out), n);
-    simd.tanh_n(at(x), at(out) + 4 * n, n);
+    simd.sigmoid_n(at(x), at(out), 4 * n, n, 1);
+    simd.tanh_n(at(x), at(out) + 4 * n, 4 * n, n, 1);
     const xs = x.dataSync();
     const ys = out.dataSync();
     let sigmoidError = 0;
@@ -123,7 +123,7 @@ describeWithBackends('wasm recurrences', () => {
     expect(gates).not.toBeNull();
     const f = new Float32Array(memory.buffer);
     f.set([-2, -0.5, 0.5, 2], 0);
-    gates!.tanh_n(0, 64, 4);
+    gates!.tanh_n(0, 64, 16, 4, 1);
     expectArraysClose(f.subarray(16, 20), [-2, -0.5, 0.5, 2].map(Math.tanh), { atol: 3e-7 });
   });
 

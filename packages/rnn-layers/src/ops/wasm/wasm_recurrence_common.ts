@@ -29,6 +29,17 @@ export function activeRows(d: RecurrenceDims, s: number, rows: Int32Array): numb
   return n;
 }
 
+/**
+ * Whether every batch row runs at step s and reads the same position (always so without `lengths`):
+ * then the step's rows are consecutive in every buffer and one SIMD call can update them all.
+ */
+export function allRowsAligned(d: RecurrenceDims, s: number, active: number): boolean {
+  if (active !== d.batch) return false;
+  const base = s * d.batch;
+  for (let b = 1; b < d.batch; b++) if (d.index[base + b] !== d.index[base]) return false;
+  return true;
+}
+
 /** Row-major transpose of heap [rows, cols] at `from` into heap `to`. */
 export function transposeOnHeap(f: Float32Array, from: number, rows: number, cols: number, to: number): void {
   for (let i = 0; i < rows; i++) {
