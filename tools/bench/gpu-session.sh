@@ -5,7 +5,8 @@
 # then run there from the project root, with .gpu/ carried along:  OUT=/some/dir bash tools/bench/gpu-session.sh
 # Writes JSON lines to $OUT: the adapter check, the large-configuration LSTM (rnnkit on WebGPU,
 # tfjs-layers on WebGPU and PyTorch cuDNN in the same run), the configuration for each cell,
-# and the fused-vs-reference recurrence alone.
+# the fused-vs-reference recurrence alone, and the fused kernels alone over several sequence lengths
+# (a fixed cost per BPTT call, not per step, would show as the same excess at every length).
 set -u
 out=${OUT:?set OUT to a folder for the results}
 node_run() { local limit=$1; shift; timeout "$limit" bash .gpu/run.sh "$@"; }
@@ -17,6 +18,10 @@ node_run 240 .gpu/rnn.mjs --backend webgpu --cell lstm --batch 64 --time 200 --i
 for cell in lstm gru rnn; do
   node_run 120 .gpu/rnn.mjs --backend webgpu --cell "$cell" --batch 32 --time 100 --input 32 --hidden 128 \
     --warmup 1 --runs 3 --pytorch=python3 --json >> "$out/rnn.jsonl" 2>> "$out/rnn.err"
+done
+for time in 50 100 200 400; do
+  node_run 60 .gpu/webgpu-recurrence.mjs --cell lstm --batch 64 --time "$time" --input 128 --hidden 512 --runs 5 --reference no \
+    >> "$out/sweep.jsonl" 2>> "$out/sweep.err"
 done
 for cell in lstm gru rnn; do
   node_run 120 .gpu/webgpu-recurrence.mjs --cell "$cell" --batch 64 --time 200 --input 128 --hidden 512 --runs 5 \

@@ -2,7 +2,9 @@
 // kernels (one dispatch per step, hand-written BPTT) against the tfjs-core reference composition,
 // in the same run. Forward = recurrentSequence (reading back hN only); train = gradients of
 // sum(output * r) w.r.t. the weights; forward_and_bptt = gradient w.r.t. h0 only (the recurrence
-// kernels without the weight-gradient matmuls).
+// kernels without the weight-gradient matmuls); kernels = the forward and BPTT kernels alone, each
+// called directly and timed to the read of a small output (so a fixed cost per call shows up apart
+// from the cost per step: compare --time 50, 100, 200). --reference no skips the tfjs-core composition.
 //   npx tsx tools/bench/webgpu-recurrence.ts --cell lstm --batch 32 --time 100 --input 32 --hidden 128
 // Prints one JSON line; medians over --runs after --warmup.
 import * as tf from '@tensorflow/tfjs-core';
@@ -10,7 +12,12 @@ import { describeBackend, randomUniform, SeededRandom, useBackend } from '@rnnki
 
 import { installNodeWebGpu } from './node-webgpu.js';
 
+import { inputProjection } from '../../packages/rnn-layers/src/ops/input_projection.js';
+import {
+  GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RNN_RECURRENCE, RNN_RECURRENCE_GRAD,
+} from '../../packages/rnn-layers/src/ops/kernel_names.js';
 import { recurrentSequence } from '../../packages/rnn-layers/src/ops/recurrent_sequence.js';
+import { registerRecurrenceKernels } from '../../packages/rnn-layers/src/ops/register_recurrence_kernels.js';
 import { registerWebGpuRecurrenceKernels } from '../../packages/rnn-layers/src/ops/webgpu/register_webgpu_kernels.js';
 import { parseRecurrenceBenchArgs } from './recurrence-bench-args.js';
 
@@ -62,8 +69,37 @@ async function measure(implementation: 'fused' | 'reference') {
   return { forward_ms: forward, forward_and_bptt_ms: bptt, train_ms: train };
 }
 
+/** The fused forward and BPTT kernels alone, straight through runKernel. */
+async function measureKernels() {
+  registerRecurrenceKernels();
+  const [forwardName, gradName] = cell === 'lstm' ? [LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD]
+    : cell === 'gru' ? [GRU_RECURRENCE, GRU_RECURRENCE_GRAD] : [RNN_RECURRENCE, RNN_RECURRENCE_GRAD];
+  const attrs = { lengths: [], reverse: false, ...(cell === 'rnn' ? { activation: 'tanh' } : {}) };
+  const xp = inputProjection(kind, x, w, true);
+  const inputs: tf.NamedTensorMap = { xp, weightHh: w.weightHh, h0, ...(c0 ? { c0 } : {}), ...(cell === 'gru' ? { biasHh: w.biasHh } : {}) };
+  const run = (name: string, named: tf.NamedTensorMap) => tf.engine().runKernel(name, named, attrs) as tf.Tensor[];
+  const forward = await median(async () => {
+    const outs = run(forwardName, inputs);
+    await outs[1]!.data(); // hN
+    tf.dispose(outs);
+  });
+  const outs = run(forwardName, inputs);
+  const [y, hN] = outs as [tf.Tensor, tf.Tensor];
+  const gradInputs: tf.NamedTensorMap = { dy: r, dhN: tf.zerosLike(hN), weightHh: w.weightHh, y, h0 };
+  if (cell === 'lstm') Object.assign(gradInputs, { dcN: tf.zerosLike(hN), c0: c0!, gates: outs[3]!, cells: outs[4]! });
+  if (cell === 'gru') gradInputs['workspace'] = outs[2]!;
+  const bptt = await median(async () => {
+    const grads = run(gradName, gradInputs);
+    await grads[grads.length - (cell === 'lstm' ? 2 : 1)]!.data(); // dh0
+    tf.dispose(grads);
+  });
+  tf.dispose([xp, ...outs, gradInputs['dhN']!, gradInputs['dcN'] ?? []]);
+  return { forward_kernel_ms: forward, bptt_kernel_ms: bptt };
+}
+
 const info = await describeBackend();
+const kernels = await measureKernels();
 const fused = await measure('fused');
-const reference = await measure('reference');
-console.log(JSON.stringify({ bench: 'webgpu-recurrence', backend: info.name, adapter: info.adapter, cell, batch: B, time: T, input: I, hidden: H, fused, reference }));
+const reference = args.get('reference') === 'no' ? null : await measure('reference');
+console.log(JSON.stringify({ bench: 'webgpu-recurrence', backend: info.name, adapter: info.adapter, cell, batch: B, time: T, input: I, hidden: H, kernels, fused, reference }));
 process.exit(0);
