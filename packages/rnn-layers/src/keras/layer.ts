@@ -23,6 +23,8 @@ export interface ApplyOptions {
    * synchronously on webgpu.
    */
   lengths?: Int32Array;
+  /** With `lengths`: where each row's real steps start (its leading padding, `padding='pre'`). */
+  starts?: Int32Array;
 }
 
 /**

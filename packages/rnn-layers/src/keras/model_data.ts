@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+import { tokenRuns, type TokenRuns } from './token_runs.js';
+
 /**
  * Nested number arrays → tensor, checking they are rectangular and numeric. tf.tensor does not
  * check: a ragged array silently gets a wrong shape and fails later in some kernel.
@@ -56,15 +58,11 @@ export class HostSamples {
     return tf.tensor(out, [indices.length, ...this.shape.slice(1)], this.dtype);
   }
 
-  /** For `[n, time]` token ids: the count of non-zero (non-padding) tokens in each of the rows `indices`. */
-  nonZeroCounts(indices: readonly number[]): Int32Array {
-    const out = new Int32Array(indices.length);
-    indices.forEach((row, i) => {
-      let count = 0;
-      for (let j = row * this.rowSize; j < (row + 1) * this.rowSize; j++) if (this.values[j] !== 0) count++;
-      out[i] = count;
-    });
-    return out;
+  /** For `[n, time]` token ids with padding 0: the run of tokens in each of the rows `indices`. */
+  tokenRuns(indices: readonly number[]): TokenRuns {
+    const picked = new Int32Array(indices.length * this.rowSize);
+    indices.forEach((row, i) => picked.set(this.values.subarray(row * this.rowSize, (row + 1) * this.rowSize), i * this.rowSize));
+    return tokenRuns(picked, [indices.length, this.rowSize]);
   }
 
   /** A tensor of rows [start, start + size). */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { ApplyOptions, Layer, LayerConfig, Shape } from './layer.js';
+import { hasLeadingPadding, runsToFront, runsToPlace, tokenRunProblem, tokenRuns, type TokenRuns } from './token_runs.js';
 
 /**
  * What `Sequential` needs from the recurrent layers (`SimpleRNN`, `LSTM`, `GRU`): their Keras-style
@@ -28,8 +29,8 @@ export function isRecurrentLayerLike(value: unknown): value is RecurrentLayerLik
 
 /**
  * Lets a recurrent layer sit in a `Sequential`: a mask from `Embedding({maskZero: true})` becomes
- * per-sequence `lengths` (the number of real steps), which is Keras's masking for post-padded
- * sequences (`Sequential` checks the padding is at the end). Weights keep their PyTorch names.
+ * each row's run of real steps (token_runs.ts), padded before ('pre', Keras's default), after, or
+ * both. Weights keep their PyTorch names.
  */
 export class RecurrentAdapter implements Layer {
   readonly inputDtype = 'float32';
@@ -62,12 +63,35 @@ export class RecurrentAdapter implements Layer {
     if (x.rank !== 3) {
       throw new Error(`${this.className} '${this.name}': input must be [batch, time, features], got shape [${x.shape.join(', ')}]`);
     }
-    if (!options.mask) return this.layer.apply(x, { training: options.training ?? false });
-    if (options.lengths) return this.layer.apply(x, { training: options.training ?? false, lengths: options.lengths });
+    const training = options.training ?? false;
+    if (!options.mask) return this.layer.apply(x, { training });
+    const runs = options.lengths
+      ? { lengths: options.lengths, starts: options.starts ?? new Int32Array(options.lengths.length) }
+      : this.runsOfMask(options.mask);
+    if (!runs) {
+      // The mask stays on the device (webgpu in Node cannot read back synchronously): counting its
+      // real steps is right for padding at the end only; Sequential passes host runs instead.
+      return tf.tidy(() => this.layer.apply(x, { training, lengths: tf.sum(tf.cast(options.mask!, 'int32'), 1) as tf.Tensor1D }));
+    }
+    if (!hasLeadingPadding(runs)) return this.layer.apply(x, { training, lengths: runs.lengths });
     return tf.tidy(() => {
-      const lengths = tf.sum(tf.cast(options.mask!, 'int32'), 1) as tf.Tensor1D;
-      return this.layer.apply(x, { training: options.training ?? false, lengths });
+      const out = this.layer.apply(runsToFront(x, runs.starts), { training, lengths: runs.lengths });
+      return this.layer.returnSequences ? runsToPlace(out, runs.starts) : out;
     });
+  }
+
+  /** The mask's runs read back to the host, or null where that cannot be done synchronously. */
+  private runsOfMask(mask: tf.Tensor): TokenRuns | null {
+    let values: ArrayLike<number>;
+    try {
+      values = mask.dataSync() as ArrayLike<number>;
+    } catch {
+      return null;
+    }
+    const shape = mask.shape as [number, number];
+    const problem = tokenRunProblem(values, shape);
+    if (problem) throw new Error(`${this.className} '${this.name}': mask${problem}`);
+    return tokenRuns(values, shape);
   }
 
   /** The mask goes on only with the sequence it describes. */

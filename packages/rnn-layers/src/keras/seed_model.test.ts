@@ -53,18 +53,29 @@ describeWithBackends('seed model: Embedding → SimpleRNN(32) → Dense(1, sigmo
     model.dispose();
   });
 
-  it('masks post-padding with maskZero (padding does not change predictions), for LSTM and GRU too', async () => {
+  it('masks padding before and after the tokens with maskZero (padding does not change predictions), for LSTM and GRU too', async () => {
     for (const Layer of [SimpleRNN, LSTM, GRU]) {
       const model = new Sequential([
         new Embedding({ inputDim: 20, outputDim: 4, seed: 1, maskZero: true }),
         new Layer({ hiddenSize: 5, seed: 2 }),
         new Dense({ units: 1, activation: 'sigmoid', seed: 3 }),
       ]);
-      const short = await model.predict([[3, 4, 5, 0], [6, 7, 0, 0]]);
-      const long = await model.predict([[3, 4, 5, 0, 0, 0], [6, 7, 0, 0, 0, 0]]);
-      expectArraysClose(await long.data(), await short.data(), { atol: 1e-6 });
-      await expect(model.predict([[0, 3, 4]])).rejects.toThrow(/predict: x\[0\] starts with padding \(0\); with maskZero, pad at the end/);
-      tf.dispose([short, long]);
+      const values = async (x: number[][]) => {
+        const out = await model.predict(x);
+        const data = Array.from(await out.data());
+        out.dispose();
+        return data;
+      };
+      const unpadded = [...(await values([[3, 4, 5]])), ...(await values([[6, 7]]))];
+      for (const padded of [
+        [[3, 4, 5, 0], [6, 7, 0, 0]], // post
+        [[0, 0, 0, 3, 4, 5], [0, 0, 0, 0, 6, 7]], // pre: pad_sequences' default
+        [[0, 3, 4, 5, 0], [6, 7, 0, 0, 0]], // both
+      ]) {
+        expectArraysClose(await values(padded), unpadded, { atol: 1e-6 });
+      }
+      await expect(model.predict([[3, 0, 4]])).rejects.toThrow(/predict: x\[0\]\[2\] is a token after padding inside the sequence; with maskZero, pad before or after/);
+      await expect(model.predict([[3, 4], [0, 0]])).rejects.toThrow(/predict: x\[1\] is all padding \(0\); with maskZero, keep at least one token/);
       model.dispose();
     }
   });

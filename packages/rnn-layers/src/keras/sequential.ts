@@ -10,6 +10,7 @@ import { resolveMetric, type MetricFunction, type MetricName } from './metrics.j
 import { isOptimizer, resolveOptimizer, type OptimizerName } from './optimizers.js';
 import { fromArtifacts, toArtifacts, type ModelArtifacts } from './model_artifacts.js';
 import { isRecurrentLayerLike, RecurrentAdapter, type RecurrentLayerLike } from './recurrent_adapter.js';
+import { tokenRunProblem } from './token_runs.js';
 import { loadModel, saveModel } from './save_model.js';
 
 /** Model inputs and targets: a tensor or nested arrays of numbers (first axis = samples). */
@@ -179,7 +180,7 @@ export class Sequential {
   }
 
   /** Runs the layers (Keras's `model(x, training)`): differentiable, no lasting tensors besides the result. */
-  apply(x: tf.Tensor, options: { training?: boolean; lengths?: Int32Array } = {}): tf.Tensor {
+  apply(x: tf.Tensor, options: { training?: boolean; lengths?: Int32Array; starts?: Int32Array } = {}): tf.Tensor {
     this.checkAlive('apply');
     if (!(x instanceof tf.Tensor)) throw new Error('Sequential.apply: x must be a Tensor');
     if (!this.built) this.build(x.shape);
@@ -187,7 +188,8 @@ export class Sequential {
       let h = x;
       let mask: tf.Tensor | null = null;
       for (const layer of this.layerList) {
-        const out = layer.apply(h, { training: options.training ?? false, ...(mask ? { mask, ...(options.lengths ? { lengths: options.lengths } : {}) } : {}) });
+        const padding = options.lengths ? { lengths: options.lengths, ...(options.starts ? { starts: options.starts } : {}) } : {};
+        const out = layer.apply(h, { training: options.training ?? false, ...(mask ? { mask, ...padding } : {}) });
         mask = layer.computeMask ? layer.computeMask(h, mask) : null;
         h = out;
       }
@@ -255,11 +257,11 @@ export class Sequential {
     }
   }
 
-  /** Host lengths for a batch when the first layer masks padding (see ApplyOptions.lengths). */
-  private batchLengths(x: HostSamples, indices: readonly number[]): { lengths?: Int32Array } {
+  /** Host lengths and starts for a batch when the first layer masks padding (see ApplyOptions.lengths). */
+  private batchLengths(x: HostSamples, indices: readonly number[]): { lengths?: Int32Array; starts?: Int32Array } {
     const first = this.layerList[0];
     if (!(first instanceof Embedding) || !first.maskZero || x.shape.length !== 2) return {};
-    return { lengths: x.nonZeroCounts(indices) };
+    return x.tokenRuns(indices);
   }
 
   private checkIndices(first: Embedding, values: ArrayLike<number>, shape: number[], arg: string): string | null {
@@ -278,18 +280,11 @@ export class Sequential {
         return `${where(i)} = ${v} is not a token index in [0, ${first.inputDim}) (Embedding '${first.name}' inputDim)`;
       }
     }
-    // A mask reaching a recurrent layer becomes lengths, which needs the padding at the end of each row.
+    // A mask reaching a recurrent layer becomes each row's run of tokens (starts and lengths): padding
+    // before it ('pre') and after it ('post') are fine, padding inside it or no token at all are not.
     if (first.maskZero && shape.length === 2 && this.layerList.some((l) => l instanceof RecurrentAdapter)) {
-      const [rows, cols] = shape as [number, number];
-      for (let r = 0; r < rows; r++) {
-        let seenPad = false;
-        for (let c = 0; c < cols; c++) {
-          const pad = values[r * cols + c] === 0;
-          if (c === 0 && pad) return `${arg}[${r}] starts with padding (0); with maskZero, pad at the end of each sequence (padding 'post') and keep at least one token`;
-          if (seenPad && !pad) return `${arg}[${r}][${c}] is a token after padding; with maskZero, pad at the end of each sequence (padding 'post')`;
-          seenPad ||= pad;
-        }
-      }
+      const problem = tokenRunProblem(values, shape as [number, number]);
+      if (problem) return `${arg}${problem}`;
     }
     return null;
   }
