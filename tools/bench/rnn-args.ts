@@ -16,18 +16,20 @@ export interface RnnBenchConfig {
   mode: 'both' | 'train' | 'infer';
   skipBaseline: boolean;
   skipRnnkit: boolean;
+  /** Also time the matmuls alone (rnn-floor.ts): the floor of any implementation's inference. */
+  floor: boolean;
   /** Also run tools/bench/rnn_pytorch.py with this Python (null: don't). */
   pytorch: string | null;
   /** torch.set_num_threads for the PyTorch CPU run (0: torch's default). */
   pytorchThreads: number;
 }
 
-const USAGE = 'usage: bench:rnn -- --backend <cpu|wasm|webgpu> --cell <lstm|gru|rnn> [--batch 32] [--time 100] [--input 32] [--hidden 128] [--layers 1] [--warmup 2] [--runs 5] [--only train|infer] [--no-baseline] [--no-rnnkit] [--pytorch[=python]] [--pytorch-threads 1] [--json]';
+const USAGE = 'usage: bench:rnn -- --backend <cpu|wasm|webgpu> --cell <lstm|gru|rnn> [--batch 32] [--time 100] [--input 32] [--hidden 128] [--layers 1] [--warmup 2] [--runs 5] [--only train|infer] [--no-baseline] [--no-rnnkit] [--floor] [--pytorch[=python]] [--pytorch-threads 1] [--json]';
 
 export function parseRnnBenchArgs(argv: string[]): RnnBenchConfig {
   const cfg: RnnBenchConfig = {
     backend: 'cpu', cell: 'lstm', batch: 32, time: 100, input: 32, hidden: 128, layers: 1, warmup: 2, runs: 5,
-    json: false, mode: 'both', skipBaseline: false, skipRnnkit: false, pytorch: null, pytorchThreads: 1,
+    json: false, mode: 'both', skipBaseline: false, skipRnnkit: false, floor: false, pytorch: null, pytorchThreads: 1,
   };
   const ints = new Set(['batch', 'time', 'input', 'hidden', 'layers', 'warmup', 'runs', 'pytorch-threads']);
   for (let i = 0; i < argv.length; i++) {
@@ -41,6 +43,7 @@ export function parseRnnBenchArgs(argv: string[]): RnnBenchConfig {
     if (flag === 'json') cfg.json = true;
     else if (flag === 'no-baseline') cfg.skipBaseline = true;
     else if (flag === 'no-rnnkit') cfg.skipRnnkit = true;
+    else if (flag === 'floor') cfg.floor = true;
     else if (flag === 'pytorch') cfg.pytorch = inline ?? '';
     else if (flag === 'backend') {
       const v = value();

@@ -20,6 +20,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describeBackend, useBackend } from '@rnnkit/tensor-core';
 
 import { parseRnnBenchArgs, type RnnBenchConfig } from './rnn-args.js';
+import { timeMatmulFloor } from './rnn-floor.js';
 import { installNodeWebGpu } from './node-webgpu.js';
 import { registerChainedOps } from './rnn-chained-ops.js';
 
@@ -155,6 +156,7 @@ async function main(): Promise<void> {
   const rnnkit = cfg.skipRnnkit ? null : await benchRnnkit(cfg, x, y);
   const baseline = cfg.skipBaseline ? null : await benchTfjsLayers(cfg, x, y);
   tf.dispose([x, y]);
+  const floor = cfg.floor ? await timeMatmulFloor(cfg, (fn) => time('matmul floor', cfg, fn)) : null;
   const torch = cfg.pytorch === null ? null : benchPytorch(cfg);
   const result = {
     bench: 'rnn',
@@ -173,6 +175,10 @@ async function main(): Promise<void> {
     baseline_infer_ms_per_batch: baseline?.infer_ms_per_batch ?? null,
     speedup_train: rnnkit?.train_ms_per_batch && baseline?.train_ms_per_batch ? round(baseline.train_ms_per_batch / rnnkit.train_ms_per_batch) : null,
     speedup_infer: rnnkit?.infer_ms_per_batch && baseline?.infer_ms_per_batch ? round(baseline.infer_ms_per_batch / rnnkit.infer_ms_per_batch) : null,
+    ...(floor ? {
+      floor_infer_ms_per_batch: round(median(floor)),
+      max_speedup_infer: baseline?.infer_ms_per_batch ? round(baseline.infer_ms_per_batch / median(floor)) : null,
+    } : {}),
     ...(rnnkit?.rnnkit_error ? { rnnkit_error: rnnkit.rnnkit_error } : {}),
     ...(torch ? {
       pytorch_train_ms_per_batch: torch.train_ms_per_batch ?? null,
