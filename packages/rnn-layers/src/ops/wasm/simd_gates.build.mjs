@@ -134,6 +134,25 @@ const source = (memory) => `(module
         (local.set $v ${mul(mul(get('dht'), get('tc')), mul(get('o'), sub(k('one'), get('o'))))})${store('dgates', get('v'), 3)}${store('dg', get('v'), 3)}${
     store('dc', mul(get('dct'), get('f')))}`)}
 
+  ;; GRU BPTT rows: from the saved workspace w = [r, z, n, hn], h_{t-1} (hp), the carried dh and this
+  ;; step's dy: writes hPrev, the input-side gate gradients dXp = [dr, dz, dn], the recurrent-side ones
+  ;; dHp = [dr, dz, dn r] and the same into the step buffer dg, and carries dh z (the direct path).
+  ${kernel('gru_grad_row', { hp: 1, hprev: 1, w: 4, dh: 1, dy: 1, dxp: 3, dhp: 3, dg: 3 },
+    '(local $r v128) (local $z v128) (local $n v128) (local $hv v128) (local $dht v128) (local $dn v128) (local $v v128)', `
+        (local.set $hv ${load('hp')})${store('hprev', get('hv'))}
+        (local.set $r ${load('w')})
+        (local.set $z ${load('w', 1)})
+        (local.set $n ${load('w', 2)})
+        (local.set $dht ${add(load('dh'), load('dy'))})
+        ;; dn = dht (1 - z) (1 - n^2), dz = dht (h_{t-1} - n) z (1 - z), dr = dn hn r (1 - r)
+        (local.set $dn ${mul(mul(get('dht'), sub(k('one'), get('z'))), sub(k('one'), mul(get('n'), get('n'))))})
+        (local.set $v ${mul(mul(mul(get('dn'), load('w', 3)), get('r')), sub(k('one'), get('r')))})${
+    store('dxp', get('v'))}${store('dhp', get('v'))}${store('dg', get('v'))}
+        (local.set $v ${mul(mul(mul(get('dht'), sub(get('hv'), get('n'))), get('z')), sub(k('one'), get('z')))})${
+    store('dxp', get('v'), 1)}${store('dhp', get('v'), 1)}${store('dg', get('v'), 1)}${store('dxp', get('dn'), 2)}
+        (local.set $v ${mul(get('dn'), get('r'))})${store('dhp', get('v'), 2)}${store('dg', get('v'), 2)}${
+    store('dh', mul(get('dht'), get('z')))}`)}
+
   ;; Elementwise over rows * n4 floats (test hooks for the approximations): out = sigmoid(x) or tanh(x).
   ${kernel('sigmoid_n', { x: 1, o: 1 }, '(local $v v128)', `${sigmoid('$v', load('x'))}${store('o', get('v'))}`)}
   ${kernel('tanh_n', { x: 1, o: 1 }, '(local $v v128)', `${tanh('$v', load('x'))}${store('o', get('v'))}`)}

@@ -1,7 +1,7 @@
 import { SIMD_GATES_SHARED_MEMORY_WASM_BASE64, SIMD_GATES_WASM_BASE64 } from './simd_gates_bytes.js';
 import type { WasmBackendInternals } from './wasm_backend_access.js';
 
-// The gate updates of the forward recurrences (and LSTM's BPTT rows) as WebAssembly SIMD (f32x4; exp by Cephes'
+// The gate updates of the forward recurrences (and the LSTM and GRU BPTT rows) as WebAssembly SIMD (f32x4; exp by Cephes'
 // range reduction and polynomial, |error| < 2e-7 for sigmoid and tanh), instantiated on
 // tfjs-backend-wasm's own memory so they read and write its heap in place. Four lanes and no JS
 // Math.exp calls make the gate update of a step ~4x cheaper than the JS loop. Where the module cannot
@@ -17,6 +17,9 @@ export interface SimdGates {
   /** LSTM BPTT rows: writes hPrev, dGates and the step's gate gradients dg; updates the carried dc. */
   lstm_grad_row(hp: number, cp: number, hPrev: number, gates: number, cell: number, dh: number, dy: number, dc: number,
     dGates: number, dg: number, gateBytes: number, n4: number, rows: number): void;
+  /** GRU BPTT rows: writes hPrev, dXp, dHp and the step's gate gradients dg; updates the carried dh to dh z. */
+  gru_grad_row(hp: number, hPrev: number, workspace: number, dh: number, dy: number, dXp: number, dHp: number, dg: number,
+    gateBytes: number, n4: number, rows: number): void;
   rnn_tanh_row(x: number, r: number, h: number, y: number, gateBytes: number, n4: number, rows: number): void;
   /** Test hooks: `rows` rows of n4 elements, `rowBytes` apart. */
   sigmoid_n(x: number, out: number, rowBytes: number, n4: number, rows: number): void;

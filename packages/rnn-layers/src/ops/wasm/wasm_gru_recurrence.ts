@@ -96,6 +96,8 @@ export const gruRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
     const dgId = ws.operand(dg, B * G);
     const wId = ws.operand(at.weightHh!, G * H);
     const dhStepId = ws.operand(dhStep, B * H);
+    const simd = simdGates(be);
+    const n4 = simd ? H & ~3 : 0; // the SIMD kernel's share of each row; JS does the rest
     let f = be.wasm.HEAPF32;
     const [dyAt, yAt, wsAt, h0At] = [at.dy!, at.y!, at.workspace!, at.h0!];
     f.copyWithin(dh, at.dhN!, at.dhN! + B * H);
@@ -109,6 +111,7 @@ export const gruRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
     for (let s = T - 1; s >= 0; s--) {
       const n = activeRows(d, s, rows);
       if (n === 0) continue;
+      const whole = simd !== null && allRowsAligned(d, s, n) && (s === 0 || allRowsAligned(d, s - 1, n));
       for (let a = 0; a < n; a++) {
         const b = rows[a]!;
         const row = index[s * B + b]! * B + b;
@@ -120,7 +123,10 @@ export const gruRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
         const so = dh + b * H;
         const sg = dg + b * G;
         const hpAt = prevRow < 0 ? h0At! + b * H : yAt! + prevRow * H;
-        for (let j = 0; j < H; j++) {
+        if (simd && (!whole || a === 0)) {
+          simd.gru_grad_row(4 * hpAt, 4 * (hPrev.at + yo), 4 * wo, 4 * so, 4 * (dyAt! + yo), 4 * xo, 4 * po, 4 * sg, 4 * H, n4, whole ? n : 1);
+        }
+        for (let j = n4; j < H; j++) {
           const hp = f[hpAt + j]!;
           f[hPrev.at + yo + j] = hp;
           const r = f[wo + j]!;
