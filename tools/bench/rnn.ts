@@ -21,6 +21,7 @@ import { describeBackend, useBackend } from '@rnnkit/tensor-core';
 
 import { parseRnnBenchArgs, type RnnBenchConfig } from './rnn-args.js';
 import { timeMatmulFloor } from './rnn-floor.js';
+import { countHostOps, type HostOps } from './webgpu-host-ops.js';
 import { installNodeWebGpu } from './node-webgpu.js';
 import { registerChainedOps } from './rnn-chained-ops.js';
 
@@ -69,7 +70,7 @@ function makeData(cfg: RnnBenchConfig): { x: tf.Tensor3D; y: tf.Tensor2D } {
   return { x, y };
 }
 
-async function benchRnnkit(cfg: RnnBenchConfig, x: tf.Tensor3D, y: tf.Tensor2D): Promise<Timing & { rnnkit_error?: string }> {
+async function benchRnnkit(cfg: RnnBenchConfig, x: tf.Tensor3D, y: tf.Tensor2D): Promise<Timing & { rnnkit_error?: string; train_step_gpu_pass_ms?: Record<string, number>; train_step_host_ops?: HostOps }> {
   let lib: typeof import('../../packages/rnn-layers/src/index.js');
   try {
     lib = await import('../../packages/rnn-layers/src/index.js');
@@ -81,7 +82,8 @@ async function benchRnnkit(cfg: RnnBenchConfig, x: tf.Tensor3D, y: tf.Tensor2D):
   const rnn = new Cell({ inputSize: cfg.input, hiddenSize: cfg.hidden, numLayers: cfg.layers, seed: 1 });
   const dense = new lib.Dense({ units: 1, activation: 'sigmoid', seed: 2, inputDim: cfg.hidden });
   const variables = [...rnn.parameters(), ...dense.namedWeights().map(([, v]) => v)];
-  const optimizer = tf.train.rmsprop(0.001, 0.9, 0, 1e-7);
+  // rnnkit's RMSprop: tfjs-core's rule, one fused kernel per variable where the backend has it (webgpu).
+  const optimizer = lib.rmsprop(0.001, 0.9, 0, 1e-7);
   const before = tf.memory().numTensors;
   try {
     const train = cfg.mode === 'infer' ? null : await time('rnnkit train', cfg, async () => {
@@ -95,7 +97,24 @@ async function benchRnnkit(cfg: RnnBenchConfig, x: tf.Tensor3D, y: tf.Tensor2D):
       await out.data();
       out.dispose();
     });
-    return summarise(train, infer);
+    // On webgpu, one more training step with timestamp queries (how much of it the fused passes take)
+    // and counts of its host-side WebGPU work.
+    let webgpu: Record<string, unknown> | undefined;
+    if (cfg.backend === 'webgpu' && cfg.mode !== 'infer') {
+      const timing = await import('../../packages/rnn-layers/src/ops/webgpu/recurrence_pass_timing.js');
+      const step = async () => {
+        const loss = optimizer.minimize(() => tf.mean(lib.binaryCrossentropy(y, dense.apply(rnn.apply(x)))) as tf.Scalar, true, variables)!;
+        await loss.data();
+        loss.dispose();
+      };
+      const hostOps = await countHostOps(step); // first: the timing below creates query buffers
+      timing.startRecurrencePassTiming();
+      await step();
+      const passes: Record<string, number> = {};
+      for (const p of await timing.stopRecurrencePassTiming()) passes[p.pass] = round((passes[p.pass] ?? 0) + p.gpuMs);
+      webgpu = { train_step_gpu_pass_ms: passes, train_step_host_ops: hostOps };
+    }
+    return { ...summarise(train, infer), ...webgpu };
   } finally {
     optimizer.dispose();
     rnn.dispose();
@@ -105,7 +124,7 @@ async function benchRnnkit(cfg: RnnBenchConfig, x: tf.Tensor3D, y: tf.Tensor2D):
   }
 }
 
-async function benchTfjsLayers(cfg: RnnBenchConfig, x: tf.Tensor3D, y: tf.Tensor2D): Promise<Timing & { baseline_error?: string }> {
+async function benchTfjsLayers(cfg: RnnBenchConfig, x: tf.Tensor3D, y: tf.Tensor2D): Promise<Timing & { baseline_error?: string; train_step_host_ops?: HostOps }> {
   registerChainedOps();
   const tfl = await import('@tensorflow/tfjs-layers');
   const make = { lstm: tfl.layers.lstm, gru: tfl.layers.gru, rnn: tfl.layers.simpleRNN }[cfg.cell];
@@ -124,7 +143,8 @@ async function benchTfjsLayers(cfg: RnnBenchConfig, x: tf.Tensor3D, y: tf.Tensor
       await out.data();
       out.dispose();
     });
-    return summarise(train, infer);
+    const hostOps = cfg.backend === 'webgpu' && cfg.mode !== 'infer' ? await countHostOps(async () => void await model.trainOnBatch(x, y)) : undefined;
+    return { ...summarise(train, infer), ...(hostOps ? { train_step_host_ops: hostOps } : {}) };
   } finally {
     model.optimizer?.dispose();
     model.dispose();
@@ -180,6 +200,8 @@ async function main(): Promise<void> {
       max_speedup_infer: baseline?.infer_ms_per_batch ? round(baseline.infer_ms_per_batch / median(floor)) : null,
     } : {}),
     ...(rnnkit?.rnnkit_error ? { rnnkit_error: rnnkit.rnnkit_error } : {}),
+    ...(rnnkit?.train_step_gpu_pass_ms ? { train_step_gpu_pass_ms: rnnkit.train_step_gpu_pass_ms, train_step_host_ops: rnnkit.train_step_host_ops } : {}),
+    ...(baseline?.train_step_host_ops ? { baseline_train_step_host_ops: baseline.train_step_host_ops } : {}),
     ...(torch ? {
       pytorch_train_ms_per_batch: torch.train_ms_per_batch ?? null,
       pytorch_infer_ms_per_batch: torch.infer_ms_per_batch ?? null,

@@ -4,7 +4,8 @@
 // sum(output * r) w.r.t. the weights; forward_and_bptt = gradient w.r.t. h0 only (the recurrence
 // kernels without the weight-gradient matmuls); kernels = the forward and BPTT kernels alone, each
 // called directly and timed to the read of a small output (so a fixed cost per call shows up apart
-// from the cost per step: compare --time 50, 100, 200). --reference no skips the tfjs-core composition.
+// from the cost per step: compare --time 50, 100, 200), with the GPU time of each kernel's pass from
+// timestamp queries where the device has them. --reference no skips the tfjs-core composition.
 //   npx tsx tools/bench/webgpu-recurrence.ts --cell lstm --batch 32 --time 100 --input 32 --hidden 128
 // Prints one JSON line; medians over --runs after --warmup.
 import * as tf from '@tensorflow/tfjs-core';
@@ -18,6 +19,7 @@ import {
 } from '../../packages/rnn-layers/src/ops/kernel_names.js';
 import { recurrentSequence } from '../../packages/rnn-layers/src/ops/recurrent_sequence.js';
 import { registerRecurrenceKernels } from '../../packages/rnn-layers/src/ops/register_recurrence_kernels.js';
+import { startRecurrencePassTiming, stopRecurrencePassTiming } from '../../packages/rnn-layers/src/ops/webgpu/recurrence_pass_timing.js';
 import { registerWebGpuRecurrenceKernels } from '../../packages/rnn-layers/src/ops/webgpu/register_webgpu_kernels.js';
 import { parseRecurrenceBenchArgs } from './recurrence-bench-args.js';
 
@@ -93,8 +95,16 @@ async function measureKernels() {
     await grads[grads.length - (cell === 'lstm' ? 2 : 1)]!.data(); // dh0
     tf.dispose(grads);
   });
+  // One more call of each with timestamp queries: GPU time of the pass against the wall time above.
+  startRecurrencePassTiming();
+  const timedForward = run(forwardName, inputs);
+  const timedBptt = run(gradName, gradInputs);
+  await Promise.all([...timedForward, ...timedBptt].map((t) => t.data()));
+  const passes = await stopRecurrencePassTiming();
+  tf.dispose([...timedForward, ...timedBptt]);
   tf.dispose([xp, ...outs, gradInputs['dhN']!, gradInputs['dcN'] ?? []]);
-  return { forward_kernel_ms: forward, bptt_kernel_ms: bptt };
+  const gpu = (kind: string) => passes.find((p) => p.pass.endsWith(kind))?.gpuMs ?? null;
+  return { forward_kernel_ms: forward, bptt_kernel_ms: bptt, forward_pass_gpu_ms: gpu('forward'), bptt_pass_gpu_ms: gpu('backward') };
 }
 
 const info = await describeBackend();

@@ -21,6 +21,7 @@ export type { RecurrentSequenceOptions, RecurrenceImplementation } from './ops/r
 export type { RecurrentWeights, SequenceLengths, SequenceOptions, SequenceResult } from './ops/sequence_types.js';
 export type { CellKind } from './ops/cell_kind.js';
 export * as recurrenceKernelNames from './ops/kernel_names.js';
+export { FusedRMSPropOptimizer, rmsprop } from './optimizers/fused_rmsprop.js';
 
 // Keras-style building blocks (src/keras): Embedding, Dense, Sequential, losses, metrics, clipping, save/load.
 export { Sequential } from './keras/sequential.js';

@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describeWithBackends, expectArraysClose } from '@rnnkit/tensor-core/testing';
 import { expect, it } from 'vitest';
 
-import { binaryCrossentropy, categoricalCrossentropy, meanSquaredError, resolveLoss, sparseCategoricalCrossentropy } from './losses.js';
+import {
+  binaryCrossentropy, binaryCrossentropyReference, categoricalCrossentropy, meanSquaredError, resolveLoss, sparseCategoricalCrossentropy,
+} from './losses.js';
 import { binaryAccuracy, sparseCategoricalAccuracy } from './metrics.js';
 import { reference } from './__fixtures__/keras_reference.js';
 
@@ -16,6 +18,21 @@ describeWithBackends('Keras losses', () => {
     expect(loss.shape).toEqual([6]);
     expectArraysClose(await loss.data(), ref.bce.loss, { atol: 1e-4, rtol: 1e-5 });
     tf.dispose([y, p, loss]);
+  });
+
+  it('binary_crossentropy (fused on webgpu) and its gradient equal the composition of tfjs-core ops', async () => {
+    // Inside, at and beyond the clip bounds; two columns, so the mean over the last axis counts.
+    const p = tf.tensor2d([[0.3, 0.9], [0, 1], [1e-8, 0.99999999], [0.5, 1e-7], [0.2, 0.7]]);
+    const y = tf.tensor2d([[1, 0], [0, 1], [1, 0], [1, 1], [0, 0]]);
+    const weights = tf.tensor1d([1, -2, 3, 0.5, 1]);
+    const lossAndGrad = (f: typeof binaryCrossentropy) => tf.valueAndGrad((q: tf.Tensor) => tf.sum(tf.mul(f(y, q), weights)) as tf.Scalar)(p);
+    const fused = lossAndGrad(binaryCrossentropy);
+    const reference = lossAndGrad(binaryCrossentropyReference);
+    expectArraysClose(await fused.value.data(), await reference.value.data(), { atol: 1e-5, rtol: 1e-6 });
+    expectArraysClose(await fused.grad.data(), await reference.grad.data(), { atol: 1e-4, rtol: 1e-5 });
+    const perRow = binaryCrossentropy(y, p);
+    expect(perRow.shape).toEqual([5]);
+    tf.dispose([p, y, weights, fused.value, fused.grad, reference.value, reference.grad, perRow]);
   });
 
   it('categorical and sparse categorical cross-entropy agree with the reference', async () => {

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+import { fusedBinaryCrossentropy } from '../ops/binary_crossentropy.js';
+
 /** Keras's backend epsilon (1e-7): probabilities are clipped to [ε, 1 − ε] before the log. */
 export const KERAS_EPSILON = 1e-7;
 
@@ -11,9 +13,15 @@ export type LossFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 
 /**
  * Keras's binary_crossentropy on probabilities: clip to [ε, 1 − ε], then
- * −(y·log p + (1 − y)·log(1 − p)), averaged over the last axis.
+ * −(y·log p + (1 − y)·log(1 − p)), averaged over the last axis. One kernel each way where the backend
+ * has it (webgpu), else `binaryCrossentropyReference`.
  */
 export function binaryCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => fusedBinaryCrossentropy(tf.cast(yTrue, 'float32'), yPred, KERAS_EPSILON) ?? binaryCrossentropyReference(yTrue, yPred));
+}
+
+/** binary_crossentropy composed of tfjs-core ops (autodiff gradients): the fallback and the oracle. */
+export function binaryCrossentropyReference(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const p = tf.clipByValue(yPred, KERAS_EPSILON, 1 - KERAS_EPSILON);
     const y = tf.cast(yTrue, 'float32');

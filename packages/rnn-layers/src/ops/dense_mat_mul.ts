@@ -23,7 +23,8 @@ export function denseMatMul(a: tf.Tensor, b: tf.Tensor, transposeA = false, tran
 
 /** Column sums of dy [m, n] as a [1, m] x [m, n] product, so they stay on the fast kernel. */
 function columnSums(dy: tf.Tensor): tf.Tensor {
-  return tf.reshape(denseMatMul(tf.ones([1, dy.shape[0]!]), dy), [dy.shape[1]!]);
+  // tf.fill runs on the device (tf.ones would upload a host array at every step on webgpu).
+  return tf.reshape(denseMatMul(tf.fill([1, dy.shape[0]!], 1), dy), [dy.shape[1]!]);
 }
 
 /** d(op(A) op(B) [+ bias]) as for tfjs's BatchMatMul, expressed with denseMatMul itself. */

@@ -16,3 +16,12 @@ export const DENSE_MAT_MUL = 'RnnkitDenseMatMul';
 // DENSE_MAT_MUL plus inputs.bias [n] added to every row (the input projection): saves a broadcasting
 // add and, in the gradient, a tf.sum that transposes first on cpu.
 export const DENSE_LINEAR = 'RnnkitDenseLinear';
+// One RMSprop step for one variable, fused (tfjs-core's rule, not centered): inputs value, gradient,
+// meanSquare, moment; attrs learningRate, decay, momentum, epsilon; outputs the new value, meanSquare
+// and moment. Where it is registered (webgpu) it replaces eleven small ops and their scalar uploads.
+export const RMSPROP_UPDATE = 'RnnkitRMSPropUpdate';
+// Keras's binary cross-entropy on probabilities, fused: inputs yTrue, yPred [rows, n] (float32), attr
+// epsilon (the clip); output the loss per row [rows] (the mean over n). The gradient kernel takes the
+// same inputs plus dy [rows] and returns dL/dyPred.
+export const BINARY_CROSSENTROPY = 'RnnkitBinaryCrossentropy';
+export const BINARY_CROSSENTROPY_GRAD = 'RnnkitBinaryCrossentropyGrad';

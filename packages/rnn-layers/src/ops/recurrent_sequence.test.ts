@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { gateCount, type CellKind } from './cell_kind.js';
 import { gruSequence } from './gru_sequence.js';
 import { lstmSequence } from './lstm_sequence.js';
-import { hasFusedRecurrenceKernel, recurrentSequence, type RecurrenceImplementation } from './recurrent_sequence.js';
+import {
+  hasFusedRecurrenceKernel, recurrentSequence, recurrentSequenceParts, type RecurrenceImplementation, type RecurrentSequenceOptions,
+} from './recurrent_sequence.js';
 import { rnnSequence } from './rnn_sequence.js';
 import type { RecurrentWeights } from './sequence_types.js';
 
@@ -153,6 +155,36 @@ describeWithBackends('sequence ops', () => {
       expectNoTensorLeak(() => tf.grads(f)(inputs), `${cell} backward`);
       tf.dispose(inputs);
       dispose();
+    }
+  });
+
+  it('recurrentSequenceParts gives recurrentSequence\'s states and their gradients, without the output on the tape', async () => {
+    const states = { output: false, hN: true, cN: true };
+    const recurrentStates = (...a: Parameters<typeof recurrentSequence>) => recurrentSequenceParts(a[0], a[1], a[2], a[3], a[4], a[5] ?? {}, states);
+    for (const cell of CELLS) {
+      const p = makeProblem(cell, 4, 3, 2, 5, 7);
+      const inputs = tensorsOf(p);
+      const S = tf.tensor(p.values['S']!.data, p.values['S']!.shape);
+      const Q = tf.tensor(p.values['Q']!.data, p.values['Q']!.shape);
+      const loss = (run: (...a: Parameters<typeof recurrentSequence>) => Partial<ReturnType<typeof recurrentSequence>>) => (...args: tf.Tensor[]): tf.Scalar => {
+        const [x, weightIh, weightHh, biasIh, biasHh, h0, c0] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+        const r = run(cell, x, { weightIh, weightHh, biasIh, biasHh }, h0, c0, { lengths: [4, 2, 3] });
+        return (r.cN ? tf.add(tf.sum(tf.mul(r.hN!, S)), tf.sum(tf.mul(r.cN, Q))) : tf.sum(tf.mul(r.hN!, S))) as tf.Scalar;
+      };
+      const statesGrads = tf.grads(loss(recurrentStates))(inputs);
+      const sequence = tf.grads(loss(recurrentSequence))(inputs);
+      for (let i = 0; i < statesGrads.length; i++) expectArraysClose(await statesGrads[i]!.data(), await sequence[i]!.data(), { atol: 1e-6 });
+      const r = recurrentStates(cell, inputs[0]!, { weightIh: inputs[1]!, weightHh: inputs[2]! }, inputs[5]!, cell === 'lstm' ? inputs[6] : undefined);
+      expect('output' in r).toBe(false);
+      for (const implementation of ['fused', 'reference'] as const) {
+        if (implementation === 'fused' && !hasFusedRecurrenceKernel(cell)) continue;
+        expectNoTensorLeak(() => {
+          const options: RecurrentSequenceOptions = { implementation };
+          const r = recurrentStates(cell, inputs[0]!, { weightIh: inputs[1]!, weightHh: inputs[2]! }, inputs[5]!, cell === 'lstm' ? inputs[6] : undefined, options);
+          return [r.hN!, ...(r.cN ? [r.cN] : [])];
+        }, `${cell} ${implementation} states`);
+      }
+      tf.dispose([...inputs, S, Q, ...statesGrads, ...sequence, r.hN!, r.cN ?? []]);
     }
   });
 

@@ -3,8 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { opName, type CellKind } from './cell_kind.js';
 import { inputProjection } from './input_projection.js';
 import { GRU_RECURRENCE, LSTM_RECURRENCE, RNN_RECURRENCE } from './kernel_names.js';
+import { runOpWithWorkspace } from './op_with_workspace.js';
 import { referenceRecurrence } from './reference_recurrence.js';
-import { registerRecurrenceGradients } from './register_recurrence_gradients.js';
+import { recurrenceGradConfigs, registerRecurrenceGradients } from './register_recurrence_gradients.js';
 import { registerRecurrenceKernels } from './register_recurrence_kernels.js';
 import type { RecurrentWeights, SequenceOptions, SequenceResult } from './sequence_types.js';
 import { normalizeLengths, validateSequence } from './validate_sequence.js';
@@ -38,6 +39,26 @@ export function recurrentSequence(
   cell: CellKind, x: tf.Tensor, weights: RecurrentWeights, h0: tf.Tensor, c0: tf.Tensor | undefined,
   options: RecurrentSequenceOptions = {},
 ): SequenceResult {
+  return recurrentSequenceParts(cell, x, weights, h0, c0, options, { output: true, hN: true, cN: true }) as SequenceResult;
+}
+
+/** Which results a caller uses. */
+export interface WantedResults {
+  output: boolean;
+  hN: boolean;
+  /** LSTM only. */
+  cN: boolean;
+}
+
+/**
+ * recurrentSequence returning only the `wanted` results (at least one). On the fused path the others
+ * stay off the tape: tfjs-core would otherwise fill their gradients with zeros on the host, at every
+ * training step (the output sequence, and the states of every layer but the last of a stack).
+ */
+export function recurrentSequenceParts(
+  cell: CellKind, x: tf.Tensor, weights: RecurrentWeights, h0: tf.Tensor, c0: tf.Tensor | undefined,
+  options: RecurrentSequenceOptions, wanted: WantedResults,
+): Partial<SequenceResult> {
   const fn = opName(cell);
   const { time, batch } = validateSequence(cell, x, weights, h0, c0);
   const lengths = normalizeLengths(fn, options.lengths, batch, time);
@@ -49,7 +70,17 @@ export function recurrentSequence(
   if (implementation === 'fused' && !fused) {
     throw new Error(`${fn}: implementation 'fused' requested but backend '${tf.getBackend()}' has no ${kernelNameOf(cell)} kernel`);
   }
-  if (!fused) return runReference(cell, x, weights, h0, c0, time, lengths, !hostLengths, reverse);
+  const names = (['output', 'hN', 'cN'] as const).filter((n) => wanted[n] && (n !== 'cN' || cell === 'lstm'));
+  if (!fused) {
+    // The reference path computes everything; what is not wanted is dropped.
+    const all = runReference(cell, x, weights, h0, c0, time, lengths, !hostLengths, reverse);
+    const kept: Partial<SequenceResult> = {};
+    for (const n of ['output', 'hN', 'cN'] as const) {
+      if (names.includes(n)) kept[n] = all[n];
+      else all[n]?.dispose();
+    }
+    return kept;
+  }
   registerRecurrenceGradients(); // before the projection's matmul is taped
   return tf.tidy(() => {
     const xp = inputProjection(cell, x, weights, true);
@@ -58,10 +89,40 @@ export function recurrentSequence(
     if (cell === 'lstm') inputs['c0'] = c0!;
     if (cell === 'gru' && weights.biasHh !== undefined) inputs['biasHh'] = weights.biasHh;
     if (cell === 'rnn_tanh' || cell === 'rnn_relu') attrs['activation'] = cell === 'rnn_relu' ? 'relu' : 'tanh';
-    // The extra outputs (gates, cell states) are the BPTT workspace: the tape keeps its own references.
-    const outs = tf.engine().runKernel(kernelNameOf(cell), inputs, attrs) as tf.Tensor[];
-    return cell === 'lstm' ? { output: outs[0]!, hN: outs[1]!, cN: outs[2]! } : { output: outs[0]!, hN: outs[1]! };
-  }) as unknown as SequenceResult;
+    const outs = runFusedRecurrence(kernelNameOf(cell), inputs, attrs, names.map((n) => ['output', 'hN', 'cN'].indexOf(n)));
+    return Object.fromEntries(names.map((n, i) => [n, outs[i]!])) as tf.TensorContainer;
+  }) as Partial<SequenceResult>;
+}
+
+/**
+ * The forward kernel as one op whose outputs are the kernel's outputs `publicOutputs` (indices into
+ * [y, hN(, cN)]): the others, and the BPTT workspace it also returns (gates, cell states), are saved
+ * for the gradient but are not outputs.
+ */
+function runFusedRecurrence(kernelName: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap, publicOutputs: number[]): tf.Tensor[] {
+  const config = recurrenceGradConfigs.find((c) => c.kernelName === kernelName)!;
+  const stateCount = kernelName === LSTM_RECURRENCE ? 3 : 2; // y, hN(, cN)
+  return runOpWithWorkspace({
+    name: `${kernelName}Op`,
+    inputs,
+    forward: () => {
+      const all = tf.engine().runKernel(kernelName, inputs, attrs) as tf.Tensor[];
+      // What the registered gradient would have saved: its inputsToSave, then its outputsToSave.
+      const saved = [
+        ...(config.inputsToSave ?? []).map((name) => inputs[name]!),
+        ...all.filter((_, i) => config.outputsToSave?.[i]),
+      ];
+      return { outputs: publicOutputs.map((i) => all[i]!), saved };
+    },
+    gradient: (dys, saved) => {
+      // The gradient function takes one dy per kernel output; null where it was not an output.
+      const all: Array<tf.Tensor | null> = Array.from({ length: stateCount }, () => null);
+      publicOutputs.forEach((i, k) => (all[i] = dys[k]!));
+      const grads = config.gradFunc(all as tf.Tensor[], saved, attrs) as Record<string, () => tf.Tensor>;
+      // Only the inputs this op has (a bias-free GRU has no biasHh).
+      return Object.fromEntries(Object.keys(inputs).map((name) => [name, grads[name]!]));
+    },
+  });
 }
 
 function runReference(

@@ -18,9 +18,8 @@ function run(kernel: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap):
 
 const orZeros = (dy: Dy, like: tf.Tensor): tf.Tensor => dy ?? tf.zerosLike(like);
 
-const configs: tf.GradConfig[] = [
-  denseMatMulGradConfig,
-  denseLinearGradConfig,
+/** BPTT gradients by forward kernel: saved = the inputs and outputs each config lists, in that order. */
+export const recurrenceGradConfigs: tf.GradConfig[] = [
   {
     kernelName: LSTM_RECURRENCE,
     inputsToSave: ['weightHh', 'h0', 'c0'],
@@ -76,6 +75,8 @@ const configs: tf.GradConfig[] = [
     },
   },
 ];
+
+const configs: tf.GradConfig[] = [denseMatMulGradConfig, denseLinearGradConfig, ...recurrenceGradConfigs];
 
 let registered = false;
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { randomUniform, SeededRandom } from '@rnnkit/tensor-core';
 
 import { gateCount, type CellKind } from '../ops/cell_kind.js';
-import { recurrentSequence } from '../ops/recurrent_sequence.js';
+import { recurrentSequenceParts } from '../ops/recurrent_sequence.js';
 import type { RecurrentWeights } from '../ops/sequence_types.js';
 import { normalizeLengths } from '../ops/validate_sequence.js';
 import type {
@@ -217,9 +217,10 @@ export abstract class RecurrentLayer {
     const [time, batch] = this.batchFirst ? [x.shape[1]!, x.shape[0]!] : [x.shape[0]!, x.shape[1]!];
     const result = tf.tidy(() => {
       const xt = this.batchFirst ? tf.transpose(x, [1, 0, 2]) : x;
-      const r = this.run(fn, xt, time, batch, options);
-      const output = this.batchFirst ? tf.transpose(r.output, [1, 0, 2]) : r.output;
-      return (r.cN ? { output, hN: r.hN, cN: r.cN } : { output, hN: r.hN }) as tf.TensorContainer;
+      const r = this.run(fn, xt, time, batch, options, 'all');
+      const output = this.batchFirst ? tf.transpose(r.output!, [1, 0, 2]) : r.output!;
+      const hN = tf.stack(r.hN);
+      return (r.cN.length > 0 ? { output, hN, cN: tf.stack(r.cN) } : { output, hN }) as tf.TensorContainer;
     });
     return result as unknown as RecurrentOutput;
   }
@@ -235,11 +236,10 @@ export abstract class RecurrentLayer {
     this.checkInput(fn, x, '[batch, time, features]', true);
     const [batch, time] = [x.shape[0]!, x.shape[1]!];
     return tf.tidy(() => {
-      const r = this.run(fn, tf.transpose(x, [1, 0, 2]), time, batch, { training: options.training, lengths: options.lengths });
-      if (this.returnSequences) return tf.transpose(r.output, [1, 0, 2]);
-      const last = (this.numLayers - 1) * this.numDirections;
-      const halves = unstackStates(tf.slice(r.hN, [last, 0, 0], [this.numDirections, batch, this.hiddenSize]));
-      return halves.length === 1 ? halves[0]! : tf.concat(halves, 1);
+      const want = this.returnSequences ? 'sequence' : 'lastState';
+      const r = this.run(fn, tf.transpose(x, [1, 0, 2]), time, batch, { training: options.training, lengths: options.lengths }, want);
+      if (this.returnSequences) return tf.transpose(r.output!, [1, 0, 2]);
+      return r.hN.length === 1 ? r.hN[0]! : tf.concat(r.hN, 1); // the last layer's directions
     });
   }
 
@@ -277,8 +277,13 @@ export abstract class RecurrentLayer {
     };
   }
 
-  /** Time-major core: xt is [time, batch, inputSize]. */
-  private run(fn: string, xt: tf.Tensor, time: number, batch: number, options: RecurrentForwardOptions) {
+  /**
+   * Time-major core: xt is [time, batch, inputSize]. `want`: 'all' (the output sequence and every
+   * layer-direction's final states, PyTorch's forward), 'sequence' (the output sequence only) or
+   * 'lastState' (the last layer's final hidden states only). Results nobody wants are not produced
+   * as differentiable outputs, so training does not fill zero gradients for them on the host.
+   */
+  private run(fn: string, xt: tf.Tensor, time: number, batch: number, options: RecurrentForwardOptions, want: 'all' | 'sequence' | 'lastState') {
     const { h0, c0 } = options;
     this.checkState(fn, 'h0', h0, batch);
     if (this.cell === 'lstm') this.checkState(fn, 'c0', c0, batch);
@@ -289,26 +294,30 @@ export abstract class RecurrentLayer {
     if (!Array.isArray(checked)) checked.dispose();
     const training = options.training === true;
     const dirs = this.numDirections;
-    const zeros = tf.zeros([batch, this.hiddenSize]);
+    // tf.fill runs on the device (tf.zeros would upload a host array at every call on webgpu).
+    const zeros = tf.fill([batch, this.hiddenSize], 0);
     const h0s = h0 ? unstackStates(h0) : undefined;
     const c0s = c0 ? unstackStates(c0) : undefined;
     const hN: tf.Tensor[] = [];
     const cN: tf.Tensor[] = [];
     let input = xt;
     for (let l = 0; l < this.numLayers; l++) {
+      const last = l === this.numLayers - 1;
+      const wanted = { output: want !== 'lastState' || !last, hN: want === 'all' || (want === 'lastState' && last), cN: want === 'all' };
       const outs: tf.Tensor[] = [];
       for (let d = 0; d < dirs; d++) {
         const i = l * dirs + d;
-        const r = recurrentSequence(this.cell, input, this.weightsOf(l, d), h0s?.[i] ?? zeros,
-          this.cell === 'lstm' ? (c0s?.[i] ?? zeros) : undefined, { lengths, reverse: d === 1 });
-        outs.push(r.output);
-        hN.push(r.hN);
+        const r = recurrentSequenceParts(this.cell, input, this.weightsOf(l, d), h0s?.[i] ?? zeros,
+          this.cell === 'lstm' ? (c0s?.[i] ?? zeros) : undefined, { lengths, reverse: d === 1 }, wanted);
+        if (r.output) outs.push(r.output);
+        if (r.hN) hN.push(r.hN);
         if (r.cN) cN.push(r.cN);
       }
+      if (!wanted.output) return { output: undefined, hN, cN };
       input = outs.length === 1 ? outs[0]! : tf.concat(outs, 2);
-      if (training && this.dropout > 0 && l < this.numLayers - 1) input = this.applyDropout(input);
+      if (training && this.dropout > 0 && !last) input = this.applyDropout(input);
     }
-    return { output: input, hN: tf.stack(hN), cN: cN.length > 0 ? tf.stack(cN) : undefined };
+    return { output: input, hN, cN };
   }
 
   /** Inverted dropout with a host-drawn mask, so a seed gives the same mask on every backend. */

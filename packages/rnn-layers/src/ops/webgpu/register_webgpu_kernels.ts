@@ -1,13 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import {
-  DENSE_LINEAR, DENSE_MAT_MUL, GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RNN_RECURRENCE, RNN_RECURRENCE_GRAD,
+  BINARY_CROSSENTROPY, BINARY_CROSSENTROPY_GRAD, DENSE_LINEAR, DENSE_MAT_MUL, GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RMSPROP_UPDATE, RNN_RECURRENCE,
+  RNN_RECURRENCE_GRAD,
 } from '../kernel_names.js';
 import {
   gruRecurrenceGradWebGpu, gruRecurrenceWebGpu, lstmRecurrenceGradWebGpu, lstmRecurrenceWebGpu, rnnRecurrenceGradWebGpu,
   rnnRecurrenceWebGpu,
 } from './webgpu_recurrence_kernels.js';
 import { denseMatMulKernelWebGpu } from './webgpu_dense_mat_mul.js';
+import { rmspropUpdateWebGpu } from './webgpu_rmsprop_update.js';
+import { binaryCrossentropyGradWebGpu, binaryCrossentropyWebGpu } from './webgpu_binary_crossentropy.js';
 
 const kernels: Array<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
   { kernelName: LSTM_RECURRENCE, kernelFunc: lstmRecurrenceWebGpu },
@@ -18,9 +21,12 @@ const kernels: Array<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
   { kernelName: RNN_RECURRENCE_GRAD, kernelFunc: rnnRecurrenceGradWebGpu },
   { kernelName: DENSE_MAT_MUL, kernelFunc: denseMatMulKernelWebGpu },
   { kernelName: DENSE_LINEAR, kernelFunc: denseMatMulKernelWebGpu },
+  { kernelName: RMSPROP_UPDATE, kernelFunc: rmspropUpdateWebGpu },
+  { kernelName: BINARY_CROSSENTROPY, kernelFunc: binaryCrossentropyWebGpu },
+  { kernelName: BINARY_CROSSENTROPY_GRAD, kernelFunc: binaryCrossentropyGradWebGpu },
 ];
 
-/** Registers the WGSL recurrences and the split-reduction dense matmul for webgpu (idempotent). */
+/** Registers the WGSL recurrences, the split-reduction dense matmul, the fused RMSprop step and loss for webgpu (idempotent). */
 export function registerWebGpuRecurrenceKernels(): void {
   for (const { kernelName, kernelFunc } of kernels) {
     if (tf.getKernel(kernelName, 'webgpu') === undefined) tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc });

@@ -43,10 +43,17 @@ export function allocate(backend: WebGpuBackendInternals, shape: number[]): { in
   return { info, buffer: bufferOf(backend, info) };
 }
 
-/** Int32 values as a (read-only) storage tensor. */
-export function int32Tensor(backend: WebGpuBackendInternals, values: Int32Array): { info: tf.TensorInfo; buffer: GPUBuffer } {
-  const info = { dataId: (backend as unknown as tf.KernelBackend).write(values, [values.length], 'int32'), shape: [values.length], dtype: 'int32' as const };
-  return { info, buffer: bufferOf(backend, info) };
+/**
+ * Int32 values in a (read-only) storage buffer for this command buffer only, written through the
+ * queue into a pooled buffer: a tensor written from the host would be uploaded through a new
+ * staging buffer at every call. Released by tfjs when it submits the command buffer.
+ */
+export function int32Storage(backend: WebGpuBackendInternals, values: Int32Array<ArrayBuffer>): GPUBuffer {
+  const bytes = Math.max(16, Math.ceil(values.byteLength / 16) * 16);
+  const buffer = backend.bufferManager.acquireBuffer(bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+  backend.queue.writeBuffer(buffer, 0, values);
+  backend.uniformPendingDisposal.push(buffer);
+  return buffer;
 }
 
 /**
@@ -103,6 +110,6 @@ export function stepPipeline(
 }
 
 /** Lengths as int32, `time` for every sequence when the attr is empty (all full length). */
-export function lengthsArray(lengths: readonly number[], batch: number, time: number): Int32Array {
+export function lengthsArray(lengths: readonly number[], batch: number, time: number): Int32Array<ArrayBuffer> {
   return lengths.length === 0 ? new Int32Array(batch).fill(time) : Int32Array.from(lengths);
 }

@@ -4,6 +4,7 @@ import { expect, it } from 'vitest';
 
 import type { CellKind } from '../cell_kind.js';
 import { runRecurrence } from '../../testing/recurrence_run.js';
+import { startRecurrencePassTiming, stopRecurrencePassTiming } from './recurrence_pass_timing.js';
 import { registerWebGpuRecurrenceKernels } from './register_webgpu_kernels.js';
 
 // The WGSL recurrences against the tfjs-core reference on the same backend: forward outputs, final
@@ -33,4 +34,21 @@ describeWithBackends('webgpu recurrences', () => {
       fused.grads.forEach((g, i) => expectArraysClose(g, reference.grads[i]!, { atol: 1e-5 }));
     });
   }
+
+  it('times its passes on the GPU when asked (timestamp queries)', async () => {
+    registerWebGpuRecurrenceKernels();
+    startRecurrencePassTiming();
+    await runRecurrence(DIMS, 'lstm', true, 'fused', undefined, false);
+    const timings = await stopRecurrencePassTiming();
+    const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+    if (!device.features.has('timestamp-query')) {
+      expect(timings).toEqual([]);
+      return;
+    }
+    // runRecurrence runs the forward twice (outputs, then under tf.grads) and the backward once.
+    expect(timings.map((t) => `${t.pass} ${t.steps}`).sort()).toEqual(['rnnkit-lstm-backward 8', 'rnnkit-lstm-forward 7', 'rnnkit-lstm-forward 7']);
+    for (const t of timings) expect(t.gpuMs).toBeGreaterThan(0);
+    await runRecurrence(DIMS, 'lstm', true, 'fused', undefined, false);
+    expect(await stopRecurrencePassTiming()).toEqual([]); // off again
+  });
 }, { backends: ['webgpu'] });

@@ -1,9 +1,10 @@
 /// <reference types="@webgpu/types" />
 import type * as tf from '@tensorflow/tfjs-core';
 
+import { passTiming } from './recurrence_pass_timing.js';
 import { backwardShader, forwardShader, type WebGpuCell } from './recurrence_shaders.js';
 import {
-  allocate, bufferOf, commandEncoder, int32Tensor, lengthsArray, stepPipeline, stepUniforms, type WebGpuBackendInternals,
+  allocate, bufferOf, commandEncoder, int32Storage, lengthsArray, stepPipeline, stepUniforms, type WebGpuBackendInternals,
 } from './webgpu_backend_access.js';
 
 const F32 = 4;
@@ -47,7 +48,8 @@ function encodeSteps(be: WebGpuBackendInternals, encoder: GPUCommandEncoder, key
       ...buffers.map((buffer, i) => ({ binding: i + 1, resource: { buffer } })),
     ],
   });
-  const pass = encoder.beginComputePass();
+  const timing = passTiming(be.device, key, steps.length);
+  const pass = encoder.beginComputePass(timing ? { timestampWrites: timing.timestampWrites } : undefined);
   pass.setPipeline(pipeline);
   const x = Math.ceil(d.hidden / TILE);
   const y = Math.ceil(d.batch / TILE);
@@ -56,6 +58,7 @@ function encodeSteps(be: WebGpuBackendInternals, encoder: GPUCommandEncoder, key
     pass.dispatchWorkgroups(x, y);
   });
   pass.end();
+  timing?.resolve(encoder);
 }
 
 /** Forward kernels. Outputs as the JS kernels, except the BPTT workspace layouts (see the shaders). */
@@ -75,7 +78,7 @@ function forwardKernel(kind: 'lstm' | 'gru' | 'rnn'): tf.KernelFunc {
       // A bias-free GRU still reads a bias vector: zeros.
       inputsUsed.push(biasHh ? bufferOf(be, biasHh) : keep(zerosOnGpu(be, 3 * H)).buffer);
     }
-    inputsUsed.push(keep(int32Tensor(be, lengthsArray(d.lengths, B, T))).buffer);
+    inputsUsed.push(int32Storage(be, lengthsArray(d.lengths, B, T)));
     const h0Buffer = bufferOf(be, h0!);
     const c0Buffer = c0 ? bufferOf(be, c0) : undefined;
     const y = allocate(be, [T, B, H]);
@@ -129,8 +132,7 @@ function backwardKernel(kind: 'lstm' | 'gru' | 'rnn'): tf.KernelFunc {
     const carry = 2 * B * G * F32;
     const tbh = T * bh;
 
-    const lengths = int32Tensor(be, lengthsArray(d.lengths, B, T));
-    const buffers = [bufferOf(be, dy!), bufferOf(be, weightHh!), lengths.buffer];
+    const buffers = [bufferOf(be, dy!), bufferOf(be, weightHh!), int32Storage(be, lengthsArray(d.lengths, B, T))];
     const dhNBuffer = bufferOf(be, dhN!);
     const dh0 = allocate(be, [B, H]);
     const outputs: Info[] = [];
@@ -172,7 +174,6 @@ function backwardKernel(kind: 'lstm' | 'gru' | 'rnn'): tf.KernelFunc {
     encoder.copyBufferToBuffer(work.buffer, carry, dh0.buffer, 0, bh);
     if (dc0) encoder.copyBufferToBuffer(work.buffer, carry + bh, dc0.buffer, 0, bh);
     be.disposeData(work.info.dataId);
-    be.disposeData(lengths.info.dataId);
     be.submitQueue();
     return outputs;
   };
