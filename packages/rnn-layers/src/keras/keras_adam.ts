@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types.js';
 
+import { KERAS_ADAM_UPDATE } from '../ops/kernel_names.js';
+import { registerRecurrenceKernels } from '../ops/register_recurrence_kernels.js';
+
 /**
  * Adam with Keras's update rule: variable −= lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m / (√v + ε).
  * tfjs-core's AdamOptimizer (like PyTorch) adds ε to the bias-corrected √v̂ instead, which differs
- * for small gradients; this one reproduces Keras. The step size is computed on the host, so an
- * update needs no extra device scalars.
+ * for small gradients; this one reproduces Keras. The step size is computed on the host. Where the
+ * backend has KERAS_ADAM_UPDATE (webgpu) a variable's step is that one kernel, else tfjs-core ops.
  */
 export class KerasAdam extends tf.Optimizer {
   static get className(): string {
@@ -33,6 +36,9 @@ export class KerasAdam extends tf.Optimizer {
       : Object.entries(variableGradients);
     const t = this.iterations + 1;
     const alpha = (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+    registerRecurrenceKernels();
+    const fused = tf.getKernel(KERAS_ADAM_UPDATE, tf.getBackend()) !== undefined;
+    const attrs = { beta1: this.beta1, beta2: this.beta2, alpha, epsilon: this.epsilon };
     tf.tidy(() => {
       entries.forEach(([name, gradient], i) => {
         const value = tf.engine().registeredVariables[name];
@@ -40,6 +46,13 @@ export class KerasAdam extends tf.Optimizer {
         this.slots[i] ??= { m: tf.variable(tf.zerosLike(value), false), v: tf.variable(tf.zerosLike(value), false) };
         if (gradient == null) return;
         const { m, v } = this.slots[i]!;
+        if (fused) {
+          const [newValue, newM, newV] = tf.engine().runKernel(KERAS_ADAM_UPDATE, { value, gradient, m, v }, attrs) as tf.Tensor[];
+          m.assign(newM!);
+          v.assign(newV!);
+          value.assign(newValue!);
+          return;
+        }
         m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(gradient, 1 - this.beta1)));
         v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2)));
         value.assign(tf.sub(value, tf.div(tf.mul(m, alpha), tf.add(tf.sqrt(v), this.epsilon))));

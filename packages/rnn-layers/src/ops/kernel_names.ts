@@ -25,3 +25,6 @@ export const RMSPROP_UPDATE = 'RnnkitRMSPropUpdate';
 // same inputs plus dy [rows] and returns dL/dyPred.
 export const BINARY_CROSSENTROPY = 'RnnkitBinaryCrossentropy';
 export const BINARY_CROSSENTROPY_GRAD = 'RnnkitBinaryCrossentropyGrad';
+// One step of Keras's Adam for one variable, fused: inputs value, gradient, m, v; attrs beta1, beta2,
+// alpha (the bias-corrected step size, computed on the host), epsilon; outputs value, m and v.
+export const KERAS_ADAM_UPDATE = 'RnnkitKerasAdamUpdate';

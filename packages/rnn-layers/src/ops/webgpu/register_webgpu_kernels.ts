@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import {
-  BINARY_CROSSENTROPY, BINARY_CROSSENTROPY_GRAD, DENSE_LINEAR, DENSE_MAT_MUL, GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RMSPROP_UPDATE, RNN_RECURRENCE,
+  BINARY_CROSSENTROPY, BINARY_CROSSENTROPY_GRAD, DENSE_LINEAR, KERAS_ADAM_UPDATE, DENSE_MAT_MUL, GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RMSPROP_UPDATE, RNN_RECURRENCE,
   RNN_RECURRENCE_GRAD,
 } from '../kernel_names.js';
 import {
@@ -11,6 +11,7 @@ import {
 import { denseMatMulKernelWebGpu } from './webgpu_dense_mat_mul.js';
 import { rmspropUpdateWebGpu } from './webgpu_rmsprop_update.js';
 import { binaryCrossentropyGradWebGpu, binaryCrossentropyWebGpu } from './webgpu_binary_crossentropy.js';
+import { kerasAdamUpdateWebGpu } from './webgpu_keras_adam_update.js';
 
 const kernels: Array<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
   { kernelName: LSTM_RECURRENCE, kernelFunc: lstmRecurrenceWebGpu },
@@ -22,11 +23,12 @@ const kernels: Array<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
   { kernelName: DENSE_MAT_MUL, kernelFunc: denseMatMulKernelWebGpu },
   { kernelName: DENSE_LINEAR, kernelFunc: denseMatMulKernelWebGpu },
   { kernelName: RMSPROP_UPDATE, kernelFunc: rmspropUpdateWebGpu },
+  { kernelName: KERAS_ADAM_UPDATE, kernelFunc: kerasAdamUpdateWebGpu },
   { kernelName: BINARY_CROSSENTROPY, kernelFunc: binaryCrossentropyWebGpu },
   { kernelName: BINARY_CROSSENTROPY_GRAD, kernelFunc: binaryCrossentropyGradWebGpu },
 ];
 
-/** Registers the WGSL recurrences, the split-reduction dense matmul, the fused RMSprop step and loss for webgpu (idempotent). */
+/** Registers the WGSL recurrences, the split-reduction dense matmul, the fused optimizer steps and loss for webgpu (idempotent). */
 export function registerWebGpuRecurrenceKernels(): void {
   for (const { kernelName, kernelFunc } of kernels) {
     if (tf.getKernel(kernelName, 'webgpu') === undefined) tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc });
