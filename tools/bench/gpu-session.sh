@@ -5,7 +5,8 @@
 # then run there from the project root, with .gpu/ carried along:  OUT=/some/dir bash tools/bench/gpu-session.sh
 # Writes JSON lines to $OUT: the adapter check, the large-configuration LSTM (rnnkit on WebGPU,
 # tfjs-layers on WebGPU and PyTorch cuDNN in the same run), the configuration for each cell,
-# the fused-vs-reference recurrence alone, and the fused kernels alone over several sequence lengths
+# the fused recurrence alone (the tfjs-core reference is known from earlier runs: --reference no), and
+# the fused kernels alone over several sequence lengths
 # (a fixed cost per BPTT call, not per step, would show as the same excess at every length).
 set -u
 out=${OUT:?set OUT to a folder for the results}
@@ -24,7 +25,7 @@ for time in 50 100 200 400; do
     >> "$out/sweep.jsonl" 2>> "$out/sweep.err"
 done
 for cell in lstm gru rnn; do
-  node_run 120 .gpu/webgpu-recurrence.mjs --cell "$cell" --batch 64 --time 200 --input 128 --hidden 512 --runs 5 \
+  node_run 120 .gpu/webgpu-recurrence.mjs --cell "$cell" --batch 64 --time 200 --input 128 --hidden 512 --runs 5 --reference no \
     >> "$out/recurrence.jsonl" 2>> "$out/recurrence.err"
 done
 tail -c 3000 "$out"/*.err
