@@ -1,51 +1,36 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import type { WebGpuBackendInternals } from './webgpu_backend_access.js';
-import { ELEMENTWISE_PRELUDE, runElementwise } from './webgpu_elementwise.js';
+import { ELEMENTWISE_MAIN, ELEMENTWISE_PRELUDE, elementwiseBindings, runElementwise } from './webgpu_elementwise.js';
 
 // BINARY_CROSSENTROPY(_GRAD) on webgpu: Keras's clipped binary cross-entropy and its gradient as one
 // dispatch each, where the composition of tfjs-core ops takes a dozen forward and two dozen backward,
 // with the clip bounds and the ones uploaded as scalar tensors at every step.
 
-const HEADER = /* wgsl */ `${ELEMENTWISE_PRELUDE}
-struct Params { count: u32, groupsX: u32, epsilon: f32, width: u32 };
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> yTrue: array<f32>;
-@group(0) @binding(2) var<storage, read> yPred: array<f32>;
-`;
+const PARAMS = /* wgsl */ `${ELEMENTWISE_PRELUDE}
+struct Params { count: u32, groupsX: u32, epsilon: f32, width: u32 };`;
 
-/** One thread per row: loss = -mean_j(y log p + (1 - y) log(1 - p)), p clipped to [eps, 1 - eps]. */
-const FORWARD = /* wgsl */ `${HEADER}
-@group(0) @binding(3) var<storage, read_write> loss: array<f32>;
-
-@compute @workgroup_size(WORKGROUP, 1, 1)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let row = threadIndex(wg, lid, params.groupsX);
-  if (row >= params.count) { return; }
+/** One thread per row i: loss = -mean_j(y log p + (1 - y) log(1 - p)), p clipped to [eps, 1 - eps]. */
+const FORWARD = /* wgsl */ `${PARAMS}
+${elementwiseBindings(['yTrue', 'yPred'], ['loss'])}
+${ELEMENTWISE_MAIN}
   var sum = 0.0;
   for (var j = 0u; j < params.width; j = j + 1u) {
-    let i = row * params.width + j;
-    let p = clamp(yPred[i], params.epsilon, 1.0 - params.epsilon);
-    let y = yTrue[i];
+    let k = i * params.width + j;
+    let p = clamp(yPred[k], params.epsilon, 1.0 - params.epsilon);
+    let y = yTrue[k];
     sum = sum + (y * log(p) + (1.0 - y) * log(1.0 - p));
   }
-  loss[row] = -(sum / f32(params.width));
+  loss[i] = -(sum / f32(params.width));
 }
 `;
 
 /** One thread per element: dp = -dy / n * (y / p - (1 - y) / (1 - p)) inside the clip, 0 outside (as clipByValue's gradient). */
-const BACKWARD = /* wgsl */ `${HEADER}
-@group(0) @binding(3) var<storage, read> dy: array<f32>;
-@group(0) @binding(4) var<storage, read_write> dPred: array<f32>;
-
-@compute @workgroup_size(WORKGROUP, 1, 1)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let i = threadIndex(wg, lid, params.groupsX);
-  if (i >= params.count) { return; }
+const BACKWARD = /* wgsl */ `${PARAMS}
+${elementwiseBindings(['yTrue', 'yPred', 'dy'], ['dPred'])}
+${ELEMENTWISE_MAIN}
   let raw = yPred[i];
-  let lo = params.epsilon;
-  let hi = 1.0 - params.epsilon;
-  if (raw < lo || raw > hi) { dPred[i] = 0.0; return; }
+  if (raw < params.epsilon || raw > 1.0 - params.epsilon) { dPred[i] = 0.0; return; }
   let y = yTrue[i];
   dPred[i] = -(dy[i / params.width] / f32(params.width)) * (y / raw - (1.0 - y) / (1.0 - raw));
 }

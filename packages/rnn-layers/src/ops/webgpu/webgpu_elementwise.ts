@@ -6,8 +6,8 @@ import { allocate, bufferOf, commandEncoder, stepPipeline, stepUniforms, type We
 // One dispatch of a small WGSL kernel over `count` threads, with any number of float32 outputs and
 // its scalar parameters in a uniform block (not as tensors uploaded from the host, which is what
 // tfjs-core's ops do with a number argument, at the price of a new staging buffer each time).
-// The shader declares `Params` beginning with `count: u32, groupsX: u32`, the bindings in the order
-// given (inputs read-only, then outputs), and gets its thread index from `threadIndex(wg, lid)`.
+// A shader is ELEMENTWISE_PRELUDE, its `Params` struct (beginning `count: u32, groupsX: u32`),
+// elementwiseBindings(inputs, outputs), then ELEMENTWISE_MAIN followed by the body for thread `i`.
 
 const WORKGROUP = 256;
 const MAX_GROUPS_X = 65535;
@@ -17,6 +17,19 @@ export const ELEMENTWISE_PRELUDE = /* wgsl */ `
 const WORKGROUP = ${WORKGROUP}u;
 fn threadIndex(wg: vec3<u32>, lid: vec3<u32>, groupsX: u32) -> u32 { return (wg.y * groupsX + wg.x) * WORKGROUP + lid.x; }
 `;
+
+/** The uniform block, then float32 storage arrays: `inputs` read-only, `outputs` writable, in binding order. */
+export function elementwiseBindings(inputs: string[], outputs: string[]): string {
+  const storage = [...inputs.map((n) => `var<storage, read> ${n}`), ...outputs.map((n) => `var<storage, read_write> ${n}`)];
+  return ['@group(0) @binding(0) var<uniform> params: Params;', ...storage.map((d, i) => `@group(0) @binding(${i + 1}) ${d}: array<f32>;`)].join('\n');
+}
+
+/** The entry point up to the body: thread `i`, none past `params.count`. */
+export const ELEMENTWISE_MAIN = /* wgsl */ `
+@compute @workgroup_size(WORKGROUP, 1, 1)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let i = threadIndex(wg, lid, params.groupsX);
+  if (i >= params.count) { return; }`;
 
 export interface ElementwiseCall {
   /** Cache key of the pipeline. */

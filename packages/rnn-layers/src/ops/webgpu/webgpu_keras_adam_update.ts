@@ -1,26 +1,15 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import type { WebGpuBackendInternals } from './webgpu_backend_access.js';
-import { ELEMENTWISE_PRELUDE, runElementwise } from './webgpu_elementwise.js';
+import { ELEMENTWISE_MAIN, ELEMENTWISE_PRELUDE, elementwiseBindings, runElementwise } from './webgpu_elementwise.js';
 
 // KERAS_ADAM_UPDATE on webgpu: one dispatch for a variable's new value, m and v, where KerasAdam's
 // composition runs eleven ops with five host scalars uploaded per step.
 
 const SHADER = /* wgsl */ `${ELEMENTWISE_PRELUDE}
 struct Params { count: u32, groupsX: u32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, alpha: f32, epsilon: f32 };
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> value: array<f32>;
-@group(0) @binding(2) var<storage, read> gradient: array<f32>;
-@group(0) @binding(3) var<storage, read> m: array<f32>;
-@group(0) @binding(4) var<storage, read> v: array<f32>;
-@group(0) @binding(5) var<storage, read_write> newValue: array<f32>;
-@group(0) @binding(6) var<storage, read_write> newM: array<f32>;
-@group(0) @binding(7) var<storage, read_write> newV: array<f32>;
-
-@compute @workgroup_size(WORKGROUP, 1, 1)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let i = threadIndex(wg, lid, params.groupsX);
-  if (i >= params.count) { return; }
+${elementwiseBindings(['value', 'gradient', 'm', 'v'], ['newValue', 'newM', 'newV'])}
+${ELEMENTWISE_MAIN}
   let g = gradient[i];
   // KerasAdam's order: m' = m b1 + g (1 - b1); v' = v b2 + g^2 (1 - b2); value -= m' alpha / (sqrt(v') + eps).
   let m1 = m[i] * params.beta1 + g * params.oneMinusBeta1;

@@ -1,26 +1,15 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import type { WebGpuBackendInternals } from './webgpu_backend_access.js';
-import { ELEMENTWISE_PRELUDE, runElementwise } from './webgpu_elementwise.js';
+import { ELEMENTWISE_MAIN, ELEMENTWISE_PRELUDE, elementwiseBindings, runElementwise } from './webgpu_elementwise.js';
 
 // RMSPROP_UPDATE on webgpu: one dispatch for a variable's three new tensors, where tfjs-core's
 // RMSPropOptimizer runs eleven ops with five hyperparameters uploaded as scalar tensors per step.
 
 const SHADER = /* wgsl */ `${ELEMENTWISE_PRELUDE}
 struct Params { count: u32, groupsX: u32, learningRate: f32, decay: f32, oneMinusDecay: f32, momentum: f32, epsilon: f32 };
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> value: array<f32>;
-@group(0) @binding(2) var<storage, read> gradient: array<f32>;
-@group(0) @binding(3) var<storage, read> meanSquare: array<f32>;
-@group(0) @binding(4) var<storage, read> moment: array<f32>;
-@group(0) @binding(5) var<storage, read_write> newValue: array<f32>;
-@group(0) @binding(6) var<storage, read_write> newMeanSquare: array<f32>;
-@group(0) @binding(7) var<storage, read_write> newMoment: array<f32>;
-
-@compute @workgroup_size(WORKGROUP, 1, 1)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let i = threadIndex(wg, lid, params.groupsX);
-  if (i >= params.count) { return; }
+${elementwiseBindings(['value', 'gradient', 'meanSquare', 'moment'], ['newValue', 'newMeanSquare', 'newMoment'])}
+${ELEMENTWISE_MAIN}
   let g = gradient[i];
   // tfjs-core's order: ms' = ms * decay + g^2 * (1 - decay); m' = m * momentum + g * lr / sqrt(ms' + eps).
   let ms = meanSquare[i] * params.decay + (g * g) * params.oneMinusDecay;
