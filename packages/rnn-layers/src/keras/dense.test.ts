@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describeWithBackends, expectArraysClose } from '@rnnkit/tensor-core/testing';
 import { describe, expect, it } from 'vitest';
 
-import { ACTIVATIONS } from './activations.js';
+import { ACTIVATIONS, applyActivation } from './activations.js';
 import { Dense } from './dense.js';
 import { reference } from './__fixtures__/keras_reference.js';
 
@@ -21,6 +21,18 @@ describeWithBackends('Dense', () => {
       dense.dispose();
     });
   }
+
+  it('sigmoid and tanh have tfjs-core\'s gradients (with the 1 filled on the device)', async () => {
+    const x = tf.tensor1d([-30, -3, -0.5, 0, 0.25, 2, 40]);
+    const dy = tf.tensor1d([1, -2, 0.5, 3, -1, 0.25, 2]);
+    for (const [name, op] of [['sigmoid', tf.sigmoid], ['tanh', tf.tanh]] as const) {
+      const ours = tf.grad((v: tf.Tensor) => applyActivation(name, v))(x, dy);
+      const theirs = tf.grad((v: tf.Tensor) => op(v))(x, dy);
+      expectArraysClose(await ours.data(), await theirs.data(), { atol: 0 });
+      tf.dispose([ours, theirs]);
+    }
+    tf.dispose([x, dy]);
+  });
 
   it('applies to the last axis of a rank-3 input', async () => {
     const dense = new Dense({ units: 3, inputDim: 5 });
