@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 import { simdGates } from './simd_gates.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
-import { activeRows, allRowsAligned, recurrenceDims, transposeOnHeap, type Info } from './wasm_recurrence_common.js';
+import { activeRows, recurrenceDims, simdRowsPerCall, transposeOnHeap, type Info } from './wasm_recurrence_common.js';
 
 // GRU recurrence on the wasm heap, same outputs and layouts as the JS kernel (cpu/gru_recurrence.ts):
 // y [T, B, H], hN [B, H], workspace [T*B, 4H] = per step [r, z, n, W_hn h + b_hn]. Per step: one
@@ -46,8 +46,7 @@ export const gruRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
       if (n === 0) break;
       matMul(hId, wId, recId);
       f = be.wasm.HEAPF32; // XNNPACK may have grown the memory (new buffer)
-      // One SIMD call for the whole step where its rows are consecutive, else one per row.
-      const whole = simd !== null && allRowsAligned(d, s, n);
+      const perCall = simdRowsPerCall(d, s, n, simd);
       for (let a = 0; a < n; a++) {
         const b = rows[a]!;
         const row = index[s * B + b]! * B + b;
@@ -56,7 +55,7 @@ export const gruRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
         const ro = rec + b * G;
         const so = h + b * H;
         const yo = y.at + row * H;
-        if (simd && (!whole || a === 0)) simd.gru_row(4 * xo, 4 * ro, 4 * bias, 4 * so, 4 * yo, 4 * wo, 4 * H, n4, whole ? n : 1);
+        if (simd && a % perCall === 0) simd.gru_row(4 * xo, 4 * ro, 4 * bias, 4 * so, 4 * yo, 4 * wo, 4 * H, n4, perCall);
         for (let j = n4; j < H; j++) {
           const r = 1 / (1 + Math.exp(-(f[xo + j]! + f[ro + j]! + f[bias + j]!)));
           const z = 1 / (1 + Math.exp(-(f[xo + H + j]! + f[ro + H + j]! + f[bias + H + j]!)));
@@ -111,7 +110,7 @@ export const gruRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
     for (let s = T - 1; s >= 0; s--) {
       const n = activeRows(d, s, rows);
       if (n === 0) continue;
-      const whole = simd !== null && allRowsAligned(d, s, n) && (s === 0 || allRowsAligned(d, s - 1, n));
+      const perCall = simdRowsPerCall(d, s, n, simd, true);
       for (let a = 0; a < n; a++) {
         const b = rows[a]!;
         const row = index[s * B + b]! * B + b;
@@ -123,8 +122,8 @@ export const gruRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
         const so = dh + b * H;
         const sg = dg + b * G;
         const hpAt = prevRow < 0 ? h0At! + b * H : yAt! + prevRow * H;
-        if (simd && (!whole || a === 0)) {
-          simd.gru_grad_row(4 * hpAt, 4 * (hPrev.at + yo), 4 * wo, 4 * so, 4 * (dyAt! + yo), 4 * xo, 4 * po, 4 * sg, 4 * H, n4, whole ? n : 1);
+        if (simd && a % perCall === 0) {
+          simd.gru_grad_row(4 * hpAt, 4 * (hPrev.at + yo), 4 * wo, 4 * so, 4 * (dyAt! + yo), 4 * xo, 4 * po, 4 * sg, 4 * H, n4, perCall);
         }
         for (let j = n4; j < H; j++) {
           const hp = f[hpAt + j]!;

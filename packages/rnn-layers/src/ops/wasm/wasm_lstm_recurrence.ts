@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 import { simdGates } from './simd_gates.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
-import { activeRows, allRowsAligned, recurrenceDims, transposeOnHeap, type Info } from './wasm_recurrence_common.js';
+import { activeRows, recurrenceDims, simdRowsPerCall, transposeOnHeap, type Info } from './wasm_recurrence_common.js';
 
 // LSTM recurrence on the wasm heap, same outputs and layouts as the JS kernel (cpu/lstm_recurrence.ts):
 // y [T, B, H], hN, cN [B, H], gates (activated i, f, g, o) [T*B, 4H], cells [T*B, H]. Per step: one
@@ -49,8 +49,7 @@ export const lstmRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) =>
       if (n === 0) break; // every sequence has ended
       matMul(hId, wId, recId);
       f = be.wasm.HEAPF32; // XNNPACK may have grown the memory (new buffer)
-      // One SIMD call for the whole step where its rows are consecutive, else one per row.
-      const whole = simd !== null && allRowsAligned(d, s, n);
+      const perCall = simdRowsPerCall(d, s, n, simd);
       for (let a = 0; a < n; a++) {
         const b = rows[a]!;
         const row = index[s * B + b]! * B + b;
@@ -59,8 +58,8 @@ export const lstmRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) =>
         const ro = rec + b * G;
         const so = b * H;
         const yo = row * H;
-        if (simd && (!whole || a === 0)) {
-          simd.lstm_row(4 * xo, 4 * ro, 4 * (c + so), 4 * (h + so), 4 * (cells.at + yo), 4 * (y.at + yo), 4 * go, 4 * H, n4, whole ? n : 1);
+        if (simd && a % perCall === 0) {
+          simd.lstm_row(4 * xo, 4 * ro, 4 * (c + so), 4 * (h + so), 4 * (cells.at + yo), 4 * (y.at + yo), 4 * go, 4 * H, n4, perCall);
         }
         for (let j = n4; j < H; j++) {
           const i = 1 / (1 + Math.exp(-(f[xo + j]! + f[ro + j]!)));
@@ -122,7 +121,7 @@ export const lstmRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs }
     for (let s = T - 1; s >= 0; s--) {
       const n = activeRows(d, s, rows);
       if (n === 0) continue;
-      const whole = simd !== null && allRowsAligned(d, s, n) && (s === 0 || allRowsAligned(d, s - 1, n));
+      const perCall = simdRowsPerCall(d, s, n, simd, true);
       for (let a = 0; a < n; a++) {
         const b = rows[a]!;
         const row = index[s * B + b]! * B + b;
@@ -134,9 +133,9 @@ export const lstmRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs }
         const sg = dg + b * G;
         const hpAt = prevRow < 0 ? h0At! + so : yAt! + prevRow * H;
         const cpAt = prevRow < 0 ? c0At! + so : cAt! + prevRow * H;
-        if (simd && (!whole || a === 0)) {
+        if (simd && a % perCall === 0) {
           simd.lstm_grad_row(4 * hpAt, 4 * cpAt, 4 * (hPrev.at + yo), 4 * go, 4 * (cAt! + yo), 4 * (dh + so), 4 * (dyAt! + yo),
-            4 * (dc + so), 4 * dgo, 4 * sg, 4 * H, n4, whole ? n : 1);
+            4 * (dc + so), 4 * dgo, 4 * sg, 4 * H, n4, perCall);
         }
         for (let j = n4; j < H; j++) {
           const cp = f[cpAt + j]!;

@@ -29,15 +29,23 @@ export function activeRows(d: RecurrenceDims, s: number, rows: Int32Array): numb
   return n;
 }
 
-/**
- * Whether every batch row runs at step s and reads the same position (always so without `lengths`):
- * then the step's rows are consecutive in every buffer and one SIMD call can update them all.
- */
-export function allRowsAligned(d: RecurrenceDims, s: number, active: number): boolean {
+/** Whether every batch row runs at step s and reads the same position (always so without `lengths`). */
+function allRowsAligned(d: RecurrenceDims, s: number, active: number): boolean {
   if (active !== d.batch) return false;
   const base = s * d.batch;
   for (let b = 1; b < d.batch; b++) if (d.index[base + b] !== d.index[base]) return false;
   return true;
+}
+
+/**
+ * Rows per SIMD gate call at step s: all active rows in one call where they are consecutive in every
+ * buffer (all rows aligned at s, and at s - 1 too for a BPTT step, which reads the previous states),
+ * else one call per row; 0 without SIMD. A kernel calls at the rows a with a % rowsPerCall === 0.
+ */
+export function simdRowsPerCall(d: RecurrenceDims, s: number, active: number, simd: unknown, backward = false): number {
+  if (simd === null) return 0;
+  const whole = allRowsAligned(d, s, active) && (!backward || s === 0 || allRowsAligned(d, s - 1, active));
+  return whole ? active : 1;
 }
 
 /** Row-major transpose of heap [rows, cols] at `from` into heap `to`. */

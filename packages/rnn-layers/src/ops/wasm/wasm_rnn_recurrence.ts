@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 import { simdGates } from './simd_gates.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
-import { activeRows, allRowsAligned, recurrenceDims, transposeOnHeap, type Info } from './wasm_recurrence_common.js';
+import { activeRows, recurrenceDims, simdRowsPerCall, transposeOnHeap, type Info } from './wasm_recurrence_common.js';
 
 // Elman RNN recurrence on the wasm heap (h' = act(xp + W_hh h)), same outputs as the JS kernel
 // (cpu/rnn_recurrence.ts): y [T, B, H], hN [B, H]. Per step one XNNPACK matmul, then the activation
@@ -38,8 +38,7 @@ export const rnnRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
       if (n === 0) break;
       matMul(hId, wId, recId);
       f = be.wasm.HEAPF32; // XNNPACK may have grown the memory (new buffer)
-      // One SIMD call for the whole step where its rows are consecutive, else one per row.
-      const whole = simd !== null && allRowsAligned(d, s, n);
+      const perCall = simdRowsPerCall(d, s, n, simd);
       for (let a = 0; a < n; a++) {
         const b = rows[a]!;
         const row = index[s * B + b]! * B + b;
@@ -53,7 +52,7 @@ export const rnnRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
             f[so + j] = f[yo + j] = pre > 0 ? pre : 0;
           }
         } else {
-          if (simd && (!whole || a === 0)) simd.rnn_tanh_row(4 * xo, 4 * ro, 4 * so, 4 * yo, 4 * H, n4, whole ? n : 1);
+          if (simd && a % perCall === 0) simd.rnn_tanh_row(4 * xo, 4 * ro, 4 * so, 4 * yo, 4 * H, n4, perCall);
           for (let j = n4; j < H; j++) f[so + j] = f[yo + j] = Math.tanh(f[xo + j]! + f[ro + j]!);
         }
       }

@@ -44,11 +44,11 @@ export function allocate(backend: WebGpuBackendInternals, shape: number[]): { in
 }
 
 /**
- * Int32 values in a (read-only) storage buffer for this command buffer only, written through the
- * queue into a pooled buffer: a tensor written from the host would be uploaded through a new
- * staging buffer at every call. Released by tfjs when it submits the command buffer.
+ * Host values (the lengths, a zero bias) in a read-only storage buffer for this command buffer only,
+ * written through the queue into a pooled buffer: a tensor written from the host would be uploaded
+ * through a new staging buffer at every call. Released by tfjs when it submits the command buffer.
  */
-export function int32Storage(backend: WebGpuBackendInternals, values: Int32Array<ArrayBuffer>): GPUBuffer {
+export function hostStorage(backend: WebGpuBackendInternals, values: Int32Array<ArrayBuffer> | Float32Array<ArrayBuffer>): GPUBuffer {
   const bytes = Math.max(16, Math.ceil(values.byteLength / 16) * 16);
   const buffer = backend.bufferManager.acquireBuffer(bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
   backend.queue.writeBuffer(buffer, 0, values);

@@ -4,7 +4,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { passTiming } from './recurrence_pass_timing.js';
 import { backwardShader, forwardShader, type WebGpuCell } from './recurrence_shaders.js';
 import {
-  allocate, bufferOf, commandEncoder, int32Storage, lengthsArray, stepPipeline, stepUniforms, type WebGpuBackendInternals,
+  allocate, bufferOf, commandEncoder, hostStorage, lengthsArray, stepPipeline, stepUniforms, type WebGpuBackendInternals,
 } from './webgpu_backend_access.js';
 
 const F32 = 4;
@@ -70,15 +70,13 @@ function forwardKernel(kind: 'lstm' | 'gru' | 'rnn'): tf.KernelFunc {
     const cell = cellOf(kind, attrs);
     const { batch: B, hidden: H, time: T } = d;
     const bh = B * H * F32;
-    const temporaries: Info[] = [];
-    const keep = <T extends { info: Info }>(t: T): T => (temporaries.push(t.info), t);
 
     const inputsUsed = [bufferOf(be, xp!), bufferOf(be, weightHh!)];
     if (kind === 'gru') {
       // A bias-free GRU still reads a bias vector: zeros.
-      inputsUsed.push(biasHh ? bufferOf(be, biasHh) : keep(zerosOnGpu(be, 3 * H)).buffer);
+      inputsUsed.push(biasHh ? bufferOf(be, biasHh) : hostStorage(be, new Float32Array(3 * H)));
     }
-    inputsUsed.push(int32Storage(be, lengthsArray(d.lengths, B, T)));
+    inputsUsed.push(hostStorage(be, lengthsArray(d.lengths, B, T)));
     const h0Buffer = bufferOf(be, h0!);
     const c0Buffer = c0 ? bufferOf(be, c0) : undefined;
     const y = allocate(be, [T, B, H]);
@@ -91,16 +89,16 @@ function forwardKernel(kind: 'lstm' | 'gru' | 'rnn'): tf.KernelFunc {
       cN = allocate(be, [B, H]);
       const gates = allocate(be, [T * B, 4 * H]);
       const cells = allocate(be, [2 * T * B, H]);
-      state = keep(allocate(be, [4 * B * H]));
+      state = allocate(be, [4 * B * H]);
       buffers.push(gates.buffer, cells.buffer, state.buffer);
       outputs.push(cN.info, gates.info, cells.info);
     } else if (kind === 'gru') {
       const ws = allocate(be, [5 * T * B * H]);
-      state = keep(allocate(be, [2 * B * H]));
+      state = allocate(be, [2 * B * H]);
       buffers.push(ws.buffer, state.buffer);
       outputs.push(ws.info);
     } else {
-      state = keep(allocate(be, [2 * B * H]));
+      state = allocate(be, [2 * B * H]);
       buffers.push(state.buffer);
     }
 
@@ -113,7 +111,7 @@ function forwardKernel(kind: 'lstm' | 'gru' | 'rnn'): tf.KernelFunc {
     const last = (T & 1) * bh;
     encoder.copyBufferToBuffer(state.buffer, last, hN.buffer, 0, bh);
     if (cN) encoder.copyBufferToBuffer(state.buffer, 2 * bh + last, cN.buffer, 0, bh);
-    for (const t of temporaries) be.disposeData(t.dataId);
+    be.disposeData(state.info.dataId); // released once the command buffer is submitted
     be.submitQueue();
     return outputs;
   };
@@ -132,7 +130,7 @@ function backwardKernel(kind: 'lstm' | 'gru' | 'rnn'): tf.KernelFunc {
     const carry = 2 * B * G * F32;
     const tbh = T * bh;
 
-    const buffers = [bufferOf(be, dy!), bufferOf(be, weightHh!), int32Storage(be, lengthsArray(d.lengths, B, T))];
+    const buffers = [bufferOf(be, dy!), bufferOf(be, weightHh!), hostStorage(be, lengthsArray(d.lengths, B, T))];
     const dhNBuffer = bufferOf(be, dhN!);
     const dh0 = allocate(be, [B, H]);
     const outputs: Info[] = [];
@@ -177,12 +175,6 @@ function backwardKernel(kind: 'lstm' | 'gru' | 'rnn'): tf.KernelFunc {
     be.submitQueue();
     return outputs;
   };
-}
-
-function zerosOnGpu(be: WebGpuBackendInternals, size: number): { info: Info; buffer: GPUBuffer } {
-  const info = be.makeTensorInfo([size], 'float32');
-  (be as unknown as { tensorMap: { get(id: object): { values: Float32Array } } }).tensorMap.get(info.dataId).values = new Float32Array(size);
-  return { info, buffer: bufferOf(be, info) };
 }
 
 export const lstmRecurrenceWebGpu = forwardKernel('lstm');
