@@ -32,6 +32,8 @@ export { Embedding } from './keras/embedding.js';
 export type { EmbeddingOptions } from './keras/embedding.js';
 export { GlobalAveragePooling1D } from './keras/global_average_pooling_1d.js';
 export type { Layer, LayerConfig, ApplyOptions, Shape } from './keras/layer.js';
+export { realSteps } from './keras/real_steps.js';
+export type { RealSteps } from './keras/real_steps.js';
 export { RecurrentAdapter } from './keras/recurrent_adapter.js';
 export type { RecurrentLayerLike } from './keras/recurrent_adapter.js';
 export { registerLayerClass } from './keras/layer_registry.js';

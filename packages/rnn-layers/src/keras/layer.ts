@@ -1,5 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
+import type { RealSteps } from './real_steps.js';
+
 /** A shape with the batch dimension (and possibly others) unknown, as Keras writes it: `[null, 500]`. */
 export type Shape = Array<number | null>;
 
@@ -18,13 +20,11 @@ export interface ApplyOptions {
    */
   mask?: tf.Tensor;
   /**
-   * The mask's per-row count of real steps, on the host, when the container knows it (it cuts
-   * batches on the host). Recurrent layers prefer it: reading a device mask back is not possible
+   * The mask's real steps per row, on the host, when the container knows them (it cuts batches on
+   * the host). Recurrent layers prefer them: reading a device mask back is not possible
    * synchronously on webgpu.
    */
-  lengths?: Int32Array;
-  /** With `lengths`: where each row's real steps start (its leading padding, `padding='pre'`). */
-  starts?: Int32Array;
+  realSteps?: RealSteps;
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import { tokenRuns, type TokenRuns } from './token_runs.js';
+import { realSteps, type RealSteps } from './real_steps.js';
 
 /**
  * Nested number arrays → tensor, checking they are rectangular and numeric. tf.tensor does not
@@ -58,11 +58,11 @@ export class HostSamples {
     return tf.tensor(out, [indices.length, ...this.shape.slice(1)], this.dtype);
   }
 
-  /** For `[n, time]` token ids with padding 0: the run of tokens in each of the rows `indices`. */
-  tokenRuns(indices: readonly number[]): TokenRuns {
+  /** For `[n, time]` token ids with padding 0: the real steps of the rows `indices`. */
+  realSteps(indices: readonly number[]): RealSteps {
     const picked = new Int32Array(indices.length * this.rowSize);
     indices.forEach((row, i) => picked.set(this.values.subarray(row * this.rowSize, (row + 1) * this.rowSize), i * this.rowSize));
-    return tokenRuns(picked, [indices.length, this.rowSize]);
+    return realSteps(picked, [indices.length, this.rowSize]);
   }
 
   /** A tensor of rows [start, start + size). */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { ApplyOptions, Layer, LayerConfig, Shape } from './layer.js';
-import { hasLeadingPadding, runsToFront, runsToPlace, tokenRunProblem, tokenRuns, type TokenRuns } from './token_runs.js';
+import { realSteps, realStepsFirst, realStepsProblem, realStepsToPlace, type RealSteps } from './real_steps.js';
 
 /**
  * What `Sequential` needs from the recurrent layers (`SimpleRNN`, `LSTM`, `GRU`): their Keras-style
@@ -29,8 +29,8 @@ export function isRecurrentLayerLike(value: unknown): value is RecurrentLayerLik
 
 /**
  * Lets a recurrent layer sit in a `Sequential`: a mask from `Embedding({maskZero: true})` becomes
- * each row's run of real steps (token_runs.ts), padded before ('pre', Keras's default), after, or
- * both. Weights keep their PyTorch names.
+ * each row's real steps (real_steps.ts), with padding before them ('pre', Keras's default), after
+ * them or between them. Weights keep their PyTorch names.
  */
 export class RecurrentAdapter implements Layer {
   readonly inputDtype = 'float32';
@@ -65,23 +65,22 @@ export class RecurrentAdapter implements Layer {
     }
     const training = options.training ?? false;
     if (!options.mask) return this.layer.apply(x, { training });
-    const runs = options.lengths
-      ? { lengths: options.lengths, starts: options.starts ?? new Int32Array(options.lengths.length) }
-      : this.runsOfMask(options.mask);
-    if (!runs) {
+    const steps = options.realSteps ?? this.realStepsOfMask(options.mask);
+    if (!steps) {
       // The mask stays on the device (webgpu in Node cannot read back synchronously): counting its
-      // real steps is right for padding at the end only; Sequential passes host runs instead.
+      // real steps is right for padding at the end only; Sequential passes host steps instead.
       return tf.tidy(() => this.layer.apply(x, { training, lengths: tf.sum(tf.cast(options.mask!, 'int32'), 1) as tf.Tensor1D }));
     }
-    if (!hasLeadingPadding(runs)) return this.layer.apply(x, { training, lengths: runs.lengths });
+    const order = steps.order;
+    if (!order) return this.layer.apply(x, { training, lengths: steps.lengths });
     return tf.tidy(() => {
-      const out = this.layer.apply(runsToFront(x, runs.starts), { training, lengths: runs.lengths });
-      return this.layer.returnSequences ? runsToPlace(out, runs.starts) : out;
+      const out = this.layer.apply(realStepsFirst(x, order), { training, lengths: steps.lengths });
+      return this.layer.returnSequences ? realStepsToPlace(out, order) : out;
     });
   }
 
-  /** The mask's runs read back to the host, or null where that cannot be done synchronously. */
-  private runsOfMask(mask: tf.Tensor): TokenRuns | null {
+  /** The mask's real steps read back to the host, or null where that cannot be done synchronously. */
+  private realStepsOfMask(mask: tf.Tensor): RealSteps | null {
     let values: ArrayLike<number>;
     try {
       values = mask.dataSync() as ArrayLike<number>;
@@ -89,9 +88,9 @@ export class RecurrentAdapter implements Layer {
       return null;
     }
     const shape = mask.shape as [number, number];
-    const problem = tokenRunProblem(values, shape);
+    const problem = realStepsProblem(values, shape);
     if (problem) throw new Error(`${this.className} '${this.name}': mask${problem}`);
-    return tokenRuns(values, shape);
+    return realSteps(values, shape);
   }
 
   /** The mask goes on only with the sequence it describes. */

@@ -10,7 +10,7 @@ import { resolveMetric, type MetricFunction, type MetricName } from './metrics.j
 import { isOptimizer, resolveOptimizer, type OptimizerName } from './optimizers.js';
 import { fromArtifacts, toArtifacts, type ModelArtifacts } from './model_artifacts.js';
 import { isRecurrentLayerLike, RecurrentAdapter, type RecurrentLayerLike } from './recurrent_adapter.js';
-import { tokenRunProblem } from './token_runs.js';
+import { realStepsProblem, type RealSteps } from './real_steps.js';
 import { loadModel, saveModel } from './save_model.js';
 
 /** Model inputs and targets: a tensor or nested arrays of numbers (first axis = samples). */
@@ -180,7 +180,7 @@ export class Sequential {
   }
 
   /** Runs the layers (Keras's `model(x, training)`): differentiable, no lasting tensors besides the result. */
-  apply(x: tf.Tensor, options: { training?: boolean; lengths?: Int32Array; starts?: Int32Array } = {}): tf.Tensor {
+  apply(x: tf.Tensor, options: { training?: boolean; realSteps?: RealSteps } = {}): tf.Tensor {
     this.checkAlive('apply');
     if (!(x instanceof tf.Tensor)) throw new Error('Sequential.apply: x must be a Tensor');
     if (!this.built) this.build(x.shape);
@@ -188,7 +188,7 @@ export class Sequential {
       let h = x;
       let mask: tf.Tensor | null = null;
       for (const layer of this.layerList) {
-        const padding = options.lengths ? { lengths: options.lengths, ...(options.starts ? { starts: options.starts } : {}) } : {};
+        const padding = options.realSteps ? { realSteps: options.realSteps } : {};
         const out = layer.apply(h, { training: options.training ?? false, ...(mask ? { mask, ...padding } : {}) });
         mask = layer.computeMask ? layer.computeMask(h, mask) : null;
         h = out;
@@ -257,11 +257,11 @@ export class Sequential {
     }
   }
 
-  /** Host lengths and starts for a batch when the first layer masks padding (see ApplyOptions.lengths). */
-  private batchLengths(x: HostSamples, indices: readonly number[]): { lengths?: Int32Array; starts?: Int32Array } {
+  /** A batch's real steps, from the host, when the first layer masks padding (see ApplyOptions.realSteps). */
+  private batchRealSteps(x: HostSamples, indices: readonly number[]): { realSteps?: RealSteps } {
     const first = this.layerList[0];
     if (!(first instanceof Embedding) || !first.maskZero || x.shape.length !== 2) return {};
-    return x.tokenRuns(indices);
+    return { realSteps: x.realSteps(indices) };
   }
 
   private checkIndices(first: Embedding, values: ArrayLike<number>, shape: number[], arg: string): string | null {
@@ -280,10 +280,9 @@ export class Sequential {
         return `${where(i)} = ${v} is not a token index in [0, ${first.inputDim}) (Embedding '${first.name}' inputDim)`;
       }
     }
-    // A mask reaching a recurrent layer becomes each row's run of tokens (starts and lengths): padding
-    // before it ('pre') and after it ('post') are fine, padding inside it or no token at all are not.
+    // A mask reaching a recurrent layer becomes each row's real steps; a row needs at least one.
     if (first.maskZero && shape.length === 2 && this.layerList.some((l) => l instanceof RecurrentAdapter)) {
-      const problem = tokenRunProblem(values, shape as [number, number]);
+      const problem = realStepsProblem(values, shape as [number, number]);
       if (problem) return `${arg}${problem}`;
     }
     return null;
@@ -357,7 +356,7 @@ export class Sequential {
         const idx = order.slice(start, start + batchSize);
         const xb = xAll.rows(idx);
         const yb = yAll.rows(idx);
-        const batchSums = this.trainBatch(compiled, xb, yb, this.batchLengths(xAll, idx));
+        const batchSums = this.trainBatch(compiled, xb, yb, this.batchRealSteps(xAll, idx));
         const next = sums.map((s, k) => tf.add(s, batchSums[k]!));
         tf.dispose([xb, yb, ...sums, ...batchSums]);
         sums = next;
@@ -385,7 +384,7 @@ export class Sequential {
   }
 
   /** One optimizer step on a batch; returns [loss·n, metric sums…] as scalars. */
-  private trainBatch(compiled: Compiled, xb: tf.Tensor, yb: tf.Tensor, extra: { lengths?: Int32Array }): tf.Tensor[] {
+  private trainBatch(compiled: Compiled, xb: tf.Tensor, yb: tf.Tensor, extra: { realSteps?: RealSteps }): tf.Tensor[] {
     const variables = this.trainableWeights();
     const sparse = compiled.lossName === 'sparse_categorical_crossentropy';
     return tf.tidy(() => {
@@ -415,7 +414,7 @@ export class Sequential {
       const size = Math.min(batchSize, n - start);
       const xb = x.range(start, size);
       const yb = y.range(start, size);
-      const extra = this.batchLengths(x, Array.from({ length: size }, (_, i) => start + i));
+      const extra = this.batchRealSteps(x, Array.from({ length: size }, (_, i) => start + i));
       const next = tf.tidy(() => {
         const pred = this.apply(xb, { training: false, ...extra });
         const target = alignTarget(yb, pred, sparse);
@@ -452,7 +451,7 @@ export class Sequential {
     for (let start = 0; start < xs.count; start += batchSize) {
       const size = Math.min(batchSize, xs.count - start);
       const xb = xs.range(start, size);
-      parts.push(this.apply(xb, this.batchLengths(xs, Array.from({ length: size }, (_, i) => start + i))));
+      parts.push(this.apply(xb, this.batchRealSteps(xs, Array.from({ length: size }, (_, i) => start + i))));
       xb.dispose();
     }
     if (parts.length === 1) return parts[0]!;
