@@ -88,7 +88,7 @@ async function benchRnnkit(cfg: RnnBenchConfig, x: tf.Tensor3D, y: tf.Tensor2D):
   try {
     const train = cfg.mode === 'infer' ? null : await time('rnnkit train', cfg, async () => {
       // minimize tidies the forward pass and disposes the gradients; only the loss comes back.
-      const loss = optimizer.minimize(() => tf.mean(lib.binaryCrossentropy(y, dense.apply(rnn.apply(x)))) as tf.Scalar, true, variables)!;
+      const loss = optimizer.minimize(() => lib.meanLoss(lib.binaryCrossentropy(y, dense.apply(rnn.apply(x)))), true, variables)!;
       await loss.data();
       loss.dispose();
     });
@@ -103,7 +103,7 @@ async function benchRnnkit(cfg: RnnBenchConfig, x: tf.Tensor3D, y: tf.Tensor2D):
     if (cfg.backend === 'webgpu' && cfg.mode !== 'infer') {
       const timing = await import('../../packages/rnn-layers/src/ops/webgpu/recurrence_pass_timing.js');
       const step = async () => {
-        const loss = optimizer.minimize(() => tf.mean(lib.binaryCrossentropy(y, dense.apply(rnn.apply(x)))) as tf.Scalar, true, variables)!;
+        const loss = optimizer.minimize(() => lib.meanLoss(lib.binaryCrossentropy(y, dense.apply(rnn.apply(x)))), true, variables)!;
         await loss.data();
         loss.dispose();
       };

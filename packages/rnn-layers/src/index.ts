@@ -44,6 +44,7 @@ export {
   binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy, meanSquaredError, KERAS_EPSILON, LOSS_NAMES,
 } from './keras/losses.js';
 export type { LossFunction, LossName } from './keras/losses.js';
+export { meanLoss } from './keras/mean_loss.js';
 export { binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy } from './keras/metrics.js';
 export type { MetricFunction, MetricName } from './keras/metrics.js';
 export { resolveOptimizer, OPTIMIZER_NAMES } from './keras/optimizers.js';

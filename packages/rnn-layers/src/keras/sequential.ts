@@ -10,6 +10,7 @@ import { resolveMetric, type MetricFunction, type MetricName } from './metrics.j
 import { isOptimizer, resolveOptimizer, type OptimizerName } from './optimizers.js';
 import { fromArtifacts, toArtifacts, type ModelArtifacts } from './model_artifacts.js';
 import { isRecurrentLayerLike, RecurrentAdapter, type RecurrentLayerLike } from './recurrent_adapter.js';
+import { meanLoss } from './mean_loss.js';
 import { realStepsProblem, type RealSteps } from './real_steps.js';
 import { loadModel, saveModel } from './save_model.js';
 
@@ -392,7 +393,7 @@ export class Sequential {
       const { value, grads } = tf.variableGrads(() => {
         const out = this.apply(xb, { training: true, ...extra });
         held.pred = tf.keep(out);
-        return tf.mean(compiled.loss(alignTarget(yb, out, sparse), out)) as tf.Scalar;
+        return meanLoss(compiled.loss(alignTarget(yb, out, sparse), out));
       }, variables);
       // A fixed order with a gradient for every variable: tfjs optimizers keep their slots by position.
       let ordered: tf.NamedTensorMap = {};
