@@ -7,7 +7,7 @@ import { Dense } from './dense.js';
 import { Embedding } from './embedding.js';
 import { GlobalAveragePooling1D } from './global_average_pooling_1d.js';
 import { Sequential } from './sequential.js';
-import { realSteps, realStepsFirst, realStepsProblem, realStepsToPlace } from './real_steps.js';
+import { realSteps, realStepsFirst, realStepsOnDevice, realStepsProblem, realStepsToPlace } from './real_steps.js';
 
 describe('real steps', () => {
   it('orders each row\'s tokens first, padded before, after, both or between', () => {
@@ -46,6 +46,30 @@ describe('real steps', () => {
   });
 });
 
+describeWithBackends('real steps on the device', () => {
+  it('finds the same lengths and order as on the host, and permutes alike', async () => {
+    const rows = [0, 0, 5, 6, 0, 7, 8, 9, 0, 0, 1, 0, 2, 0, 3];
+    const host = realSteps(rows, [3, 5]);
+    const mask = tf.tensor2d(rows, [3, 5], 'int32');
+    const x = tf.tensor3d(Array.from({ length: 30 }, (_, i) => i), [3, 5, 2]);
+    const weights = tf.randomUniform([3, 5, 2], -1, 1, 'float32', 7);
+    const before = tf.memory().numTensors;
+    const device = realStepsOnDevice(mask);
+    expect(Array.from(await device.lengths.data())).toEqual([...host.lengths]);
+    expect(Array.from(await device.order.data())).toEqual([...host.order!]);
+    for (const permute of [realStepsFirst, realStepsToPlace]) {
+      const loss = (order: Int32Array | tf.Tensor) => (v: tf.Tensor) => tf.sum(tf.mul(permute(v, order), weights));
+      const [a, b] = [tf.valueAndGrad(loss(host.order!))(x), tf.valueAndGrad(loss(device.order))(x)];
+      expect(await b.value.data()).toEqual(await a.value.data());
+      expect(await b.grad.data()).toEqual(await a.grad.data());
+      tf.dispose([a.value, a.grad, b.value, b.grad]);
+    }
+    tf.dispose([device.lengths, device.order]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([mask, x, weights]);
+  });
+});
+
 describeWithBackends('Keras masking with padding before or between the tokens', () => {
   const model = () => new Sequential([
     new Embedding({ inputDim: 12, outputDim: 3, seed: 1, maskZero: true }),
@@ -76,6 +100,31 @@ describeWithBackends('Keras masking with padding before or between the tokens', 
       expectArraysClose(b.value, a.value, { atol: 1e-6 });
       b.grads.forEach((g, i) => expectArraysClose(g, a.grads[i]!, { atol: 1e-6 }));
     }
+    m.dispose();
+  });
+
+  it('needs no host steps: the mask alone gives the same (read back, or reordered on the device on webgpu)', async () => {
+    const m = model();
+    m.build([null, 6]);
+    // webgpu computes tensors under 1000 elements on the CPU, where they can be read back: make the
+    // batch big enough for the mask to stay on the GPU.
+    const tiled = (rows: number[][]) => Array.from({ length: 60 }, () => rows).flat();
+    const run = async (x: number[][], withSteps: boolean) => {
+      const ids = tf.tensor2d(x, undefined, 'int32');
+      const options = withSteps ? { realSteps: realSteps(x.flat(), [x.length, x[0]!.length]) } : {};
+      const { value, grads } = tf.variableGrads(() => tf.sum(m.apply(ids, options)) as tf.Scalar, m.trainableWeights());
+      const out = { value: await value.data(), grads: await Promise.all(Object.values(grads).map((g) => g.data())) };
+      tf.dispose([ids, value, ...Object.values(grads)]);
+      return out;
+    };
+    const a = await run(tiled(post), true);
+    const before = tf.memory().numTensors;
+    for (const padded of [pre, between]) {
+      const b = await run(tiled(padded), false);
+      expectArraysClose(b.value, a.value, { rtol: 1e-5, atol: 1e-4 });
+      b.grads.forEach((g, i) => expectArraysClose(g, a.grads[i]!, { rtol: 1e-5, atol: 1e-4 }));
+    }
+    expect(tf.memory().numTensors).toBe(before);
     m.dispose();
   });
 

@@ -48,16 +48,40 @@ export function realSteps(values: ArrayLike<number>, [rows, cols]: [number, numb
 }
 
 /**
- * Permutes the steps of each row of `[batch, time, features]`: step t of row b comes from step
- * `order[b * time + t]`, or, `inverse`, goes to it. The gradient is the opposite permutation: a
- * gather, not the scatter-add of tf.gather's gradient, which tfjs-backend-wasm lacks.
+ * The real steps of a mask `[rows, cols]` (0 = padding) computed on the device, for where it cannot
+ * be read back synchronously (webgpu): `lengths` `[rows]` and `order` `[rows, cols]`, both int32,
+ * with every row in order (rows already in order come back unchanged).
  */
-function permuteSteps(x: tf.Tensor, order: Int32Array, inverse: boolean): tf.Tensor {
-  const [batch, time, features] = x.shape as [number, number, number];
+export function realStepsOnDevice(mask: tf.Tensor): { lengths: tf.Tensor1D; order: tf.Tensor2D } {
+  return tf.tidy(() => {
+    const [, cols] = mask.shape as [number, number];
+    const real = tf.cast(tf.notEqual(mask, 0), 'float32');
+    // Sorting by real·cols + (cols − 1 − t), largest first, puts the real steps first, each group in
+    // step order; the keys are distinct and exact in float32.
+    const keys = tf.add(tf.mul(real, cols), tf.range(cols - 1, -1, -1, 'float32'));
+    return { lengths: tf.cast(tf.sum(real, 1), 'int32') as tf.Tensor1D, order: tf.topk(keys, cols).indices as tf.Tensor2D };
+  });
+}
+
+/** Flat step indices into `[batch * time]` gathering through `order` (and back), as int32 tensors. */
+function stepIndices(order: Int32Array | tf.Tensor, batch: number, time: number): { through: tf.Tensor; against: tf.Tensor } {
+  if (order instanceof tf.Tensor) {
+    if (order.shape.length !== 2 || order.shape[0] !== batch || order.shape[1] !== time) {
+      throw new Error(`real steps: order has shape [${order.shape.join(', ')}], expected [${batch}, ${time}]`);
+    }
+    return tf.tidy(() => {
+      const rowStarts = tf.reshape(tf.range(0, batch * time, time, 'int32'), [batch, 1]);
+      // The inverse permutation: sorting the positions by the step they take, smallest first.
+      const inverse = tf.topk(tf.neg(tf.cast(order, 'float32')), time).indices;
+      return {
+        through: tf.reshape(tf.add(tf.cast(order, 'int32'), rowStarts), [-1]),
+        against: tf.reshape(tf.add(inverse, rowStarts), [-1]),
+      };
+    });
+  }
   if (order.length !== batch * time) {
     throw new Error(`real steps: order has ${order.length} entries for ${batch} rows of ${time} steps`);
   }
-  // Flat source rows of [batch * time, features]: forward gathers through `order`, back through its inverse.
   const through = new Int32Array(order.length);
   const against = new Int32Array(order.length);
   for (let i = 0; i < order.length; i++) {
@@ -65,18 +89,29 @@ function permuteSteps(x: tf.Tensor, order: Int32Array, inverse: boolean): tf.Ten
     through[i] = row + order[i]!;
     against[row + order[i]!] = i;
   }
-  const [forward, backward] = inverse ? [against, through] : [through, against];
-  const gatherSteps = (v: tf.Tensor, source: Int32Array) => tf.tidy(() =>
-    tf.reshape(tf.gather(tf.reshape(v, [batch * time, features]), tf.tensor1d(source, 'int32')), [batch, time, features]));
-  const permute = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => ({
-    value: gatherSteps(args[0] as tf.Tensor, forward),
-    gradFunc: (dy: tf.Tensor) => gatherSteps(dy, backward),
-  })) as (v: tf.Tensor) => tf.Tensor;
+  return { through: tf.tensor1d(through, 'int32'), against: tf.tensor1d(against, 'int32') };
+}
+
+/**
+ * Permutes the steps of each row of `[batch, time, features]`: step t of row b comes from step
+ * `order[b][t]` or, `inverse`, goes to it. The gradient is the opposite permutation: a gather, not
+ * the scatter-add of tf.gather's gradient, which tfjs-backend-wasm lacks.
+ */
+function permuteSteps(x: tf.Tensor, order: Int32Array | tf.Tensor, inverse: boolean): tf.Tensor {
+  const [batch, time, features] = x.shape as [number, number, number];
+  const gatherSteps = (v: tf.Tensor, source: tf.Tensor) => tf.tidy(() =>
+    tf.reshape(tf.gather(tf.reshape(v, [batch * time, features]), source), [batch, time, features]));
+  const permute = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const { through, against } = stepIndices(order, batch, time);
+    const [forward, backward] = inverse ? [against, through] : [through, against];
+    (args[1] as tf.GradSaveFunc)([backward]); // kept for the gradient
+    return { value: gatherSteps(args[0] as tf.Tensor, forward), gradFunc: (dy: tf.Tensor, [source]: tf.Tensor[]) => gatherSteps(dy, source!) };
+  }) as (v: tf.Tensor) => tf.Tensor;
   return permute(x);
 }
 
-/** `[batch, time, features]` with each row's real steps first, in order (`RealSteps.order`). */
-export function realStepsFirst(x: tf.Tensor, order: Int32Array): tf.Tensor {
+/** `[batch, time, features]` with each row's real steps first, in order (`RealSteps.order`, host or device). */
+export function realStepsFirst(x: tf.Tensor, order: Int32Array | tf.Tensor): tf.Tensor {
   return permuteSteps(x, order, false);
 }
 
@@ -84,6 +119,6 @@ export function realStepsFirst(x: tf.Tensor, order: Int32Array): tf.Tensor {
  * The inverse, for the recurrence's outputs `[batch, time, units]`: each step's output back at its
  * own step. The fused recurrences leave zeros past each length, so masked steps come out as zeros.
  */
-export function realStepsToPlace(y: tf.Tensor, order: Int32Array): tf.Tensor {
+export function realStepsToPlace(y: tf.Tensor, order: Int32Array | tf.Tensor): tf.Tensor {
   return permuteSteps(y, order, true);
 }

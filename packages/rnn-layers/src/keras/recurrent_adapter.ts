@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { ApplyOptions, Layer, LayerConfig, Shape } from './layer.js';
-import { realSteps, realStepsFirst, realStepsProblem, realStepsToPlace, type RealSteps } from './real_steps.js';
+import { realSteps, realStepsFirst, realStepsOnDevice, realStepsProblem, realStepsToPlace, type RealSteps } from './real_steps.js';
 
 /**
  * What `Sequential` needs from the recurrent layers (`SimpleRNN`, `LSTM`, `GRU`): their Keras-style
@@ -67,9 +67,13 @@ export class RecurrentAdapter implements Layer {
     if (!options.mask) return this.layer.apply(x, { training });
     const steps = options.realSteps ?? this.realStepsOfMask(options.mask);
     if (!steps) {
-      // The mask stays on the device (webgpu in Node cannot read back synchronously): counting its
-      // real steps is right for padding at the end only; Sequential passes host steps instead.
-      return tf.tidy(() => this.layer.apply(x, { training, lengths: tf.sum(tf.cast(options.mask!, 'int32'), 1) as tf.Tensor1D }));
+      // The mask stays on the device (webgpu cannot read back synchronously): the same reordering,
+      // computed there. Lengths on the device take the recurrences' composed (slower) path.
+      return tf.tidy(() => {
+        const { lengths, order } = realStepsOnDevice(options.mask!);
+        const out = this.layer.apply(realStepsFirst(x, order), { training, lengths });
+        return this.layer.returnSequences ? realStepsToPlace(out, order) : out;
+      });
     }
     const order = steps.order;
     if (!order) return this.layer.apply(x, { training, lengths: steps.lengths });
