@@ -85,7 +85,7 @@ export class Embedding implements Layer {
 
   computeMask(x: tf.Tensor, _mask: tf.Tensor | null): tf.Tensor | null {
     if (!this.maskZero) return null;
-    return tf.tidy(() => tf.notEqual(x, tf.scalar(0, x.dtype)));
+    return tf.tidy(() => tf.notEqual(x, tf.fill([], 0, x.dtype)));
   }
 
   namedWeights(): Array<[string, tf.Variable]> {

@@ -12,7 +12,7 @@ export type MetricFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 /** Keras's binary_accuracy: prediction > 0.5 equals the label, averaged over the last axis. */
 export function binaryAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const predicted = floatMask(tf.greater(yPred, 0.5));
+    const predicted = floatMask(tf.greater(yPred, tf.fill([], 0.5)));
     return tf.mean(floatMask(tf.equal(predicted, tf.cast(yTrue, 'float32'))), -1);
   });
 }

@@ -63,33 +63,33 @@ export function realStepsOnDevice(mask: tf.Tensor): { lengths: tf.Tensor1D; orde
   });
 }
 
-/** Flat step indices into `[batch * time]` gathering through `order` (and back), as int32 tensors. */
-function stepIndices(order: Int32Array | tf.Tensor, batch: number, time: number): { through: tf.Tensor; against: tf.Tensor } {
+/**
+ * Flat indices into `[batch * time]` as one int32 tensor `[2, batch * time]`: row 0 gathers the steps
+ * through `order`, row 1 gathers them back. One tensor, so a host order is one upload.
+ */
+function stepIndices(order: Int32Array | tf.Tensor, batch: number, time: number): tf.Tensor2D {
   if (order instanceof tf.Tensor) {
     if (order.shape.length !== 2 || order.shape[0] !== batch || order.shape[1] !== time) {
       throw new Error(`real steps: order has shape [${order.shape.join(', ')}], expected [${batch}, ${time}]`);
     }
     return tf.tidy(() => {
       const rowStarts = tf.reshape(tf.range(0, batch * time, time, 'int32'), [batch, 1]);
-      // The inverse permutation: sorting the positions by the step they take, smallest first.
+      // The inverse permutation: the positions sorted by the step they take, smallest first.
       const inverse = tf.topk(tf.neg(tf.cast(order, 'float32')), time).indices;
-      return {
-        through: tf.reshape(tf.add(tf.cast(order, 'int32'), rowStarts), [-1]),
-        against: tf.reshape(tf.add(inverse, rowStarts), [-1]),
-      };
+      return tf.reshape(tf.stack([tf.add(tf.cast(order, 'int32'), rowStarts), tf.add(inverse, rowStarts)]), [2, batch * time]);
     });
   }
-  if (order.length !== batch * time) {
+  const n = batch * time;
+  if (order.length !== n) {
     throw new Error(`real steps: order has ${order.length} entries for ${batch} rows of ${time} steps`);
   }
-  const through = new Int32Array(order.length);
-  const against = new Int32Array(order.length);
-  for (let i = 0; i < order.length; i++) {
-    const row = i - (i % time);
-    through[i] = row + order[i]!;
-    against[row + order[i]!] = i;
+  const indices = new Int32Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const source = i - (i % time) + order[i]!;
+    indices[i] = source;
+    indices[n + source] = i;
   }
-  return { through: tf.tensor1d(through, 'int32'), against: tf.tensor1d(against, 'int32') };
+  return tf.tensor2d(indices, [2, n], 'int32');
 }
 
 /**
@@ -99,13 +99,17 @@ function stepIndices(order: Int32Array | tf.Tensor, batch: number, time: number)
  */
 function permuteSteps(x: tf.Tensor, order: Int32Array | tf.Tensor, inverse: boolean): tf.Tensor {
   const [batch, time, features] = x.shape as [number, number, number];
-  const gatherSteps = (v: tf.Tensor, source: tf.Tensor) => tf.tidy(() =>
-    tf.reshape(tf.gather(tf.reshape(v, [batch * time, features]), source), [batch, time, features]));
+  const n = batch * time;
+  const gatherSteps = (v: tf.Tensor, indices: tf.Tensor, row: number) => tf.tidy(() =>
+    tf.reshape(tf.gather(tf.reshape(v, [n, features]), tf.reshape(tf.slice(indices, [row, 0], [1, n]), [n])), [batch, time, features]));
+  const [forward, backward] = inverse ? [1, 0] : [0, 1];
   const permute = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const { through, against } = stepIndices(order, batch, time);
-    const [forward, backward] = inverse ? [against, through] : [through, against];
-    (args[1] as tf.GradSaveFunc)([backward]); // kept for the gradient
-    return { value: gatherSteps(args[0] as tf.Tensor, forward), gradFunc: (dy: tf.Tensor, [source]: tf.Tensor[]) => gatherSteps(dy, source!) };
+    const indices = stepIndices(order, batch, time);
+    (args[1] as tf.GradSaveFunc)([indices]);
+    return {
+      value: gatherSteps(args[0] as tf.Tensor, indices, forward),
+      gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => gatherSteps(dy, saved!, backward),
+    };
   }) as (v: tf.Tensor) => tf.Tensor;
   return permute(x);
 }

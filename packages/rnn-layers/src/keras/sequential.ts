@@ -351,8 +351,9 @@ export class Sequential {
       const started = Date.now();
       const order = Array.from({ length: trainCount }, (_, i) => i);
       if (options.shuffle ?? true) rng.shuffle(order);
-      // Sums stay on the device and are read once per epoch: no GPU sync per batch.
-      let sums: tf.Tensor[] = keys.map(() => tf.scalar(0));
+      // Sums stay on the device and are read once per epoch: no GPU sync per batch. Constants are
+      // filled there too: a host number or tf.scalar is an upload, on webgpu a new staging buffer each.
+      let sums: tf.Tensor[] = keys.map(() => tf.fill([], 0));
       for (let start = 0, batch = 0; start < trainCount; start += batchSize, batch++) {
         const idx = order.slice(start, start + batchSize);
         const xb = xAll.rows(idx);
@@ -401,7 +402,7 @@ export class Sequential {
       if (compiled.clipNorm !== undefined) ordered = clipByGlobalNorm(ordered, compiled.clipNorm).grads;
       compiled.optimizer.applyGradients(ordered);
       const p = held.pred!;
-      const out = [tf.mul(value, xb.shape[0]!), ...compiled.metrics.map((m) => tf.sum(m(alignTarget(yb, p, sparse), p)))];
+      const out = [tf.mul(value, tf.fill([], xb.shape[0]!)), ...compiled.metrics.map((m) => tf.sum(m(alignTarget(yb, p, sparse), p)))];
       tf.dispose(p);
       return out;
     });
@@ -410,7 +411,7 @@ export class Sequential {
   private async evaluateSamples(compiled: Compiled, x: HostSamples, y: HostSamples, batchSize: number): Promise<EpochLogs> {
     const sparse = compiled.lossName === 'sparse_categorical_crossentropy';
     const n = x.count;
-    let sums: tf.Tensor[] = [tf.scalar(0), ...compiled.metrics.map(() => tf.scalar(0))];
+    let sums: tf.Tensor[] = [tf.fill([], 0), ...compiled.metrics.map(() => tf.fill([], 0))];
     for (let start = 0; start < n; start += batchSize) {
       const size = Math.min(batchSize, n - start);
       const xb = x.range(start, size);
