@@ -28,3 +28,6 @@ export const BINARY_CROSSENTROPY_GRAD = 'RnnkitBinaryCrossentropyGrad';
 // One step of Keras's Adam for one variable, fused: inputs value, gradient, m, v; attrs beta1, beta2,
 // alpha (the bias-corrected step size, computed on the host), epsilon; outputs value, m and v.
 export const KERAS_ADAM_UPDATE = 'RnnkitKerasAdamUpdate';
+// Inverted dropout with a mask drawn from a counter-based hash (dropout_hash.ts): input x; attrs
+// rate and base (the hashed key). Its gradient is the same kernel applied to dy.
+export const DROPOUT = 'RnnkitDropout';

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { randomUniform, SeededRandom } from '@rnnkit/tensor-core';
 
 import { gateCount, type CellKind } from '../ops/cell_kind.js';
+import { seededDropout } from '../ops/dropout.js';
 import { recurrentSequenceParts } from '../ops/recurrent_sequence.js';
 import type { RecurrentWeights } from '../ops/sequence_types.js';
 import { normalizeLengths } from '../ops/validate_sequence.js';
@@ -320,11 +321,8 @@ export abstract class RecurrentLayer {
     return { output: input, hN, cN };
   }
 
-  /** Inverted dropout with a host-drawn mask, so a seed gives the same mask on every backend. */
+  /** Inverted dropout, its mask a function of the seed and the call (the same on every backend). */
   private applyDropout(t: tf.Tensor): tf.Tensor {
-    const p = this.dropout;
-    const mask = new Float32Array(t.size);
-    for (let i = 0; i < mask.length; i++) mask[i] = this.dropoutRandom.nextFloat() < p ? 0 : 1 / (1 - p);
-    return tf.mul(t, tf.tensor(mask, t.shape));
+    return seededDropout(t, this.dropout, this.dropoutRandom.nextUint32());
   }
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import {
-  BINARY_CROSSENTROPY, BINARY_CROSSENTROPY_GRAD, DENSE_LINEAR, KERAS_ADAM_UPDATE, DENSE_MAT_MUL, GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RMSPROP_UPDATE, RNN_RECURRENCE,
+  BINARY_CROSSENTROPY, BINARY_CROSSENTROPY_GRAD, DENSE_LINEAR, DROPOUT, KERAS_ADAM_UPDATE, DENSE_MAT_MUL, GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RMSPROP_UPDATE, RNN_RECURRENCE,
   RNN_RECURRENCE_GRAD,
 } from '../kernel_names.js';
 import {
@@ -12,6 +12,7 @@ import { denseMatMulKernelWebGpu } from './webgpu_dense_mat_mul.js';
 import { rmspropUpdateWebGpu } from './webgpu_rmsprop_update.js';
 import { binaryCrossentropyGradWebGpu, binaryCrossentropyWebGpu } from './webgpu_binary_crossentropy.js';
 import { kerasAdamUpdateWebGpu } from './webgpu_keras_adam_update.js';
+import { dropoutWebGpu } from './webgpu_dropout.js';
 
 const kernels: Array<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
   { kernelName: LSTM_RECURRENCE, kernelFunc: lstmRecurrenceWebGpu },
@@ -26,9 +27,10 @@ const kernels: Array<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
   { kernelName: KERAS_ADAM_UPDATE, kernelFunc: kerasAdamUpdateWebGpu },
   { kernelName: BINARY_CROSSENTROPY, kernelFunc: binaryCrossentropyWebGpu },
   { kernelName: BINARY_CROSSENTROPY_GRAD, kernelFunc: binaryCrossentropyGradWebGpu },
+  { kernelName: DROPOUT, kernelFunc: dropoutWebGpu },
 ];
 
-/** Registers the WGSL recurrences, the split-reduction dense matmul, the fused optimizer steps and loss for webgpu (idempotent). */
+/** Registers the WGSL recurrences, the split-reduction dense matmul, the fused optimizer steps, loss and dropout for webgpu (idempotent). */
 export function registerWebGpuRecurrenceKernels(): void {
   for (const { kernelName, kernelFunc } of kernels) {
     if (tf.getKernel(kernelName, 'webgpu') === undefined) tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc });
