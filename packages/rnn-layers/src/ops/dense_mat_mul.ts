@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import { DENSE_LINEAR, DENSE_MAT_MUL } from './kernel_names.js';
+import { COLUMN_SUMS, DENSE_LINEAR, DENSE_MAT_MUL } from './kernel_names.js';
 
 /**
  * tf.matMul for the 2-D products around the recurrences (input projection, weight gradients). It runs
@@ -21,8 +21,12 @@ export function denseMatMul(a: tf.Tensor, b: tf.Tensor, transposeA = false, tran
   return tf.engine().runKernel(DENSE_MAT_MUL, { a, b }, { transposeA, transposeB }) as tf.Tensor;
 }
 
-/** Column sums of dy [m, n] as a [1, m] x [m, n] product, so they stay on the fast kernel. */
+/**
+ * Column sums of dy [m, n]: rnnkit's COLUMN_SUMS kernel where one is registered (wasm), else a
+ * [1, m] x [m, n] product, which stays on the fast matmul (tf.sum over axis 0 transposes first).
+ */
 function columnSums(dy: tf.Tensor): tf.Tensor {
+  if (tf.getKernel(COLUMN_SUMS, tf.getBackend()) !== undefined) return tf.engine().runKernel(COLUMN_SUMS, { x: dy }) as tf.Tensor;
   // tf.fill runs on the device (tf.ones would upload a host array at every step on webgpu).
   return tf.reshape(denseMatMul(tf.fill([1, dy.shape[0]!], 1), dy), [dy.shape[1]!]);
 }

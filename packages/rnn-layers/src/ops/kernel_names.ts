@@ -31,3 +31,6 @@ export const KERAS_ADAM_UPDATE = 'RnnkitKerasAdamUpdate';
 // Inverted dropout with a mask drawn from a counter-based hash (dropout_hash.ts): input x; attrs
 // rate and base (the hashed key). Its gradient is the same kernel applied to dy.
 export const DROPOUT = 'RnnkitDropout';
+// Column sums of a 2-D x [m, n] (a bias gradient): output [n]. Registered where the matmul with ones
+// that stands in elsewhere is slow (wasm: XNNPACK repacks the whole matrix as weights at every call).
+export const COLUMN_SUMS = 'RnnkitColumnSums';

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import {
-  DENSE_LINEAR, DENSE_MAT_MUL, GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RNN_RECURRENCE, RNN_RECURRENCE_GRAD,
+  COLUMN_SUMS, DENSE_LINEAR, DENSE_MAT_MUL, GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RNN_RECURRENCE, RNN_RECURRENCE_GRAD,
 } from '../kernel_names.js';
+import { columnSumsWasm } from './wasm_column_sums.js';
 import { denseLinearWasm, denseMatMulWasm } from './wasm_dense_mat_mul.js';
 import { gruRecurrenceGradWasm, gruRecurrenceWasm } from './wasm_gru_recurrence.js';
 import { lstmRecurrenceGradWasm, lstmRecurrenceWasm } from './wasm_lstm_recurrence.js';
@@ -17,6 +18,7 @@ const kernels: Array<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
   { kernelName: RNN_RECURRENCE_GRAD, kernelFunc: rnnRecurrenceGradWasm },
   { kernelName: DENSE_MAT_MUL, kernelFunc: denseMatMulWasm },
   { kernelName: DENSE_LINEAR, kernelFunc: denseLinearWasm },
+  { kernelName: COLUMN_SUMS, kernelFunc: columnSumsWasm },
 ];
 
 let registered = false;

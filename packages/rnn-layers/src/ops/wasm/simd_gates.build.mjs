@@ -3,7 +3,8 @@
 //   node packages/rnn-layers/src/ops/wasm/simd_gates.build.mjs
 // The kernels import tfjs-backend-wasm's own memory and work on its heap in place. Only the gate
 // nonlinearities are here (the matmuls stay in XNNPACK); one call does `rows` consecutive batch rows
-// of one step (all of them when the rows of a step are contiguous, as without `lengths`).
+// of one step (all of them when the rows of a step are contiguous, as without `lengths`). Also column
+// sums (bias gradients), which XNNPACK would do as a product with ones after repacking the whole matrix.
 //
 // Written for V8's code generator: it neither inlines wasm calls nor hoists v128 constants out of
 // loops (each use is rebuilt from immediates), so exp/sigmoid/tanh are expanded in place by the
@@ -152,6 +153,22 @@ const source = (memory) => `(module
     store('dxp', get('v'), 1)}${store('dhp', get('v'), 1)}${store('dg', get('v'), 1)}${store('dxp', get('dn'), 2)}
         (local.set $v ${mul(get('dn'), get('r'))})${store('dhp', get('v'), 2)}${store('dg', get('v'), 2)}${
     store('dh', mul(get('dht'), get('z')))}`)}
+
+  ;; Elman RNN BPTT rows: from h_t (y), h_{t-1} (hp), the carried dh and this step's dy: writes hPrev
+  ;; and the pre-activation gradient to dPre and to the step buffer ds: (dh + dy)(1 - h^2) for tanh,
+  ;; (dh + dy)[h > 0] for relu.
+  ${kernel('rnn_tanh_grad_row', { y: 1, hp: 1, hprev: 1, dh: 1, dy: 1, dpre: 1, ds: 1 }, '(local $hv v128) (local $v v128)', `${
+    store('hprev', load('hp'))}
+        (local.set $hv ${load('y')})
+        (local.set $v ${mul(add(load('dh'), load('dy')), sub(k('one'), mul(get('hv'), get('hv'))))})${
+    store('dpre', get('v'))}${store('ds', get('v'))}`)}
+  ${kernel('rnn_relu_grad_row', { y: 1, hp: 1, hprev: 1, dh: 1, dy: 1, dpre: 1, ds: 1 }, '(local $v v128)', `${
+    store('hprev', load('hp'))}
+        (local.set $v (v128.and ${add(load('dh'), load('dy'))} (f32x4.gt ${load('y')} (v128.const f32x4 0 0 0 0))))${
+    store('dpre', get('v'))}${store('ds', get('v'))}`)}
+
+  ;; Column sums of rows * n4 floats: acc[j] += x[row][j] for every row (acc is not cleared).
+  ${kernel('column_sums', { x: 1, acc: 0 }, '', `${store('acc', add(load('acc'), load('x')))}`)}
 
   ;; Elementwise over rows * n4 floats (test hooks for the approximations): out = sigmoid(x) or tanh(x).
   ${kernel('sigmoid_n', { x: 1, o: 1 }, '(local $v v128)', `${sigmoid('$v', load('x'))}${store('o', get('v'))}`)}

@@ -21,6 +21,11 @@ export interface SimdGates {
   gru_grad_row(hp: number, hPrev: number, workspace: number, dh: number, dy: number, dXp: number, dHp: number, dg: number,
     gateBytes: number, n4: number, rows: number): void;
   rnn_tanh_row(x: number, r: number, h: number, y: number, gateBytes: number, n4: number, rows: number): void;
+  /** Elman RNN BPTT rows: writes hPrev and the pre-activation gradient (dh + dy) act'(h) to dPre and the step buffer ds. */
+  rnn_tanh_grad_row(y: number, hp: number, hPrev: number, dh: number, dy: number, dPre: number, ds: number, gateBytes: number, n4: number, rows: number): void;
+  rnn_relu_grad_row(y: number, hp: number, hPrev: number, dh: number, dy: number, dPre: number, ds: number, gateBytes: number, n4: number, rows: number): void;
+  /** acc[j] += x[row][j] over `rows` rows `rowBytes` apart, j < n4. */
+  column_sums(x: number, acc: number, rowBytes: number, n4: number, rows: number): void;
   /** Test hooks: `rows` rows of n4 elements, `rowBytes` apart. */
   sigmoid_n(x: number, out: number, rowBytes: number, n4: number, rows: number): void;
   tanh_n(x: number, out: number, rowBytes: number, n4: number, rows: number): void;

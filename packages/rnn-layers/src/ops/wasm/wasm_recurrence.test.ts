@@ -4,6 +4,7 @@ import { describeWithBackends, expectArraysClose } from '@rnnkit/tensor-core/tes
 import { expect, it } from 'vitest';
 
 import type { CellKind } from '../cell_kind.js';
+import { COLUMN_SUMS } from '../kernel_names.js';
 import { denseMatMul } from '../dense_mat_mul.js';
 import { recurrentSequence } from '../recurrent_sequence.js';
 import { runRecurrence } from '../../testing/recurrence_run.js';
@@ -177,6 +178,23 @@ describeWithBackends('wasm recurrences', () => {
     tf.dispose([outReshaped, reshapedBias, bias2d]);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([a, b, bias, aT, bT, product, withBias]);
+  });
+
+  it('column sums (bias gradients) match tf.sum over rows, in SIMD and in JS', async () => {
+    const x = randomUniform([3001, 11], -1, 1, new SeededRandom(4)); // 8 columns in SIMD, 3 in the JS tail
+    const expected = await tf.sum(x, 0).data();
+    for (const simd of [true, false]) {
+      setSimdGatesEnabled(simd);
+      try {
+        const sums = tf.engine().runKernel(COLUMN_SUMS, { x }) as tf.Tensor;
+        expect(sums.shape).toEqual([11]);
+        expectArraysClose(await sums.data(), expected, { atol: 1e-3 }); // 3001 terms of |x| < 1 in float32
+        sums.dispose();
+      } finally {
+        setSimdGatesEnabled(true);
+      }
+    }
+    x.dispose();
   });
 
   it('leaks no tensors, heap blocks or heap growth over repeated training steps', async () => {

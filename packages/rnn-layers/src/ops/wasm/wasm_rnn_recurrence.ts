@@ -6,7 +6,8 @@ import { activeRows, recurrenceDims, simdRowsPerCall, transposeOnHeap, type Info
 
 // Elman RNN recurrence on the wasm heap (h' = act(xp + W_hh h)), same outputs as the JS kernel
 // (cpu/rnn_recurrence.ts): y [T, B, H], hN [B, H]. Per step one XNNPACK matmul, then the activation
-// in place on the heap (tanh in WebAssembly SIMD where available, relu in JS).
+// in place on the heap (tanh in WebAssembly SIMD where available, relu in JS). The backward pass's
+// rows run in SIMD for both activations.
 
 export const rnnRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const be = wasmInternals(backend);
@@ -89,9 +90,13 @@ export const rnnRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
       f.fill(0, hPrev.at, hPrev.at + T * B * H);
     }
     const rows = new Int32Array(B);
+    const simd = simdGates(be);
+    const gradRow = simd ? (relu ? simd.rnn_relu_grad_row : simd.rnn_tanh_grad_row) : null;
+    const n4 = gradRow ? H & ~3 : 0; // the SIMD kernel's share of each row; JS does the rest
     for (let s = T - 1; s >= 0; s--) {
       const n = activeRows(d, s, rows);
       if (n === 0) continue;
+      const perCall = simdRowsPerCall(d, s, n, gradRow, true);
       for (let a = 0; a < n; a++) {
         const b = rows[a]!;
         const row = index[s * B + b]! * B + b;
@@ -99,8 +104,12 @@ export const rnnRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
         const yo = row * H;
         const so = b * H;
         const hpAt = prevRow < 0 ? h0At! + so : yAt! + prevRow * H;
-        f.copyWithin(hPrev.at + yo, hpAt, hpAt + H);
-        for (let j = 0; j < H; j++) {
+        if (gradRow && a % perCall === 0) {
+          gradRow(4 * (yAt! + yo), 4 * hpAt, 4 * (hPrev.at + yo), 4 * (dh + so), 4 * (dyAt! + yo), 4 * (dPre.at + yo), 4 * (dStep + so), 4 * H, n4, perCall);
+        }
+        if (n4 === H) continue;
+        f.copyWithin(hPrev.at + yo + n4, hpAt + n4, hpAt + H);
+        for (let j = n4; j < H; j++) {
           const hv = f[yAt! + yo + j]!;
           const dht = f[dh + so + j]! + f[dyAt! + yo + j]!;
           f[dPre.at + yo + j] = f[dStep + so + j] = relu ? (hv > 0 ? dht : 0) : dht * (1 - hv * hv);
