@@ -25,7 +25,7 @@ export function denseMatMul(a: tf.Tensor, b: tf.Tensor, transposeA = false, tran
  * Column sums of dy [m, n]: rnnkit's COLUMN_SUMS kernel where one is registered (wasm), else a
  * [1, m] x [m, n] product, which stays on the fast matmul (tf.sum over axis 0 transposes first).
  */
-function columnSums(dy: tf.Tensor): tf.Tensor {
+export function columnSums(dy: tf.Tensor): tf.Tensor {
   if (tf.getKernel(COLUMN_SUMS, tf.getBackend()) !== undefined) return tf.engine().runKernel(COLUMN_SUMS, { x: dy }) as tf.Tensor;
   // tf.fill runs on the device (tf.ones would upload a host array at every step on webgpu).
   return tf.reshape(denseMatMul(tf.fill([1, dy.shape[0]!], 1), dy), [dy.shape[1]!]);

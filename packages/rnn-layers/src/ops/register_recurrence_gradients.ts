@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import { denseLinearGradConfig, denseMatMul, denseMatMulGradConfig } from './dense_mat_mul.js';
+import { columnSums, denseLinearGradConfig, denseMatMul, denseMatMulGradConfig } from './dense_mat_mul.js';
 import {
   GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RNN_RECURRENCE, RNN_RECURRENCE_GRAD,
 } from './kernel_names.js';
@@ -52,7 +52,7 @@ export const recurrenceGradConfigs: tf.GradConfig[] = [
       return {
         xp: () => dXp!,
         weightHh: () => denseMatMul(dHp!, hPrev!, true, false),
-        biasHh: () => tf.sum(dHp!, 0),
+        biasHh: () => columnSums(dHp!),
         h0: () => dh0!,
       };
     },
