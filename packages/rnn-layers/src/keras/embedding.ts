@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { randomUniform, SeededRandom } from '@rnnkit/tensor-core';
 
+import { gatherRows } from '../ops/gather_rows.js';
 import {
   checkNoExtraWeights, checkPositiveInteger, checkSeed, checkWeightShape, randomSeed, uniqueVariableName,
   type ApplyOptions, type Layer, type LayerConfig, type Shape,
@@ -18,14 +19,15 @@ export interface EmbeddingOptions {
 }
 
 /**
- * gather with a scatter-add gradient: tfjs's own gather gradient needs UnsortedSegmentSum, which the
- * wasm backend lacks; ScatterNd (which sums repeated indices) exists on cpu, wasm and webgpu.
+ * A row gather (gatherRows: a row copy on cpu and wasm) with a scatter-add gradient: tfjs's own gather
+ * gradient needs UnsortedSegmentSum, which the wasm backend lacks; ScatterNd (which sums repeated
+ * indices) exists on cpu, wasm and webgpu.
  */
 const embeddingLookup = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const [table, indices, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
   save([indices]);
   return {
-    value: tf.gather(table, indices),
+    value: gatherRows(table, indices),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const ids = saved[0]!;
       const grad = tf.scatterND(tf.expandDims(ids, 1), dy, table.shape);

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+import { gatherRows } from '../ops/gather_rows.js';
+
 // Keras masking for the recurrent layers. A mask from `Embedding({maskZero: true})` marks each row's
 // real steps (tokens) and its padding, which may come before the tokens (Keras's default
 // `padding='pre'`), after them, or between them. Keras skips masked steps, carrying the state, which
@@ -101,7 +103,7 @@ function permuteSteps(x: tf.Tensor, order: Int32Array | tf.Tensor, inverse: bool
   const [batch, time, features] = x.shape as [number, number, number];
   const n = batch * time;
   const gatherSteps = (v: tf.Tensor, indices: tf.Tensor, row: number) => tf.tidy(() =>
-    tf.reshape(tf.gather(tf.reshape(v, [n, features]), tf.reshape(tf.slice(indices, [row, 0], [1, n]), [n])), [batch, time, features]));
+    tf.reshape(gatherRows(tf.reshape(v, [n, features]), tf.reshape(tf.slice(indices, [row, 0], [1, n]), [n])), [batch, time, features]));
   const [forward, backward] = inverse ? [1, 0] : [0, 1];
   const permute = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const indices = stepIndices(order, batch, time);

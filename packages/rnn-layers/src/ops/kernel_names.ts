@@ -34,3 +34,6 @@ export const DROPOUT = 'RnnkitDropout';
 // Column sums of a 2-D x [m, n] (a bias gradient): output [n]. Registered where the matmul with ones
 // that stands in elsewhere is slow (wasm: XNNPACK repacks the whole matrix as weights at every call).
 export const COLUMN_SUMS = 'RnnkitColumnSums';
+// Rows of a 2-D float32 x [n, width] by int32 indices [m]: output [m, width]. A row copy where the
+// backend's GatherV2 computes every element's source separately (cpu and wasm: ~30–60 ns per float).
+export const GATHER_ROWS = 'RnnkitGatherRows';

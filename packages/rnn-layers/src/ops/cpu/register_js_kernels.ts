@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import {
-  DENSE_LINEAR, DENSE_MAT_MUL, GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RNN_RECURRENCE, RNN_RECURRENCE_GRAD,
+  DENSE_LINEAR, GATHER_ROWS, DENSE_MAT_MUL, GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RNN_RECURRENCE, RNN_RECURRENCE_GRAD,
 } from '../kernel_names.js';
 import { denseMatMul } from './dense_matmul.js';
+import { gatherRowsInto } from './gather_rows.js';
 import { gruBackward, gruForward } from './gru_recurrence.js';
 import { lstmBackward, lstmForward } from './lstm_recurrence.js';
 import { rnnBackward, rnnForward, type RnnActivation } from './rnn_recurrence.js';
@@ -152,6 +153,16 @@ const denseMatMulKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
 let registered = false;
 
 /** Registers the JS recurrences and the JS matmul for cpu and wasm (idempotent). */
+const gatherRowsKernel: tf.KernelFunc = ({ inputs, backend }) => {
+  const { x, indices } = inputs as Record<string, Info>;
+  const [rows, width] = x!.shape as [number, number];
+  const count = indices!.shape[0]!;
+  const ids = (backend as tf.KernelBackend).readSync(indices!.dataId);
+  const out = new Float32Array(count * width);
+  gatherRowsInto(read(backend, x), 0, rows, width, ids instanceof Int32Array ? ids : Int32Array.from(ids as ArrayLike<number>), 0, count, out, 0);
+  return write(backend, out, [count, width]);
+};
+
 export function registerJsRecurrenceKernels(): void {
   if (registered) return;
   for (const backendName of JS_KERNEL_BACKENDS) {
@@ -163,6 +174,7 @@ export function registerJsRecurrenceKernels(): void {
     for (const kernelName of [DENSE_MAT_MUL, DENSE_LINEAR]) {
       if (tf.getKernel(kernelName, backendName) === undefined) tf.registerKernel({ kernelName, backendName, kernelFunc: denseMatMulKernel });
     }
+    if (tf.getKernel(GATHER_ROWS, backendName) === undefined) tf.registerKernel({ kernelName: GATHER_ROWS, backendName, kernelFunc: gatherRowsKernel });
   }
   registered = true;
 }

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import {
-  COLUMN_SUMS, DENSE_LINEAR, DENSE_MAT_MUL, GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RNN_RECURRENCE, RNN_RECURRENCE_GRAD,
+  COLUMN_SUMS, DENSE_LINEAR, GATHER_ROWS, DENSE_MAT_MUL, GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RNN_RECURRENCE, RNN_RECURRENCE_GRAD,
 } from '../kernel_names.js';
 import { columnSumsWasm } from './wasm_column_sums.js';
 import { denseLinearWasm, denseMatMulWasm } from './wasm_dense_mat_mul.js';
+import { gatherRowsWasm } from './wasm_gather_rows.js';
 import { gruRecurrenceGradWasm, gruRecurrenceWasm } from './wasm_gru_recurrence.js';
 import { lstmRecurrenceGradWasm, lstmRecurrenceWasm } from './wasm_lstm_recurrence.js';
 import { rnnRecurrenceGradWasm, rnnRecurrenceWasm } from './wasm_rnn_recurrence.js';
@@ -19,6 +20,7 @@ const kernels: Array<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
   { kernelName: DENSE_MAT_MUL, kernelFunc: denseMatMulWasm },
   { kernelName: DENSE_LINEAR, kernelFunc: denseLinearWasm },
   { kernelName: COLUMN_SUMS, kernelFunc: columnSumsWasm },
+  { kernelName: GATHER_ROWS, kernelFunc: gatherRowsWasm },
 ];
 
 let registered = false;

@@ -4,7 +4,8 @@
 // The kernels import tfjs-backend-wasm's own memory and work on its heap in place. Only the gate
 // nonlinearities are here (the matmuls stay in XNNPACK); one call does `rows` consecutive batch rows
 // of one step (all of them when the rows of a step are contiguous, as without `lengths`). Also column
-// sums (bias gradients), which XNNPACK would do as a product with ones after repacking the whole matrix.
+// sums (bias gradients), which XNNPACK would do as a product with ones after repacking the whole matrix,
+// and row gathers (embedding lookups), which tfjs-backend-wasm's GatherV2 does element by element.
 //
 // Written for V8's code generator: it neither inlines wasm calls nor hoists v128 constants out of
 // loops (each use is rebuilt from immediates), so exp/sigmoid/tanh are expanded in place by the
@@ -170,6 +171,23 @@ const source = (memory) => `(module
   ;; Column sums of rows * n4 floats: acc[j] += x[row][j] for every row (acc is not cleared).
   ${kernel('column_sums', { x: 1, acc: 0 }, '', `${store('acc', add(load('acc'), load('x')))}`)}
 
+  ;; Row gather (GATHER_ROWS): dst row i = src row ids[i], rowBytes each, by memory.copy. Returns -1, or
+  ;; the position of the first index outside [0, rows) (the rows before it are copied).
+  (func (export "gather_rows") (param $src i32) (param $ids i32) (param $count i32) (param $rowBytes i32) (param $dst i32) (param $rows i32) (result i32)
+    (local $i i32) (local $r i32)
+    (block $end (loop $next
+      (br_if $end (i32.ge_u (local.get $i) (local.get $count)))
+      (local.set $r (i32.load (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2)))))
+      ;; unsigned: a negative index is out of range too
+      (if (i32.ge_u (local.get $r) (local.get $rows)) (then (return (local.get $i))))
+      (memory.copy
+        (i32.add (local.get $dst) (i32.mul (local.get $i) (local.get $rowBytes)))
+        (i32.add (local.get $src) (i32.mul (local.get $r) (local.get $rowBytes)))
+        (local.get $rowBytes))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $next)))
+    (i32.const -1))
+
   ;; Elementwise over rows * n4 floats (test hooks for the approximations): out = sigmoid(x) or tanh(x).
   ${kernel('sigmoid_n', { x: 1, o: 1 }, '(local $v v128)', `${sigmoid('$v', load('x'))}${store('o', get('v'))}`)}
   ${kernel('tanh_n', { x: 1, o: 1 }, '(local $v v128)', `${tanh('$v', load('x'))}${store('o', get('v'))}`)}
@@ -177,7 +195,7 @@ const source = (memory) => `(module
 `;
 const wabt = await createRequire(import.meta.url)(process.env.WABT ?? 'wabt')();
 function assemble(wat) {
-  const module = wabt.parseWat('simd_gates.wat', wat, { simd: true, threads: true });
+  const module = wabt.parseWat('simd_gates.wat', wat, { simd: true, threads: true, bulk_memory: true });
   // wabt.js's validate() ignores the threads feature (rejects shared memory): V8 validates instead.
   const bytes = Buffer.from(module.toBinary({}).buffer);
   if (!WebAssembly.validate(bytes)) throw new Error('simd_gates.build: the assembled module does not validate');

@@ -26,6 +26,8 @@ export interface SimdGates {
   rnn_relu_grad_row(y: number, hp: number, hPrev: number, dh: number, dy: number, dPre: number, ds: number, gateBytes: number, n4: number, rows: number): void;
   /** acc[j] += x[row][j] over `rows` rows `rowBytes` apart, j < n4. */
   column_sums(x: number, acc: number, rowBytes: number, n4: number, rows: number): void;
+  /** dst row i = src row ids[i] (rowBytes each) for i < count; -1, or the first i whose index is not in [0, rows). */
+  gather_rows(src: number, ids: number, count: number, rowBytes: number, dst: number, rows: number): number;
   /** Test hooks: `rows` rows of n4 elements, `rowBytes` apart. */
   sigmoid_n(x: number, out: number, rowBytes: number, n4: number, rows: number): void;
   tanh_n(x: number, out: number, rowBytes: number, n4: number, rows: number): void;
