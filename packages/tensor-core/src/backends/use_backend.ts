@@ -44,7 +44,8 @@ async function activate(name: BackendName): Promise<void> {
 
 /**
  * Selects and readies a backend: `'cpu' | 'wasm' | 'webgpu' | 'tensorflow'`, or `'auto'` for the first
- * that works of tensorflow, webgpu, wasm, cpu. Resolves to a description of the active backend.
+ * that works of tensorflow, webgpu, wasm, cpu, passing over webgpu on a software adapter (ask for
+ * 'webgpu' by name to use one). Resolves to a description of the active backend.
  */
 export async function useBackend(request: string = 'auto'): Promise<BackendInfo> {
   const parsed = parseBackendRequest(request);
@@ -55,7 +56,10 @@ export async function useBackend(request: string = 'auto'): Promise<BackendInfo>
   for (const name of AUTO_BACKEND_ORDER) {
     try {
       await activate(name);
-      return describeBackend();
+      const info = await describeBackend();
+      // A software WebGPU adapter (Mesa lavapipe, SwiftShader) runs on the CPU, slower than wasm there.
+      if (info.adapter?.isSoftware) continue;
+      return info;
     } catch (error) {
       if (!(error instanceof BackendUnavailableError)) throw error;
     }

@@ -61,7 +61,8 @@ export async function main(args: string[]): Promise<number> {
   } else {
     console.log(`rnnkit-doctor (Node ${process.version}, ${process.platform}-${process.arch})\n`);
     for (const s of backends) console.log(`${s.name.padEnd(12)}  ${describeStatus(s)}`);
-    const best = backends.find((s) => s.available && s.name !== 'cpu' && s.name !== 'wasm') ?? backends.find((s) => s.name === 'wasm' && s.available);
+    const best = backends.find((s) => s.available && s.name !== 'cpu' && s.name !== 'wasm' && !s.info?.adapter?.isSoftware)
+      ?? backends.find((s) => s.name === 'wasm' && s.available);
     if (best) console.log(`\nuseBackend('auto') picks ${best.name}.`);
   }
   return 0;
