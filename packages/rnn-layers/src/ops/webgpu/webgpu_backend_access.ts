@@ -33,8 +33,18 @@ export function bufferOf(backend: WebGpuBackendInternals, t: tf.TensorInfo): GPU
   if (!resource || typeof (resource as { size?: unknown }).size !== 'number') {
     throw new Error('rnn-layers webgpu kernel: tensor is not backed by a GPU buffer (textures are not supported)');
   }
+  const limit = backend.device.limits.maxStorageBufferBindingSize;
+  if (resource.size > limit) {
+    // Binding it would fail validation and the pass would silently not run.
+    throw new Error(`rnn-layers webgpu: a tensor of shape [${t.shape.join(', ')}] needs a ${mebibytes(resource.size)} storage `
+      + `binding, but this device allows ${mebibytes(limit)} (maxStorageBufferBindingSize); use a smaller batch or shorter sequences, or the wasm backend`);
+  }
   backend.commandQueueOwnedIds.add(t.dataId);
   return resource;
+}
+
+function mebibytes(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 0)} MiB`;
 }
 
 /** A new float32 tensor on the GPU (uninitialised: the kernel writes every element). */

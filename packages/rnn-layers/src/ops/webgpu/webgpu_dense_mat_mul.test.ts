@@ -1,14 +1,26 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { randomUniform, SeededRandom } from '@rnnkit/tensor-core';
 import { describeWithBackends, expectArraysClose } from '@rnnkit/tensor-core/testing';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { denseMatMul } from '../dense_mat_mul.js';
 import { registerRecurrenceGradients } from '../register_recurrence_gradients.js';
 import { registerWebGpuRecurrenceKernels } from './register_webgpu_kernels.js';
+import { chunksFor } from './webgpu_dense_mat_mul.js';
 
 // The webgpu dense matmul against tf.matMul: long reductions (split into chunks) in every layout that
 // splits, ones that cannot split, with a bias, and gradients through it.
+
+describe('the split reduction\'s chunk count', () => {
+  it('keeps the partial products within 64 MiB and the device\'s binding limit', () => {
+    const MiB = 2 ** 20;
+    expect(chunksFor(12800, 2048 * 128, 2048 * MiB)).toBe(64); // dW_ih at batch 64, time 200, hidden 512
+    expect(chunksFor(12800, 2048 * 512, 2048 * MiB)).toBe(16); // dW_hh: 64 chunks would take 256 MiB
+    expect(chunksFor(12800, 2048 * 512, 32 * MiB)).toBe(8);
+    expect(chunksFor(12800, 2048 * 512, 16 * MiB)).toBe(0);
+    expect(chunksFor(1000, 64, 2048 * MiB)).toBe(0); // short: whole
+  });
+});
 
 describeWithBackends('webgpu denseMatMul', () => {
   it('matches tf.matMul with and without the split reduction', async () => {
@@ -20,6 +32,7 @@ describeWithBackends('webgpu denseMatMul', () => {
       [[1, 2048], [2048, 8], false, false], // split: bias gradient as ones x dy
       [[2050, 24], [2050, 8], true, false], // not divisible by a chunk count: whole
       [[24, 40], [8, 40], false, true], // short reduction: whole
+      [[2048, 1024], [2048, 1024], true, false], // split capped by the partials' size (16 chunks)
     ];
     for (const [sa, sb, tA, tB] of cases) {
       const a = randomUniform(sa, -1, 1, rng);
@@ -47,5 +60,17 @@ describeWithBackends('webgpu denseMatMul', () => {
     const theirs = tf.grads(loss((xs, ws, bs) => tf.add(tf.matMul(xs, ws, false, true), bs)))([x, w, bias]);
     for (let i = 0; i < 3; i++) expectArraysClose(await ours[i]!.data(), await theirs[i]!.data(), { atol: 1e-3 });
     tf.dispose([x, w, bias, r, ours, theirs]);
+  });
+
+  it('adds a bias to a split product too', async () => {
+    registerWebGpuRecurrenceKernels();
+    const rng = new SeededRandom(5);
+    const a = randomUniform([2048, 24], -1, 1, rng);
+    const b = randomUniform([2048, 8], -1, 1, rng);
+    const bias = randomUniform([8], -1, 1, rng);
+    const ours = denseMatMul(a, b, true, false, bias);
+    const theirs = tf.add(tf.matMul(a, b, true, false), bias);
+    expectArraysClose(await ours.data(), await theirs.data(), { atol: 1e-3 });
+    tf.dispose([a, b, bias, ours, theirs]);
   });
 }, { backends: ['webgpu'] });
