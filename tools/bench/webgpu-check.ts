@@ -55,6 +55,8 @@ const maxDiff = Math.max(...cpuGrads.map((v, i) => Math.abs(v - gpuGrads[i]!)));
 console.log(JSON.stringify({
   check: 'webgpu',
   adapter: info.adapter,
+  // The largest tensor a kernel may bind: the split-reduction partials and recurrence workspaces must fit.
+  max_storage_buffer_binding_bytes: (tf.backend() as unknown as { device: GPUDevice }).device.limits.maxStorageBufferBindingSize,
   gradient_max_abs_diff_vs_cpu: maxDiff,
   gradients_agree_1e5: maxDiff <= 1e-5,
   webgpu_matmul: { n, median_ms: gpuMs, gflops: (2 * n ** 3) / gpuMs / 1e6 },
