@@ -4,6 +4,7 @@ import { randomUniform, SeededRandom } from '@rnnkit/tensor-core';
 import { gateCount, type CellKind } from '../ops/cell_kind.js';
 import { seededDropout } from '../ops/dropout.js';
 import { recurrentSequenceParts } from '../ops/recurrent_sequence.js';
+import { swapLeadingAxes } from '../ops/swap_leading_axes.js';
 import type { RecurrentWeights } from '../ops/sequence_types.js';
 import { normalizeLengths } from '../ops/validate_sequence.js';
 import type {
@@ -217,9 +218,9 @@ export abstract class RecurrentLayer {
     this.checkInput(fn, x, layout);
     const [time, batch] = this.batchFirst ? [x.shape[1]!, x.shape[0]!] : [x.shape[0]!, x.shape[1]!];
     const result = tf.tidy(() => {
-      const xt = this.batchFirst ? tf.transpose(x, [1, 0, 2]) : x;
+      const xt = this.batchFirst ? swapLeadingAxes(x) : x;
       const r = this.run(fn, xt, time, batch, options, 'all');
-      const output = this.batchFirst ? tf.transpose(r.output!, [1, 0, 2]) : r.output!;
+      const output = this.batchFirst ? swapLeadingAxes(r.output!) : r.output!;
       const hN = tf.stack(r.hN);
       return (r.cN.length > 0 ? { output, hN, cN: tf.stack(r.cN) } : { output, hN }) as tf.TensorContainer;
     });
@@ -238,8 +239,8 @@ export abstract class RecurrentLayer {
     const [batch, time] = [x.shape[0]!, x.shape[1]!];
     return tf.tidy(() => {
       const want = this.returnSequences ? 'sequence' : 'lastState';
-      const r = this.run(fn, tf.transpose(x, [1, 0, 2]), time, batch, { training: options.training, lengths: options.lengths }, want);
-      if (this.returnSequences) return tf.transpose(r.output!, [1, 0, 2]);
+      const r = this.run(fn, swapLeadingAxes(x), time, batch, { training: options.training, lengths: options.lengths }, want);
+      if (this.returnSequences) return swapLeadingAxes(r.output!);
       return r.hN.length === 1 ? r.hN[0]! : tf.concat(r.hN, 1); // the last layer's directions
     });
   }
