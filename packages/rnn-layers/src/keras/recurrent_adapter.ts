@@ -66,19 +66,12 @@ export class RecurrentAdapter implements Layer {
     const training = options.training ?? false;
     if (!options.mask) return this.layer.apply(x, { training });
     const steps = options.realSteps ?? this.realStepsOfMask(options.mask);
-    if (!steps) {
-      // The mask stays on the device (webgpu cannot read back synchronously): the same reordering,
-      // computed there. Lengths on the device take the recurrences' composed (slower) path.
-      return tf.tidy(() => {
-        const { lengths, order } = realStepsOnDevice(options.mask!);
-        const out = this.layer.apply(realStepsFirst(x, order), { training, lengths });
-        return this.layer.returnSequences ? realStepsToPlace(out, order) : out;
-      });
-    }
-    const order = steps.order;
-    if (!order) return this.layer.apply(x, { training, lengths: steps.lengths });
     return tf.tidy(() => {
-      const out = this.layer.apply(realStepsFirst(x, order), { training, lengths: steps.lengths });
+      // A mask that cannot be read back synchronously (webgpu) is reordered on the device; lengths
+      // on the device take the recurrences' composed (slower) path.
+      const { lengths, order } = steps ?? realStepsOnDevice(options.mask!);
+      if (!order) return this.layer.apply(x, { training, lengths });
+      const out = this.layer.apply(realStepsFirst(x, order), { training, lengths });
       return this.layer.returnSequences ? realStepsToPlace(out, order) : out;
     });
   }
