@@ -24,9 +24,10 @@ describe('real steps', () => {
     expect(order).toBeNull();
   });
 
-  it('names rows without tokens', () => {
+  it('names rows without tokens, and values that do not fill the shape', () => {
     expect(realStepsProblem([1, 0, 2, 0], [1, 4])).toBeNull();
     expect(realStepsProblem([1, 2, 0, 0], [2, 2])).toMatch(/^\[1\] is all padding \(0\)/);
+    expect(() => realSteps([1, 2, 3], [2, 2])).toThrow(/realSteps: values has 3 entries, expected rows · cols = 2 · 2 = 4/);
   });
 
   it('permutes steps there and back, and gradients the other way', async () => {

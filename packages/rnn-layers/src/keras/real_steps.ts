@@ -33,6 +33,9 @@ export function realStepsProblem(values: ArrayLike<number>, [rows, cols]: [numbe
 
 /** The real steps of rows `[rows, cols]` of token ids or mask values (0 = padding). */
 export function realSteps(values: ArrayLike<number>, [rows, cols]: [number, number]): RealSteps {
+  if (values.length !== rows * cols) {
+    throw new Error(`realSteps: values has ${values.length} entries, expected rows · cols = ${rows} · ${cols} = ${rows * cols}`);
+  }
   const lengths = new Int32Array(rows);
   const order = new Int32Array(rows * cols);
   let reordered = false;
