@@ -67,8 +67,8 @@ export class RecurrentAdapter implements Layer {
     if (!options.mask) return this.layer.apply(x, { training });
     const steps = options.realSteps ?? this.realStepsOfMask(options.mask);
     return tf.tidy(() => {
-      // A mask that cannot be read back synchronously (webgpu) is reordered on the device; lengths
-      // on the device take the recurrences' composed (slower) path.
+      // A mask that cannot be read back synchronously (webgpu) is reordered on the device, and the
+      // kernels there read the lengths on the device too.
       const { lengths, order } = steps ?? realStepsOnDevice(options.mask!);
       if (!order) return this.layer.apply(x, { training, lengths });
       const out = this.layer.apply(realStepsFirst(x, order), { training, lengths });

@@ -1,7 +1,8 @@
 // Kernel names of the fused recurrences, registered per backend like tfjs-core's kernels.
 // Forward inputs: xp [time*batch, gates*hidden] (input projection incl. biases that can be folded in),
 // weightHh [gates*hidden, hidden], h0 [batch, hidden], c0 (LSTM), biasHh (GRU only: it sits inside r*(...)).
-// Attrs: lengths (number[]; empty = every sequence is full length), reverse (boolean).
+// Attrs: lengths (number[]; empty = every sequence is full length), reverse (boolean). The webgpu kernels
+// (forward and BPTT) also take an optional int32 input `lengths` [batch], lengths left on the device.
 export const LSTM_RECURRENCE = 'RnnkitLSTMRecurrence';
 export const GRU_RECURRENCE = 'RnnkitGRURecurrence';
 export const RNN_RECURRENCE = 'RnnkitRNNRecurrence'; // attr activation: 'tanh' | 'relu'

@@ -10,6 +10,9 @@ import { registerRecurrenceKernels } from './register_recurrence_kernels.js';
 import type { RecurrentWeights, SequenceOptions, SequenceResult } from './sequence_types.js';
 import { normalizeLengths, validateSequence } from './validate_sequence.js';
 
+/** Backends whose recurrence kernels take lengths as an int32 tensor input (kernel_names.ts). */
+const DEVICE_LENGTHS_BACKENDS = new Set(['webgpu']);
+
 export type RecurrenceImplementation = 'auto' | 'fused' | 'reference';
 
 export interface RecurrentSequenceOptions extends SequenceOptions {
@@ -64,10 +67,13 @@ export function recurrentSequenceParts(
   const lengths = normalizeLengths(fn, options.lengths, batch, time);
   const reverse = options.reverse === true;
   const implementation = options.implementation ?? 'auto';
-  // Lengths that stayed on the device (webgpu) can only drive the reference path.
+  // Lengths that stayed on the device (webgpu, which cannot read back synchronously) go to kernels
+  // that take them as a tensor; elsewhere they drive the reference path.
   const hostLengths = Array.isArray(lengths);
-  const fused = implementation !== 'reference' && hostLengths && hasFusedRecurrenceKernel(cell);
+  const fused = implementation !== 'reference' && (hostLengths || DEVICE_LENGTHS_BACKENDS.has(tf.getBackend()))
+    && hasFusedRecurrenceKernel(cell);
   if (implementation === 'fused' && !fused) {
+    if (!hostLengths) lengths.dispose();
     throw new Error(`${fn}: implementation 'fused' requested but backend '${tf.getBackend()}' has no ${kernelNameOf(cell)} kernel`);
   }
   const names = (['output', 'hN', 'cN'] as const).filter((n) => wanted[n] && (n !== 'cN' || cell === 'lstm'));
@@ -82,6 +88,20 @@ export function recurrentSequenceParts(
     return kept;
   }
   registerRecurrenceGradients(); // before the projection's matmul is taped
+  if (hostLengths) return fusedParts(cell, x, weights, h0, c0, lengths, undefined, reverse, names);
+  lengths.dispose(); // normalizeLengths' float32 copy (for the reference path): the kernels take int32
+  const deviceLengths = tf.cast(options.lengths as tf.Tensor, 'int32');
+  try {
+    return fusedParts(cell, x, weights, h0, c0, [], deviceLengths, reverse, names);
+  } finally {
+    deviceLengths.dispose();
+  }
+}
+
+function fusedParts(
+  cell: CellKind, x: tf.Tensor, weights: RecurrentWeights, h0: tf.Tensor, c0: tf.Tensor | undefined,
+  lengths: number[], deviceLengths: tf.Tensor | undefined, reverse: boolean, names: Array<'output' | 'hN' | 'cN'>,
+): Partial<SequenceResult> {
   return tf.tidy(() => {
     const xp = inputProjection(cell, x, weights, true);
     const attrs: tf.NamedAttrMap = { lengths, reverse };
@@ -89,7 +109,7 @@ export function recurrentSequenceParts(
     if (cell === 'lstm') inputs['c0'] = c0!;
     if (cell === 'gru' && weights.biasHh !== undefined) inputs['biasHh'] = weights.biasHh;
     if (cell === 'rnn_tanh' || cell === 'rnn_relu') attrs['activation'] = cell === 'rnn_relu' ? 'relu' : 'tanh';
-    const outs = runFusedRecurrence(kernelNameOf(cell), inputs, attrs, names.map((n) => ['output', 'hN', 'cN'].indexOf(n)));
+    const outs = runFusedRecurrence(kernelNameOf(cell), inputs, attrs, names.map((n) => ['output', 'hN', 'cN'].indexOf(n)), deviceLengths);
     return Object.fromEntries(names.map((n, i) => [n, outs[i]!])) as tf.TensorContainer;
   }) as Partial<SequenceResult>;
 }
@@ -99,18 +119,22 @@ export function recurrentSequenceParts(
  * [y, hN(, cN)]): the others, and the BPTT workspace it also returns (gates, cell states), are saved
  * for the gradient but are not outputs.
  */
-function runFusedRecurrence(kernelName: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap, publicOutputs: number[]): tf.Tensor[] {
+function runFusedRecurrence(
+  kernelName: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap, publicOutputs: number[], lengths: tf.Tensor | undefined,
+): tf.Tensor[] {
   const config = recurrenceGradConfigs.find((c) => c.kernelName === kernelName)!;
   const stateCount = kernelName === LSTM_RECURRENCE ? 3 : 2; // y, hN(, cN)
   return runOpWithWorkspace({
     name: `${kernelName}Op`,
     inputs,
     forward: () => {
-      const all = tf.engine().runKernel(kernelName, inputs, attrs) as tf.Tensor[];
-      // What the registered gradient would have saved: its inputsToSave, then its outputsToSave.
+      const all = tf.engine().runKernel(kernelName, lengths ? { ...inputs, lengths } : inputs, attrs) as tf.Tensor[];
+      // What the registered gradient would have saved: its inputsToSave, then its outputsToSave, then
+      // the device lengths (not a differentiable input, so not in `inputs`).
       const saved = [
         ...(config.inputsToSave ?? []).map((name) => inputs[name]!),
         ...all.filter((_, i) => config.outputsToSave?.[i]),
+        ...(lengths ? [lengths] : []),
       ];
       return { outputs: publicOutputs.map((i) => all[i]!), saved };
     },

@@ -18,6 +18,9 @@ function run(kernel: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap):
 
 const orZeros = (dy: Dy, like: tf.Tensor): tf.Tensor => dy ?? tf.zerosLike(like);
 
+/** Lengths saved from the device (after the op's own saved tensors) go to the BPTT kernel as an input. */
+const deviceLengths = (lengths: tf.Tensor | undefined): { lengths?: tf.Tensor } => (lengths ? { lengths } : {});
+
 /** BPTT gradients by forward kernel: saved = the inputs and outputs each config lists, in that order. */
 export const recurrenceGradConfigs: tf.GradConfig[] = [
   {
@@ -26,10 +29,10 @@ export const recurrenceGradConfigs: tf.GradConfig[] = [
     outputsToSave: [true, false, false, true, true],
     gradFunc: (dys, saved, attrs) => {
       const [dy, dhN, dcN] = dys as Dy[];
-      const [weightHh, h0, c0, y, gates, cells] = saved as tf.Tensor[];
+      const [weightHh, h0, c0, y, gates, cells, lengths] = saved as tf.Tensor[];
       const [dGates, hPrev, dh0, dc0] = run(LSTM_RECURRENCE_GRAD, {
         dy: orZeros(dy!, y!), dhN: orZeros(dhN!, h0!), dcN: orZeros(dcN!, c0!),
-        weightHh: weightHh!, y: y!, gates: gates!, cells: cells!, h0: h0!, c0: c0!,
+        weightHh: weightHh!, y: y!, gates: gates!, cells: cells!, h0: h0!, c0: c0!, ...deviceLengths(lengths),
       }, attrs!);
       return {
         xp: () => dGates!,
@@ -45,9 +48,9 @@ export const recurrenceGradConfigs: tf.GradConfig[] = [
     outputsToSave: [true, false, true],
     gradFunc: (dys, saved, attrs) => {
       const [dy, dhN] = dys as Dy[];
-      const [weightHh, h0, y, workspace] = saved as tf.Tensor[];
+      const [weightHh, h0, y, workspace, lengths] = saved as tf.Tensor[];
       const [dXp, dHp, hPrev, dh0] = run(GRU_RECURRENCE_GRAD, {
-        dy: orZeros(dy!, y!), dhN: orZeros(dhN!, h0!), weightHh: weightHh!, y: y!, workspace: workspace!, h0: h0!,
+        dy: orZeros(dy!, y!), dhN: orZeros(dhN!, h0!), weightHh: weightHh!, y: y!, workspace: workspace!, h0: h0!, ...deviceLengths(lengths),
       }, attrs!);
       return {
         xp: () => dXp!,
@@ -63,9 +66,9 @@ export const recurrenceGradConfigs: tf.GradConfig[] = [
     outputsToSave: [true, false],
     gradFunc: (dys, saved, attrs) => {
       const [dy, dhN] = dys as Dy[];
-      const [weightHh, h0, y] = saved as tf.Tensor[];
+      const [weightHh, h0, y, lengths] = saved as tf.Tensor[];
       const [dPre, hPrev, dh0] = run(RNN_RECURRENCE_GRAD, {
-        dy: orZeros(dy!, y!), dhN: orZeros(dhN!, h0!), weightHh: weightHh!, y: y!, h0: h0!,
+        dy: orZeros(dy!, y!), dhN: orZeros(dhN!, h0!), weightHh: weightHh!, y: y!, h0: h0!, ...deviceLengths(lengths),
       }, attrs!);
       return {
         xp: () => dPre!,

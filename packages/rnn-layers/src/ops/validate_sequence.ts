@@ -17,8 +17,8 @@ function expectShape(fn: string, name: string, t: tf.Tensor | undefined, shape: 
 /**
  * Reads and checks per-batch lengths (1 <= length <= time). Returns [] when every sequence is full
  * length, so the kernels can skip masking. A tensor is read with dataSync; where that is impossible
- * (webgpu) the tensor itself comes back, as float32 [batch], unchecked: the reference path then
- * builds its masks on the device.
+ * (webgpu) the tensor itself comes back, as float32 [batch], unchecked: the webgpu kernels then read
+ * the caller's tensor on the device, and the reference path builds its masks from this one.
  */
 export function normalizeLengths(fn: string, lengths: SequenceLengths | undefined, batch: number, time: number): number[] | tf.Tensor {
   if (lengths === undefined || lengths === null) return [];

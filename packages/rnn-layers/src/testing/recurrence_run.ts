@@ -26,7 +26,7 @@ export interface RecurrenceRun {
  * what the backend kernel tests compare between 'fused' and 'reference'.
  */
 export async function runRecurrence(
-  dims: RecurrenceDims, cell: CellKind, bias: boolean, implementation: 'fused' | 'reference', lengths: number[] | undefined, reverse: boolean,
+  dims: RecurrenceDims, cell: CellKind, bias: boolean, implementation: 'fused' | 'reference', lengths: number[] | tf.Tensor | undefined, reverse: boolean,
 ): Promise<RecurrenceRun> {
   const { T, B, I, H } = dims;
   const rng = new SeededRandom(5);

@@ -202,7 +202,8 @@ ${forwardTiles(gates)}
 ${FORWARD_PROLOGUE}
 ${forwardMatmul(gates)}
   if (b >= B || j >= H) { return; }
-  let len = u32(lengths[b]);
+  // Lengths from the device are unchecked: clamp them to [0, T].
+  let len = u32(clamp(lengths[b], 0, i32(params.time)));
   let idx = b * H + j;
 ${epilogue}
 }
@@ -287,7 +288,7 @@ ${BACKWARD_PROLOGUE}
   let dcCarry = dhCarry + B * H;
 ${BACKWARD_MATMUL}
   if (b >= B || j >= H) { return; }
-  let len = lengths[b];
+  let len = clamp(lengths[b], 0, T); // lengths from the device are unchecked
   let idx = b * H + j;
   // dL/dh_s from the future: through step s+1's gates if it ran, else carried across padding.${gru ? `
   // For the GRU the carry also holds step s+1's direct path dh_{s+1} * z_{s+1}.` : ''}

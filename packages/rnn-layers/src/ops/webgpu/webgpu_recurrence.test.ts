@@ -35,6 +35,25 @@ describeWithBackends('webgpu recurrences', () => {
     });
   }
 
+  for (const [cell, reverse] of [['lstm', false], ['gru', true], ['rnn_tanh', false]] as Array<[CellKind, boolean]>) {
+    it(`${cell} takes lengths left on the device (${reverse ? 'reverse' : 'forward'}), fused`, async () => {
+      registerWebGpuRecurrenceKernels();
+      const lengths = [7, 3, 1, 7, 5];
+      // A filled tensor lives on the GPU, so the sum does too: dataSync cannot read it back.
+      const onDevice = tf.add(tf.fill([DIMS.B], 0, 'int32'), tf.tensor1d(lengths, 'int32'));
+      expect(() => onDevice.dataSync()).toThrow();
+      const before = tf.memory().numTensors;
+      const fused = await runRecurrence(DIMS, cell, true, 'fused', onDevice, reverse);
+      const reference = await runRecurrence(DIMS, cell, true, 'reference', lengths, reverse);
+      expect(tf.memory().numTensors).toBe(before);
+      expectArraysClose(fused.output, reference.output, { atol: 1e-5 });
+      expectArraysClose(fused.hN, reference.hN, { atol: 1e-5 });
+      expectArraysClose(fused.cN, reference.cN, { atol: 1e-5 });
+      fused.grads.forEach((g, i) => expectArraysClose(g, reference.grads[i]!, { atol: 1e-5 }));
+      onDevice.dispose();
+    });
+  }
+
   it('times its passes on the GPU when asked (timestamp queries)', async () => {
     registerWebGpuRecurrenceKernels();
     startRecurrencePassTiming();

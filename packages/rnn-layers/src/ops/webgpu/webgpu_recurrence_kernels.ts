@@ -61,6 +61,17 @@ function encodeSteps(be: WebGpuBackendInternals, encoder: GPUCommandEncoder, key
   timing?.resolve(encoder);
 }
 
+/** The per-row lengths as an i32 buffer: the optional int32 input `lengths` (on the device), else attrs.lengths. */
+function lengthsBuffer(be: WebGpuBackendInternals, lengths: Info | undefined, d: Dims): GPUBuffer {
+  if (lengths) {
+    if (lengths.dtype !== 'int32' || lengths.shape.length !== 1 || lengths.shape[0] !== d.batch) {
+      throw new Error(`rnn-layers webgpu: lengths must be an int32 tensor of shape [${d.batch}], got ${lengths.dtype} [${lengths.shape.join(', ')}]`);
+    }
+    return bufferOf(be, lengths);
+  }
+  return hostStorage(be, lengthsArray(d.lengths, d.batch, d.time));
+}
+
 /** Forward kernels. Outputs as the JS kernels, except the BPTT workspace layouts (see the shaders). */
 function forwardKernel(kind: 'lstm' | 'gru' | 'rnn'): tf.KernelFunc {
   return ({ inputs, backend, attrs }) => {
@@ -76,7 +87,7 @@ function forwardKernel(kind: 'lstm' | 'gru' | 'rnn'): tf.KernelFunc {
       // A bias-free GRU still reads a bias vector: zeros.
       inputsUsed.push(biasHh ? bufferOf(be, biasHh) : hostStorage(be, new Float32Array(3 * H)));
     }
-    inputsUsed.push(hostStorage(be, lengthsArray(d.lengths, B, T)));
+    inputsUsed.push(lengthsBuffer(be, inputs['lengths'], d));
     const h0Buffer = bufferOf(be, h0!);
     const c0Buffer = c0 ? bufferOf(be, c0) : undefined;
     const y = allocate(be, [T, B, H]);
@@ -130,7 +141,7 @@ function backwardKernel(kind: 'lstm' | 'gru' | 'rnn'): tf.KernelFunc {
     const carry = 2 * B * G * F32;
     const tbh = T * bh;
 
-    const buffers = [bufferOf(be, dy!), bufferOf(be, weightHh!), hostStorage(be, lengthsArray(d.lengths, B, T))];
+    const buffers = [bufferOf(be, dy!), bufferOf(be, weightHh!), lengthsBuffer(be, inputs['lengths'], d)];
     const dhNBuffer = bufferOf(be, dhN!);
     const dh0 = allocate(be, [B, H]);
     const outputs: Info[] = [];
