@@ -3,7 +3,7 @@ import { describeWithBackends, expectArraysClose } from '@rnnkit/tensor-core/tes
 import { expect, it } from 'vitest';
 
 import type { CellKind } from '../cell_kind.js';
-import { runRecurrence } from '../../testing/recurrence_run.js';
+import { runRecurrence, type RecurrenceRun } from '../../testing/recurrence_run.js';
 import { startRecurrencePassTiming, stopRecurrencePassTiming } from './recurrence_pass_timing.js';
 import { registerWebGpuRecurrenceKernels } from './register_webgpu_kernels.js';
 
@@ -19,6 +19,14 @@ const cases: Array<[CellKind, boolean, number[] | undefined, boolean]> = [
   ['rnn_tanh', true, [7, 3, 1, 7, 5], true], ['rnn_tanh', false, undefined, false], ['rnn_relu', true, [2, 7, 1, 6, 5], false],
 ];
 
+function expectSameRun(fused: RecurrenceRun, reference: RecurrenceRun): void {
+  expectArraysClose(fused.output, reference.output, { atol: 1e-5 });
+  expectArraysClose(fused.hN, reference.hN, { atol: 1e-5 });
+  expectArraysClose(fused.cN, reference.cN, { atol: 1e-5 });
+  expectArraysClose(fused.loss, reference.loss, { atol: 1e-4 });
+  fused.grads.forEach((g, i) => expectArraysClose(g, reference.grads[i]!, { atol: 1e-5 }));
+}
+
 describeWithBackends('webgpu recurrences', () => {
   for (const [cell, bias, lengths, reverse] of cases) {
     it(`${cell}${bias ? '' : ' without bias'} matches the reference (lengths ${lengths ?? 'full'}, ${reverse ? 'reverse' : 'forward'})`, async () => {
@@ -27,11 +35,7 @@ describeWithBackends('webgpu recurrences', () => {
       const fused = await runRecurrence(DIMS, cell, bias, 'fused', lengths, reverse);
       const reference = await runRecurrence(DIMS, cell, bias, 'reference', lengths, reverse);
       expect(tf.memory().numTensors).toBe(before);
-      expectArraysClose(fused.output, reference.output, { atol: 1e-5 });
-      expectArraysClose(fused.hN, reference.hN, { atol: 1e-5 });
-      expectArraysClose(fused.cN, reference.cN, { atol: 1e-5 });
-      expectArraysClose(fused.loss, reference.loss, { atol: 1e-4 });
-      fused.grads.forEach((g, i) => expectArraysClose(g, reference.grads[i]!, { atol: 1e-5 }));
+      expectSameRun(fused, reference);
     });
   }
 
@@ -46,10 +50,7 @@ describeWithBackends('webgpu recurrences', () => {
       const fused = await runRecurrence(DIMS, cell, true, 'fused', onDevice, reverse);
       const reference = await runRecurrence(DIMS, cell, true, 'reference', lengths, reverse);
       expect(tf.memory().numTensors).toBe(before);
-      expectArraysClose(fused.output, reference.output, { atol: 1e-5 });
-      expectArraysClose(fused.hN, reference.hN, { atol: 1e-5 });
-      expectArraysClose(fused.cN, reference.cN, { atol: 1e-5 });
-      fused.grads.forEach((g, i) => expectArraysClose(g, reference.grads[i]!, { atol: 1e-5 }));
+      expectSameRun(fused, reference);
       onDevice.dispose();
     });
   }
