@@ -13,5 +13,5 @@ export function meanLoss(perSample: tf.Tensor): tf.Scalar {
       gradFunc: (dy: tf.Tensor) => tf.mul(dy, tf.fill(x.shape, 1 / Math.max(x.size, 1), 'float32')),
     };
   }) as (x: tf.Tensor) => tf.Scalar;
-  return mean(perSample.dtype === 'float32' ? perSample : tf.cast(perSample, 'float32'));
+  return tf.tidy(() => mean(perSample.dtype === 'float32' ? perSample : tf.cast(perSample, 'float32')));
 }
