@@ -28,6 +28,8 @@ export { Sequential } from './keras/sequential.js';
 export type { CompileOptions, FitOptions, FitCallbacks, EpochLogs, History, ModelData, SequentialOptions } from './keras/sequential.js';
 export { Dense } from './keras/dense.js';
 export type { DenseOptions } from './keras/dense.js';
+export { Dropout } from './keras/dropout.js';
+export type { DropoutOptions } from './keras/dropout.js';
 export { Embedding } from './keras/embedding.js';
 export type { EmbeddingOptions } from './keras/embedding.js';
 export { GlobalAveragePooling1D } from './keras/global_average_pooling_1d.js';

@@ -1,4 +1,5 @@
 import { Dense, type DenseOptions } from './dense.js';
+import { Dropout, type DropoutOptions } from './dropout.js';
 import { Embedding, type EmbeddingOptions } from './embedding.js';
 import { GlobalAveragePooling1D } from './global_average_pooling_1d.js';
 import type { Layer, LayerConfig } from './layer.js';
@@ -11,6 +12,7 @@ export type LayerFactory = (config: Record<string, unknown>) => Layer | Recurren
 
 const factories = new Map<string, LayerFactory>([
   ['Dense', (c) => new Dense(c as unknown as DenseOptions)],
+  ['Dropout', (c) => new Dropout(c as unknown as DropoutOptions)],
   ['Embedding', (c) => new Embedding(c as unknown as EmbeddingOptions)],
   ['GlobalAveragePooling1D', (c) => new GlobalAveragePooling1D(c as { name?: string })],
   ...(['SimpleRNN', 'LSTM', 'GRU'] as const).map((className): [string, LayerFactory] => [className, (c) => {
