@@ -34,8 +34,8 @@ export class GlobalAveragePooling1D implements Layer {
     return tf.tidy(() => {
       const weights = floatMask(mask); // [batch, time]
       const total = tf.sum(tf.mul(x, tf.expandDims(weights, 2)), 1);
-      // An all-padding row averages to 0 instead of 0/0.
-      return tf.div(total, tf.maximum(tf.sum(weights, 1, true), 1));
+      // An all-padding row averages to 0 instead of 0/0 (the 1 filled on the device, not uploaded).
+      return tf.div(total, tf.maximum(tf.sum(weights, 1, true), tf.fill([], 1)));
     });
   }
 
