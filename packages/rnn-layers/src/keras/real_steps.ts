@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import { gatherRows } from '../ops/gather_rows.js';
+import { permuteRows } from '../ops/permute_rows.js';
 
 // Keras masking for the recurrent layers. A mask from `Embedding({maskZero: true})` marks each row's
 // real steps (tokens) and its padding, which may come before the tokens (Keras's default
@@ -99,24 +99,13 @@ function stepIndices(order: Int32Array | tf.Tensor, batch: number, time: number)
 
 /**
  * Permutes the steps of each row of `[batch, time, features]`: step t of row b comes from step
- * `order[b][t]` or, `inverse`, goes to it. The gradient is the opposite permutation: a gather, not
- * the scatter-add of tf.gather's gradient, which tfjs-backend-wasm lacks.
+ * `order[b][t]` or, `inverse`, goes to it; the gradient is the opposite permutation.
  */
 function permuteSteps(x: tf.Tensor, order: Int32Array | tf.Tensor, inverse: boolean): tf.Tensor {
   const [batch, time, features] = x.shape as [number, number, number];
-  const n = batch * time;
-  const gatherSteps = (v: tf.Tensor, indices: tf.Tensor, row: number) => tf.tidy(() =>
-    tf.reshape(gatherRows(tf.reshape(v, [n, features]), tf.reshape(tf.slice(indices, [row, 0], [1, n]), [n])), [batch, time, features]));
-  const [forward, backward] = inverse ? [1, 0] : [0, 1];
-  const permute = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const indices = stepIndices(order, batch, time);
-    (args[1] as tf.GradSaveFunc)([indices]);
-    return {
-      value: gatherSteps(args[0] as tf.Tensor, indices, forward),
-      gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => gatherSteps(dy, saved!, backward),
-    };
-  }) as (v: tf.Tensor) => tf.Tensor;
-  return permute(x);
+  return tf.tidy(() => tf.reshape(
+    permuteRows(tf.reshape(x, [batch * time, features]), () => stepIndices(order, batch, time), inverse),
+    [batch, time, features]));
 }
 
 /** `[batch, time, features]` with each row's real steps first, in order (`RealSteps.order`, host or device). */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import { gatherRows } from './gather_rows.js';
+import { permuteRows } from './permute_rows.js';
 
 /**
  * tf.transpose(x, [1, 0, 2]) for a float32 [a, b, c] tensor (batch-first <-> time-major). On the cpu
@@ -11,15 +11,17 @@ import { gatherRows } from './gather_rows.js';
 export function swapLeadingAxes(x: tf.Tensor): tf.Tensor {
   if (tf.getBackend() !== 'cpu' || x.rank !== 3 || x.dtype !== 'float32') return tf.transpose(x, [1, 0, 2]);
   const [a, b, c] = x.shape as [number, number, number];
-  // Row r = i * a + j of the output ([b, a] rows) is row j * b + i of the input, and the reverse.
-  const rows = (outer: number, inner: number) => {
-    const source = new Int32Array(outer * inner);
-    for (let i = 0; i < inner; i++) for (let j = 0; j < outer; j++) source[i * outer + j] = j * inner + i;
-    return source;
+  // Output row i * a + j ([b, a] rows) is input row j * b + i; row 1 holds the inverse.
+  const indices = () => {
+    const n = a * b;
+    const rows = new Int32Array(2 * n);
+    for (let i = 0; i < b; i++) {
+      for (let j = 0; j < a; j++) {
+        rows[i * a + j] = j * b + i;
+        rows[n + j * b + i] = i * a + j;
+      }
+    }
+    return tf.tensor2d(rows, [2, n], 'int32');
   };
-  const swap = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => ({
-    value: tf.tidy(() => tf.reshape(gatherRows(tf.reshape(args[0] as tf.Tensor, [a * b, c]), tf.tensor1d(rows(a, b), 'int32')), [b, a, c])),
-    gradFunc: (dy: tf.Tensor) => tf.tidy(() => tf.reshape(gatherRows(tf.reshape(dy, [a * b, c]), tf.tensor1d(rows(b, a), 'int32')), [a, b, c])),
-  })) as (v: tf.Tensor) => tf.Tensor;
-  return swap(x);
+  return tf.tidy(() => tf.reshape(permuteRows(tf.reshape(x, [a * b, c]), indices), [b, a, c]));
 }

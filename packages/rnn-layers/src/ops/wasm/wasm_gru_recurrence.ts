@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 import { simdGates } from './simd_gates.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
-import { activeRows, recurrenceDims, simdRowsPerCall, transposeOnHeap, type Info } from './wasm_recurrence_common.js';
+import { activeRows, previousRow, recurrenceDims, simdRowsPerCall, stepRow, transposeOnHeap, type Info } from './wasm_recurrence_common.js';
 
 // GRU recurrence on the wasm heap, same outputs and layouts as the JS kernel (cpu/gru_recurrence.ts):
 // y [T, B, H], hN [B, H], workspace [T*B, 4H] = per step [r, z, n, W_hn h + b_hn]. Per step: one
@@ -14,7 +14,7 @@ export const gruRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
   const at = inputIndices(be, inputs);
   const { xp, biasHh, h0 } = inputs as Record<string, Info | undefined>;
   const d = recurrenceDims(h0!, xp!.shape[0]! / Math.max(1, h0!.shape[0]!), attrs);
-  const { time: T, batch: B, hidden: H, index } = d;
+  const { time: T, batch: B, hidden: H } = d;
   const G = 3 * H;
   return withWorkspace(be, (ws) => {
     const y = ws.output([T, B, H]);
@@ -49,7 +49,7 @@ export const gruRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
       const perCall = simdRowsPerCall(d, s, n, simd);
       for (let a = 0; a < n; a++) {
         const b = rows[a]!;
-        const row = index[s * B + b]! * B + b;
+        const row = stepRow(d, s, b);
         const xo = x + row * G;
         const wo = workspace.at + row * 4 * H;
         const ro = rec + b * G;
@@ -81,7 +81,7 @@ export const gruRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
   const at = inputIndices(be, inputs);
   const { y, h0 } = inputs as Record<string, Info>;
   const d = recurrenceDims(h0!, y!.shape[0]!, attrs);
-  const { time: T, batch: B, hidden: H, index } = d;
+  const { time: T, batch: B, hidden: H } = d;
   const G = 3 * H;
   return withWorkspace(be, (ws) => {
     const dXp = ws.output([T * B, G]);
@@ -113,8 +113,8 @@ export const gruRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
       const perCall = simdRowsPerCall(d, s, n, simd, true);
       for (let a = 0; a < n; a++) {
         const b = rows[a]!;
-        const row = index[s * B + b]! * B + b;
-        const prevRow = s === 0 ? -1 : index[(s - 1) * B + b]! * B + b;
+        const row = stepRow(d, s, b);
+        const prevRow = previousRow(d, s, b);
         const xo = dXp.at + row * G;
         const po = dHp.at + row * G;
         const wo = wsAt! + row * 4 * H;

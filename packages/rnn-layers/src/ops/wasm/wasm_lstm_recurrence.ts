@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 import { simdGates } from './simd_gates.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
-import { activeRows, recurrenceDims, simdRowsPerCall, transposeOnHeap, type Info } from './wasm_recurrence_common.js';
+import { activeRows, previousRow, recurrenceDims, simdRowsPerCall, stepRow, transposeOnHeap, type Info } from './wasm_recurrence_common.js';
 
 // LSTM recurrence on the wasm heap, same outputs and layouts as the JS kernel (cpu/lstm_recurrence.ts):
 // y [T, B, H], hN, cN [B, H], gates (activated i, f, g, o) [T*B, 4H], cells [T*B, H]. Per step: one
@@ -15,7 +15,7 @@ export const lstmRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) =>
   const at = inputIndices(be, inputs);
   const { xp, h0 } = inputs as Record<string, Info>;
   const d = recurrenceDims(h0!, xp!.shape[0]! / Math.max(1, h0!.shape[0]!), attrs);
-  const { time: T, batch: B, hidden: H, index } = d;
+  const { time: T, batch: B, hidden: H } = d;
   const G = 4 * H;
   return withWorkspace(be, (ws) => {
     const y = ws.output([T, B, H]);
@@ -52,7 +52,7 @@ export const lstmRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) =>
       const perCall = simdRowsPerCall(d, s, n, simd);
       for (let a = 0; a < n; a++) {
         const b = rows[a]!;
-        const row = index[s * B + b]! * B + b;
+        const row = stepRow(d, s, b);
         const xo = x + row * G;
         const go = gates.at + row * G;
         const ro = rec + b * G;
@@ -90,7 +90,7 @@ export const lstmRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs }
   const at = inputIndices(be, inputs);
   const { y, h0 } = inputs as Record<string, Info>;
   const d = recurrenceDims(h0!, y!.shape[0]!, attrs);
-  const { time: T, batch: B, hidden: H, index } = d;
+  const { time: T, batch: B, hidden: H } = d;
   const G = 4 * H;
   return withWorkspace(be, (ws) => {
     const dGates = ws.output([T * B, G]);
@@ -124,8 +124,8 @@ export const lstmRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs }
       const perCall = simdRowsPerCall(d, s, n, simd, true);
       for (let a = 0; a < n; a++) {
         const b = rows[a]!;
-        const row = index[s * B + b]! * B + b;
-        const prevRow = s === 0 ? -1 : index[(s - 1) * B + b]! * B + b;
+        const row = stepRow(d, s, b);
+        const prevRow = previousRow(d, s, b);
         const go = gAt! + row * G;
         const dgo = dGates.at + row * G;
         const yo = row * H;

@@ -21,6 +21,16 @@ export function recurrenceDims(h0: Info, time: number, attrs: tf.NamedAttrMap | 
   return { time, batch, hidden, lengths, reverse, index: makeTimeIndex(time, batch, lengths, reverse) };
 }
 
+/** The flat row (time position · batch + b) batch row b reads and writes at step s. */
+export function stepRow(d: RecurrenceDims, s: number, b: number): number {
+  return d.index[s * d.batch + b]! * d.batch + b;
+}
+
+/** The row holding batch row b's state before step s (its row at step s - 1), or -1 at the first step. */
+export function previousRow(d: RecurrenceDims, s: number, b: number): number {
+  return s === 0 ? -1 : stepRow(d, s - 1, b);
+}
+
 /** Rows of step s still running, into `rows`; returns how many. */
 export function activeRows(d: RecurrenceDims, s: number, rows: Int32Array): number {
   let n = 0;

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 import { simdGates } from './simd_gates.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
-import { activeRows, recurrenceDims, simdRowsPerCall, transposeOnHeap, type Info } from './wasm_recurrence_common.js';
+import { activeRows, previousRow, recurrenceDims, simdRowsPerCall, stepRow, transposeOnHeap, type Info } from './wasm_recurrence_common.js';
 
 // Elman RNN recurrence on the wasm heap (h' = act(xp + W_hh h)), same outputs as the JS kernel
 // (cpu/rnn_recurrence.ts): y [T, B, H], hN [B, H]. Per step one XNNPACK matmul, then the activation
@@ -14,7 +14,7 @@ export const rnnRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
   const at = inputIndices(be, inputs);
   const { xp, h0 } = inputs as Record<string, Info>;
   const d = recurrenceDims(h0!, xp!.shape[0]! / Math.max(1, h0!.shape[0]!), attrs);
-  const { time: T, batch: B, hidden: H, index } = d;
+  const { time: T, batch: B, hidden: H } = d;
   const relu = attrs?.['activation'] === 'relu';
   return withWorkspace(be, (ws) => {
     const y = ws.output([T, B, H]);
@@ -42,7 +42,7 @@ export const rnnRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
       const perCall = simdRowsPerCall(d, s, n, simd);
       for (let a = 0; a < n; a++) {
         const b = rows[a]!;
-        const row = index[s * B + b]! * B + b;
+        const row = stepRow(d, s, b);
         const xo = x + row * H;
         const ro = rec + b * H;
         const so = h + b * H;
@@ -68,7 +68,7 @@ export const rnnRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
   const at = inputIndices(be, inputs);
   const { y, h0 } = inputs as Record<string, Info>;
   const d = recurrenceDims(h0!, y!.shape[0]!, attrs);
-  const { time: T, batch: B, hidden: H, index } = d;
+  const { time: T, batch: B, hidden: H } = d;
   const relu = attrs?.['activation'] === 'relu';
   return withWorkspace(be, (ws) => {
     const dPre = ws.output([T * B, H]);
@@ -99,8 +99,8 @@ export const rnnRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
       const perCall = simdRowsPerCall(d, s, n, gradRow, true);
       for (let a = 0; a < n; a++) {
         const b = rows[a]!;
-        const row = index[s * B + b]! * B + b;
-        const prevRow = s === 0 ? -1 : index[(s - 1) * B + b]! * B + b;
+        const row = stepRow(d, s, b);
+        const prevRow = previousRow(d, s, b);
         const yo = row * H;
         const so = b * H;
         const hpAt = prevRow < 0 ? h0At! + so : yAt! + prevRow * H;

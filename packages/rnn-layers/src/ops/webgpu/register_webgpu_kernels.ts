@@ -31,8 +31,13 @@ const kernels: Array<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
 ];
 
 /** Registers the WGSL recurrences, the split-reduction dense matmul, the fused optimizer steps, loss and dropout for webgpu (idempotent). */
+let registered = false;
+
 export function registerWebGpuRecurrenceKernels(): void {
+  // Called on every use of the ops (gatherRows, seededDropout, the fused loss…): look up once.
+  if (registered) return;
   for (const { kernelName, kernelFunc } of kernels) {
     if (tf.getKernel(kernelName, 'webgpu') === undefined) tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc });
   }
+  registered = true;
 }
