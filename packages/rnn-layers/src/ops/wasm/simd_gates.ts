@@ -1,15 +1,31 @@
 import { SIMD_GATES_SHARED_MEMORY_WASM_BASE64, SIMD_GATES_WASM_BASE64 } from './simd_gates_bytes.js';
 import type { WasmBackendInternals } from './wasm_backend_access.js';
 
-// The gate updates of the forward recurrences (and the LSTM and GRU BPTT rows) as WebAssembly SIMD (f32x4; exp by Cephes'
-// range reduction and polynomial, |error| < 2e-7 for sigmoid and tanh), instantiated on
-// tfjs-backend-wasm's own memory so they read and write its heap in place. Four lanes and no JS
-// Math.exp calls make the gate update of a step ~4x cheaper than the JS loop. Where the module cannot
+// The recurrences' fused steps and gate updates, their BPTT rows and products, as WebAssembly SIMD
+// (f32x4; exp by Cephes' range reduction and polynomial, |error| < 2e-7 for sigmoid and tanh),
+// instantiated on tfjs-backend-wasm's own memory so they read and write its heap in place. Four lanes
+// and no JS Math.exp calls make the gate update of a step ~4x cheaper than the JS loop. Where the module cannot
 // be used (no SIMD, or the threaded build's shared memory, which this module does not declare) the
 // kernels keep their JS loops, which also handle each row's last hidden % 4 elements.
 
 /** Exports of simd_gates.build.mjs's module; every pointer is a byte address in the heap. */
 export interface SimdGates {
+  /**
+   * Fused steps: the recurrent product of each listed row's h_{t-1} with W_hh packed by
+   * packStepWeights (`panels` panels, K = hidden), then the cell, on `rows` rows of a table of byte
+   * addresses per row: LSTM [hp, x, c, h, cells, y, gates], GRU [hp, x, h, y, workspace] (b_hh at
+   * `bias`), Elman [hp, x, h, y] (panels of 16 units, else 4). Gate blocks are `gateBytes` apart.
+   */
+  lstm_step(table: number, rows: number, w: number, panels: number, hidden: number, gateBytes: number): void;
+  gru_step(table: number, rows: number, w: number, panels: number, hidden: number, gateBytes: number, bias: number): void;
+  rnn_tanh_step(table: number, rows: number, w: number, panels: number, hidden: number, gateBytes: number): void;
+  rnn_relu_step(table: number, rows: number, w: number, panels: number, hidden: number, gateBytes: number): void;
+  /**
+   * out = a W (matmul_rows_add: out += a W) on rows of a table [a, out]: a row's k elements `aStep`
+   * bytes apart, W [k, 16 * panels] row-major with rows `wStep` bytes apart.
+   */
+  matmul_rows(table: number, rows: number, w: number, panels: number, k: number, aStep: number, wStep: number): void;
+  matmul_rows_add(table: number, rows: number, w: number, panels: number, k: number, aStep: number, wStep: number): void;
   /** LSTM rows: gates at x/r in blocks `gateBytes` apart; c, h states updated; cells, y, gates written. */
   lstm_row(x: number, r: number, c: number, h: number, cells: number, y: number, gates: number, gateBytes: number, n4: number, rows: number): void;
   /** GRU rows: bias b (3 blocks), state h, output y, workspace w [r, z, n, hn]. */
@@ -24,6 +40,8 @@ export interface SimdGates {
   /** Elman RNN BPTT rows: writes hPrev and the pre-activation gradient (dh + dy) act'(h) to dPre and the step buffer ds. */
   rnn_tanh_grad_row(y: number, hp: number, hPrev: number, dh: number, dy: number, dPre: number, ds: number, gateBytes: number, n4: number, rows: number): void;
   rnn_relu_grad_row(y: number, hp: number, hPrev: number, dh: number, dy: number, dPre: number, ds: number, gateBytes: number, n4: number, rows: number): void;
+  /** dst [cols, rows] = src [rows, cols]^T, rows `srcStride` / `dstStride` bytes apart; rows and cols multiples of 4. */
+  transpose(src: number, dst: number, rows: number, cols: number, srcStride: number, dstStride: number): void;
   /** acc[j] += x[row][j] over `rows` rows `rowBytes` apart, j < n4. */
   column_sums(x: number, acc: number, rowBytes: number, n4: number, rows: number): void;
   /** dst row i = src row ids[i] (rowBytes each) for i < count; -1, or the first i whose index is not in [0, rows). */
@@ -36,9 +54,19 @@ export interface SimdGates {
 let enabled = true;
 const instances = new WeakMap<WebAssembly.Memory, SimdGates | null>();
 
+let fusedStepsEnabled = true;
+
 /** Turns the SIMD path off (true: on again), so tests can cover the JS fallback. */
 export function setSimdGatesEnabled(on: boolean): void {
   enabled = on;
+}
+
+/**
+ * Turns the fused step kernels off (true: on again): the recurrences then take XNNPACK's step
+ * product and the SIMD gate rows, so a benchmark can time both in one run.
+ */
+export function setFusedStepsEnabled(on: boolean): void {
+  fusedStepsEnabled = on;
 }
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
@@ -79,4 +107,9 @@ export function simdGates(be: WasmBackendInternals): SimdGates | null {
   if (!enabled) return null;
   const memory = (be.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
   return memory instanceof WebAssembly.Memory ? simdGatesOn(memory) : null;
+}
+
+/** The SIMD kernels where the fused steps (`lstm_step`, …) may run, else null. */
+export function fusedStepKernels(be: WasmBackendInternals): SimdGates | null {
+  return fusedStepsEnabled ? simdGates(be) : null;
 }

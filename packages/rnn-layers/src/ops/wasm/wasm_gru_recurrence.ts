@@ -1,13 +1,16 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
-import { simdGates } from './simd_gates.js';
+import { fusedStepKernels, simdGates } from './simd_gates.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
-import { activeRows, previousRow, recurrenceDims, simdRowsPerCall, stepRow, transposeOnHeap, type Info } from './wasm_recurrence_common.js';
+import {
+  activeRows, bpttStepProduct, packStepWeights, previousRow, recurrenceDims, runFusedSteps, simdRowsPerCall, stepRow, transposeOnHeap, type Info,
+} from './wasm_recurrence_common.js';
 
 // GRU recurrence on the wasm heap, same outputs and layouts as the JS kernel (cpu/gru_recurrence.ts):
-// y [T, B, H], hN [B, H], workspace [T*B, 4H] = per step [r, z, n, W_hn h + b_hn]. Per step: one
-// XNNPACK matmul h [B, H] x W_hh^T [H, 3H], then the gate update (with b_hh) in place on the heap:
-// WebAssembly SIMD (simd_gates.ts) where available, JS for the rest.
+// y [T, B, H], hN [B, H], workspace [T*B, 4H] = per step [r, z, n, W_hn h + b_hn]. With SIMD and H a
+// multiple of 4, each step is one call of the fused `gru_step`. Otherwise per step: one XNNPACK matmul
+// h [B, H] x W_hh^T [H, 3H], then the gate update (with b_hh) in place on the heap, in SIMD where
+// available and JS for the rest.
 
 export const gruRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const be = wasmInternals(backend);
@@ -20,24 +23,45 @@ export const gruRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
     const y = ws.output([T, B, H]);
     const hN = ws.output([B, H]);
     const workspace = ws.output([T * B, 4 * H]);
-    const wT = ws.floats(H * G);
     const h = ws.floats(B * H);
-    const rec = ws.floats(B * G);
     const bias = ws.floats(G);
+    const start = (): Float32Array => {
+      const f = be.wasm.HEAPF32;
+      if (biasHh) f.copyWithin(bias, at.biasHh!, at.biasHh! + G);
+      else f.fill(0, bias, bias + G);
+      f.copyWithin(h, at.h0!, at.h0! + B * H);
+      if (d.lengths.length > 0) {
+        f.fill(0, y.at, y.at + T * B * H);
+        f.fill(0, workspace.at, workspace.at + T * B * 4 * H);
+      }
+      return f;
+    };
+    const finish = (f: Float32Array): Info[] => {
+      f.copyWithin(hN.at, h, h + B * H);
+      return [y.info, hN.info, workspace.info];
+    };
+    const fused = fusedStepKernels(be);
+    if (fused && H % 4 === 0) {
+      const w = ws.floats(H * G);
+      packStepWeights(start(), at.weightHh!, 3, H, 1, w);
+      runFusedSteps(be, ws, d, 5, (table, e, b, row, prev) => {
+        table[e] = 4 * (prev < 0 ? at.h0! + b * H : y.at + prev * H);
+        table[e + 1] = 4 * (at.xp! + row * G);
+        table[e + 2] = 4 * (h + b * H);
+        table[e + 3] = 4 * (y.at + row * H);
+        table[e + 4] = 4 * (workspace.at + row * 4 * H);
+      }, (table, rows) => fused.gru_step(table, rows, 4 * w, H / 4, H, 4 * H, 4 * bias));
+      return finish(be.wasm.HEAPF32);
+    }
+    const wT = ws.floats(H * G);
+    const rec = ws.floats(B * G);
     const matMul = ws.matMul(B, H, G);
     const hId = ws.operand(h, B * H);
     const wId = ws.operand(wT, H * G);
     const recId = ws.operand(rec, B * G);
     const simd = simdGates(be);
-    let f = be.wasm.HEAPF32;
+    let f = start();
     transposeOnHeap(f, at.weightHh!, G, H, wT);
-    if (biasHh) f.copyWithin(bias, at.biasHh!, at.biasHh! + G);
-    else f.fill(0, bias, bias + G);
-    f.copyWithin(h, at.h0!, at.h0! + B * H);
-    if (d.lengths.length > 0) {
-      f.fill(0, y.at, y.at + T * B * H);
-      f.fill(0, workspace.at, workspace.at + T * B * 4 * H);
-    }
     const x = at.xp!;
     const rows = new Int32Array(B);
     const n4 = simd ? H & ~3 : 0; // the SIMD kernel's share of each row; JS does the rest
@@ -71,8 +95,7 @@ export const gruRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
         }
       }
     }
-    f.copyWithin(hN.at, h, h + B * H);
-    return [y.info, hN.info, workspace.info];
+    return finish(f);
   });
 };
 
@@ -90,12 +113,8 @@ export const gruRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
     const dh0 = ws.output([B, H]);
     const dh = ws.floats(B * H);
     const dg = ws.floats(B * G);
-    const dhStep = ws.floats(B * H);
-    const matMul = ws.matMul(B, G, H);
-    const dgId = ws.operand(dg, B * G);
-    const wId = ws.operand(at.weightHh!, G * H);
-    const dhStepId = ws.operand(dhStep, B * H);
     const simd = simdGates(be);
+    const product = bpttStepProduct(be, ws, fusedStepKernels(be), { batch: B, k: G, hidden: H }, { weightHh: at.weightHh!, dg, dh }, true);
     const n4 = simd ? H & ~3 : 0; // the SIMD kernel's share of each row; JS does the rest
     let f = be.wasm.HEAPF32;
     const [dyAt, yAt, wsAt, h0At] = [at.dy!, at.y!, at.workspace!, at.h0!];
@@ -143,12 +162,8 @@ export const gruRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
           f[so + j] = dht * z; // the direct path h_{t-1} -> z * h_{t-1}
         }
       }
-      matMul(dgId, wId, dhStepId);
+      product(rows, n);
       f = be.wasm.HEAPF32;
-      for (let a = 0; a < n; a++) {
-        const so = rows[a]! * H;
-        for (let j = 0; j < H; j++) f[dh + so + j] = f[dh + so + j]! + f[dhStep + so + j]!;
-      }
     }
     f.copyWithin(dh0.at, dh, dh + B * H);
     return [dXp.info, dHp.info, hPrev.info, dh0.info];

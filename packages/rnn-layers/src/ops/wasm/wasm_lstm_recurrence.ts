@@ -1,14 +1,18 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
-import { simdGates } from './simd_gates.js';
+import { fusedStepKernels, simdGates } from './simd_gates.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
-import { activeRows, previousRow, recurrenceDims, simdRowsPerCall, stepRow, transposeOnHeap, type Info } from './wasm_recurrence_common.js';
+import {
+  activeRows, bpttStepProduct, packStepWeights, previousRow, recurrenceDims, runFusedSteps, simdRowsPerCall, stepRow, transposeOnHeap, type Info,
+} from './wasm_recurrence_common.js';
 
 // LSTM recurrence on the wasm heap, same outputs and layouts as the JS kernel (cpu/lstm_recurrence.ts):
-// y [T, B, H], hN, cN [B, H], gates (activated i, f, g, o) [T*B, 4H], cells [T*B, H]. Per step: one
-// XNNPACK matmul h [B, H] x W_hh^T [H, 4H], then the gate update in place on the heap: WebAssembly
-// SIMD (simd_gates.ts) where available, JS for the rest. The backward pass is JS plus one XNNPACK
-// matmul dGates [B, 4H] x W_hh [4H, H] per step.
+// y [T, B, H], hN, cN [B, H], gates (activated i, f, g, o) [T*B, 4H], cells [T*B, H]. With SIMD and
+// H a multiple of 4, each step is one call of the fused `lstm_step` (recurrent product and cell,
+// simd_gates.build.mjs). Otherwise per step: one XNNPACK matmul h [B, H] x W_hh^T [H, 4H], then the
+// gate update in place on the heap, in SIMD where available and JS for the rest. The backward pass
+// runs its rows in SIMD (JS without) and one product dGates [B, 4H] x W_hh [4H, H] per step
+// (bpttStepProduct).
 
 export const lstmRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const be = wasmInternals(backend);
@@ -23,24 +27,49 @@ export const lstmRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) =>
     const cN = ws.output([B, H]);
     const gates = ws.output([T * B, G]);
     const cells = ws.output([T * B, H]);
-    const wT = ws.floats(H * G);
     const h = ws.floats(B * H);
     const c = ws.floats(B * H);
+    const start = (): Float32Array => {
+      const f = be.wasm.HEAPF32;
+      f.copyWithin(h, at.h0!, at.h0! + B * H);
+      f.copyWithin(c, at.c0!, at.c0! + B * H);
+      if (d.lengths.length > 0) {
+        f.fill(0, y.at, y.at + T * B * H);
+        f.fill(0, gates.at, gates.at + T * B * G);
+        f.fill(0, cells.at, cells.at + T * B * H);
+      }
+      return f;
+    };
+    const finish = (f: Float32Array): Info[] => {
+      f.copyWithin(hN.at, h, h + B * H);
+      f.copyWithin(cN.at, c, c + B * H);
+      return [y.info, hN.info, cN.info, gates.info, cells.info];
+    };
+    const fused = fusedStepKernels(be);
+    if (fused && H % 4 === 0) {
+      const w = ws.floats(H * G);
+      const f = start();
+      packStepWeights(f, at.weightHh!, 4, H, 1, w);
+      runFusedSteps(be, ws, d, 7, (table, e, b, row, prev) => {
+        table[e] = 4 * (prev < 0 ? at.h0! + b * H : y.at + prev * H);
+        table[e + 1] = 4 * (at.xp! + row * G);
+        table[e + 2] = 4 * (c + b * H);
+        table[e + 3] = 4 * (h + b * H);
+        table[e + 4] = 4 * (cells.at + row * H);
+        table[e + 5] = 4 * (y.at + row * H);
+        table[e + 6] = 4 * (gates.at + row * G);
+      }, (table, rows) => fused.lstm_step(table, rows, 4 * w, H / 4, H, 4 * H));
+      return finish(be.wasm.HEAPF32);
+    }
+    const wT = ws.floats(H * G);
     const rec = ws.floats(B * G);
     const matMul = ws.matMul(B, H, G);
     const hId = ws.operand(h, B * H);
     const wId = ws.operand(wT, H * G);
     const recId = ws.operand(rec, B * G);
     const simd = simdGates(be);
-    let f = be.wasm.HEAPF32;
+    let f = start();
     transposeOnHeap(f, at.weightHh!, G, H, wT);
-    f.copyWithin(h, at.h0!, at.h0! + B * H);
-    f.copyWithin(c, at.c0!, at.c0! + B * H);
-    if (d.lengths.length > 0) {
-      f.fill(0, y.at, y.at + T * B * H);
-      f.fill(0, gates.at, gates.at + T * B * G);
-      f.fill(0, cells.at, cells.at + T * B * H);
-    }
     const x = at.xp!;
     const rows = new Int32Array(B);
     const n4 = simd ? H & ~3 : 0; // the SIMD kernel's share of each row; JS does the rest
@@ -79,9 +108,7 @@ export const lstmRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) =>
         }
       }
     }
-    f.copyWithin(hN.at, h, h + B * H);
-    f.copyWithin(cN.at, c, c + B * H);
-    return [y.info, hN.info, cN.info, gates.info, cells.info];
+    return finish(f);
   });
 };
 
@@ -100,12 +127,8 @@ export const lstmRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs }
     const dh = ws.floats(B * H);
     const dc = ws.floats(B * H);
     const dg = ws.floats(B * G);
-    const dhStep = ws.floats(B * H);
-    const matMul = ws.matMul(B, G, H);
-    const dgId = ws.operand(dg, B * G);
-    const wId = ws.operand(at.weightHh!, G * H);
-    const dhStepId = ws.operand(dhStep, B * H);
     const simd = simdGates(be);
+    const product = bpttStepProduct(be, ws, fusedStepKernels(be), { batch: B, k: G, hidden: H }, { weightHh: at.weightHh!, dg, dh }, false);
     const n4 = simd ? H & ~3 : 0; // the SIMD kernel's share of each row; JS does the rest
     let f = be.wasm.HEAPF32;
     const [dyAt, yAt, gAt, cAt, h0At, c0At] = [at.dy!, at.y!, at.gates!, at.cells!, at.h0!, at.c0!];
@@ -158,12 +181,8 @@ export const lstmRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs }
           f[dc + so + j] = dct * fg;
         }
       }
-      matMul(dgId, wId, dhStepId);
+      product(rows, n);
       f = be.wasm.HEAPF32;
-      for (let a = 0; a < n; a++) {
-        const so = rows[a]! * H;
-        f.copyWithin(dh + so, dhStep + so, dhStep + so + H);
-      }
     }
     f.copyWithin(dh0.at, dh, dh + B * H);
     f.copyWithin(dc0.at, dc, dc + B * H);

@@ -9,18 +9,21 @@ import { denseMatMul } from '../dense_mat_mul.js';
 import { recurrentSequence } from '../recurrent_sequence.js';
 import { runRecurrence } from '../../testing/recurrence_run.js';
 import { registerWasmRecurrenceKernels } from './register_wasm_kernels.js';
-import { setSimdGatesEnabled, simdGates, simdGatesOn } from './simd_gates.js';
+import { setFusedStepsEnabled, setSimdGatesEnabled, simdGates, simdGatesOn } from './simd_gates.js';
 import { wasmInternals } from './wasm_backend_access.js';
 import { lstmRecurrenceWasm } from './wasm_lstm_recurrence.js';
 
 // The heap-resident wasm recurrences against the tfjs-core reference on the same backend: forward
 // outputs, final states and every gradient, with ragged lengths in both directions, with and
-// without biases. Sizes are multiples of nothing (XNNPACK's tiles, SIMD width). PyTorch parity of
-// the layers runs in the layer tests. Every case runs with the SIMD gate kernels (hidden 19: 16
-// lanes in SIMD, 3 in the JS tail) and again on the JS fallback.
+// without biases. PyTorch parity of the layers runs in the layer tests. Every case runs with hidden 19
+// (XNNPACK's step product, SIMD gate rows for 16 lanes and a JS tail for 3), again with hidden 32
+// (the fused SIMD step kernels) and some on the JS fallback and with hidden 20.
 
 const DIMS = { T: 7, B: 5, I: 3, H: 19 };
 const { T, B, I, H } = DIMS;
+// Hidden sizes the fused step kernels take (multiples of 4; of 16 for Elman cells), an odd batch
+// leaving one row outside the kernels' row pairs. Hidden 20 runs LSTM/GRU fused, Elman on gate rows.
+const FUSED_HIDDEN = 32;
 
 const cases: Array<[CellKind, boolean, number[] | undefined, boolean]> = [
   ['lstm', true, undefined, false], ['lstm', true, [7, 3, 1, 7, 5], false], ['lstm', false, [7, 3, 1, 7, 5], true],
@@ -128,18 +131,25 @@ describeWithBackends('wasm recurrences', () => {
     expectArraysClose(f.subarray(16, 20), [-2, -0.5, 0.5, 2].map(Math.tanh), { atol: 3e-7 });
   });
 
-  const variants = [...cases.map((c) => [...c, true] as const), ...cases.filter((_, i) => i % 2 === 0).map((c) => [...c, false] as const)];
-  for (const [cell, bias, lengths, reverse, simd] of variants) {
-    it(`${cell}${bias ? '' : ' without bias'} matches the reference (lengths ${lengths ?? 'full'}, ${reverse ? 'reverse' : 'forward'}, ${simd ? 'SIMD' : 'JS'} gates)`, async () => {
+  const variants = [
+    ...cases.map((c) => [...c, true, H] as const),
+    ...cases.filter((_, i) => i % 2 === 0).map((c) => [...c, false, H] as const),
+    ...cases.map((c) => [...c, true, FUSED_HIDDEN] as const),
+    ...cases.filter((_, i) => i % 3 === 0).map((c) => [...c, true, 20] as const),
+  ];
+  for (const [cell, bias, lengths, reverse, simd, hidden] of variants) {
+    const path = !simd ? 'JS gates' : hidden % 4 === 0 ? 'fused SIMD steps' : 'SIMD gates';
+    it(`${cell}${bias ? '' : ' without bias'}, hidden ${hidden}, matches the reference (lengths ${lengths ?? 'full'}, ${reverse ? 'reverse' : 'forward'}, ${path})`, async () => {
+      const dims = { ...DIMS, H: hidden };
       const before = tf.memory().numTensors;
       setSimdGatesEnabled(simd);
       let fused;
       try {
-        fused = await runRecurrence(DIMS, cell, bias, 'fused', lengths, reverse);
+        fused = await runRecurrence(dims, cell, bias, 'fused', lengths, reverse);
       } finally {
         setSimdGatesEnabled(true);
       }
-      const reference = await runRecurrence(DIMS, cell, bias, 'reference', lengths, reverse);
+      const reference = await runRecurrence(dims, cell, bias, 'reference', lengths, reverse);
       expect(tf.memory().numTensors).toBe(before);
       expectArraysClose(fused.output, reference.output, { atol: 1e-5 });
       expectArraysClose(fused.hN, reference.hN, { atol: 1e-5 });
@@ -178,6 +188,29 @@ describeWithBackends('wasm recurrences', () => {
     tf.dispose([outReshaped, reshapedBias, bias2d]);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([a, b, bias, aT, bT, product, withBias]);
+  });
+
+  it('weight-gradient products a^T b match tf.matMul through the fused kernels (blocks of rows, SIMD transposes) and XNNPACK', async () => {
+    const rng = new SeededRandom(5);
+    // k = 301: three blocks of rows, the last with a row outside the 4 x 4 transposes; n = 32: two panels.
+    const a = randomUniform([301, 20], -1, 1, rng);
+    const b = randomUniform([301, 32], -1, 1, rng);
+    const expected = tf.matMul(a, b, true, false);
+    const values = await expected.data();
+    const before = tf.memory().numTensors;
+    for (const fused of [true, false]) {
+      setFusedStepsEnabled(fused);
+      try {
+        const out = denseMatMul(a, b, true, false);
+        expect(out.shape).toEqual([20, 32]);
+        expectArraysClose(await out.data(), values, { atol: 1e-4 });
+        out.dispose();
+      } finally {
+        setFusedStepsEnabled(true);
+      }
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([a, b, expected]);
   });
 
   it('column sums (bias gradients) match tf.sum over rows, in SIMD and in JS', async () => {

@@ -1,6 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import { makeTimeIndex } from '../cpu/recurrent_product.js';
+import type { SimdGates } from './simd_gates.js';
+import type { WasmBackendInternals, WasmWorkspace } from './wasm_backend_access.js';
 
 export type Info = tf.TensorInfo;
 
@@ -64,4 +66,97 @@ export function transposeOnHeap(f: Float32Array, from: number, rows: number, col
     const r = from + i * cols;
     for (let j = 0; j < cols; j++) f[to + j * rows + i] = f[r + j]!;
   }
+}
+
+/**
+ * W_hh [gates * hidden, hidden] (PyTorch's layout) at heap `from`, packed at `to` for the fused step
+ * kernels (simd_gates.build.mjs's stepKernel): panels of `blocks` blocks of 4 hidden units; within a
+ * panel, row k holds for each block its gates' 4 columns side by side, W[g*H + unit, k].
+ */
+export function packStepWeights(f: Float32Array, from: number, gates: number, hidden: number, blocks: number, to: number): void {
+  const units = 4 * blocks;
+  let o = to;
+  for (let q = 0; q < hidden; q += units) {
+    for (let k = 0; k < hidden; k++) {
+      for (let j = q; j < q + units; j += 4) {
+        for (let g = 0; g < gates; g++) {
+          const r = from + (g * hidden + j) * hidden + k;
+          f[o++] = f[r]!;
+          f[o++] = f[r + hidden]!;
+          f[o++] = f[r + 2 * hidden]!;
+          f[o++] = f[r + 3 * hidden]!;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Drives a fused step kernel over the sequence: at each step, one table entry of `fields` byte
+ * addresses per running row, written by `fill` (given the row's batch index, its flat row and the
+ * flat row of its previous step, -1 at the first), then one `step(tableAddress, rows)` call.
+ */
+export function runFusedSteps(
+  be: WasmBackendInternals,
+  ws: WasmWorkspace,
+  d: RecurrenceDims,
+  fields: number,
+  fill: (table: Int32Array, entry: number, b: number, row: number, previousRow: number) => void,
+  step: (table: number, rows: number) => void,
+): void {
+  const table = ws.floats(d.batch * fields);
+  const heap = be.wasm.HEAP32; // nothing below allocates, so this view stays attached
+  const rows = new Int32Array(d.batch);
+  for (let s = 0; s < d.time; s++) {
+    const n = activeRows(d, s, rows);
+    if (n === 0) break; // every sequence has ended
+    for (let a = 0; a < n; a++) {
+      const b = rows[a]!;
+      fill(heap, table + a * fields, b, stepRow(d, s, b), previousRow(d, s, b));
+    }
+    step(4 * table, n);
+  }
+}
+
+/**
+ * BPTT's per-step product for the running rows: dh[b] = dg[b] W_hh (`accumulate`: dh[b] +=), with dg
+ * [batch, K] and W_hh [K, hidden] as stored. Through the fused kernels' `matmul_rows` (W_hh read in
+ * place) where they run and hidden is a multiple of 16, else through XNNPACK into a scratch
+ * [batch, hidden] that is then copied or added. Rows not running keep their dh.
+ */
+export function bpttStepProduct(
+  be: WasmBackendInternals,
+  ws: WasmWorkspace,
+  fused: SimdGates | null,
+  shape: { batch: number; k: number; hidden: number },
+  at: { weightHh: number; dg: number; dh: number },
+  accumulate: boolean,
+): (rows: Int32Array, active: number) => void {
+  const { batch: B, k: K, hidden: H } = shape;
+  if (fused && H % 16 === 0) {
+    const table = ws.floats(2 * B);
+    const product = accumulate ? fused.matmul_rows_add : fused.matmul_rows;
+    return (rows, active) => {
+      const heap = be.wasm.HEAP32;
+      for (let a = 0; a < active; a++) {
+        heap[table + 2 * a] = 4 * (at.dg + rows[a]! * K);
+        heap[table + 2 * a + 1] = 4 * (at.dh + rows[a]! * H);
+      }
+      product(4 * table, active, 4 * at.weightHh, H / 16, K, 4, 4 * H);
+    };
+  }
+  const dhStep = ws.floats(B * H);
+  const matMul = ws.matMul(B, K, H);
+  const dgId = ws.operand(at.dg, B * K);
+  const wId = ws.operand(at.weightHh, K * H);
+  const dhStepId = ws.operand(dhStep, B * H);
+  return (rows, active) => {
+    matMul(dgId, wId, dhStepId);
+    const f = be.wasm.HEAPF32; // XNNPACK may have grown the memory (new buffer)
+    for (let a = 0; a < active; a++) {
+      const so = rows[a]! * H;
+      if (accumulate) for (let j = 0; j < H; j++) f[at.dh + so + j] = f[at.dh + so + j]! + f[dhStep + so + j]!;
+      else f.copyWithin(at.dh + so, dhStep + so, dhStep + so + H);
+    }
+  };
 }

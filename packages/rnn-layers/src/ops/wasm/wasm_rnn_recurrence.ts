@@ -1,13 +1,16 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
-import { simdGates } from './simd_gates.js';
+import { fusedStepKernels, simdGates } from './simd_gates.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
-import { activeRows, previousRow, recurrenceDims, simdRowsPerCall, stepRow, transposeOnHeap, type Info } from './wasm_recurrence_common.js';
+import {
+  activeRows, bpttStepProduct, packStepWeights, previousRow, recurrenceDims, runFusedSteps, simdRowsPerCall, stepRow, transposeOnHeap, type Info,
+} from './wasm_recurrence_common.js';
 
 // Elman RNN recurrence on the wasm heap (h' = act(xp + W_hh h)), same outputs as the JS kernel
-// (cpu/rnn_recurrence.ts): y [T, B, H], hN [B, H]. Per step one XNNPACK matmul, then the activation
-// in place on the heap (tanh in WebAssembly SIMD where available, relu in JS). The backward pass's
-// rows run in SIMD for both activations.
+// (cpu/rnn_recurrence.ts): y [T, B, H], hN [B, H]. With SIMD and H a multiple of 16, each step is one
+// call of the fused `rnn_tanh_step` / `rnn_relu_step`. Otherwise per step one XNNPACK matmul, then
+// the activation in place on the heap (tanh in SIMD where available, relu in JS). The backward
+// pass's rows run in SIMD for both activations.
 
 export const rnnRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const be = wasmInternals(backend);
@@ -19,18 +22,39 @@ export const rnnRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
   return withWorkspace(be, (ws) => {
     const y = ws.output([T, B, H]);
     const hN = ws.output([B, H]);
-    const wT = ws.floats(H * H);
     const h = ws.floats(B * H);
+    const start = (): Float32Array => {
+      const f = be.wasm.HEAPF32;
+      f.copyWithin(h, at.h0!, at.h0! + B * H);
+      if (d.lengths.length > 0) f.fill(0, y.at, y.at + T * B * H);
+      return f;
+    };
+    const finish = (f: Float32Array): Info[] => {
+      f.copyWithin(hN.at, h, h + B * H);
+      return [y.info, hN.info];
+    };
+    const fused = fusedStepKernels(be);
+    if (fused && H % 16 === 0) {
+      const step = relu ? fused.rnn_relu_step : fused.rnn_tanh_step;
+      const w = ws.floats(H * H);
+      packStepWeights(start(), at.weightHh!, 1, H, 4, w);
+      runFusedSteps(be, ws, d, 4, (table, e, b, row, prev) => {
+        table[e] = 4 * (prev < 0 ? at.h0! + b * H : y.at + prev * H);
+        table[e + 1] = 4 * (at.xp! + row * H);
+        table[e + 2] = 4 * (h + b * H);
+        table[e + 3] = 4 * (y.at + row * H);
+      }, (table, rows) => step(table, rows, 4 * w, H / 16, H, 4 * H));
+      return finish(be.wasm.HEAPF32);
+    }
+    const wT = ws.floats(H * H);
     const rec = ws.floats(B * H);
     const matMul = ws.matMul(B, H, H);
     const hId = ws.operand(h, B * H);
     const wId = ws.operand(wT, H * H);
     const recId = ws.operand(rec, B * H);
     const simd = relu ? null : simdGates(be);
-    let f = be.wasm.HEAPF32;
+    let f = start();
     transposeOnHeap(f, at.weightHh!, H, H, wT);
-    f.copyWithin(h, at.h0!, at.h0! + B * H);
-    if (d.lengths.length > 0) f.fill(0, y.at, y.at + T * B * H);
     const x = at.xp!;
     const rows = new Int32Array(B);
     const n4 = simd ? H & ~3 : 0; // the SIMD kernel's share of each row; JS does the rest
@@ -58,8 +82,7 @@ export const rnnRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
         }
       }
     }
-    f.copyWithin(hN.at, h, h + B * H);
-    return [y.info, hN.info];
+    return finish(f);
   });
 };
 
@@ -76,11 +99,7 @@ export const rnnRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
     const dh0 = ws.output([B, H]);
     const dh = ws.floats(B * H);
     const dStep = ws.floats(B * H);
-    const dhStep = ws.floats(B * H);
-    const matMul = ws.matMul(B, H, H);
-    const dStepId = ws.operand(dStep, B * H);
-    const wId = ws.operand(at.weightHh!, H * H);
-    const dhStepId = ws.operand(dhStep, B * H);
+    const product = bpttStepProduct(be, ws, fusedStepKernels(be), { batch: B, k: H, hidden: H }, { weightHh: at.weightHh!, dg: dStep, dh }, false);
     let f = be.wasm.HEAPF32;
     const [dyAt, yAt, h0At] = [at.dy!, at.y!, at.h0!];
     f.copyWithin(dh, at.dhN!, at.dhN! + B * H);
@@ -115,12 +134,8 @@ export const rnnRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
           f[dPre.at + yo + j] = f[dStep + so + j] = relu ? (hv > 0 ? dht : 0) : dht * (1 - hv * hv);
         }
       }
-      matMul(dStepId, wId, dhStepId);
+      product(rows, n);
       f = be.wasm.HEAPF32;
-      for (let a = 0; a < n; a++) {
-        const so = rows[a]! * H;
-        f.copyWithin(dh + so, dhStep + so, dhStep + so + H);
-      }
     }
     f.copyWithin(dh0.at, dh, dh + B * H);
     return [dPre.info, hPrev.info, dh0.info];
