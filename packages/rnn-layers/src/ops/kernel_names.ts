@@ -1,8 +1,10 @@
 // Kernel names of the fused recurrences, registered per backend like tfjs-core's kernels.
 // Forward inputs: xp [time*batch, gates*hidden] (input projection incl. biases that can be folded in),
 // weightHh [gates*hidden, hidden], h0 [batch, hidden], c0 (LSTM), biasHh (GRU only: it sits inside r*(...)).
-// Attrs: lengths (number[]; empty = every sequence is full length), reverse (boolean). The webgpu kernels
-// (forward and BPTT) also take an optional int32 input `lengths` [batch], lengths left on the device.
+// Attrs: lengths (number[]; empty = every sequence is full length), reverse (boolean), and on the
+// forward kernels workspace (boolean, default true): false when no gradient is being recorded, and a
+// kernel may then return the BPTT workspace outputs with 0 rows (wasm's fused steps do). The webgpu
+// kernels (forward and BPTT) also take an optional int32 input `lengths` [batch], lengths left on the device.
 export const LSTM_RECURRENCE = 'RnnkitLSTMRecurrence';
 export const GRU_RECURRENCE = 'RnnkitGRURecurrence';
 export const RNN_RECURRENCE = 'RnnkitRNNRecurrence'; // attr activation: 'tanh' | 'relu'

@@ -104,7 +104,8 @@ function fusedParts(
 ): Partial<SequenceResult> {
   return tf.tidy(() => {
     const xp = inputProjection(cell, x, weights, true);
-    const attrs: tf.NamedAttrMap = { lengths, reverse };
+    // Without a gradient being recorded the BPTT workspace is never read: kernels may skip it.
+    const attrs: tf.NamedAttrMap = { lengths, reverse, workspace: tf.engine().isTapeOn() };
     const inputs: tf.NamedTensorMap = { xp, weightHh: weights.weightHh, h0 };
     if (cell === 'lstm') inputs['c0'] = c0!;
     if (cell === 'gru' && weights.biasHh !== undefined) inputs['biasHh'] = weights.biasHh;

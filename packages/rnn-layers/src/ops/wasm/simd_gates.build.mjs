@@ -87,6 +87,38 @@ const add = (a, b) => `(f32x4.add ${a} ${b})`;
 const mul = (a, b) => `(f32x4.mul ${a} ${b})`;
 const sub = (a, b) => `(f32x4.sub ${a} ${b})`;
 
+/** exp's temporaries (CONSTANT_LOCALS): each interleaved epilogue unit gets its own. */
+const TEMPS = ['$ex', '$er', '$efx', '$ey', '$ez', '$er2'];
+
+/** The top-level s-expressions of a statement sequence, line comments dropped. */
+function statements(text) {
+  const source = text.replace(/;;[^\n]*/g, '');
+  const out = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < source.length; i++) {
+    if (source[i] === '(') {
+      if (depth++ === 0) start = i;
+    } else if (source[i] === ')' && --depth === 0) {
+      out.push(source.slice(start, i + 1));
+    }
+  }
+  return out;
+}
+
+/** `text` with the locals `names` renamed to name + suffix. */
+function withSuffix(text, names, suffix) {
+  const pattern = new RegExp(`\\$(${names.map((n) => n.slice(1)).join('|')})(?!\\w)`, 'g');
+  return text.replace(pattern, (name) => name + suffix);
+}
+
+/** Statement lists merged round-robin. */
+function interleave(lists) {
+  const out = [];
+  for (let i = 0; lists.some((l) => i < l.length); i++) for (const l of lists) if (i < l.length) out.push(l[i]);
+  return out.join('\n        ');
+}
+
 /**
  * A fused recurrent step over `count` rows listed in a table (one i32 byte address per field and row;
  * field 0 is the row's h_{t-1}, H floats): the recurrent product of each row's h_{t-1} with W_hh
@@ -94,22 +126,27 @@ const sub = (a, b) => `(f32x4.sub ${a} ${b})`;
  * columns side by side; `k` rows per panel), then `epilogue` on each block's gate vectors, which never
  * leave registers. Two rows share each panel load; panels run outside and rows inside, so a panel
  * stays in L1 while every row uses it. XNNPACK does the same product ~1.3x slower here, and then the
- * gate pass reads it back from memory. The epilogue sees `acc(r, g)`, `field(r, name, gate)` (that
+ * gate pass reads it back from memory. The epilogue sees `acc(g)`, `field(name, gate)` (that
  * field's address for the block, plus `gate` gate blocks of $gb bytes) and `vec(pointer, gate)`
  * (the block of a per-unit vector such as a bias).
  */
 function stepKernel(name, { gates, blocks, fields, params = [], locals = '', activations = true, strided = false }, epilogue) {
+  if (strided && gates > 1) throw new Error(`stepKernel ${name}: strided kernels have no gate blocks`);
   const vectors = gates * blocks;
   const stride = fields.length * 4;
   const regs = (r) => Array.from({ length: vectors }, (_, v) => `$c${r}_${v}`);
   const accLocals = [0, 1].flatMap(regs).map((l) => `(local ${l} v128)`).join(' ');
   const panelLocals = Array.from({ length: vectors }, (_, v) => `(local $w${v} v128)`).join(' ');
-  const offset = (r, name, gate, j) => {
-    const f = fields.indexOf(name);
-    if (f < 0) throw new Error(`stepKernel ${name}: no field ${name}`);
-    const base = `(i32.add (i32.load offset=${4 * f} (local.get $t${r})) (local.get $qo))`;
-    const withGate = gate === 0 ? base : `(i32.add ${base} (i32.mul (local.get $gb) (i32.const ${gate})))`;
-    return j === 0 ? withGate : `(i32.add ${withGate} (i32.const ${16 * j}))`;
+  // A field's address for the current row and block: the row's pointer (read from the table once per
+  // row, before the epilogue's stores, which V8 cannot prove leave the table alone), plus gate blocks.
+  const loadFields = (r) => fields.map((f, i) => `
+        (local.set $f_${f} (i32.add (i32.load offset=${4 * i} (local.get $t${r})) (local.get $qo)))`).join('');
+  const gateOffset = ['', '(local.get $gb)', '(local.get $gb2)', '(local.get $gb3)'];
+  const offset = (name, gate, j) => {
+    if (!fields.includes(name)) throw new Error(`stepKernel ${name}: no field ${name}`);
+    let address = `(local.get $f_${name})`;
+    if (gate > 0) address = `(i32.add ${address} ${gateOffset[gate]})`;
+    return j === 0 ? address : `(i32.add ${address} (i32.const ${16 * j}))`;
   };
   // The k loop for the first `rows` rows: acc[r][v] += h_r[k] * panel[k][v].
   const product = (rows) => {
@@ -133,17 +170,36 @@ function stepKernel(name, { gates, blocks, fields, params = [], locals = '', act
   };
   // The activations' constants are set again after each product: live across the k loop they would
   // compete with its 13 accumulator and panel registers.
-  const finish = (rows) => (activations ? CONSTANT_INIT : '') + Array.from({ length: rows }, (_, r) => Array.from({ length: blocks }, (_, j) => epilogue({
-    acc: (g) => `(local.get $c${r}_${j * gates + g})`,
-    field: (name, gate = 0) => offset(r, name, gate, j),
-    vec: (pointer, gate = 0) => `(v128.load offset=${16 * j} (i32.add (i32.add (local.get $${pointer}) (local.get $qo)) (i32.mul (local.get $gb) (i32.const ${gate}))))`,
-  })).join('')).join('');
+  //
+  // Each (row, block) runs the epilogue on locals of its own, and the units' statements are
+  // interleaved: one unit's activations form a chain ~150 cycles long that 4 FP pipes would finish
+  // in ~40, and with them interleaved the core has the chains of all the units in flight at once.
+  const unitLocals = [...TEMPS, ...fields.map((f) => `$f_${f}`), ...[...locals.matchAll(/\(local (\$\w+) v128\)/g)].map((m) => m[1])];
+  const unit = (r, j) => {
+    const text = loadFields(r) + epilogue({
+      acc: (g) => `(local.get $c${r}_${j * gates + g})`,
+      field: (name, gate = 0) => offset(name, gate, j),
+      // A store into the BPTT workspace, left out by the inference variants (no such field).
+      workspace: (name, local, gate = 0) => (fields.includes(name) ? `(v128.store ${offset(name, gate, j)} (local.get ${local}))` : ''),
+      vec: (pointer, gate = 0) => `(v128.load offset=${16 * j} (i32.add (local.get $${pointer}) ${gate === 0 ? '(local.get $qo)' : `(i32.add (local.get $qo) ${gateOffset[gate]})`}))`,
+    });
+    return statements(withSuffix(text, unitLocals, `_${r}_${j}`));
+  };
+  const finish = (rows) => (activations ? CONSTANT_INIT : '')
+    + interleave(Array.from({ length: rows * blocks }, (_, u) => unit(Math.floor(u / blocks), u % blocks)));
+  const declared = Array.from({ length: 2 * blocks }, (_, u) => unitLocals.map((l) => {
+    const type = l.startsWith('$f_') ? 'i32' : 'v128';
+    return `(local ${l}_${Math.floor(u / blocks)}_${u % blocks} ${type})`;
+  }).join(' ')).join('\n    ');
   return `
   (func (export "${name}") (param $table i32) (param $count i32) (param $w i32) (param $panels i32) (param $K i32) ${strided ? '(param $ak i32) (param $wk i32)' : '(param $gb i32)'} ${params.map((p) => `(param $${p} i32)`).join(' ')}
     (local $p i32) (local $q i32) (local $qo i32) (local $panel i32) (local $wp i32) (local $k i32)
-    (local $t0 i32) (local $t1 i32) (local $a0 i32) (local $a1 i32) (local $s v128) ${accLocals} ${panelLocals} ${locals}
+    (local $t0 i32) (local $t1 i32) (local $a0 i32) (local $a1 i32) (local $s v128) ${accLocals} ${panelLocals}
+    (local $gb2 i32) (local $gb3 i32)
+    ${declared}
     ${CONSTANT_LOCALS}
     (if (i32.or (i32.le_s (local.get $count) (i32.const 0)) (i32.le_s (local.get $K) (i32.const 0))) (then (return)))
+    ${strided ? '' : '(local.set $gb2 (i32.shl (local.get $gb) (i32.const 1))) (local.set $gb3 (i32.mul (local.get $gb) (i32.const 3)))'}
     (local.set $panel (local.get $w))
     (block $done (loop $panelLoop
       (br_if $done (i32.ge_u (local.get $q) (local.get $panels)))
@@ -167,7 +223,7 @@ function stepKernel(name, { gates, blocks, fields, params = [], locals = '', act
 }
 
 /** LSTM cell on one block: gate pre-activations = product + input projection; states c, h and outputs. */
-const lstmCell = ({ acc, field }) => `${
+const lstmCell = ({ acc, field, workspace }) => `${
   sigmoid('$i', add(acc(0), `(v128.load ${field('x')})`))}${
   sigmoid('$f', add(acc(1), `(v128.load ${field('x', 1)})`))}${
   tanh('$gg', add(acc(2), `(v128.load ${field('x', 2)})`))}${
@@ -175,21 +231,21 @@ const lstmCell = ({ acc, field }) => `${
         (local.set $cn ${add(mul(get('f'), `(v128.load ${field('c')})`), mul(get('i'), get('gg')))})${
   tanh('$hn', get('cn'))}
         (local.set $hn ${mul(get('o'), get('hn'))})
-        (v128.store ${field('c')} (local.get $cn)) (v128.store ${field('h')} (local.get $hn))
-        (v128.store ${field('cells')} (local.get $cn)) (v128.store ${field('y')} (local.get $hn))
-        (v128.store ${field('g')} (local.get $i)) (v128.store ${field('g', 1)} (local.get $f))
-        (v128.store ${field('g', 2)} (local.get $gg)) (v128.store ${field('g', 3)} (local.get $o))`;
+        (v128.store ${field('c')} (local.get $cn)) (v128.store ${field('h')} (local.get $hn)) (v128.store ${field('y')} (local.get $hn))
+        ${workspace('cells', '$cn')} ${workspace('g', '$i')} ${workspace('g', '$f', 1)} ${workspace('g', '$gg', 2)} ${workspace('g', '$o', 3)}`;
+
+const LSTM_LOCALS = '(local $i v128) (local $f v128) (local $gg v128) (local $o v128) (local $cn v128) (local $hn v128)';
+const GRU_LOCALS = '(local $rr v128) (local $z v128) (local $hn v128) (local $nn v128) (local $hv v128)';
 
 /** GRU cell on one block (b_hh in `b`): workspace w = [r, z, n, hn]. */
-const gruCell = ({ acc, field, vec }) => `${
+const gruCell = ({ acc, field, vec, workspace }) => `${
   sigmoid('$rr', add(add(acc(0), `(v128.load ${field('x')})`), vec('b')))}${
   sigmoid('$z', add(add(acc(1), `(v128.load ${field('x', 1)})`), vec('b', 1)))}
         (local.set $hn ${add(acc(2), vec('b', 2))})${
   tanh('$nn', add(`(v128.load ${field('x', 2)})`, mul(get('rr'), get('hn'))))}
         (local.set $hv ${add(mul(sub(k('one'), get('z')), get('nn')), mul(get('z'), `(v128.load ${field('hp')})`))})
         (v128.store ${field('h')} (local.get $hv)) (v128.store ${field('y')} (local.get $hv))
-        (v128.store ${field('w')} (local.get $rr)) (v128.store ${field('w', 1)} (local.get $z))
-        (v128.store ${field('w', 2)} (local.get $nn)) (v128.store ${field('w', 3)} (local.get $hn))`;
+        ${workspace('w', '$rr')} ${workspace('w', '$z', 1)} ${workspace('w', '$nn', 2)} ${workspace('w', '$hn', 3)}`;
 
 /** Elman cell on one block: h = y = act(product + input projection). */
 const rnnCell = (activation) => ({ acc, field }) => `${
@@ -213,10 +269,12 @@ const source = (memory) => `(module
     store('g', get('i'))}${store('g', get('f'), 1)}${store('g', get('gg'), 2)}${store('g', get('o'), 3)}`)}
 
   ;; Fused steps (recurrent product + cell), rows listed in a table: see stepKernel.
-  ${stepKernel('lstm_step', { gates: 4, blocks: 1, fields: ['hp', 'x', 'c', 'h', 'cells', 'y', 'g'],
-    locals: '(local $i v128) (local $f v128) (local $gg v128) (local $o v128) (local $cn v128) (local $hn v128)' }, lstmCell)}
-  ${stepKernel('gru_step', { gates: 3, blocks: 1, fields: ['hp', 'x', 'h', 'y', 'w'], params: ['b'],
-    locals: '(local $rr v128) (local $z v128) (local $hn v128) (local $nn v128) (local $hv v128)' }, gruCell)}
+  ;; The _inference variants write no BPTT workspace (gates, cell states): forward passes no gradient
+  ;; is recorded for.
+  ${stepKernel('lstm_step', { gates: 4, blocks: 1, fields: ['hp', 'x', 'c', 'h', 'y', 'cells', 'g'], locals: LSTM_LOCALS }, lstmCell)}
+  ${stepKernel('lstm_step_inference', { gates: 4, blocks: 1, fields: ['hp', 'x', 'c', 'h', 'y'], locals: LSTM_LOCALS }, lstmCell)}
+  ${stepKernel('gru_step', { gates: 3, blocks: 1, fields: ['hp', 'x', 'h', 'y', 'w'], params: ['b'], locals: GRU_LOCALS }, gruCell)}
+  ${stepKernel('gru_step_inference', { gates: 3, blocks: 1, fields: ['hp', 'x', 'h', 'y'], params: ['b'], locals: GRU_LOCALS }, gruCell)}
   ${stepKernel('rnn_tanh_step', { gates: 1, blocks: 4, fields: ['hp', 'x', 'h', 'y'], locals: '(local $v v128)' }, rnnCell('tanh'))}
   ${stepKernel('rnn_relu_step', { gates: 1, blocks: 4, fields: ['hp', 'x', 'h', 'y'], locals: '(local $v v128)' }, rnnCell('relu'))}
   ;; Products on the same loops, out = a W over the rows of a table [a, out]: a row's K elements are

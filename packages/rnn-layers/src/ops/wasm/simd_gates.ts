@@ -13,11 +13,15 @@ export interface SimdGates {
   /**
    * Fused steps: the recurrent product of each listed row's h_{t-1} with W_hh packed by
    * packStepWeights (`panels` panels, K = hidden), then the cell, on `rows` rows of a table of byte
-   * addresses per row: LSTM [hp, x, c, h, cells, y, gates], GRU [hp, x, h, y, workspace] (b_hh at
+   * addresses per row: LSTM [hp, x, c, h, y, cells, gates], GRU [hp, x, h, y, workspace] (b_hh at
    * `bias`), Elman [hp, x, h, y] (panels of 16 units, else 4). Gate blocks are `gateBytes` apart.
    */
   lstm_step(table: number, rows: number, w: number, panels: number, hidden: number, gateBytes: number): void;
+  /** lstm_step without the BPTT workspace: table rows [hp, x, c, h, y]. */
+  lstm_step_inference(table: number, rows: number, w: number, panels: number, hidden: number, gateBytes: number): void;
   gru_step(table: number, rows: number, w: number, panels: number, hidden: number, gateBytes: number, bias: number): void;
+  /** gru_step without the BPTT workspace: table rows [hp, x, h, y]. */
+  gru_step_inference(table: number, rows: number, w: number, panels: number, hidden: number, gateBytes: number, bias: number): void;
   rnn_tanh_step(table: number, rows: number, w: number, panels: number, hidden: number, gateBytes: number): void;
   rnn_relu_step(table: number, rows: number, w: number, panels: number, hidden: number, gateBytes: number): void;
   /**

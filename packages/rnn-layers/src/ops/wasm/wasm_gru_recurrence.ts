@@ -22,7 +22,9 @@ export const gruRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
   return withWorkspace(be, (ws) => {
     const y = ws.output([T, B, H]);
     const hN = ws.output([B, H]);
-    const workspace = ws.output([T * B, 4 * H]);
+    const fused = H % 4 === 0 ? fusedStepKernels(be) : null;
+    const workspaceRows = fused && attrs?.['workspace'] === false ? 0 : T * B; // no gradient: no workspace
+    const workspace = ws.output([workspaceRows, 4 * H]);
     const h = ws.floats(B * H);
     const bias = ws.floats(G);
     const start = (): Float32Array => {
@@ -32,7 +34,7 @@ export const gruRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
       f.copyWithin(h, at.h0!, at.h0! + B * H);
       if (d.lengths.length > 0) {
         f.fill(0, y.at, y.at + T * B * H);
-        f.fill(0, workspace.at, workspace.at + T * B * 4 * H);
+        f.fill(0, workspace.at, workspace.at + workspaceRows * 4 * H);
       }
       return f;
     };
@@ -40,17 +42,17 @@ export const gruRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
       f.copyWithin(hN.at, h, h + B * H);
       return [y.info, hN.info, workspace.info];
     };
-    const fused = fusedStepKernels(be);
-    if (fused && H % 4 === 0) {
+    if (fused) {
       const w = ws.floats(H * G);
       packStepWeights(start(), at.weightHh!, 3, H, 1, w);
-      runFusedSteps(be, ws, d, 5, (table, e, b, row, prev) => {
+      const step = workspaceRows > 0 ? fused.gru_step : fused.gru_step_inference;
+      runFusedSteps(be, ws, d, workspaceRows > 0 ? 5 : 4, (table, e, b, row, prev) => {
         table[e] = 4 * (prev < 0 ? at.h0! + b * H : y.at + prev * H);
         table[e + 1] = 4 * (at.xp! + row * G);
         table[e + 2] = 4 * (h + b * H);
         table[e + 3] = 4 * (y.at + row * H);
-        table[e + 4] = 4 * (workspace.at + row * 4 * H);
-      }, (table, rows) => fused.gru_step(table, rows, 4 * w, H / 4, H, 4 * H, 4 * bias));
+        if (workspaceRows > 0) table[e + 4] = 4 * (workspace.at + row * 4 * H);
+      }, (table, rows) => step(table, rows, 4 * w, H / 4, H, 4 * H, 4 * bias));
       return finish(be.wasm.HEAPF32);
     }
     const wT = ws.floats(H * G);

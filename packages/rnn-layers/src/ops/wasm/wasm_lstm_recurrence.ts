@@ -25,8 +25,10 @@ export const lstmRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) =>
     const y = ws.output([T, B, H]);
     const hN = ws.output([B, H]);
     const cN = ws.output([B, H]);
-    const gates = ws.output([T * B, G]);
-    const cells = ws.output([T * B, H]);
+    const fused = H % 4 === 0 ? fusedStepKernels(be) : null;
+    const workspaceRows = fused && attrs?.['workspace'] === false ? 0 : T * B; // no gradient: no workspace
+    const gates = ws.output([workspaceRows, G]);
+    const cells = ws.output([workspaceRows, H]);
     const h = ws.floats(B * H);
     const c = ws.floats(B * H);
     const start = (): Float32Array => {
@@ -35,8 +37,8 @@ export const lstmRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) =>
       f.copyWithin(c, at.c0!, at.c0! + B * H);
       if (d.lengths.length > 0) {
         f.fill(0, y.at, y.at + T * B * H);
-        f.fill(0, gates.at, gates.at + T * B * G);
-        f.fill(0, cells.at, cells.at + T * B * H);
+        f.fill(0, gates.at, gates.at + workspaceRows * G);
+        f.fill(0, cells.at, cells.at + workspaceRows * H);
       }
       return f;
     };
@@ -45,20 +47,21 @@ export const lstmRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) =>
       f.copyWithin(cN.at, c, c + B * H);
       return [y.info, hN.info, cN.info, gates.info, cells.info];
     };
-    const fused = fusedStepKernels(be);
-    if (fused && H % 4 === 0) {
+    if (fused) {
       const w = ws.floats(H * G);
       const f = start();
       packStepWeights(f, at.weightHh!, 4, H, 1, w);
-      runFusedSteps(be, ws, d, 7, (table, e, b, row, prev) => {
+      const step = workspaceRows > 0 ? fused.lstm_step : fused.lstm_step_inference;
+      runFusedSteps(be, ws, d, workspaceRows > 0 ? 7 : 5, (table, e, b, row, prev) => {
         table[e] = 4 * (prev < 0 ? at.h0! + b * H : y.at + prev * H);
         table[e + 1] = 4 * (at.xp! + row * G);
         table[e + 2] = 4 * (c + b * H);
         table[e + 3] = 4 * (h + b * H);
-        table[e + 4] = 4 * (cells.at + row * H);
-        table[e + 5] = 4 * (y.at + row * H);
+        table[e + 4] = 4 * (y.at + row * H);
+        if (workspaceRows === 0) return;
+        table[e + 5] = 4 * (cells.at + row * H);
         table[e + 6] = 4 * (gates.at + row * G);
-      }, (table, rows) => fused.lstm_step(table, rows, 4 * w, H / 4, H, 4 * H));
+      }, (table, rows) => step(table, rows, 4 * w, H / 4, H, 4 * H));
       return finish(be.wasm.HEAPF32);
     }
     const wT = ws.floats(H * G);
