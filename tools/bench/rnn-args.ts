@@ -16,7 +16,7 @@ export interface RnnBenchConfig {
   mode: 'both' | 'train' | 'infer';
   skipBaseline: boolean;
   skipRnnkit: boolean;
-  /** Also time the matmuls alone (rnn-floor.ts): the floor of any implementation's inference. */
+  /** Also time the matmuls alone through tf.matMul (rnn-floor.ts): the floor of inference built on the backend's matmul. */
   floor: boolean;
   /** Also run tools/bench/rnn_pytorch.py with this Python (null: don't). */
   pytorch: string | null;
