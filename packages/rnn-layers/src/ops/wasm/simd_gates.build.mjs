@@ -192,7 +192,7 @@ function stepKernel(name, { gates, blocks, fields, params = [], locals = '', act
     return `(local ${l}_${Math.floor(u / blocks)}_${u % blocks} ${type})`;
   }).join(' ')).join('\n    ');
   return `
-  (func (export "${name}") (param $table i32) (param $count i32) (param $w i32) (param $panels i32) (param $K i32) ${strided ? '(param $ak i32) (param $wk i32)' : '(param $gb i32)'} ${params.map((p) => `(param $${p} i32)`).join(' ')}
+  (func (export "${name}") (param $table i32) (param $count i32) (param $w i32) (param $panels i32) (param $K i32) ${strided ? '(param $ak i32) (param $wk i32) (param $wpanel i32)' : '(param $gb i32)'} ${params.map((p) => `(param $${p} i32)`).join(' ')}
     (local $p i32) (local $q i32) (local $qo i32) (local $panel i32) (local $wp i32) (local $k i32)
     (local $t0 i32) (local $t1 i32) (local $a0 i32) (local $a1 i32) (local $s v128) ${accLocals} ${panelLocals}
     (local $gb2 i32) (local $gb3 i32)
@@ -216,7 +216,7 @@ function stepKernel(name, { gates, blocks, fields, params = [], locals = '', act
             ${product(1)}${finish(1)}
             (local.set $p (i32.add (local.get $p) (i32.const 1)))))
         (br $rowLoop)))
-      (local.set $panel (i32.add (local.get $panel) ${strided ? `(i32.const ${16 * vectors})` : `(i32.mul (local.get $K) (i32.const ${16 * vectors}))`}))
+      (local.set $panel (i32.add (local.get $panel) ${strided ? '(local.get $wpanel)' : `(i32.mul (local.get $K) (i32.const ${16 * vectors}))`}))
       (local.set $qo (i32.add (local.get $qo) (i32.const ${16 * blocks})))
       (local.set $q (i32.add (local.get $q) (i32.const 1)))
       (br $panelLoop))))`;
@@ -278,9 +278,9 @@ const source = (memory) => `(module
   ${stepKernel('rnn_tanh_step', { gates: 1, blocks: 4, fields: ['hp', 'x', 'h', 'y'], locals: '(local $v v128)' }, rnnCell('tanh'))}
   ${stepKernel('rnn_relu_step', { gates: 1, blocks: 4, fields: ['hp', 'x', 'h', 'y'], locals: '(local $v v128)' }, rnnCell('relu'))}
   ;; Products on the same loops, out = a W over the rows of a table [a, out]: a row's K elements are
-  ;; $ak bytes apart (4, or a column of a row-major matrix), W [K, N] row-major with rows $wk bytes
-  ;; apart, read in place in panels of 16 columns. BPTT's step product dh = dGates W_hh, and the weight
-  ;; gradients dW = dGates^T h (rows: columns of dGates). matmul_rows_add adds to out instead.
+  ;; $ak bytes apart, W [K, N] in panels of 16 columns, a panel's rows $wk bytes apart and panels
+  ;; $wpanel bytes apart (pack_panels' layout: 64 and K * 64). BPTT's step product dh = dGates W_hh,
+  ;; and the weight gradients dW = dGates^T h. matmul_rows_add adds to out instead.
   ${stepKernel('matmul_rows', { gates: 1, blocks: 4, fields: ['a', 'out'], activations: false, strided: true }, ({ acc, field }) => `
         (v128.store ${field('out')} ${acc(0)})`)}
   ${stepKernel('matmul_rows_add', { gates: 1, blocks: 4, fields: ['a', 'out'], activations: false, strided: true }, ({ acc, field }) => `
@@ -385,6 +385,27 @@ const source = (memory) => `(module
         (br $colBlocks)))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $rowBlocks))))
+
+  ;; Panels of 16 columns: src [rows, cols] (rows srcStride bytes apart, cols a multiple of 16) into dst
+  ;; as cols / 16 panels of [rows, 16], one after the other (the matmul kernels' packed layout).
+  (func (export "pack_panels") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32) (param $srcStride i32)
+    (local $p i32) (local $r i32) (local $s i32)
+    (block $done (loop $panels
+      (br_if $done (i32.ge_u (local.get $p) (local.get $cols)))
+      (local.set $s (i32.add (local.get $src) (i32.shl (local.get $p) (i32.const 2))))
+      (local.set $r (local.get $rows))
+      (block $rowsDone (loop $rowLoop
+        (br_if $rowsDone (i32.le_s (local.get $r) (i32.const 0)))
+        (v128.store (local.get $dst) (v128.load (local.get $s)))
+        (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $s)))
+        (v128.store offset=32 (local.get $dst) (v128.load offset=32 (local.get $s)))
+        (v128.store offset=48 (local.get $dst) (v128.load offset=48 (local.get $s)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
+        (local.set $s (i32.add (local.get $s) (local.get $srcStride)))
+        (local.set $r (i32.sub (local.get $r) (i32.const 1)))
+        (br $rowLoop)))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $panels))))
 
   ;; Row gather (GATHER_ROWS): dst row i = src row ids[i], rowBytes each, by memory.copy. Returns -1, or
   ;; the position of the first index outside [0, rows) (the rows before it are copied).

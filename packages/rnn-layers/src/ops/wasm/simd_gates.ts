@@ -26,10 +26,11 @@ export interface SimdGates {
   rnn_relu_step(table: number, rows: number, w: number, panels: number, hidden: number, gateBytes: number): void;
   /**
    * out = a W (matmul_rows_add: out += a W) on rows of a table [a, out]: a row's k elements `aStep`
-   * bytes apart, W [k, 16 * panels] row-major with rows `wStep` bytes apart.
+   * bytes apart; W [k, 16 * panels] in panels of 16 columns, a panel's rows `wStep` bytes apart and
+   * panels `panelStep` bytes apart (row-major W: N * 4 and 64; packed: 64 and k * 64).
    */
-  matmul_rows(table: number, rows: number, w: number, panels: number, k: number, aStep: number, wStep: number): void;
-  matmul_rows_add(table: number, rows: number, w: number, panels: number, k: number, aStep: number, wStep: number): void;
+  matmul_rows(table: number, rows: number, w: number, panels: number, k: number, aStep: number, wStep: number, panelStep: number): void;
+  matmul_rows_add(table: number, rows: number, w: number, panels: number, k: number, aStep: number, wStep: number, panelStep: number): void;
   /** LSTM rows: gates at x/r in blocks `gateBytes` apart; c, h states updated; cells, y, gates written. */
   lstm_row(x: number, r: number, c: number, h: number, cells: number, y: number, gates: number, gateBytes: number, n4: number, rows: number): void;
   /** GRU rows: bias b (3 blocks), state h, output y, workspace w [r, z, n, hn]. */
@@ -44,6 +45,8 @@ export interface SimdGates {
   /** Elman RNN BPTT rows: writes hPrev and the pre-activation gradient (dh + dy) act'(h) to dPre and the step buffer ds. */
   rnn_tanh_grad_row(y: number, hp: number, hPrev: number, dh: number, dy: number, dPre: number, ds: number, gateBytes: number, n4: number, rows: number): void;
   rnn_relu_grad_row(y: number, hp: number, hPrev: number, dh: number, dy: number, dPre: number, ds: number, gateBytes: number, n4: number, rows: number): void;
+  /** src [rows, cols] (rows srcStride bytes apart, cols a multiple of 16) as cols / 16 packed panels [rows, 16] at dst. */
+  pack_panels(src: number, dst: number, rows: number, cols: number, srcStride: number): void;
   /** dst [cols, rows] = src [rows, cols]^T, rows `srcStride` / `dstStride` bytes apart; rows and cols multiples of 4. */
   transpose(src: number, dst: number, rows: number, cols: number, srcStride: number, dstStride: number): void;
   /** acc[j] += x[row][j] over `rows` rows `rowBytes` apart, j < n4. */

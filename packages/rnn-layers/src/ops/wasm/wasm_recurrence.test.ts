@@ -192,7 +192,7 @@ describeWithBackends('wasm recurrences', () => {
 
   it('weight-gradient products a^T b match tf.matMul through the fused kernels (blocks of rows, SIMD transposes) and XNNPACK', async () => {
     const rng = new SeededRandom(5);
-    // k = 301: three blocks of rows, the last with a row outside the 4 x 4 transposes; n = 32: two panels.
+    // k = 301: two blocks of rows, the last with a row outside the 4 x 4 transposes; n = 32: two panels.
     const a = randomUniform([301, 20], -1, 1, rng);
     const b = randomUniform([301, 32], -1, 1, rng);
     const expected = tf.matMul(a, b, true, false);

@@ -120,8 +120,9 @@ export function runFusedSteps(
 
 /**
  * BPTT's per-step product for the running rows: dh[b] = dg[b] W_hh (`accumulate`: dh[b] +=), with dg
- * [batch, K] and W_hh [K, hidden] as stored. Through the fused kernels' `matmul_rows` (W_hh read in
- * place) where they run and hidden is a multiple of 16, else through XNNPACK into a scratch
+ * [batch, K] and W_hh [K, hidden] as stored. Through the fused kernels' `matmul_rows` (W_hh copied
+ * into panels of 16 columns once per call) where they run and hidden is a multiple of 16, else
+ * through XNNPACK into a scratch
  * [batch, hidden] that is then copied or added. Rows not running keep their dh.
  */
 export function bpttStepProduct(
@@ -135,6 +136,8 @@ export function bpttStepProduct(
   const { batch: B, k: K, hidden: H } = shape;
   if (fused && H % 16 === 0) {
     const table = ws.floats(2 * B);
+    const w = ws.floats(K * H);
+    fused.pack_panels(4 * at.weightHh, 4 * w, K, H, 4 * H);
     const product = accumulate ? fused.matmul_rows_add : fused.matmul_rows;
     return (rows, active) => {
       const heap = be.wasm.HEAP32;
@@ -142,7 +145,7 @@ export function bpttStepProduct(
         heap[table + 2 * a] = 4 * (at.dg + rows[a]! * K);
         heap[table + 2 * a + 1] = 4 * (at.dh + rows[a]! * H);
       }
-      product(4 * table, active, 4 * at.weightHh, H / 16, K, 4, 4 * H);
+      product(4 * table, active, 4 * w, H / 16, K, 4, 64, 64 * K);
     };
   }
   const dhStep = ws.floats(B * H);
@@ -160,3 +163,4 @@ export function bpttStepProduct(
     }
   };
 }
+
