@@ -116,7 +116,12 @@ export function simdGates(be: WasmBackendInternals): SimdGates | null {
   return memory instanceof WebAssembly.Memory ? simdGatesOn(memory) : null;
 }
 
-/** The SIMD kernels where the fused steps (`lstm_step`, …) may run, else null. */
+/**
+ * The SIMD kernels where the fused steps (`lstm_step`, …) and their products may run, else null.
+ * They run on one thread: where XNNPACK has several (tfjs-backend-wasm's threaded build, on
+ * cross-origin-isolated pages) its parallel step products are left to it.
+ */
 export function fusedStepKernels(be: WasmBackendInternals): SimdGates | null {
-  return fusedStepsEnabled ? simdGates(be) : null;
+  if (!fusedStepsEnabled || (be.wasm.tfjs.getThreadsCount?.() ?? 1) > 1) return null;
+  return simdGates(be);
 }

@@ -13,7 +13,12 @@ export interface WasmModuleInternals {
   _free(pointer: number): void;
   /** C++ BatchMatMul(aId, aShapePtr, aRank, bId, bShapePtr, bRank, transposeA, transposeB, outId). */
   _BatchMatMul(aId: number, aShape: number, aRank: number, bId: number, bShape: number, bRank: number, transposeA: number, transposeB: number, outId: number): void;
-  tfjs: { registerTensor(id: number, size: number, memoryOffset: number): void; disposeData(id: number): void };
+  tfjs: {
+    registerTensor(id: number, size: number, memoryOffset: number): void;
+    disposeData(id: number): void;
+    /** XNNPACK's thread count: 1 on the single-threaded builds. */
+    getThreadsCount?(): number;
+  };
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm the kernels use. */

@@ -9,7 +9,7 @@ import { denseMatMul } from '../dense_mat_mul.js';
 import { recurrentSequence } from '../recurrent_sequence.js';
 import { runRecurrence } from '../../testing/recurrence_run.js';
 import { registerWasmRecurrenceKernels } from './register_wasm_kernels.js';
-import { setFusedStepsEnabled, setSimdGatesEnabled, simdGates, simdGatesOn } from './simd_gates.js';
+import { fusedStepKernels, setFusedStepsEnabled, setSimdGatesEnabled, simdGates, simdGatesOn } from './simd_gates.js';
 import { wasmInternals } from './wasm_backend_access.js';
 import { lstmRecurrenceWasm } from './wasm_lstm_recurrence.js';
 
@@ -119,6 +119,14 @@ describeWithBackends('wasm recurrences', () => {
     expect(ys[0]).toBeLessThan(1e-30); // sigmoid(-1e4): exp's input is clamped, the result tiny
     expect([ys[1], ys[n], ys[n + 1]]).toEqual([1, -1, 1]);
     tf.dispose([x, out]);
+  });
+
+  it('leaves the step products to XNNPACK where it runs several threads (threaded build)', () => {
+    const be = wasmInternals(tf.backend());
+    expect(be.wasm.tfjs.getThreadsCount?.()).toBe(1);
+    expect(fusedStepKernels(be)).not.toBeNull();
+    const threaded = { ...be, wasm: { ...be.wasm, tfjs: { ...be.wasm.tfjs, getThreadsCount: () => 4 } } };
+    expect(fusedStepKernels(threaded as typeof be)).toBeNull();
   });
 
   it('SIMD gate kernels also run on a shared memory (tfjs-backend-wasm\'s threaded build)', () => {
