@@ -280,9 +280,12 @@ const source = (memory) => `(module
   ;; Products on the same loops, out = a W over the rows of a table [a, out]: a row's K elements are
   ;; $ak bytes apart, W [K, N] in panels of 16 columns, a panel's rows $wk bytes apart and panels
   ;; $wpanel bytes apart (pack_panels' layout: 64 and K * 64). BPTT's step product dh = dGates W_hh,
-  ;; and the weight gradients dW = dGates^T h. matmul_rows_add adds to out instead.
+  ;; the weight gradients dW = dGates^T h, and the input projections x W_ih^T + b (matmul_rows_bias:
+  ;; out = a W + bias). matmul_rows_add adds to out instead.
   ${stepKernel('matmul_rows', { gates: 1, blocks: 4, fields: ['a', 'out'], activations: false, strided: true }, ({ acc, field }) => `
         (v128.store ${field('out')} ${acc(0)})`)}
+  ${stepKernel('matmul_rows_bias', { gates: 1, blocks: 4, fields: ['a', 'out'], params: ['bias'], activations: false, strided: true }, ({ acc, field, vec }) => `
+        (v128.store ${field('out')} (f32x4.add ${acc(0)} ${vec('bias')}))`)}
   ${stepKernel('matmul_rows_add', { gates: 1, blocks: 4, fields: ['a', 'out'], activations: false, strided: true }, ({ acc, field }) => `
         (v128.store ${field('out')} (f32x4.add (v128.load ${field('out')}) ${acc(0)}))`)}
 

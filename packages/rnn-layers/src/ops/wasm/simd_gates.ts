@@ -31,6 +31,8 @@ export interface SimdGates {
    */
   matmul_rows(table: number, rows: number, w: number, panels: number, k: number, aStep: number, wStep: number, panelStep: number): void;
   matmul_rows_add(table: number, rows: number, w: number, panels: number, k: number, aStep: number, wStep: number, panelStep: number): void;
+  /** matmul_rows plus `bias` (16 * panels floats) on every row. */
+  matmul_rows_bias(table: number, rows: number, w: number, panels: number, k: number, aStep: number, wStep: number, panelStep: number, bias: number): void;
   /** LSTM rows: gates at x/r in blocks `gateBytes` apart; c, h states updated; cells, y, gates written. */
   lstm_row(x: number, r: number, c: number, h: number, cells: number, y: number, gates: number, gateBytes: number, n4: number, rows: number): void;
   /** GRU rows: bias b (3 blocks), state h, output y, workspace w [r, z, n, hn]. */

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { fusedStepKernels } from './simd_gates.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
+import { packedWeights } from './wasm_weight_cache.js';
 import type { Info } from './wasm_recurrence_common.js';
 
 // tfjs-backend-wasm's BatchMatMul / _FusedMatMul run XNNPACK only without transposes; with transposeA
@@ -65,11 +66,66 @@ function transposedProduct(backend: unknown, a: Info, b: Info): Info | null {
   });
 }
 
+/** Right operands up to this size stay packed across calls (weights); larger ones are packed per call. */
+const CACHED_OPERAND_FLOATS = 1 << 20;
+
+/** op(b) [k, n] (b [n, k] when transposed) at heap `to` in panels of 16 columns. */
+function packColumnPanels(f: Float32Array, from: number, k: number, n: number, transposed: boolean, to: number): void {
+  let o = to;
+  for (let p = 0; p < n; p += 16) {
+    for (let r = 0; r < k; r++) {
+      if (!transposed) f.copyWithin(o, from + r * n + p, from + r * n + p + 16);
+      else for (let j = 0; j < 16; j++) f[o + j] = f[from + (p + j) * k + r]!;
+      o += 16;
+    }
+  }
+}
+
+/**
+ * a op(b) [+ bias] (a [m, k]) with the fused kernels' `matmul_rows` / `matmul_rows_bias`: the input
+ * projections and their input gradients. op(b) is packed into panels of 16 columns, and a weight
+ * (up to CACHED_OPERAND_FLOATS) stays packed while it lives (wasm_weight_cache.ts): a streamed
+ * chunk at batch 1 used to repack W_ih through a Transpose and XNNPACK at every call. Null where
+ * it does not apply.
+ */
+function rowsProduct(backend: unknown, a: Info, b: Info, transposeB: boolean, bias: Info | undefined): Info | null {
+  const be = wasmInternals(backend);
+  const fused = fusedStepKernels(be);
+  const [m, k] = a.shape as [number, number];
+  const n = b.shape[transposeB ? 0 : 1]!;
+  if (!fused || n % 16 !== 0 || k === 0 || (bias && bias.shape.reduce((x, y) => x * y, 1) !== n)) return null;
+  const at = inputIndices(be, bias ? { a, b, bias } : { a, b });
+  return withWorkspace(be, (ws) => {
+    const out = ws.output([m, n]);
+    const table = ws.floats(2 * m);
+    const pack = (to: number) => packColumnPanels(be.wasm.HEAPF32, at.b!, k, n, transposeB, to);
+    let w: number;
+    if (k * n <= CACHED_OPERAND_FLOATS) {
+      w = packedWeights(be, b.dataId, `panels:${transposeB ? 'T' : ''}${k}x${n}`, k * n, pack);
+    } else {
+      w = ws.floats(k * n);
+      pack(w);
+    }
+    const heap = be.wasm.HEAP32;
+    for (let r = 0; r < m; r++) {
+      heap[table + 2 * r] = 4 * (at.a! + r * k);
+      heap[table + 2 * r + 1] = 4 * (out.at + r * n);
+    }
+    if (bias) fused.matmul_rows_bias(4 * table, m, 4 * w, n / 16, k, 4, 64, 64 * k, 4 * at.bias!);
+    else fused.matmul_rows(4 * table, m, 4 * w, n / 16, k, 4, 64, 64 * k);
+    return out.info;
+  });
+}
+
 function product(args: Parameters<tf.KernelFunc>[0], withBias: boolean): Info {
   const { inputs, backend, attrs } = args;
   const { a, b, bias } = inputs as Record<string, Info | undefined>;
   if (attrs?.['transposeA'] && !attrs['transposeB'] && !(withBias && bias)) {
     const out = transposedProduct(backend, a!, b!);
+    if (out) return out;
+  }
+  if (!attrs?.['transposeA']) {
+    const out = rowsProduct(backend, a!, b!, Boolean(attrs?.['transposeB']), withBias ? bias : undefined);
     if (out) return out;
   }
   const temporaries: Info[] = [];

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 import { fusedStepKernels, simdGates } from './simd_gates.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
+import { packedWeights } from './wasm_weight_cache.js';
 import {
   activeRows, bpttStepProduct, packStepWeights, previousRow, recurrenceDims, runFusedSteps, simdRowsPerCall, stepRow, transposeOnHeap, type Info,
 } from './wasm_recurrence_common.js';
@@ -48,9 +49,8 @@ export const lstmRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) =>
       return [y.info, hN.info, cN.info, gates.info, cells.info];
     };
     if (fused) {
-      const w = ws.floats(H * G);
-      const f = start();
-      packStepWeights(f, at.weightHh!, 4, H, 1, w);
+      const w = packedWeights(be, inputs['weightHh']!.dataId, `step:4x${H}`, H * G, (to) => packStepWeights(be.wasm.HEAPF32, at.weightHh!, 4, H, 1, to));
+      start();
       const step = workspaceRows > 0 ? fused.lstm_step : fused.lstm_step_inference;
       runFusedSteps(be, ws, d, workspaceRows > 0 ? 7 : 5, (table, e, b, row, prev) => {
         table[e] = 4 * (prev < 0 ? at.h0! + b * H : y.at + prev * H);

@@ -11,6 +11,7 @@ import { runRecurrence } from '../../testing/recurrence_run.js';
 import { registerWasmRecurrenceKernels } from './register_wasm_kernels.js';
 import { fusedStepKernels, setFusedStepsEnabled, setSimdGatesEnabled, simdGates, simdGatesOn } from './simd_gates.js';
 import { wasmInternals } from './wasm_backend_access.js';
+import { packedWeightCount, releasePackedWeights } from './wasm_weight_cache.js';
 import { lstmRecurrenceWasm } from './wasm_lstm_recurrence.js';
 
 // The heap-resident wasm recurrences against the tfjs-core reference on the same backend: forward
@@ -238,15 +239,50 @@ describeWithBackends('wasm recurrences', () => {
     x.dispose();
   });
 
+  it('keeps packed weights while the weights live, and frees them once they are disposed', async () => {
+    const be = wasmInternals(tf.backend());
+    releasePackedWeights(be);
+    const rng = new SeededRandom(11);
+    const x = randomUniform([5, 3, 8], -1, 1, rng);
+    const weights = (scale: number) => ({
+      weightIh: randomUniform([64, 8], -scale, scale, rng), weightHh: randomUniform([64, 16], -scale, scale, rng),
+      biasIh: randomUniform([64], -scale, scale, rng), biasHh: randomUniform([64], -scale, scale, rng),
+    });
+    const h0 = randomUniform([3, 16], -1, 1, rng);
+    const c0 = randomUniform([3, 16], -1, 1, rng);
+    const run = async (w: ReturnType<typeof weights>, implementation: 'fused' | 'reference') => {
+      const out = recurrentSequence('lstm', x, w, h0, c0, { implementation });
+      const values = await out.output.data();
+      tf.dispose([out.output, out.hN, out.cN!]);
+      return values;
+    };
+    const first = weights(0.3);
+    const a = await run(first, 'fused');
+    expect(packedWeightCount(be)).toBe(2); // W_hh in step panels, W_ih^T in column panels
+    expect(await run(first, 'fused')).toEqual(a);
+    expect(packedWeightCount(be)).toBe(2);
+    expectArraysClose(a, await run(first, 'reference'), { atol: 1e-5 });
+    tf.dispose(Object.values(first));
+    const second = weights(0.5); // new tensors: the old packed copies must not be used
+    expectArraysClose(await run(second, 'fused'), await run(second, 'reference'), { atol: 1e-5 });
+    expect(packedWeightCount(be)).toBe(2); // the disposed weights' copies were freed
+    releasePackedWeights(be);
+    expect(packedWeightCount(be)).toBe(0);
+    tf.dispose([x, h0, c0, ...Object.values(second)]);
+  });
+
   it('leaks no tensors, heap blocks or heap growth over repeated training steps', async () => {
     const step = async () => {
-      for (const cell of ['lstm', 'gru', 'rnn_tanh'] as const) await runRecurrence(DIMS, cell, true, 'fused', [7, 3, 1, 7, 5], true);
+      for (const cell of ['lstm', 'gru', 'rnn_tanh'] as const) {
+        for (const dims of [DIMS, { ...DIMS, H: FUSED_HIDDEN }]) await runRecurrence(dims, cell, true, 'fused', [7, 3, 1, 7, 5], true);
+      }
     };
     await step(); // warm-up: XNNPACK and tfjs settle their own allocations
     const memory = (tf.backend() as unknown as { wasm: HeapModule }).wasm.HEAPU8.length;
     const before = tf.memory().numTensors;
     const live = await liveHeapBlocks(async () => {
       for (let i = 0; i < 5; i++) await step();
+      releasePackedWeights(wasmInternals(tf.backend())); // kept on purpose while weights live
     });
     expect(tf.memory().numTensors).toBe(before);
     expect(live).toBe(0);

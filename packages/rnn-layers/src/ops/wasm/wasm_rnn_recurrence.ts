@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 import { fusedStepKernels, simdGates } from './simd_gates.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
+import { packedWeights } from './wasm_weight_cache.js';
 import {
   activeRows, bpttStepProduct, packStepWeights, previousRow, recurrenceDims, runFusedSteps, simdRowsPerCall, stepRow, transposeOnHeap, type Info,
 } from './wasm_recurrence_common.js';
@@ -36,8 +37,8 @@ export const rnnRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
     const fused = fusedStepKernels(be);
     if (fused && H % 16 === 0) {
       const step = relu ? fused.rnn_relu_step : fused.rnn_tanh_step;
-      const w = ws.floats(H * H);
-      packStepWeights(start(), at.weightHh!, 1, H, 4, w);
+      const w = packedWeights(be, inputs['weightHh']!.dataId, `step:1x${H}`, H * H, (to) => packStepWeights(be.wasm.HEAPF32, at.weightHh!, 1, H, 4, to));
+      start();
       runFusedSteps(be, ws, d, 4, (table, e, b, row, prev) => {
         table[e] = 4 * (prev < 0 ? at.h0! + b * H : y.at + prev * H);
         table[e + 1] = 4 * (at.xp! + row * H);
