@@ -6,6 +6,7 @@ import {
 import { columnSumsWasm } from './wasm_column_sums.js';
 import { denseLinearWasm, denseMatMulWasm } from './wasm_dense_mat_mul.js';
 import { gatherRowsWasm } from './wasm_gather_rows.js';
+import { sharingIdentity } from './wasm_identity.js';
 import { gruRecurrenceGradWasm, gruRecurrenceWasm } from './wasm_gru_recurrence.js';
 import { lstmRecurrenceGradWasm, lstmRecurrenceWasm } from './wasm_lstm_recurrence.js';
 import { rnnRecurrenceGradWasm, rnnRecurrenceWasm } from './wasm_rnn_recurrence.js';
@@ -35,6 +36,12 @@ export function registerWasmRecurrenceKernels(): void {
   for (const { kernelName, kernelFunc } of kernels) {
     if (tf.getKernel(kernelName, 'wasm') !== undefined) tf.unregisterKernel(kernelName, 'wasm');
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+  }
+  // tfjs-core's clones of saved tensors (every gradient) copy on wasm; they share as on cpu and webgl.
+  const identity = tf.getKernel(tf.Identity, 'wasm');
+  if (identity) {
+    tf.unregisterKernel(tf.Identity, 'wasm');
+    tf.registerKernel({ kernelName: tf.Identity, backendName: 'wasm', kernelFunc: sharingIdentity(identity.kernelFunc) });
   }
   registered = true;
 }

@@ -94,6 +94,23 @@ describeWithBackends('wasm recurrences', () => {
     tf.dispose([x, wIh, wHh, h0, c0, fused.output, fused.hN, fused.cN!, reference.output, reference.hN, reference.cN!]);
   });
 
+  it('clones share their data (tfjs-core clones every tensor a gradient saves), reference-counted', async () => {
+    const backend = tf.backend();
+    const dataIds = backend.numDataIds();
+    const x = tf.tensor1d([1, 2, 3]);
+    const y = tf.clone(x);
+    expect(y.dataId).toBe(x.dataId);
+    expect(backend.numDataIds()).toBe(dataIds + 1);
+    x.dispose();
+    expect(Array.from(await y.data())).toEqual([1, 2, 3]);
+    y.dispose();
+    expect(backend.numDataIds()).toBe(dataIds);
+    const s = tf.tensor1d(['a', 'b'], 'string'); // strings keep tfjs-backend-wasm's copy
+    const t = tf.clone(s);
+    expect(await t.data()).toEqual(['a', 'b']);
+    tf.dispose([s, t]);
+  });
+
   it('has the SIMD gate kernels on this backend', () => {
     expect(simdGates(wasmInternals(tf.backend()))).not.toBeNull();
   });
