@@ -83,6 +83,7 @@ export const gruRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
         const so = h + b * H;
         const yo = y.at + row * H;
         if (simd && a % perCall === 0) simd.gru_row(4 * xo, 4 * ro, 4 * bias, 4 * so, 4 * yo, 4 * wo, 4 * H, n4, perCall);
+        if (perCall === n && n4 === H) break; // that call did every row
         for (let j = n4; j < H; j++) {
           const r = 1 / (1 + Math.exp(-(f[xo + j]! + f[ro + j]! + f[bias + j]!)));
           const z = 1 / (1 + Math.exp(-(f[xo + H + j]! + f[ro + H + j]! + f[bias + H + j]!)));
@@ -147,6 +148,7 @@ export const gruRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
         if (simd && a % perCall === 0) {
           simd.gru_grad_row(4 * hpAt, 4 * (hPrev.at + yo), 4 * wo, 4 * so, 4 * (dyAt! + yo), 4 * xo, 4 * po, 4 * sg, 4 * H, n4, perCall);
         }
+        if (perCall === n && n4 === H) break; // that call did every row
         for (let j = n4; j < H; j++) {
           const hp = f[hpAt + j]!;
           f[hPrev.at + yo + j] = hp;

@@ -93,6 +93,7 @@ export const lstmRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) =>
         if (simd && a % perCall === 0) {
           simd.lstm_row(4 * xo, 4 * ro, 4 * (c + so), 4 * (h + so), 4 * (cells.at + yo), 4 * (y.at + yo), 4 * go, 4 * H, n4, perCall);
         }
+        if (perCall === n && n4 === H) break; // that call did every row
         for (let j = n4; j < H; j++) {
           const i = 1 / (1 + Math.exp(-(f[xo + j]! + f[ro + j]!)));
           const fg = 1 / (1 + Math.exp(-(f[xo + H + j]! + f[ro + H + j]!)));
@@ -163,6 +164,7 @@ export const lstmRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs }
           simd.lstm_grad_row(4 * hpAt, 4 * cpAt, 4 * (hPrev.at + yo), 4 * go, 4 * (cAt! + yo), 4 * (dh + so), 4 * (dyAt! + yo),
             4 * (dc + so), 4 * dgo, 4 * sg, 4 * H, n4, perCall);
         }
+        if (perCall === n && n4 === H) break; // that call did every row
         for (let j = n4; j < H; j++) {
           const cp = f[cpAt + j]!;
           f[hPrev.at + yo + j] = f[hpAt + j]!;

@@ -157,23 +157,29 @@ describeWithBackends('wasm recurrences', () => {
     expectArraysClose(f.subarray(16, 20), [-2, -0.5, 0.5, 2].map(Math.tanh), { atol: 3e-7 });
   });
 
+  // Paths: 'simd' (fused steps where the hidden size allows, else XNNPACK + SIMD gate rows), 'xnnpack'
+  // (fused steps off: XNNPACK + SIMD gate rows for every row in one call) and 'js' (no SIMD at all).
   const variants = [
-    ...cases.map((c) => [...c, true, H] as const),
-    ...cases.filter((_, i) => i % 2 === 0).map((c) => [...c, false, H] as const),
-    ...cases.map((c) => [...c, true, FUSED_HIDDEN] as const),
-    ...cases.filter((_, i) => i % 3 === 0).map((c) => [...c, true, 20] as const),
+    ...cases.map((c) => [...c, 'simd', H] as const),
+    ...cases.filter((_, i) => i % 2 === 0).map((c) => [...c, 'js', H] as const),
+    ...cases.map((c) => [...c, 'simd', FUSED_HIDDEN] as const),
+    ...cases.filter((_, i) => i % 2 === 1).map((c) => [...c, 'xnnpack', FUSED_HIDDEN] as const),
+    ...cases.filter((_, i) => i % 3 === 0).map((c) => [...c, 'simd', 20] as const),
   ];
-  for (const [cell, bias, lengths, reverse, simd, hidden] of variants) {
-    const path = !simd ? 'JS gates' : hidden % 4 === 0 ? 'fused SIMD steps' : 'SIMD gates';
+  for (const [cell, bias, lengths, reverse, mode, hidden] of variants) {
+    const fusedSize = hidden % (cell.startsWith('rnn') ? 16 : 4) === 0;
+    const path = mode === 'js' ? 'JS gates' : mode === 'simd' && fusedSize ? 'fused SIMD steps' : 'XNNPACK and SIMD gates';
     it(`${cell}${bias ? '' : ' without bias'}, hidden ${hidden}, matches the reference (lengths ${lengths ?? 'full'}, ${reverse ? 'reverse' : 'forward'}, ${path})`, async () => {
       const dims = { ...DIMS, H: hidden };
       const before = tf.memory().numTensors;
-      setSimdGatesEnabled(simd);
+      setSimdGatesEnabled(mode !== 'js');
+      setFusedStepsEnabled(mode !== 'xnnpack');
       let fused;
       try {
         fused = await runRecurrence(dims, cell, bias, 'fused', lengths, reverse);
       } finally {
         setSimdGatesEnabled(true);
+        setFusedStepsEnabled(true);
       }
       const reference = await runRecurrence(dims, cell, bias, 'reference', lengths, reverse);
       expect(tf.memory().numTensors).toBe(before);

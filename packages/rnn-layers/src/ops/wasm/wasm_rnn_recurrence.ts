@@ -79,6 +79,7 @@ export const rnnRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
           }
         } else {
           if (simd && a % perCall === 0) simd.rnn_tanh_row(4 * xo, 4 * ro, 4 * so, 4 * yo, 4 * H, n4, perCall);
+          if (perCall === n && n4 === H) break; // that call did every row
           for (let j = n4; j < H; j++) f[so + j] = f[yo + j] = Math.tanh(f[xo + j]! + f[ro + j]!);
         }
       }
@@ -127,7 +128,10 @@ export const rnnRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
         if (gradRow && a % perCall === 0) {
           gradRow(4 * (yAt! + yo), 4 * hpAt, 4 * (hPrev.at + yo), 4 * (dh + so), 4 * (dyAt! + yo), 4 * (dPre.at + yo), 4 * (dStep + so), 4 * H, n4, perCall);
         }
-        if (n4 === H) continue;
+        if (n4 === H) {
+          if (perCall === n) break; // that call did every row
+          continue;
+        }
         f.copyWithin(hPrev.at + yo + n4, hpAt + n4, hpAt + H);
         for (let j = n4; j < H; j++) {
           const hv = f[yAt! + yo + j]!;
