@@ -2,9 +2,8 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 import { fusedStepKernels, simdGates } from './simd_gates.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
-import { packedWeights } from './wasm_weight_cache.js';
 import {
-  activeRows, bpttStepProduct, packStepWeights, previousRow, recurrenceDims, runFusedSteps, simdRowsPerCall, stepRow, transposeOnHeap, type Info,
+  activeRows, bpttStepProduct, previousRow, recurrenceDims, runFusedSteps, simdRowsPerCall, stepRow, stepWeights, transposeOnHeap, type Info,
 } from './wasm_recurrence_common.js';
 
 // LSTM recurrence on the wasm heap, same outputs and layouts as the JS kernel (cpu/lstm_recurrence.ts):
@@ -49,19 +48,18 @@ export const lstmRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) =>
       return [y.info, hN.info, cN.info, gates.info, cells.info];
     };
     if (fused) {
-      const w = packedWeights(be, inputs['weightHh']!.dataId, `step:4x${H}`, H * G, (to) => packStepWeights(be.wasm.HEAPF32, at.weightHh!, 4, H, 1, to));
+      const w = stepWeights(be, inputs['weightHh']!, at.weightHh!, 4, H, 1);
       start();
       const step = workspaceRows > 0 ? fused.lstm_step : fused.lstm_step_inference;
-      runFusedSteps(be, ws, d, workspaceRows > 0 ? 7 : 5, (table, e, b, row, prev) => {
-        table[e] = 4 * (prev < 0 ? at.h0! + b * H : y.at + prev * H);
-        table[e + 1] = 4 * (at.xp! + row * G);
-        table[e + 2] = 4 * (c + b * H);
-        table[e + 3] = 4 * (h + b * H);
-        table[e + 4] = 4 * (y.at + row * H);
+      const rows = { h0: at.h0!, y: y.at, xp: at.xp!, xpWidth: G };
+      runFusedSteps(be, ws, d, rows, workspaceRows > 0 ? 7 : 5, (table, e, b, row) => {
+        table[e] = 4 * (c + b * H);
+        table[e + 1] = 4 * (h + b * H);
+        table[e + 2] = 4 * (y.at + row * H);
         if (workspaceRows === 0) return;
-        table[e + 5] = 4 * (cells.at + row * H);
-        table[e + 6] = 4 * (gates.at + row * G);
-      }, (table, rows) => step(table, rows, 4 * w, H / 4, H, 4 * H));
+        table[e + 3] = 4 * (cells.at + row * H);
+        table[e + 4] = 4 * (gates.at + row * G);
+      }, (table, count) => step(table, count, 4 * w, H / 4, H, 4 * H));
       return finish(be.wasm.HEAPF32);
     }
     const wT = ws.floats(H * G);

@@ -3,6 +3,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { makeTimeIndex } from '../cpu/recurrent_product.js';
 import type { SimdGates } from './simd_gates.js';
 import type { WasmBackendInternals, WasmWorkspace } from './wasm_backend_access.js';
+import { packedWeights } from './wasm_weight_cache.js';
 
 export type Info = tf.TensorInfo;
 
@@ -91,19 +92,29 @@ export function packStepWeights(f: Float32Array, from: number, gates: number, hi
   }
 }
 
+/** W_hh [gates * hidden, hidden] packed for a fused step kernel, kept while the tensor lives. */
+export function stepWeights(be: WasmBackendInternals, weightHh: Info, at: number, gates: number, hidden: number, blocks: number): number {
+  return packedWeights(be, weightHh.dataId, `step:${gates}x${hidden}/${blocks}`, gates * hidden * hidden,
+    (to) => packStepWeights(be.wasm.HEAPF32, at, gates, hidden, blocks, to));
+}
+
 /**
  * Drives a fused step kernel over the sequence: at each step, one table entry of `fields` byte
- * addresses per running row, written by `fill` (given the row's batch index, its flat row and the
- * flat row of its previous step, -1 at the first), then one `step(tableAddress, rows)` call.
+ * addresses per running row, then one `step(tableAddress, rows)` call. Every kernel's first two
+ * fields are the row's h_{t-1} (its previous output row of y, or its row of h0) and its row of the
+ * input projection xp ([time * batch, xpWidth]); `fill` writes the others from entry + 2 (given
+ * the row's batch index and flat row).
  */
 export function runFusedSteps(
   be: WasmBackendInternals,
   ws: WasmWorkspace,
   d: RecurrenceDims,
+  at: { h0: number; y: number; xp: number; xpWidth: number },
   fields: number,
-  fill: (table: Int32Array, entry: number, b: number, row: number, previousRow: number) => void,
+  fill: (table: Int32Array, entry: number, b: number, row: number) => void,
   step: (table: number, rows: number) => void,
 ): void {
+  const H = d.hidden;
   const table = ws.floats(d.batch * fields);
   const heap = be.wasm.HEAP32; // nothing below allocates, so this view stays attached
   const rows = new Int32Array(d.batch);
@@ -112,7 +123,12 @@ export function runFusedSteps(
     if (n === 0) break; // every sequence has ended
     for (let a = 0; a < n; a++) {
       const b = rows[a]!;
-      fill(heap, table + a * fields, b, stepRow(d, s, b), previousRow(d, s, b));
+      const row = stepRow(d, s, b);
+      const previous = previousRow(d, s, b);
+      const e = table + a * fields;
+      heap[e] = 4 * (previous < 0 ? at.h0 + b * H : at.y + previous * H);
+      heap[e + 1] = 4 * (at.xp + row * at.xpWidth);
+      fill(heap, e + 2, b, row);
     }
     step(4 * table, n);
   }

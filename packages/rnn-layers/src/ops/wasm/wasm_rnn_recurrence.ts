@@ -2,9 +2,8 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 import { fusedStepKernels, simdGates } from './simd_gates.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
-import { packedWeights } from './wasm_weight_cache.js';
 import {
-  activeRows, bpttStepProduct, packStepWeights, previousRow, recurrenceDims, runFusedSteps, simdRowsPerCall, stepRow, transposeOnHeap, type Info,
+  activeRows, bpttStepProduct, previousRow, recurrenceDims, runFusedSteps, simdRowsPerCall, stepRow, stepWeights, transposeOnHeap, type Info,
 } from './wasm_recurrence_common.js';
 
 // Elman RNN recurrence on the wasm heap (h' = act(xp + W_hh h)), same outputs as the JS kernel
@@ -37,14 +36,13 @@ export const rnnRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
     const fused = fusedStepKernels(be);
     if (fused && H % 16 === 0) {
       const step = relu ? fused.rnn_relu_step : fused.rnn_tanh_step;
-      const w = packedWeights(be, inputs['weightHh']!.dataId, `step:1x${H}`, H * H, (to) => packStepWeights(be.wasm.HEAPF32, at.weightHh!, 1, H, 4, to));
+      const w = stepWeights(be, inputs['weightHh']!, at.weightHh!, 1, H, 4);
       start();
-      runFusedSteps(be, ws, d, 4, (table, e, b, row, prev) => {
-        table[e] = 4 * (prev < 0 ? at.h0! + b * H : y.at + prev * H);
-        table[e + 1] = 4 * (at.xp! + row * H);
-        table[e + 2] = 4 * (h + b * H);
-        table[e + 3] = 4 * (y.at + row * H);
-      }, (table, rows) => step(table, rows, 4 * w, H / 16, H, 4 * H));
+      const rows = { h0: at.h0!, y: y.at, xp: at.xp!, xpWidth: H };
+      runFusedSteps(be, ws, d, rows, 4, (table, e, b, row) => {
+        table[e] = 4 * (h + b * H);
+        table[e + 1] = 4 * (y.at + row * H);
+      }, (table, count) => step(table, count, 4 * w, H / 16, H, 4 * H));
       return finish(be.wasm.HEAPF32);
     }
     const wT = ws.floats(H * H);
