@@ -121,14 +121,17 @@ function interleave(lists) {
 
 /**
  * A fused recurrent step over `count` rows listed in a table (one i32 byte address per field and row;
- * field 0 is the row's h_{t-1}, H floats): the recurrent product of each row's h_{t-1} with W_hh
- * packed in panels (per k, `blocks` blocks of 4 hidden units, each with its `gates` gate vectors of 4
- * columns side by side; `k` rows per panel), then `epilogue` on each block's gate vectors, which never
+ * field 0 is the row's left operand, h_{t-1} for a step): the product of each row with W_hh packed
+ * in panels (per k, `blocks` blocks of 4 hidden units, each with its `gates` gate vectors of 4
+ * columns side by side; K rows per panel), then `epilogue` on each block's gate vectors, which never
  * leave registers. Two rows share each panel load; panels run outside and rows inside, so a panel
  * stays in L1 while every row uses it. XNNPACK does the same product ~1.3x slower here, and then the
  * gate pass reads it back from memory. The epilogue sees `acc(g)`, `field(name, gate)` (that
- * field's address for the block, plus `gate` gate blocks of $gb bytes) and `vec(pointer, gate)`
- * (the block of a per-unit vector such as a bias).
+ * field's address for the block, plus `gate` gate blocks of $gb bytes), `workspace(name, local,
+ * gate)` (a store left out where the kernel has no such field) and `vec(pointer, gate)` (the block
+ * of a per-unit vector such as a bias). `strided` kernels (plain products, one gate) take the steps
+ * at run time instead: $ak bytes between a row's elements, $wk between a panel's rows and $wpanel
+ * between panels.
  */
 function stepKernel(name, { gates, blocks, fields, params = [], locals = '', activations = true, strided = false }, epilogue) {
   if (strided && gates > 1) throw new Error(`stepKernel ${name}: strided kernels have no gate blocks`);
