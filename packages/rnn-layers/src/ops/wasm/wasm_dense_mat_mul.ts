@@ -18,11 +18,6 @@ function kernel(name: string): tf.KernelFunc {
   return config.kernelFunc;
 }
 
-/**
- * a^T b (a [k, m], b [k, n]: the weight gradients, k = time * batch) with the fused kernels'
- * `matmul_rows`, which reads a's columns and b's rows in place: no transpose of a and no XNNPACK
- * repacking of b (together ~9 ms of a 60 ms LSTM training step). Null where it does not apply.
- */
 /** Rows of a and b per pass of the weight-gradient product: a packed [K_BLOCK, 16] panel of b (16 KB) stays in L1. */
 const K_BLOCK = 256;
 
@@ -46,12 +41,8 @@ function transposedProduct(backend: unknown, a: Info, b: Info): Info | null {
     const table = ws.floats(2 * m);
     const aT = ws.floats(m * K_BLOCK);
     const bPanels = ws.floats(n * K_BLOCK);
-    const heap = be.wasm.HEAP32;
     const f = be.wasm.HEAPF32;
-    for (let r = 0; r < m; r++) {
-      heap[table + 2 * r] = 4 * (aT + r * K_BLOCK);
-      heap[table + 2 * r + 1] = 4 * (out.at + r * n);
-    }
+    fillRowTable(be.wasm.HEAP32, table, m, { at: aT, stride: K_BLOCK }, { at: out.at, stride: n });
     for (let start = 0; start < k; start += K_BLOCK) {
       const rows = Math.min(K_BLOCK, k - start);
       const rows4 = rows & ~3;
@@ -69,15 +60,21 @@ function transposedProduct(backend: unknown, a: Info, b: Info): Info | null {
 /** Right operands up to this size stay packed across calls (weights); larger ones are packed per call. */
 const CACHED_OPERAND_FLOATS = 1 << 20;
 
-/** op(b) [k, n] (b [n, k] when transposed) at heap `to` in panels of 16 columns. */
-function packColumnPanels(f: Float32Array, from: number, k: number, n: number, transposed: boolean, to: number): void {
+/** b^T [k, n] (b [n, k]) at heap `to` in panels of 16 columns (pack_panels' layout). */
+function packTransposedPanels(f: Float32Array, from: number, k: number, n: number, to: number): void {
   let o = to;
   for (let p = 0; p < n; p += 16) {
-    for (let r = 0; r < k; r++) {
-      if (!transposed) f.copyWithin(o, from + r * n + p, from + r * n + p + 16);
-      else for (let j = 0; j < 16; j++) f[o + j] = f[from + (p + j) * k + r]!;
-      o += 16;
+    for (let r = 0; r < k; r++, o += 16) {
+      for (let j = 0; j < 16; j++) f[o + j] = f[from + (p + j) * k + r]!;
     }
+  }
+}
+
+/** Table rows [a, out] of the matmul kernels: row r reads a.at + r * a.stride, writes out.at + r * out.stride (floats). */
+function fillRowTable(heap: Int32Array, table: number, rows: number, a: { at: number; stride: number }, out: { at: number; stride: number }): void {
+  for (let r = 0; r < rows; r++) {
+    heap[table + 2 * r] = 4 * (a.at + r * a.stride);
+    heap[table + 2 * r + 1] = 4 * (out.at + r * out.stride);
   }
 }
 
@@ -98,7 +95,10 @@ function rowsProduct(backend: unknown, a: Info, b: Info, transposeB: boolean, bi
   return withWorkspace(be, (ws) => {
     const out = ws.output([m, n]);
     const table = ws.floats(2 * m);
-    const pack = (to: number) => packColumnPanels(be.wasm.HEAPF32, at.b!, k, n, transposeB, to);
+    const pack = (to: number) => {
+      if (transposeB) packTransposedPanels(be.wasm.HEAPF32, at.b!, k, n, to);
+      else fused.pack_panels(4 * at.b!, 4 * to, k, n, 4 * n);
+    };
     let w: number;
     if (k * n <= CACHED_OPERAND_FLOATS) {
       w = packedWeights(be, b.dataId, `panels:${transposeB ? 'T' : ''}${k}x${n}`, k * n, pack);
@@ -106,11 +106,7 @@ function rowsProduct(backend: unknown, a: Info, b: Info, transposeB: boolean, bi
       w = ws.floats(k * n);
       pack(w);
     }
-    const heap = be.wasm.HEAP32;
-    for (let r = 0; r < m; r++) {
-      heap[table + 2 * r] = 4 * (at.a! + r * k);
-      heap[table + 2 * r + 1] = 4 * (out.at + r * n);
-    }
+    fillRowTable(be.wasm.HEAP32, table, m, { at: at.a!, stride: k }, { at: out.at, stride: n });
     if (bias) fused.matmul_rows_bias(4 * table, m, 4 * w, n / 16, k, 4, 64, 64 * k, 4 * at.bias!);
     else fused.matmul_rows(4 * table, m, 4 * w, n / 16, k, 4, 64, 64 * k);
     return out.info;

@@ -3,7 +3,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { fusedStepKernels, simdGates } from './simd_gates.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
 import {
-  activeRows, bpttStepProduct, previousRow, recurrenceDims, runFusedSteps, simdRowsPerCall, stepRow, stepWeights, transposeOnHeap, type Info,
+  activeRows, bpttStepProduct, previousRow, recurrenceDims, runFusedSteps, simdRowsPerCall, stepRow, stepWeights, type Info, xnnpackStepProduct,
 } from './wasm_recurrence_common.js';
 
 // GRU recurrence on the wasm heap, same outputs and layouts as the JS kernel (cpu/gru_recurrence.ts):
@@ -54,22 +54,17 @@ export const gruRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
       }, (table, count) => step(table, count, 4 * w, H / 4, H, 4 * H, 4 * bias));
       return finish(be.wasm.HEAPF32);
     }
-    const wT = ws.floats(H * G);
-    const rec = ws.floats(B * G);
-    const matMul = ws.matMul(B, H, G);
-    const hId = ws.operand(h, B * H);
-    const wId = ws.operand(wT, H * G);
-    const recId = ws.operand(rec, B * G);
+    const product = xnnpackStepProduct(be, ws, { batch: B, hidden: H, gates: 3 }, { weightHh: at.weightHh!, h });
+    const rec = product.rec;
     const simd = simdGates(be);
     let f = start();
-    transposeOnHeap(f, at.weightHh!, G, H, wT);
     const x = at.xp!;
     const rows = new Int32Array(B);
     const n4 = simd ? H & ~3 : 0; // the SIMD kernel's share of each row; JS does the rest
     for (let s = 0; s < T; s++) {
       const n = activeRows(d, s, rows);
       if (n === 0) break;
-      matMul(hId, wId, recId);
+      product.run();
       f = be.wasm.HEAPF32; // XNNPACK may have grown the memory (new buffer)
       const perCall = simdRowsPerCall(d, s, n, simd);
       for (let a = 0; a < n; a++) {

@@ -135,6 +135,29 @@ export function runFusedSteps(
 }
 
 /**
+ * The forward step product through XNNPACK (no fused kernels, or hidden sizes they do not take):
+ * `run()` computes rec [batch, gates*hidden] = h W_hh^T, with W_hh^T transposed onto the heap once.
+ * XNNPACK may grow the memory: take views of the heap after each run.
+ */
+export function xnnpackStepProduct(
+  be: WasmBackendInternals,
+  ws: WasmWorkspace,
+  shape: { batch: number; hidden: number; gates: number },
+  at: { weightHh: number; h: number },
+): { rec: number; run(): void } {
+  const { batch: B, hidden: H } = shape;
+  const G = shape.gates * H;
+  const wT = ws.floats(H * G);
+  const rec = ws.floats(B * G);
+  const matMul = ws.matMul(B, H, G);
+  const hId = ws.operand(at.h, B * H);
+  const wId = ws.operand(wT, H * G);
+  const recId = ws.operand(rec, B * G);
+  transposeOnHeap(be.wasm.HEAPF32, at.weightHh, G, H, wT);
+  return { rec, run: () => matMul(hId, wId, recId) };
+}
+
+/**
  * BPTT's per-step product for the running rows: dh[b] = dg[b] W_hh (`accumulate`: dh[b] +=), with dg
  * [batch, K] and W_hh [K, hidden] as stored. Through the fused kernels' `matmul_rows` (W_hh copied
  * into panels of 16 columns once per call) where they run and hidden is a multiple of 16, else
