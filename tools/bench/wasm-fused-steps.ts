@@ -1,7 +1,10 @@
-// Before/after for the wasm recurrences' fused step kernels (simd_gates.build.mjs's stepKernel): one
-// layer-direction of LSTM/GRU/RNN with the fused steps, and with XNNPACK's step product followed by
-// the SIMD gate rows (the path before them), alternated run by run in one process so that both see
-// the same host load. Forward = recurrentSequence; train = value and gradients of sum(output * r).
+// A/B of the wasm recurrences' paths on one layer-direction of LSTM/GRU/RNN, alternated run by run in
+// one process so that both see the same host load. Forward = recurrentSequence (no tape: the
+// inference kernels); train = value and gradients of sum(output * r) (projection included).
+//   --compare fused (default): the fused step kernels (simd_gates.build.mjs's stepKernel) against
+//     XNNPACK's step product followed by the SIMD gate rows (the path before them);
+//   --compare threads: batch rows split across the helper threads (wasm_helper_threads.ts; the
+//     default thread count, or --threads N) against the calling thread alone.
 //   npx tsx tools/bench/wasm-fused-steps.ts --cell lstm --batch 32 --time 100 --input 32 --hidden 128 --runs 15
 // Prints one JSON line: median and fastest run (ms) of each, and the largest difference between them.
 import os from 'node:os';
@@ -12,11 +15,19 @@ import { randomUniform, SeededRandom, useBackend } from '@rnnkit/tensor-core';
 import { recurrentSequence } from '../../packages/rnn-layers/src/ops/recurrent_sequence.js';
 import { registerWasmRecurrenceKernels } from '../../packages/rnn-layers/src/ops/wasm/register_wasm_kernels.js';
 import { setFusedStepsEnabled } from '../../packages/rnn-layers/src/ops/wasm/simd_gates.js';
+import {
+  helperThreads, setMinParallelWork, setWasmThreads, wasmThreads,
+} from '../../packages/rnn-layers/src/ops/wasm/wasm_helper_threads.js';
 import { parseRecurrenceBenchArgs } from './recurrence-bench-args.js';
 
-const { cell, kind, B, T, I, H, G, warmup, runs } = parseRecurrenceBenchArgs(process.argv.slice(2));
+const { args, cell, kind, B, T, I, H, G, warmup, runs } = parseRecurrenceBenchArgs(process.argv.slice(2));
+const compare = args.get('compare') ?? 'fused';
+if (compare !== 'fused' && compare !== 'threads') throw new Error(`--compare must be fused or threads, got '${compare}'`);
 await useBackend('wasm');
 registerWasmRecurrenceKernels();
+if (args.has('threads')) setWasmThreads(Number(args.get('threads')));
+if (compare === 'fused') setMinParallelWork(Infinity); // one thread: compare the kernels alone
+else await helperThreads()?.started();
 
 const rng = new SeededRandom(1);
 const x = randomUniform([T, B, I], -1, 1, rng);
@@ -41,15 +52,18 @@ async function train(): Promise<Float32Array[]> {
   return values;
 }
 
-const variants = { fused_steps: true, xnnpack_step_product: false };
-const times: Record<string, { forward: number[]; train: number[] }> = { fused_steps: { forward: [], train: [] }, xnnpack_step_product: { forward: [], train: [] } };
+const variants: Record<string, () => void> = compare === 'fused'
+  ? { fused_steps: () => setFusedStepsEnabled(true), xnnpack_step_product: () => setFusedStepsEnabled(false) }
+  : { helper_threads: () => setMinParallelWork(), one_thread: () => setMinParallelWork(Infinity) };
+const [a, b] = Object.keys(variants) as [string, string];
+const times: Record<string, { forward: number[]; train: number[] }> = { [a]: { forward: [], train: [] }, [b]: { forward: [], train: [] } };
 const values: Record<string, Float32Array[]> = {};
 const loadBefore = os.loadavg()[0]!;
 const before = tf.memory().numTensors;
 try {
   for (let run = -warmup; run < runs; run++) {
-    for (const [name, on] of Object.entries(variants)) {
-      setFusedStepsEnabled(on);
+    for (const [name, use] of Object.entries(variants)) {
+      use();
       let start = performance.now();
       const out = await forward();
       const forwardMs = performance.now() - start;
@@ -66,6 +80,7 @@ try {
   }
 } finally {
   setFusedStepsEnabled(true);
+  setMinParallelWork();
 }
 const round = (v: number) => Math.round(v * 100) / 100;
 const summary = (v: number[]) => {
@@ -73,9 +88,10 @@ const summary = (v: number[]) => {
   return { median: round(sorted[sorted.length >> 1]!), fastest: round(sorted[0]!) };
 };
 let maxDiff = 0;
-values['fused_steps']!.forEach((v, i) => v.forEach((e, j) => (maxDiff = Math.max(maxDiff, Math.abs(e - values['xnnpack_step_product']![i]![j]!)))));
+values[a]!.forEach((v, i) => v.forEach((e, j) => (maxDiff = Math.max(maxDiff, Math.abs(e - values[b]![i]![j]!)))));
 console.log(JSON.stringify({
-  bench: 'wasm-fused-steps', backend: tf.getBackend(), cell, batch: B, time: T, input: I, hidden: H, runs, warmup,
+  bench: 'wasm-fused-steps', compare, backend: tf.getBackend(), cell, batch: B, time: T, input: I, hidden: H, runs, warmup,
+  threads: compare === 'threads' ? wasmThreads() : 1,
   ...Object.fromEntries(Object.entries(times).map(([name, t]) => [name, { forward_ms: summary(t.forward), train_ms: summary(t.train) }])),
   max_abs_diff: maxDiff, leaked_tensors: tf.memory().numTensors - before,
   loadavg_1m: [round(loadBefore), round(os.loadavg()[0]!)], cpus: os.cpus().length,

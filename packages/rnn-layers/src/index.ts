@@ -22,6 +22,8 @@ export type { RecurrentWeights, SequenceLengths, SequenceOptions, SequenceResult
 export type { CellKind } from './ops/cell_kind.js';
 export * as recurrenceKernelNames from './ops/kernel_names.js';
 export { FusedRMSPropOptimizer, rmsprop } from './optimizers/fused_rmsprop.js';
+// Threads of the wasm backend's fused recurrences and projections (Node.js).
+export { setWasmThreads, wasmThreads } from './ops/wasm/wasm_helper_threads.js';
 
 // Keras-style building blocks (src/keras): Embedding, Dense, Sequential, losses, metrics, clipping, save/load.
 export { Sequential } from './keras/sequential.js';

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { fusedStepKernels } from './simd_gates.js';
-import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
+import { inputIndices, wasmInternals, withWorkspace, type WasmBackendInternals } from './wasm_backend_access.js';
+import { runWithHelpers, splitRows, type RowSplit, type StepJob } from './wasm_helper_threads.js';
 import { packedWeights } from './wasm_weight_cache.js';
 import type { Info } from './wasm_recurrence_common.js';
 
@@ -106,11 +107,53 @@ function rowsProduct(backend: unknown, a: Info, b: Info, transposeB: boolean, bi
       w = ws.floats(k * n);
       pack(w);
     }
-    fillRowTable(be.wasm.HEAP32, table, m, { at: at.a!, stride: k }, { at: out.at, stride: n });
-    if (bias) fused.matmul_rows_bias(4 * table, m, 4 * w, n / 16, k, 4, 64, 64 * k, 4 * at.bias!);
-    else fused.matmul_rows(4 * table, m, 4 * w, n / 16, k, 4, 64, 64 * k);
+    const split = splitRows(m, m * k * n);
+    const rows = split ? split.bounds[1]! : m;
+    const kernelArgs = (wAt: number, biasAt: number): number[] => [4 * wAt, n / 16, k, 4, 64, 64 * k, ...(bias ? [4 * biasAt] : [])];
+    const run = (bias ? fused.matmul_rows_bias : fused.matmul_rows) as (table: number, rows: number, ...args: number[]) => void;
+    const main = (): void => {
+      fillRowTable(be.wasm.HEAP32, table, rows, { at: at.a!, stride: k }, { at: out.at, stride: n });
+      run(4 * table, rows, ...kernelArgs(w, at.bias ?? 0));
+    };
+    if (!split) main();
+    else splitRowsProduct(be, split, { a: at.a!, w, bias: bias ? at.bias! : null, out: out.at }, { k, n }, kernelArgs, main);
     return out.info;
   });
+}
+
+/**
+ * rowsProduct with rows [bounds[k], bounds[k + 1]) of a and out on helper thread k - 1: its rows of a,
+ * the packed weights and the bias are copied into the helpers' shared memory and its rows of out back.
+ */
+function splitRowsProduct(
+  be: WasmBackendInternals,
+  split: RowSplit,
+  at: { a: number; w: number; bias: number | null; out: number },
+  { k, n }: { k: number; n: number },
+  kernelArgs: (w: number, bias: number) => number[],
+  main: () => void,
+): void {
+  const { pool, bounds } = split;
+  const w = pool.floats(k * n);
+  const bias = pool.floats(n);
+  const parts = bounds.slice(1, -1).map((first, i) => {
+    const rows = bounds[i + 2]! - first;
+    return { first, rows, a: pool.floats(rows * k), out: pool.floats(rows * n), table: pool.floats(2 * rows), count: pool.floats(1) };
+  });
+  const f = be.wasm.HEAPF32;
+  const shared = new Float32Array(pool.memory.buffer); // every allocation is made
+  const sharedInts = new Int32Array(pool.memory.buffer);
+  shared.set(f.subarray(at.w, at.w + k * n), w);
+  if (at.bias !== null) shared.set(f.subarray(at.bias, at.bias + n), bias);
+  const jobs = parts.map((p): StepJob => {
+    shared.set(f.subarray(at.a + p.first * k, at.a + (p.first + p.rows) * k), p.a);
+    fillRowTable(sharedInts, p.table, p.rows, { at: p.a, stride: k }, { at: p.out, stride: n });
+    sharedInts[p.count] = p.rows;
+    return { kernel: at.bias !== null ? 'matmul_rows_bias' : 'matmul_rows', tables: 4 * p.table, stride: 0, counts: 4 * p.count, steps: 1, args: kernelArgs(w, bias) };
+  });
+  runWithHelpers(split, jobs, main);
+  const to = be.wasm.HEAPF32;
+  for (const p of parts) to.set(shared.subarray(p.out, p.out + p.rows * n), at.out + p.first * n);
 }
 
 function product(args: Parameters<tf.KernelFunc>[0], withBias: boolean): Info {

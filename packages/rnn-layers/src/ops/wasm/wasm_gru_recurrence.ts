@@ -1,9 +1,10 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import { fusedStepKernels, simdGates } from './simd_gates.js';
+import { runFusedSteps } from './wasm_fused_steps.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
 import {
-  activeRows, bpttStepProduct, previousRow, recurrenceDims, runFusedSteps, simdRowsPerCall, stepRow, stepWeights, type Info, xnnpackStepProduct,
+  activeRows, bpttStepProduct, previousRow, recurrenceDims, simdRowsPerCall, stepRow, stepWeights, type Info, xnnpackStepProduct,
 } from './wasm_recurrence_common.js';
 
 // GRU recurrence on the wasm heap, same outputs and layouts as the JS kernel (cpu/gru_recurrence.ts):
@@ -45,13 +46,15 @@ export const gruRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
     if (fused) {
       const w = stepWeights(be, inputs['weightHh']!, at.weightHh!, 3, H, 1);
       start();
-      const step = workspaceRows > 0 ? fused.gru_step : fused.gru_step_inference;
-      const rows = { h0: at.h0!, y: y.at, xp: at.xp!, xpWidth: G };
-      runFusedSteps(be, ws, d, rows, workspaceRows > 0 ? 5 : 4, (table, e, b, row) => {
-        table[e] = 4 * (h + b * H);
-        table[e + 1] = 4 * (y.at + row * H);
-        if (workspaceRows > 0) table[e + 2] = 4 * (workspace.at + row * 4 * H);
-      }, (table, count) => step(table, count, 4 * w, H / 4, H, 4 * H, 4 * bias));
+      runFusedSteps(be, ws, fused, d, {
+        kernel: workspaceRows > 0 ? 'gru_step' : 'gru_step_inference',
+        args: [{ at: w, size: G * H }, H / 4, H, 4 * H, { at: bias, size: G }],
+        h0: at.h0!, xp: at.xp!, xpWidth: G, y: y.at,
+        fields: [
+          { at: h, width: H, per: 'batch' }, { at: y.at, width: H, per: 'step' },
+          ...(workspaceRows > 0 ? [{ at: workspace.at, width: 4 * H, per: 'step' }] as const : []),
+        ],
+      });
       return finish(be.wasm.HEAPF32);
     }
     const product = xnnpackStepProduct(be, ws, { batch: B, hidden: H, gates: 3 }, { weightHh: at.weightHh!, h });

@@ -1,9 +1,10 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import { fusedStepKernels, simdGates } from './simd_gates.js';
+import { runFusedSteps } from './wasm_fused_steps.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
 import {
-  activeRows, bpttStepProduct, previousRow, recurrenceDims, runFusedSteps, simdRowsPerCall, stepRow, stepWeights, type Info, xnnpackStepProduct,
+  activeRows, bpttStepProduct, previousRow, recurrenceDims, simdRowsPerCall, stepRow, stepWeights, type Info, xnnpackStepProduct,
 } from './wasm_recurrence_common.js';
 
 // LSTM recurrence on the wasm heap, same outputs and layouts as the JS kernel (cpu/lstm_recurrence.ts):
@@ -50,16 +51,15 @@ export const lstmRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) =>
     if (fused) {
       const w = stepWeights(be, inputs['weightHh']!, at.weightHh!, 4, H, 1);
       start();
-      const step = workspaceRows > 0 ? fused.lstm_step : fused.lstm_step_inference;
-      const rows = { h0: at.h0!, y: y.at, xp: at.xp!, xpWidth: G };
-      runFusedSteps(be, ws, d, rows, workspaceRows > 0 ? 7 : 5, (table, e, b, row) => {
-        table[e] = 4 * (c + b * H);
-        table[e + 1] = 4 * (h + b * H);
-        table[e + 2] = 4 * (y.at + row * H);
-        if (workspaceRows === 0) return;
-        table[e + 3] = 4 * (cells.at + row * H);
-        table[e + 4] = 4 * (gates.at + row * G);
-      }, (table, count) => step(table, count, 4 * w, H / 4, H, 4 * H));
+      runFusedSteps(be, ws, fused, d, {
+        kernel: workspaceRows > 0 ? 'lstm_step' : 'lstm_step_inference',
+        args: [{ at: w, size: G * H }, H / 4, H, 4 * H],
+        h0: at.h0!, xp: at.xp!, xpWidth: G, y: y.at,
+        fields: [
+          { at: c, width: H, per: 'batch' }, { at: h, width: H, per: 'batch' }, { at: y.at, width: H, per: 'step' },
+          ...(workspaceRows > 0 ? [{ at: cells.at, width: H, per: 'step' }, { at: gates.at, width: G, per: 'step' }] as const : []),
+        ],
+      });
       return finish(be.wasm.HEAPF32);
     }
     const product = xnnpackStepProduct(be, ws, { batch: B, hidden: H, gates: 4 }, { weightHh: at.weightHh!, h });

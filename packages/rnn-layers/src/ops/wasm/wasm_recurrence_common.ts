@@ -99,42 +99,6 @@ export function stepWeights(be: WasmBackendInternals, weightHh: Info, at: number
 }
 
 /**
- * Drives a fused step kernel over the sequence: at each step, one table entry of `fields` byte
- * addresses per running row, then one `step(tableAddress, rows)` call. Every kernel's first two
- * fields are the row's h_{t-1} (its previous output row of y, or its row of h0) and its row of the
- * input projection xp ([time * batch, xpWidth]); `fill` writes the others from entry + 2 (given
- * the row's batch index and flat row).
- */
-export function runFusedSteps(
-  be: WasmBackendInternals,
-  ws: WasmWorkspace,
-  d: RecurrenceDims,
-  at: { h0: number; y: number; xp: number; xpWidth: number },
-  fields: number,
-  fill: (table: Int32Array, entry: number, b: number, row: number) => void,
-  step: (table: number, rows: number) => void,
-): void {
-  const H = d.hidden;
-  const table = ws.floats(d.batch * fields);
-  const heap = be.wasm.HEAP32; // nothing below allocates, so this view stays attached
-  const rows = new Int32Array(d.batch);
-  for (let s = 0; s < d.time; s++) {
-    const n = activeRows(d, s, rows);
-    if (n === 0) break; // every sequence has ended
-    for (let a = 0; a < n; a++) {
-      const b = rows[a]!;
-      const row = stepRow(d, s, b);
-      const previous = previousRow(d, s, b);
-      const e = table + a * fields;
-      heap[e] = 4 * (previous < 0 ? at.h0 + b * H : at.y + previous * H);
-      heap[e + 1] = 4 * (at.xp + row * at.xpWidth);
-      fill(heap, e + 2, b, row);
-    }
-    step(4 * table, n);
-  }
-}
-
-/**
  * The forward step product through XNNPACK (no fused kernels, or hidden sizes they do not take):
  * `run()` computes rec [batch, gates*hidden] = h W_hh^T, with W_hh^T transposed onto the heap once.
  * XNNPACK may grow the memory: take views of the heap after each run.

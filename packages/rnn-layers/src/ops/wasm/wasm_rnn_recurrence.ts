@@ -1,9 +1,10 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import { fusedStepKernels, simdGates } from './simd_gates.js';
+import { runFusedSteps } from './wasm_fused_steps.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
 import {
-  activeRows, bpttStepProduct, previousRow, recurrenceDims, runFusedSteps, simdRowsPerCall, stepRow, stepWeights, type Info, xnnpackStepProduct,
+  activeRows, bpttStepProduct, previousRow, recurrenceDims, simdRowsPerCall, stepRow, stepWeights, type Info, xnnpackStepProduct,
 } from './wasm_recurrence_common.js';
 
 // Elman RNN recurrence on the wasm heap (h' = act(xp + W_hh h)), same outputs as the JS kernel
@@ -35,14 +36,14 @@ export const rnnRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
     };
     const fused = fusedStepKernels(be);
     if (fused && H % 16 === 0) {
-      const step = relu ? fused.rnn_relu_step : fused.rnn_tanh_step;
       const w = stepWeights(be, inputs['weightHh']!, at.weightHh!, 1, H, 4);
       start();
-      const rows = { h0: at.h0!, y: y.at, xp: at.xp!, xpWidth: H };
-      runFusedSteps(be, ws, d, rows, 4, (table, e, b, row) => {
-        table[e] = 4 * (h + b * H);
-        table[e + 1] = 4 * (y.at + row * H);
-      }, (table, count) => step(table, count, 4 * w, H / 16, H, 4 * H));
+      runFusedSteps(be, ws, fused, d, {
+        kernel: relu ? 'rnn_relu_step' : 'rnn_tanh_step',
+        args: [{ at: w, size: H * H }, H / 16, H, 4 * H],
+        h0: at.h0!, xp: at.xp!, xpWidth: H, y: y.at,
+        fields: [{ at: h, width: H, per: 'batch' }, { at: y.at, width: H, per: 'step' }],
+      });
       return finish(be.wasm.HEAPF32);
     }
     const product = xnnpackStepProduct(be, ws, { batch: B, hidden: H, gates: 1 }, { weightHh: at.weightHh!, h });

@@ -1,0 +1,148 @@
+import type { SimdGates } from './simd_gates.js';
+import type { WasmBackendInternals, WasmWorkspace } from './wasm_backend_access.js';
+import { runWithHelpers, splitRows, type HelperThreads, type StepJob, type StepKernelName } from './wasm_helper_threads.js';
+import type { RecurrenceDims } from './wasm_recurrence_common.js';
+
+// Drives a fused step kernel (lstm_step, gru_step, …) over a sequence. Each step is one kernel call
+// on a table of byte addresses, one entry per running row: [h_{t-1}, its row of the projection xp,
+// then the kernel's own fields]. With helper threads (wasm_helper_threads.ts), the batch rows are
+// split: the calling thread runs the first range in place on tfjs-backend-wasm's heap, each helper a
+// later range on copies in the shared memory, and the copies' outputs are written back at the end.
+// Rows never exchange data during a sequence, so the results are bit-identical however they are split.
+
+/** A buffer a kernel field points into: per batch row ([batch, width]: states) or per step row ([time * batch, width]). */
+export interface StepBuffer {
+  at: number;
+  width: number;
+  per: 'batch' | 'step';
+}
+
+/** An array on the heap ({ at, size } in floats) that the kernel receives as its byte address. */
+export interface HeapArray {
+  at: number;
+  size: number;
+}
+
+export interface FusedSequence {
+  kernel: StepKernelName;
+  /** The kernel's arguments after (table, rows). */
+  args: ReadonlyArray<number | HeapArray>;
+  /** h0 [batch, hidden] and the projection xp [time * batch, xpWidth], read. */
+  h0: number;
+  xp: number;
+  xpWidth: number;
+  /** The table's fields after [h_{t-1}, xp row], in order. One is y [time * batch, hidden], whose rows are also the next step's h_{t-1}. */
+  fields: readonly StepBuffer[];
+  y: number;
+}
+
+/** Where a range of rows lives: HEAPF32 indices, rows numbered from `first`, a time position's rows `stride` apart. */
+interface RowLayout {
+  first: number;
+  stride: number;
+  h0: number;
+  xp: number;
+  y: number;
+  fields: number[];
+}
+
+/** Step s's table for batch rows [b0, b1) that are still running, at `table` (HEAP32 index); returns how many. */
+function fillStepTable(heap: Int32Array, table: number, d: RecurrenceDims, s: number, b0: number, b1: number, seq: FusedSequence, at: RowLayout): number {
+  const H = d.hidden;
+  const width = seq.fields.length + 2;
+  let n = 0;
+  for (let b = b0; b < b1; b++) {
+    const position = d.index[s * d.batch + b]!;
+    if (position < 0) continue; // this sequence has ended
+    const local = b - at.first;
+    const row = position * at.stride + local;
+    const previous = s === 0 ? -1 : d.index[(s - 1) * d.batch + b]! * at.stride + local;
+    const e = table + n * width;
+    heap[e] = 4 * (previous < 0 ? at.h0 + local * H : at.y + previous * H);
+    heap[e + 1] = 4 * (at.xp + row * seq.xpWidth);
+    for (let i = 0; i < seq.fields.length; i++) {
+      const field = seq.fields[i]!;
+      heap[e + 2 + i] = 4 * (at.fields[i]! + (field.per === 'batch' ? local : row) * field.width);
+    }
+    n++;
+  }
+  return n;
+}
+
+function byteArgs(args: ReadonlyArray<number | HeapArray>, address: (a: HeapArray) => number): number[] {
+  return args.map((a) => (typeof a === 'number' ? a : 4 * address(a)));
+}
+
+/** A helper's range of rows, copied into the shared memory, its job, and how its outputs go back. */
+interface HelperPart {
+  job: StepJob;
+  copyBack(heap: Float32Array, shared: Float32Array): void;
+}
+
+function stageHelperPart(
+  pool: HelperThreads, d: RecurrenceDims, seq: FusedSequence, b0: number, b1: number, sharedArgs: number[], heap: () => Float32Array,
+): HelperPart {
+  const { time: T, batch: B, hidden: H } = d;
+  const R = b1 - b0;
+  const width = seq.fields.length + 2;
+  const h0 = pool.floats(R * H);
+  const xp = pool.floats(T * R * seq.xpWidth);
+  const fields = seq.fields.map((f) => pool.floats((f.per === 'batch' ? R : T * R) * f.width));
+  const tables = pool.floats(T * R * width);
+  const counts = pool.floats(T);
+  const at: RowLayout = { first: b0, stride: R, h0, xp, y: fields[seq.fields.findIndex((f) => f.at === seq.y)]!, fields };
+  // Every allocation is made: the views below stay attached.
+  const f = heap();
+  const shared = new Float32Array(pool.memory.buffer);
+  const sharedInts = new Int32Array(pool.memory.buffer);
+  // Per time position, a range's rows of a [time * batch, width] buffer are consecutive.
+  const copyRows = (from: Float32Array, src: number, to: Float32Array, dst: number, w: number, positions: number, toShared: boolean): void => {
+    for (let p = 0; p < positions; p++) {
+      const [s, t] = toShared ? [src + (p * B + b0) * w, dst + p * R * w] : [src + p * R * w, dst + (p * B + b0) * w];
+      to.set(from.subarray(s, s + R * w), t);
+    }
+  };
+  shared.set(f.subarray(seq.h0 + b0 * H, seq.h0 + b1 * H), h0);
+  copyRows(f, seq.xp, shared, xp, seq.xpWidth, T, true);
+  seq.fields.forEach((field, i) => {
+    if (field.per === 'batch') shared.set(f.subarray(field.at + b0 * field.width, field.at + b1 * field.width), fields[i]!);
+    else if (d.lengths.length > 0) shared.fill(0, fields[i]!, fields[i]! + T * R * field.width); // rows past a length stay zero
+  });
+  for (let s = 0; s < T; s++) sharedInts[counts + s] = fillStepTable(sharedInts, tables + s * R * width, d, s, b0, b1, seq, at);
+  return {
+    job: { kernel: seq.kernel, tables: 4 * tables, stride: 4 * R * width, counts: 4 * counts, steps: T, args: sharedArgs },
+    copyBack: (to, from) => seq.fields.forEach((field, i) => {
+      if (field.per === 'batch') to.set(from.subarray(fields[i]!, fields[i]! + R * field.width), field.at + b0 * field.width);
+      else copyRows(from, fields[i]!, to, field.at, field.width, T, false);
+    }),
+  };
+}
+
+/** Runs `seq` over the sequence `d`, on helper threads too where there are some and the call is large enough. */
+export function runFusedSteps(be: WasmBackendInternals, ws: WasmWorkspace, fused: SimdGates, d: RecurrenceDims, seq: FusedSequence): void {
+  const kernel = fused[seq.kernel] as (table: number, rows: number, ...args: number[]) => void;
+  const split = splitRows(d.batch, d.time * d.batch * d.hidden * seq.xpWidth);
+  const mainRows = split ? split.bounds[1]! : d.batch;
+  const main = (): void => {
+    const args = byteArgs(seq.args, (a) => a.at);
+    const at: RowLayout = { first: 0, stride: d.batch, h0: seq.h0, xp: seq.xp, y: seq.y, fields: seq.fields.map((f) => f.at) };
+    const table = ws.floats(mainRows * (seq.fields.length + 2));
+    const heap = be.wasm.HEAP32; // nothing below allocates on this heap, so this view stays attached
+    for (let s = 0; s < d.time; s++) {
+      const n = fillStepTable(heap, table, d, s, 0, mainRows, seq, at);
+      if (n === 0) break; // every sequence of this range has ended
+      kernel(4 * table, n, ...args);
+    }
+  };
+  if (!split) return main();
+  const { pool, bounds } = split;
+  const arrays = new Map<HeapArray, number>();
+  for (const a of seq.args) if (typeof a !== 'number') arrays.set(a, pool.floats(a.size));
+  const sharedArgs = byteArgs(seq.args, (a) => arrays.get(a)!);
+  const parts: HelperPart[] = [];
+  for (let k = 1; k + 1 < bounds.length; k++) parts.push(stageHelperPart(pool, d, seq, bounds[k]!, bounds[k + 1]!, sharedArgs, () => be.wasm.HEAPF32));
+  const shared = new Float32Array(pool.memory.buffer); // every allocation is made
+  for (const [a, to] of arrays) shared.set(be.wasm.HEAPF32.subarray(a.at, a.at + a.size), to);
+  runWithHelpers(split, parts.map((p) => p.job), main);
+  for (const part of parts) part.copyBack(be.wasm.HEAPF32, shared);
+}

@@ -1,0 +1,124 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { SeededRandom, randomUniform } from '@rnnkit/tensor-core';
+import { describeWithBackends, expectArraysClose } from '@rnnkit/tensor-core/testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+
+import type { CellKind } from '../cell_kind.js';
+import { denseMatMul } from '../dense_mat_mul.js';
+import { runRecurrence, type RecurrenceRun } from '../../testing/recurrence_run.js';
+import { registerWasmRecurrenceKernels } from './register_wasm_kernels.js';
+import { helperThreads, setMinParallelWork, setWasmThreads, wasmThreads } from './wasm_helper_threads.js';
+
+// Recurrences and projections split across helper threads give the same bits as on one thread: each
+// batch row runs the same kernel either way. Three threads, so that an odd batch is split in three
+// uneven ranges; every call is split (no minimum of work).
+
+const DIMS = { T: 7, B: 9, I: 3, H: 16 };
+
+async function onThreads<T>(split: boolean, run: () => Promise<T>): Promise<{ result: T; jobs: number }> {
+  const pool = helperThreads()!;
+  setMinParallelWork(split ? 0 : Infinity);
+  const jobs = pool.posted;
+  try {
+    return { result: await run(), jobs: pool.posted - jobs };
+  } finally {
+    setMinParallelWork();
+  }
+}
+
+describeWithBackends('wasm helper threads', () => {
+  registerWasmRecurrenceKernels();
+  const threads = wasmThreads();
+
+  beforeAll(async () => {
+    setWasmThreads(3);
+    await helperThreads()!.started();
+  });
+  afterAll(() => setWasmThreads(threads));
+
+  it('have started on a shared memory', () => {
+    expect(helperThreads()?.ready()).toHaveLength(2);
+    expect(helperThreads()!.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  const cases: Array<[CellKind, number[] | undefined, boolean, number]> = [
+    ['lstm', undefined, false, 16], ['lstm', [7, 3, 1, 7, 5, 2, 6, 7, 4], true, 32], ['gru', [2, 7, 1, 6, 5, 7, 3, 4, 7], false, 16],
+    ['gru', undefined, true, 32], ['rnn_tanh', [7, 3, 1, 7, 5, 2, 6, 7, 4], true, 16], ['rnn_relu', undefined, false, 32],
+  ];
+  for (const [cell, lengths, reverse, hidden] of cases) {
+    it(`${cell}, hidden ${hidden}: the same bits on three threads as on one (lengths ${lengths ?? 'full'}, ${reverse ? 'reverse' : 'forward'})`, async () => {
+      const dims = { ...DIMS, H: hidden };
+      const before = tf.memory().numTensors;
+      const run = () => runRecurrence(dims, cell, true, 'fused', lengths, reverse);
+      const split = await onThreads(true, run);
+      const single = await onThreads(false, run);
+      expect(tf.memory().numTensors).toBe(before);
+      // Forward and training forward (recurrence and projection each), and the input gradient's projection.
+      expect(split.jobs).toBeGreaterThanOrEqual(2 * 4);
+      expect(single.jobs).toBe(0);
+      expect(split.result).toEqual<RecurrenceRun>(single.result);
+      const reference = await runRecurrence(dims, cell, true, 'reference', lengths, reverse);
+      expectArraysClose(split.result.output, reference.output, { atol: 1e-5 });
+      split.result.grads.forEach((g, i) => expectArraysClose(g, reference.grads[i]!, { atol: 1e-5 }));
+    });
+  }
+
+  it('split projections (a W^T + bias, a W) match one thread and tf.matMul', async () => {
+    const rng = new SeededRandom(8);
+    const a = randomUniform([13, 7], -1, 1, rng);
+    const w = randomUniform([32, 7], -1, 1, rng);
+    const bias = randomUniform([32], -1, 1, rng);
+    const expected = await tf.add(tf.matMul(a, w, false, true), bias).data();
+    for (const withBias of [true, false]) {
+      const product = async () => {
+        const out = withBias ? denseMatMul(a, w, false, true, bias) : denseMatMul(a, w, false, true);
+        const values = await out.data();
+        out.dispose();
+        return values;
+      };
+      const split = await onThreads(true, product);
+      const single = await onThreads(false, product);
+      expect(split.jobs).toBe(2);
+      expect(split.result).toEqual(single.result);
+      if (withBias) expectArraysClose(split.result, expected, { atol: 1e-5 });
+    }
+    tf.dispose([a, w, bias]);
+  });
+
+  it('report a helper that failed, and take jobs again afterwards', async () => {
+    const pool = helperThreads()!;
+    const [helper] = pool.ready();
+    pool.reset();
+    const count = pool.floats(1);
+    new Int32Array(pool.memory.buffer)[count] = 1; // one row, from a table past the memory: the kernel traps
+    const outside = pool.memory.buffer.byteLength + 4096;
+    pool.post(helper!, { kernel: 'matmul_rows', tables: outside, stride: 0, counts: 4 * count, steps: 1, args: [0, 1, 1, 4, 64, 64] });
+    expect(() => pool.finish(helper!)).toThrow(/helper thread failed to run its step kernel/);
+    const again = await onThreads(true, () => runRecurrence(DIMS, 'gru', true, 'fused', undefined, false));
+    expect(again.jobs).toBeGreaterThan(0);
+    const single = await onThreads(false, () => runRecurrence(DIMS, 'gru', true, 'fused', undefined, false));
+    expect(again.result).toEqual(single.result);
+  });
+
+  it('leak no tensors over repeated split training steps', async () => {
+    const step = () => onThreads(true, () => runRecurrence({ ...DIMS, H: 32 }, 'lstm', true, 'fused', [7, 3, 1, 7, 5, 2, 6, 7, 4], true));
+    await step();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 5; i++) await step();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('setWasmThreads checks its count, and one thread starts no helpers', async () => {
+    expect(() => setWasmThreads(0)).toThrow(/setWasmThreads: count must be an integer from 1 to 17, got 0/);
+    expect(() => setWasmThreads(2.5)).toThrow(/count must be an integer/);
+    setWasmThreads(1);
+    try {
+      expect(helperThreads()).toBeNull();
+      const out = await runRecurrence(DIMS, 'lstm', true, 'fused', undefined, false);
+      expect(out.output).toHaveLength(DIMS.T * DIMS.B * DIMS.H);
+    } finally {
+      setWasmThreads(3);
+      await helperThreads()!.started();
+    }
+  });
+}, { backends: ['wasm'] });

@@ -1,0 +1,273 @@
+import { SIMD_GATES_SHARED_MEMORY_WASM_BASE64 } from './simd_gates_bytes.js';
+
+// Helper threads for the fused step kernels. A recurrence's batch rows are independent of each other
+// for the whole sequence, so a call can hand a range of them to another thread without any exchange
+// between steps: the helper runs the same SIMD step kernel over its rows for every step, and only
+// its inputs and outputs are copied (tfjs-backend-wasm's heap is not shared memory, so the helpers
+// work on a shared WebAssembly.Memory of their own). Node.js only: tfjs-backend-wasm runs one
+// thread there, whereas in browsers its threaded build (cross-origin-isolated pages) already splits
+// the products across XNNPACK's threads, and without isolation there is no shared memory.
+
+/** The kernels a helper runs: SimdGates exports with the signature (table, rows, ...args). */
+export const STEP_KERNELS = [
+  'lstm_step', 'lstm_step_inference', 'gru_step', 'gru_step_inference', 'rnn_tanh_step', 'rnn_relu_step', 'matmul_rows', 'matmul_rows_bias',
+] as const;
+export type StepKernelName = (typeof STEP_KERNELS)[number];
+
+/** A helper's job: `kernel` over `steps` steps of row tables `stride` bytes apart, with rows per step at `counts`. */
+export interface StepJob {
+  kernel: StepKernelName;
+  tables: number;
+  stride: number;
+  counts: number;
+  steps: number;
+  /** The kernel's arguments after (table, rows), as passed (byte addresses in the shared memory). */
+  args: number[];
+}
+
+// Control block of helper k: CONTROL_WORDS int32 words at CONTROL_BASE + k * CONTROL_WORDS.
+const CONTROL_BASE = 16;
+const CONTROL_WORDS = 32;
+const MAX_ARGS = CONTROL_WORDS - 8;
+const MAX_HELPERS = 16;
+/** First byte the arena hands out (after the control blocks), 64-byte aligned. */
+const ARENA_START = 4 * (CONTROL_BASE + MAX_HELPERS * CONTROL_WORDS);
+const PAGE = 65536;
+const MAX_PAGES = 16384; // 1 GiB: the import's maximum is 65536 pages
+const enum State { Idle = 0, Posted = 1, Done = 2, Failed = 3, Exit = 4 }
+
+// The helper's whole program (CommonJS, evaluated by worker_threads). It waits for a posted job,
+// runs the kernel over each step's rows until a step has none, and reports Done or Failed.
+const HELPER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { memory, module, control, kernels } = workerData;
+const gates = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const c = new Int32Array(memory.buffer, 0, ${ARENA_START / 4});
+Atomics.store(c, control + 1, 1);
+for (;;) {
+  Atomics.wait(c, control, ${State.Idle});
+  const state = Atomics.load(c, control);
+  if (state === ${State.Exit}) break;
+  if (state !== ${State.Posted}) continue;
+  try {
+    const v = new Int32Array(memory.buffer);
+    const run = gates[kernels[v[control + 2]]];
+    const [tables, stride, counts, steps, argc] = [v[control + 3], v[control + 4], v[control + 5] >> 2, v[control + 6], v[control + 7]];
+    const args = Array.from(v.subarray(control + 8, control + 8 + argc));
+    for (let s = 0; s < steps; s++) {
+      const rows = v[counts + s];
+      if (rows === 0) break;
+      run(tables + s * stride, rows, ...args);
+    }
+    Atomics.store(c, control, ${State.Done});
+  } catch {
+    Atomics.store(c, control, ${State.Failed});
+  }
+  Atomics.notify(c, control);
+}`;
+
+interface WorkerLike {
+  unref(): void;
+  on(event: 'error' | 'exit', listener: () => void): void;
+}
+type WorkerConstructor = new (source: string, options: { eval: true; workerData: unknown }) => WorkerLike;
+
+/** Node's worker_threads.Worker, or null (browsers, runtimes without worker_threads). */
+function nodeWorker(): WorkerConstructor | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const threads = proc?.getBuiltinModule?.('node:worker_threads') as { Worker?: WorkerConstructor; isMainThread?: boolean } | undefined;
+  return threads?.Worker ?? null;
+}
+
+function defaultThreadCount(): number {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+  return Math.min(4, os?.availableParallelism?.() ?? 1);
+}
+
+export class Helper {
+  dead = false;
+  constructor(readonly control: number, worker: WorkerLike) {
+    worker.on('error', () => { this.dead = true; });
+    worker.on('exit', () => { this.dead = true; });
+    worker.unref(); // helpers never keep a process alive
+  }
+}
+
+/** The helpers, their shared memory and a bump arena on it that each call resets. */
+export class HelperThreads {
+  private readonly helpers: Helper[] = [];
+  private top = ARENA_START;
+  /** Jobs posted so far (tests check that a call was split). */
+  posted = 0;
+
+  constructor(readonly memory: WebAssembly.Memory, module: WebAssembly.Module, Worker: WorkerConstructor, count: number) {
+    for (let k = 0; k < count; k++) {
+      const control = CONTROL_BASE + k * CONTROL_WORDS;
+      const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { memory, module, control, kernels: STEP_KERNELS } });
+      this.helpers.push(new Helper(control, worker));
+    }
+  }
+
+  /** Helpers that have started and can take a job now (they start asynchronously). */
+  ready(): Helper[] {
+    const c = new Int32Array(this.memory.buffer, 0, ARENA_START / 4);
+    return this.helpers.filter((h) => !h.dead && Atomics.load(c, h.control + 1) === 1);
+  }
+
+  /** Resolves once every helper has started (or died); tests use it. */
+  async started(): Promise<void> {
+    while (this.ready().length < this.helpers.filter((h) => !h.dead).length) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  /** Empties the arena: every earlier `floats` allocation is free again. */
+  reset(): void {
+    this.top = ARENA_START;
+  }
+
+  /** `size` floats of the shared memory, 64-byte aligned; the float index. Grows the memory as needed. */
+  floats(size: number): number {
+    const at = this.top;
+    this.top += (Math.max(1, size) * 4 + 63) & ~63;
+    const pages = Math.ceil(this.top / PAGE);
+    const have = this.memory.buffer.byteLength / PAGE;
+    if (pages > have) {
+      if (pages > MAX_PAGES) throw new Error(`rnn-layers wasm helper threads: a call needs ${this.top} bytes of shared memory, more than ${MAX_PAGES * PAGE}`);
+      this.memory.grow(pages - have);
+    }
+    return at >>> 2;
+  }
+
+  post(helper: Helper, job: StepJob): void {
+    if (job.args.length > MAX_ARGS) throw new Error(`rnn-layers wasm helper threads: ${job.args.length} kernel arguments, at most ${MAX_ARGS}`);
+    const v = new Int32Array(this.memory.buffer);
+    const c = helper.control;
+    v.set([STEP_KERNELS.indexOf(job.kernel), job.tables, job.stride, job.counts, job.steps, job.args.length, ...job.args], c + 2);
+    Atomics.store(v, c, State.Posted);
+    Atomics.notify(v, c);
+    this.posted++;
+  }
+
+  /** Blocks until the helper has finished its job; throws if it failed. */
+  finish(helper: Helper): void {
+    const c = new Int32Array(this.memory.buffer, 0, ARENA_START / 4);
+    let state: number;
+    while ((state = Atomics.load(c, helper.control)) === State.Posted) Atomics.wait(c, helper.control, State.Posted, 1000);
+    Atomics.store(c, helper.control, State.Idle);
+    if (state !== State.Done) throw new Error('rnn-layers wasm helper threads: a helper thread failed to run its step kernel');
+  }
+}
+
+let requested: number | null = null;
+let pool: HelperThreads | null | undefined;
+
+/**
+ * How many threads the wasm backend's fused recurrences may use, the calling thread included (1:
+ * none besides it). The default is the machine's available parallelism, at most 4. Node.js only;
+ * elsewhere the recurrences run on the calling thread. Threads start on the first call that can use
+ * them, and calls run on the calling thread alone until they have started.
+ */
+export function setWasmThreads(count: number): void {
+  if (!Number.isInteger(count) || count < 1 || count > MAX_HELPERS + 1) {
+    throw new Error(`setWasmThreads: count must be an integer from 1 to ${MAX_HELPERS + 1}, got ${count}`);
+  }
+  if (count === requested) return;
+  requested = count;
+  stopHelpers(); // the next call that can use threads starts the new count
+}
+
+/** The thread count the fused recurrences may use now (setWasmThreads, else the default). */
+export function wasmThreads(): number {
+  return requested ?? defaultThreadCount();
+}
+
+function stopHelpers(): void {
+  if (!pool) {
+    pool = undefined;
+    return;
+  }
+  const v = new Int32Array(pool.memory.buffer, 0, ARENA_START / 4);
+  for (let k = 0; k < MAX_HELPERS; k++) {
+    const control = CONTROL_BASE + k * CONTROL_WORDS;
+    Atomics.store(v, control, State.Exit);
+    Atomics.notify(v, control);
+  }
+  pool = undefined;
+}
+
+/** The helper threads (started on first use), or null where there are none to use. */
+export function helperThreads(): HelperThreads | null {
+  if (pool !== undefined) return pool;
+  pool = null;
+  const count = wasmThreads() - 1;
+  const Worker = nodeWorker();
+  if (count < 1 || !Worker || typeof SharedArrayBuffer === 'undefined') return pool;
+  const bytes = Uint8Array.from(atob(SIMD_GATES_SHARED_MEMORY_WASM_BASE64), (ch) => ch.charCodeAt(0));
+  if (!WebAssembly.validate(bytes)) return pool; // no SIMD
+  try {
+    const memory = new WebAssembly.Memory({ initial: 256, maximum: MAX_PAGES, shared: true });
+    pool = new HelperThreads(memory, new WebAssembly.Module(bytes), Worker, count);
+  } catch {
+    pool = null; // e.g. no shared WebAssembly memory: one thread
+  }
+  return pool;
+}
+
+const MIN_PARALLEL_WORK = 1 << 21;
+let minParallelWork = MIN_PARALLEL_WORK;
+
+/**
+ * Multiply-adds below which a call stays on the calling thread: a helper's wake-up and copies would
+ * cost more than its share saves (~2M, a tenth of a millisecond). Tests set 0.
+ */
+export function setMinParallelWork(work: number = MIN_PARALLEL_WORK): void {
+  minParallelWork = work;
+}
+
+/** How a call's rows are split: [0, bounds[1]) on the calling thread, [bounds[k], bounds[k + 1]) on helpers[k - 1]. */
+export interface RowSplit {
+  pool: HelperThreads;
+  helpers: Helper[];
+  bounds: number[];
+}
+
+/**
+ * Splits `rows` independent rows of a call doing `work` multiply-adds between the calling thread and
+ * the helpers that are ready, in ranges of an even number of rows (the kernels' tiles hold two);
+ * null where the call runs on the calling thread alone. Empties the helpers' arena for the call.
+ */
+export function splitRows(rows: number, work: number): RowSplit | null {
+  if (work < minParallelWork || rows < 4) return null;
+  const pool = helperThreads();
+  if (!pool) return null;
+  const ready = pool.ready();
+  const parts = Math.min(ready.length + 1, rows >> 1);
+  if (parts < 2) return null;
+  const size = 2 * Math.ceil(rows / parts / 2);
+  const bounds = [0];
+  while (bounds.at(-1)! < rows) bounds.push(Math.min(rows, bounds.at(-1)! + size));
+  pool.reset();
+  return { pool, helpers: ready.slice(0, bounds.length - 2), bounds };
+}
+
+/**
+ * Posts `jobs` (one per helper of the split), runs `main` on the calling thread, then waits for every
+ * helper, also after an error (the next call reuses their memory), and throws the first failure.
+ */
+export function runWithHelpers(split: RowSplit, jobs: StepJob[], main: () => void): void {
+  jobs.forEach((job, k) => split.pool.post(split.helpers[k]!, job));
+  let failure: unknown = null;
+  try {
+    main();
+  } catch (error) {
+    failure = error;
+  }
+  for (let k = 0; k < jobs.length; k++) {
+    try {
+      split.pool.finish(split.helpers[k]!);
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  if (failure) throw failure;
+}
