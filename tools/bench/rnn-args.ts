@@ -22,16 +22,18 @@ export interface RnnBenchConfig {
   pytorch: string | null;
   /** torch.set_num_threads for the PyTorch CPU run (0: torch's default). */
   pytorchThreads: number;
+  /** wasm: threads of rnnkit's fused recurrences and projections (setWasmThreads; 0: the library's default). */
+  threads: number;
 }
 
-const USAGE = 'usage: bench:rnn -- --backend <cpu|wasm|webgpu> --cell <lstm|gru|rnn> [--batch 32] [--time 100] [--input 32] [--hidden 128] [--layers 1] [--warmup 2] [--runs 5] [--only train|infer] [--no-baseline] [--no-rnnkit] [--floor] [--pytorch[=python]] [--pytorch-threads 1] [--json]';
+const USAGE = 'usage: bench:rnn -- --backend <cpu|wasm|webgpu> --cell <lstm|gru|rnn> [--batch 32] [--time 100] [--input 32] [--hidden 128] [--layers 1] [--warmup 2] [--runs 5] [--only train|infer] [--no-baseline] [--no-rnnkit] [--floor] [--pytorch[=python]] [--pytorch-threads 1] [--threads N] [--json]';
 
 export function parseRnnBenchArgs(argv: string[]): RnnBenchConfig {
   const cfg: RnnBenchConfig = {
     backend: 'cpu', cell: 'lstm', batch: 32, time: 100, input: 32, hidden: 128, layers: 1, warmup: 2, runs: 5,
-    json: false, mode: 'both', skipBaseline: false, skipRnnkit: false, floor: false, pytorch: null, pytorchThreads: 1,
+    json: false, mode: 'both', skipBaseline: false, skipRnnkit: false, floor: false, pytorch: null, pytorchThreads: 1, threads: 0,
   };
-  const ints = new Set(['batch', 'time', 'input', 'hidden', 'layers', 'warmup', 'runs', 'pytorch-threads']);
+  const ints = new Set(['batch', 'time', 'input', 'hidden', 'layers', 'warmup', 'runs', 'pytorch-threads', 'threads']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(2, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg.replace(/^--/, ''), undefined];
@@ -60,9 +62,10 @@ export function parseRnnBenchArgs(argv: string[]): RnnBenchConfig {
     } else if (ints.has(flag)) {
       const raw = value();
       const n = Number(raw);
-      const min = flag === 'warmup' || flag === 'pytorch-threads' ? 0 : 1;
+      const min = flag === 'warmup' || flag === 'pytorch-threads' || flag === 'threads' ? 0 : 1;
       if (!Number.isInteger(n) || n < min) throw new Error(`bench:rnn: --${flag} must be an integer >= ${min}, got '${raw}'`);
       if (flag === 'pytorch-threads') cfg.pytorchThreads = n;
+      else if (flag === 'threads') cfg.threads = n;
       else (cfg as unknown as Record<string, number>)[flag] = n;
     } else {
       throw new Error(`bench:rnn: unknown option '${arg}'\n${USAGE}`);

@@ -7,6 +7,8 @@
  * backward + RMSprop(lr 0.001, rho 0.9, eps 1e-7) update, ending with a read of the loss (so a GPU
  * queue is drained). Inference is forward + Dense on the same batch, ending with a read of the output.
  * Figures are medians over --runs timed runs after --warmup untimed ones. Prints one JSON line.
+ * On wasm, rnnkit's fused recurrences and projections split batch rows across helper threads (the
+ * library's default, or --threads N; the line's rnnkit_threads); tfjs-layers runs one thread there.
  *
  * On the GPU machine (no Node.js there): ../shared/gpu/prepare.sh tools/bench/rnn.ts, then
  *   bash .gpu/run.sh .gpu/rnn.mjs --backend webgpu --cell lstm ... --json
@@ -76,6 +78,11 @@ async function benchRnnkit(cfg: RnnBenchConfig, x: tf.Tensor3D, y: tf.Tensor2D):
     lib = await import('../../packages/rnn-layers/src/index.js');
   } catch (error) {
     return { train_ms_per_batch: null, infer_ms_per_batch: null, rnnkit_error: `rnnkit layers not available yet: ${(error as Error).message}` };
+  }
+  if (cfg.backend === 'wasm') {
+    if (cfg.threads > 0) lib.setWasmThreads(cfg.threads);
+    const helpers = await import('../../packages/rnn-layers/src/ops/wasm/wasm_helper_threads.js');
+    await helpers.helperThreads()?.started(); // they start asynchronously: time them running
   }
   const Cell = { lstm: lib.LSTM, gru: lib.GRU, rnn: lib.SimpleRNN }[cfg.cell];
   if (!Cell) return { train_ms_per_batch: null, infer_ms_per_batch: null, rnnkit_error: `rnnkit layers not available yet: no ${cfg.cell} class exported` };
@@ -199,6 +206,7 @@ async function main(): Promise<void> {
       floor_infer_ms_per_batch: round(median(floor)),
       max_speedup_infer: baseline?.infer_ms_per_batch ? round(baseline.infer_ms_per_batch / median(floor)) : null,
     } : {}),
+    ...(cfg.backend === 'wasm' && rnnkit ? { rnnkit_threads: (await import('../../packages/rnn-layers/src/index.js')).wasmThreads() } : {}),
     ...(rnnkit?.rnnkit_error ? { rnnkit_error: rnnkit.rnnkit_error } : {}),
     ...(rnnkit?.train_step_gpu_pass_ms ? { train_step_gpu_pass_ms: rnnkit.train_step_gpu_pass_ms, train_step_host_ops: rnnkit.train_step_host_ops } : {}),
     ...(baseline?.train_step_host_ops ? { baseline_train_step_host_ops: baseline.train_step_host_ops } : {}),

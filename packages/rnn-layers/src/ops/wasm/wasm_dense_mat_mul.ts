@@ -107,7 +107,7 @@ function rowsProduct(backend: unknown, a: Info, b: Info, transposeB: boolean, bi
       w = ws.floats(k * n);
       pack(w);
     }
-    const split = splitRows(m, m * k * n);
+    const split = splitRows(m, m * k * n, { shared: k * n + n, perRow: k + n + 3 });
     const rows = split ? split.bounds[1]! : m;
     const kernelArgs = (wAt: number, biasAt: number): number[] => [4 * wAt, n / 16, k, 4, 64, 64 * k, ...(bias ? [4 * biasAt] : [])];
     const run = (bias ? fused.matmul_rows_bias : fused.matmul_rows) as (table: number, rows: number, ...args: number[]) => void;

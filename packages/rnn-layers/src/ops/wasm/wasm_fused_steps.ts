@@ -121,7 +121,10 @@ function stageHelperPart(
 /** Runs `seq` over the sequence `d`, on helper threads too where there are some and the call is large enough. */
 export function runFusedSteps(be: WasmBackendInternals, ws: WasmWorkspace, fused: SimdGates, d: RecurrenceDims, seq: FusedSequence): void {
   const kernel = fused[seq.kernel] as (table: number, rows: number, ...args: number[]) => void;
-  const split = splitRows(d.batch, d.time * d.batch * d.hidden * seq.xpWidth);
+  const { time: T, hidden: H } = d;
+  const perRow = H + T * seq.xpWidth + T * (seq.fields.length + 2) + seq.fields.reduce((sum, f) => sum + (f.per === 'batch' ? 1 : T) * f.width, 0);
+  const shared = seq.args.reduce<number>((sum, a) => sum + (typeof a === 'number' ? 0 : a.size), T);
+  const split = splitRows(d.batch, T * d.batch * H * seq.xpWidth, { shared, perRow });
   const mainRows = split ? split.bounds[1]! : d.batch;
   const main = (): void => {
     const args = byteArgs(seq.args, (a) => a.at);
@@ -141,8 +144,8 @@ export function runFusedSteps(be: WasmBackendInternals, ws: WasmWorkspace, fused
   const sharedArgs = byteArgs(seq.args, (a) => arrays.get(a)!);
   const parts: HelperPart[] = [];
   for (let k = 1; k + 1 < bounds.length; k++) parts.push(stageHelperPart(pool, d, seq, bounds[k]!, bounds[k + 1]!, sharedArgs, () => be.wasm.HEAPF32));
-  const shared = new Float32Array(pool.memory.buffer); // every allocation is made
-  for (const [a, to] of arrays) shared.set(be.wasm.HEAPF32.subarray(a.at, a.at + a.size), to);
+  const memory = new Float32Array(pool.memory.buffer); // every allocation is made
+  for (const [a, to] of arrays) memory.set(be.wasm.HEAPF32.subarray(a.at, a.at + a.size), to);
   runWithHelpers(split, parts.map((p) => p.job), main);
-  for (const part of parts) part.copyBack(be.wasm.HEAPF32, shared);
+  for (const part of parts) part.copyBack(be.wasm.HEAPF32, memory);
 }

@@ -33,22 +33,26 @@ const MAX_HELPERS = 16;
 /** First byte the arena hands out (after the control blocks), 64-byte aligned. */
 const ARENA_START = 4 * (CONTROL_BASE + MAX_HELPERS * CONTROL_WORDS);
 const PAGE = 65536;
-const MAX_PAGES = 16384; // 1 GiB: the import's maximum is 65536 pages
+/** The shared memory's limit (the module's import allows 4 GiB); larger calls run on one thread. */
+const MAX_BYTES = 256 * 1024 * 1024;
+const MAX_PAGES = MAX_BYTES / PAGE;
 const enum State { Idle = 0, Posted = 1, Done = 2, Failed = 3, Exit = 4 }
 
 // The helper's whole program (CommonJS, evaluated by worker_threads). It waits for a posted job,
-// runs the kernel over each step's rows until a step has none, and reports Done or Failed.
+// runs the kernel over each step's rows until a step has none, and reports Done or Failed. It
+// sleeps on the state it last saw (Idle, or its own report until the caller resets it), never spins.
 const HELPER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { memory, module, control, kernels } = workerData;
 const gates = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const c = new Int32Array(memory.buffer, 0, ${ARENA_START / 4});
 Atomics.store(c, control + 1, 1);
+let seen = ${State.Idle};
 for (;;) {
-  Atomics.wait(c, control, ${State.Idle});
-  const state = Atomics.load(c, control);
-  if (state === ${State.Exit}) break;
-  if (state !== ${State.Posted}) continue;
+  Atomics.wait(c, control, seen);
+  seen = Atomics.load(c, control);
+  if (seen === ${State.Exit}) break;
+  if (seen !== ${State.Posted}) continue;
   try {
     const v = new Int32Array(memory.buffer);
     const run = gates[kernels[v[control + 2]]];
@@ -59,10 +63,11 @@ for (;;) {
       if (rows === 0) break;
       run(tables + s * stride, rows, ...args);
     }
-    Atomics.store(c, control, ${State.Done});
+    seen = ${State.Done};
   } catch {
-    Atomics.store(c, control, ${State.Failed});
+    seen = ${State.Failed};
   }
+  Atomics.store(c, control, seen);
   Atomics.notify(c, control);
 }`;
 
@@ -72,17 +77,14 @@ interface WorkerLike {
 }
 type WorkerConstructor = new (source: string, options: { eval: true; workerData: unknown }) => WorkerLike;
 
-/** Node's worker_threads.Worker, or null (browsers, runtimes without worker_threads). */
-function nodeWorker(): WorkerConstructor | null {
+/** A Node.js built-in module, or undefined (browsers, runtimes without process.getBuiltinModule). */
+function builtin<T>(id: string): T | undefined {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const threads = proc?.getBuiltinModule?.('node:worker_threads') as { Worker?: WorkerConstructor; isMainThread?: boolean } | undefined;
-  return threads?.Worker ?? null;
+  return proc?.getBuiltinModule?.(id) as T | undefined;
 }
 
 function defaultThreadCount(): number {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
-  return Math.min(4, os?.availableParallelism?.() ?? 1);
+  return Math.min(4, builtin<{ availableParallelism?: () => number }>('node:os')?.availableParallelism?.() ?? 1);
 }
 
 export class Helper {
@@ -132,7 +134,7 @@ export class HelperThreads {
     const pages = Math.ceil(this.top / PAGE);
     const have = this.memory.buffer.byteLength / PAGE;
     if (pages > have) {
-      if (pages > MAX_PAGES) throw new Error(`rnn-layers wasm helper threads: a call needs ${this.top} bytes of shared memory, more than ${MAX_PAGES * PAGE}`);
+      if (pages > MAX_PAGES) throw new Error(`rnn-layers wasm helper threads: a call needs ${this.top} bytes of shared memory, more than ${MAX_BYTES}`);
       this.memory.grow(pages - have);
     }
     return at >>> 2;
@@ -200,7 +202,7 @@ export function helperThreads(): HelperThreads | null {
   if (pool !== undefined) return pool;
   pool = null;
   const count = wasmThreads() - 1;
-  const Worker = nodeWorker();
+  const Worker = builtin<{ Worker?: WorkerConstructor }>('node:worker_threads')?.Worker;
   if (count < 1 || !Worker || typeof SharedArrayBuffer === 'undefined') return pool;
   const bytes = Uint8Array.from(atob(SIMD_GATES_SHARED_MEMORY_WASM_BASE64), (ch) => ch.charCodeAt(0));
   if (!WebAssembly.validate(bytes)) return pool; // no SIMD
@@ -234,9 +236,10 @@ export interface RowSplit {
 /**
  * Splits `rows` independent rows of a call doing `work` multiply-adds between the calling thread and
  * the helpers that are ready, in ranges of an even number of rows (the kernels' tiles hold two);
- * null where the call runs on the calling thread alone. Empties the helpers' arena for the call.
+ * null where the call runs on the calling thread alone, also where the helpers' copies (`shared`
+ * floats, `perRow` more per row) would not fit their memory. Empties the helpers' arena for the call.
  */
-export function splitRows(rows: number, work: number): RowSplit | null {
+export function splitRows(rows: number, work: number, copies: { shared: number; perRow: number }): RowSplit | null {
   if (work < minParallelWork || rows < 4) return null;
   const pool = helperThreads();
   if (!pool) return null;
@@ -246,6 +249,8 @@ export function splitRows(rows: number, work: number): RowSplit | null {
   const size = 2 * Math.ceil(rows / parts / 2);
   const bounds = [0];
   while (bounds.at(-1)! < rows) bounds.push(Math.min(rows, bounds.at(-1)! + size));
+  // With room for each allocation's alignment.
+  if (ARENA_START + 4 * (copies.shared + (rows - size) * copies.perRow) + 64 * 16 * parts > MAX_BYTES) return null;
   pool.reset();
   return { pool, helpers: ready.slice(0, bounds.length - 2), bounds };
 }
