@@ -78,7 +78,8 @@ export function setFusedStepsEnabled(on: boolean): void {
   fusedStepsEnabled = on;
 }
 
-function decode(base64: string): Uint8Array<ArrayBuffer> {
+/** A module's bytes from their committed base64. */
+export function decodeModuleBytes(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);
   const bytes = new Uint8Array(new ArrayBuffer(text.length));
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
@@ -96,7 +97,7 @@ export function simdGatesOn(memory: WebAssembly.Memory): SimdGates | null {
   gates = null;
   instances.set(memory, null);
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const bytes = decode(shared ? SIMD_GATES_SHARED_MEMORY_WASM_BASE64 : SIMD_GATES_WASM_BASE64);
+  const bytes = decodeModuleBytes(shared ? SIMD_GATES_SHARED_MEMORY_WASM_BASE64 : SIMD_GATES_WASM_BASE64);
   if (!WebAssembly.validate(bytes)) return null; // no SIMD: keep the JS loops
   const imports = { env: { memory } };
   try {

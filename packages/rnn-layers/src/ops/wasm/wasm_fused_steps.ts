@@ -121,17 +121,17 @@ function stageHelperPart(
 /** Runs `seq` over the sequence `d`, on helper threads too where there are some and the call is large enough. */
 export function runFusedSteps(be: WasmBackendInternals, ws: WasmWorkspace, fused: SimdGates, d: RecurrenceDims, seq: FusedSequence): void {
   const kernel = fused[seq.kernel] as (table: number, rows: number, ...args: number[]) => void;
-  const { time: T, hidden: H } = d;
+  const { time: T, batch: B, hidden: H } = d;
   const perRow = H + T * seq.xpWidth + T * (seq.fields.length + 2) + seq.fields.reduce((sum, f) => sum + (f.per === 'batch' ? 1 : T) * f.width, 0);
   const shared = seq.args.reduce<number>((sum, a) => sum + (typeof a === 'number' ? 0 : a.size), T);
-  const split = splitRows(d.batch, T * d.batch * H * seq.xpWidth, { shared, perRow });
-  const mainRows = split ? split.bounds[1]! : d.batch;
+  const split = splitRows(B, T * B * H * seq.xpWidth, { shared, perRow });
+  const mainRows = split ? split.bounds[1]! : B;
   const main = (): void => {
     const args = byteArgs(seq.args, (a) => a.at);
-    const at: RowLayout = { first: 0, stride: d.batch, h0: seq.h0, xp: seq.xp, y: seq.y, fields: seq.fields.map((f) => f.at) };
+    const at: RowLayout = { first: 0, stride: B, h0: seq.h0, xp: seq.xp, y: seq.y, fields: seq.fields.map((f) => f.at) };
     const table = ws.floats(mainRows * (seq.fields.length + 2));
     const heap = be.wasm.HEAP32; // nothing below allocates on this heap, so this view stays attached
-    for (let s = 0; s < d.time; s++) {
+    for (let s = 0; s < T; s++) {
       const n = fillStepTable(heap, table, d, s, 0, mainRows, seq, at);
       if (n === 0) break; // every sequence of this range has ended
       kernel(4 * table, n, ...args);

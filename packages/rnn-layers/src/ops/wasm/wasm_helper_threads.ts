@@ -1,3 +1,4 @@
+import { decodeModuleBytes } from './simd_gates.js';
 import { SIMD_GATES_SHARED_MEMORY_WASM_BASE64 } from './simd_gates_bytes.js';
 
 // Helper threads for the fused step kernels. A recurrence's batch rows are independent of each other
@@ -158,6 +159,15 @@ export class HelperThreads {
     Atomics.store(c, helper.control, State.Idle);
     if (state !== State.Done) throw new Error('rnn-layers wasm helper threads: a helper thread failed to run its step kernel');
   }
+
+  /** Ends every helper (they exit once woken); the memory goes with the last reference to the pool. */
+  stop(): void {
+    const c = new Int32Array(this.memory.buffer, 0, ARENA_START / 4);
+    for (const helper of this.helpers) {
+      Atomics.store(c, helper.control, State.Exit);
+      Atomics.notify(c, helper.control);
+    }
+  }
 }
 
 let requested: number | null = null;
@@ -173,28 +183,18 @@ export function setWasmThreads(count: number): void {
   if (!Number.isInteger(count) || count < 1 || count > MAX_HELPERS + 1) {
     throw new Error(`setWasmThreads: count must be an integer from 1 to ${MAX_HELPERS + 1}, got ${count}`);
   }
-  if (count === requested) return;
+  if (count === wasmThreads()) {
+    requested = count;
+    return;
+  }
   requested = count;
-  stopHelpers(); // the next call that can use threads starts the new count
+  pool?.stop();
+  pool = undefined; // the next call that can use threads starts the new count
 }
 
 /** The thread count the fused recurrences may use now (setWasmThreads, else the default). */
 export function wasmThreads(): number {
   return requested ?? defaultThreadCount();
-}
-
-function stopHelpers(): void {
-  if (!pool) {
-    pool = undefined;
-    return;
-  }
-  const v = new Int32Array(pool.memory.buffer, 0, ARENA_START / 4);
-  for (let k = 0; k < MAX_HELPERS; k++) {
-    const control = CONTROL_BASE + k * CONTROL_WORDS;
-    Atomics.store(v, control, State.Exit);
-    Atomics.notify(v, control);
-  }
-  pool = undefined;
 }
 
 /** The helper threads (started on first use), or null where there are none to use. */
@@ -204,7 +204,7 @@ export function helperThreads(): HelperThreads | null {
   const count = wasmThreads() - 1;
   const Worker = builtin<{ Worker?: WorkerConstructor }>('node:worker_threads')?.Worker;
   if (count < 1 || !Worker || typeof SharedArrayBuffer === 'undefined') return pool;
-  const bytes = Uint8Array.from(atob(SIMD_GATES_SHARED_MEMORY_WASM_BASE64), (ch) => ch.charCodeAt(0));
+  const bytes = decodeModuleBytes(SIMD_GATES_SHARED_MEMORY_WASM_BASE64);
   if (!WebAssembly.validate(bytes)) return pool; // no SIMD
   try {
     const memory = new WebAssembly.Memory({ initial: 256, maximum: MAX_PAGES, shared: true });
