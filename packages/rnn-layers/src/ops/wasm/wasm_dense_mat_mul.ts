@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { fusedStepKernels } from './simd_gates.js';
 import { inputIndices, wasmInternals, withWorkspace, type WasmBackendInternals } from './wasm_backend_access.js';
-import { runWithHelpers, splitRows, type RowSplit, type StepJob } from './wasm_helper_threads.js';
+import { CallList, runWithHelpers, splitRows, type RowSplit } from './wasm_helper_threads.js';
 import { packedWeights } from './wasm_weight_cache.js';
 import type { Info } from './wasm_recurrence_common.js';
 
@@ -138,18 +138,19 @@ function splitRowsProduct(
   const bias = pool.floats(n);
   const parts = bounds.slice(1, -1).map((first, i) => {
     const rows = bounds[i + 2]! - first;
-    return { first, rows, a: pool.floats(rows * k), out: pool.floats(rows * n), table: pool.floats(2 * rows), count: pool.floats(1) };
+    return { first, rows, a: pool.floats(rows * k), out: pool.floats(rows * n), table: pool.floats(2 * rows) };
   });
   const f = be.wasm.HEAPF32;
   const shared = new Float32Array(pool.memory.buffer); // every allocation is made
   const sharedInts = new Int32Array(pool.memory.buffer);
   shared.set(f.subarray(at.w, at.w + k * n), w);
   if (at.bias !== null) shared.set(f.subarray(at.bias, at.bias + n), bias);
-  const jobs = parts.map((p): StepJob => {
+  const jobs = parts.map((p) => {
     shared.set(f.subarray(at.a + p.first * k, at.a + (p.first + p.rows) * k), p.a);
     fillRowTable(sharedInts, p.table, p.rows, { at: p.a, stride: k }, { at: p.out, stride: n });
-    sharedInts[p.count] = p.rows;
-    return { kernel: at.bias !== null ? 'matmul_rows_bias' : 'matmul_rows', tables: 4 * p.table, stride: 0, counts: 4 * p.count, steps: 1, args: kernelArgs(w, bias) };
+    const job = new CallList();
+    job.call(at.bias !== null ? 'matmul_rows_bias' : 'matmul_rows', [4 * p.table, p.rows, ...kernelArgs(w, bias)]);
+    return job;
   });
   runWithHelpers(split, jobs, main);
   const to = be.wasm.HEAPF32;

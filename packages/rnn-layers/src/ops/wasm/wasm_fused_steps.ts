@@ -1,6 +1,6 @@
 import type { SimdGates } from './simd_gates.js';
 import type { WasmBackendInternals, WasmWorkspace } from './wasm_backend_access.js';
-import { runWithHelpers, splitRows, type HelperThreads, type StepJob, type StepKernelName } from './wasm_helper_threads.js';
+import { CallList, runWithHelpers, splitRows, type HelperKernelName, type HelperThreads } from './wasm_helper_threads.js';
 import type { RecurrenceDims } from './wasm_recurrence_common.js';
 
 // Drives a fused step kernel (lstm_step, gru_step, …) over a sequence. Each step is one kernel call
@@ -24,7 +24,7 @@ export interface HeapArray {
 }
 
 export interface FusedSequence {
-  kernel: StepKernelName;
+  kernel: HelperKernelName;
   /** The kernel's arguments after (table, rows). */
   args: ReadonlyArray<number | HeapArray>;
   /** h0 [batch, hidden] and the projection xp [time * batch, xpWidth], read. */
@@ -75,7 +75,7 @@ function byteArgs(args: ReadonlyArray<number | HeapArray>, address: (a: HeapArra
 
 /** A helper's range of rows, copied into the shared memory, its job, and how its outputs go back. */
 interface HelperPart {
-  job: StepJob;
+  job: CallList;
   copyBack(heap: Float32Array, shared: Float32Array): void;
 }
 
@@ -89,7 +89,6 @@ function stageHelperPart(
   const xp = pool.floats(T * R * seq.xpWidth);
   const fields = seq.fields.map((f) => pool.floats((f.per === 'batch' ? R : T * R) * f.width));
   const tables = pool.floats(T * R * width);
-  const counts = pool.floats(T);
   const at: RowLayout = { first: b0, stride: R, h0, xp, y: fields[seq.fields.findIndex((f) => f.at === seq.y)]!, fields };
   // Every allocation is made: the views below stay attached.
   const f = heap();
@@ -108,9 +107,15 @@ function stageHelperPart(
     if (field.per === 'batch') shared.set(f.subarray(field.at + b0 * field.width, field.at + b1 * field.width), fields[i]!);
     else if (d.lengths.length > 0) shared.fill(0, fields[i]!, fields[i]! + T * R * field.width); // rows past a length stay zero
   });
-  for (let s = 0; s < T; s++) sharedInts[counts + s] = fillStepTable(sharedInts, tables + s * R * width, d, s, b0, b1, seq, at);
+  const job = new CallList();
+  for (let s = 0; s < T; s++) {
+    const table = tables + s * R * width;
+    const n = fillStepTable(sharedInts, table, d, s, b0, b1, seq, at);
+    if (n === 0) break; // every sequence of this range has ended
+    job.call(seq.kernel, [4 * table, n, ...sharedArgs]);
+  }
   return {
-    job: { kernel: seq.kernel, tables: 4 * tables, stride: 4 * R * width, counts: 4 * counts, steps: T, args: sharedArgs },
+    job,
     copyBack: (to, from) => seq.fields.forEach((field, i) => {
       if (field.per === 'batch') to.set(from.subarray(fields[i]!, fields[i]! + R * field.width), field.at + b0 * field.width);
       else copyRows(from, fields[i]!, to, field.at, field.width, T, false);

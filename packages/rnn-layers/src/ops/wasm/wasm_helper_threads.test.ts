@@ -7,7 +7,7 @@ import type { CellKind } from '../cell_kind.js';
 import { denseMatMul } from '../dense_mat_mul.js';
 import { runRecurrence, type RecurrenceRun } from '../../testing/recurrence_run.js';
 import { registerWasmRecurrenceKernels } from './register_wasm_kernels.js';
-import { helperThreads, setMinParallelWork, setWasmThreads, wasmThreads } from './wasm_helper_threads.js';
+import { CallList, helperThreads, setMinParallelWork, setWasmThreads, wasmThreads } from './wasm_helper_threads.js';
 
 // Recurrences and projections split across helper threads give the same bits as on one thread: each
 // batch row runs the same kernel either way. Three threads, so that an odd batch is split in three
@@ -89,11 +89,11 @@ describeWithBackends('wasm helper threads', () => {
     const pool = helperThreads()!;
     const [helper] = pool.ready();
     pool.reset();
-    const count = pool.floats(1);
-    new Int32Array(pool.memory.buffer)[count] = 1; // one row, from a table past the memory: the kernel traps
+    const job = new CallList();
     const outside = pool.memory.buffer.byteLength + 4096;
-    pool.post(helper!, { kernel: 'matmul_rows', tables: outside, stride: 0, counts: 4 * count, steps: 1, args: [0, 1, 1, 4, 64, 64] });
-    expect(() => pool.finish(helper!)).toThrow(/helper thread failed to run its step kernel/);
+    job.call('matmul_rows', [outside, 1, 0, 1, 1, 4, 64, 64]); // one row, from a table past the memory: the kernel traps
+    pool.post(helper!, job);
+    expect(() => pool.finish(helper!)).toThrow(/helper thread failed to run its kernels/);
     const again = await onThreads(true, () => runRecurrence(DIMS, 'gru', true, 'fused', undefined, false));
     expect(again.jobs).toBeGreaterThan(0);
     const single = await onThreads(false, () => runRecurrence(DIMS, 'gru', true, 'fused', undefined, false));

@@ -9,27 +9,26 @@ import { SIMD_GATES_SHARED_MEMORY_WASM_BASE64 } from './simd_gates_bytes.js';
 // thread there, whereas in browsers its threaded build (cross-origin-isolated pages) already splits
 // the products across XNNPACK's threads, and without isolation there is no shared memory.
 
-/** The kernels a helper runs: SimdGates exports with the signature (table, rows, ...args). */
-export const STEP_KERNELS = [
-  'lstm_step', 'lstm_step_inference', 'gru_step', 'gru_step_inference', 'rnn_tanh_step', 'rnn_relu_step', 'matmul_rows', 'matmul_rows_bias',
+/** The kernels a helper can call: SimdGates exports, all taking byte addresses and counts. */
+export const HELPER_KERNELS = [
+  'lstm_step', 'lstm_step_inference', 'gru_step', 'gru_step_inference', 'rnn_tanh_step', 'rnn_relu_step',
+  'matmul_rows', 'matmul_rows_add', 'matmul_rows_bias', 'transpose', 'pack_panels',
+  'lstm_grad_row', 'gru_grad_row', 'rnn_tanh_grad_row', 'rnn_relu_grad_row',
 ] as const;
-export type StepKernelName = (typeof STEP_KERNELS)[number];
+export type HelperKernelName = (typeof HELPER_KERNELS)[number];
 
-/** A helper's job: `kernel` over `steps` steps of row tables `stride` bytes apart, with rows per step at `counts`. */
-export interface StepJob {
-  kernel: StepKernelName;
-  tables: number;
-  stride: number;
-  counts: number;
-  steps: number;
-  /** The kernel's arguments after (table, rows), as passed (byte addresses in the shared memory). */
-  args: number[];
+/** A helper's job: kernel calls it makes in order (on the shared memory's byte addresses). */
+export class CallList {
+  readonly words: number[] = [];
+
+  call(kernel: HelperKernelName, args: readonly number[]): void {
+    this.words.push(HELPER_KERNELS.indexOf(kernel), args.length, ...args);
+  }
 }
 
 // Control block of helper k: CONTROL_WORDS int32 words at CONTROL_BASE + k * CONTROL_WORDS.
 const CONTROL_BASE = 16;
-const CONTROL_WORDS = 32;
-const MAX_ARGS = CONTROL_WORDS - 8;
+const CONTROL_WORDS = 16;
 const MAX_HELPERS = 16;
 /** First byte the arena hands out (after the control blocks), 64-byte aligned. */
 const ARENA_START = 4 * (CONTROL_BASE + MAX_HELPERS * CONTROL_WORDS);
@@ -40,12 +39,14 @@ const MAX_PAGES = MAX_BYTES / PAGE;
 const enum State { Idle = 0, Posted = 1, Done = 2, Failed = 3, Exit = 4 }
 
 // The helper's whole program (CommonJS, evaluated by worker_threads). It waits for a posted job,
-// runs the kernel over each step's rows until a step has none, and reports Done or Failed. It
-// sleeps on the state it last saw (Idle, or its own report until the caller resets it), never spins.
+// makes the job's calls ([kernel, argc, ...args] entries up to a kernel of -1) and reports Done or
+// Failed. It sleeps on the state it last saw (Idle, or its own report until the caller resets it),
+// never spins.
 const HELPER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { memory, module, control, kernels } = workerData;
 const gates = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const run = kernels.map((name) => gates[name]);
 const c = new Int32Array(memory.buffer, 0, ${ARENA_START / 4});
 Atomics.store(c, control + 1, 1);
 let seen = ${State.Idle};
@@ -56,14 +57,7 @@ for (;;) {
   if (seen !== ${State.Posted}) continue;
   try {
     const v = new Int32Array(memory.buffer);
-    const run = gates[kernels[v[control + 2]]];
-    const [tables, stride, counts, steps, argc] = [v[control + 3], v[control + 4], v[control + 5] >> 2, v[control + 6], v[control + 7]];
-    const args = Array.from(v.subarray(control + 8, control + 8 + argc));
-    for (let s = 0; s < steps; s++) {
-      const rows = v[counts + s];
-      if (rows === 0) break;
-      run(tables + s * stride, rows, ...args);
-    }
+    for (let p = v[control + 2] >> 2; v[p] >= 0; p += 2 + v[p + 1]) run[v[p]].apply(null, v.subarray(p + 2, p + 2 + v[p + 1]));
     seen = ${State.Done};
   } catch {
     seen = ${State.Failed};
@@ -107,7 +101,7 @@ export class HelperThreads {
   constructor(readonly memory: WebAssembly.Memory, module: WebAssembly.Module, Worker: WorkerConstructor, count: number) {
     for (let k = 0; k < count; k++) {
       const control = CONTROL_BASE + k * CONTROL_WORDS;
-      const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { memory, module, control, kernels: STEP_KERNELS } });
+      const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { memory, module, control, kernels: HELPER_KERNELS } });
       this.helpers.push(new Helper(control, worker));
     }
   }
@@ -141,13 +135,15 @@ export class HelperThreads {
     return at >>> 2;
   }
 
-  post(helper: Helper, job: StepJob): void {
-    if (job.args.length > MAX_ARGS) throw new Error(`rnn-layers wasm helper threads: ${job.args.length} kernel arguments, at most ${MAX_ARGS}`);
-    const v = new Int32Array(this.memory.buffer);
-    const c = helper.control;
-    v.set([STEP_KERNELS.indexOf(job.kernel), job.tables, job.stride, job.counts, job.steps, job.args.length, ...job.args], c + 2);
-    Atomics.store(v, c, State.Posted);
-    Atomics.notify(v, c);
+  /** Copies `job` into the arena and wakes `helper` to run it. */
+  post(helper: Helper, job: CallList): void {
+    const list = this.floats(job.words.length + 1);
+    const v = new Int32Array(this.memory.buffer); // after the allocation
+    v.set(job.words, list);
+    v[list + job.words.length] = -1;
+    v[helper.control + 2] = 4 * list;
+    Atomics.store(v, helper.control, State.Posted);
+    Atomics.notify(v, helper.control);
     this.posted++;
   }
 
@@ -157,7 +153,7 @@ export class HelperThreads {
     let state: number;
     while ((state = Atomics.load(c, helper.control)) === State.Posted) Atomics.wait(c, helper.control, State.Posted, 1000);
     Atomics.store(c, helper.control, State.Idle);
-    if (state !== State.Done) throw new Error('rnn-layers wasm helper threads: a helper thread failed to run its step kernel');
+    if (state !== State.Done) throw new Error('rnn-layers wasm helper threads: a helper thread failed to run its kernels');
   }
 
   /** Ends every helper (they exit once woken); the memory goes with the last reference to the pool. */
@@ -259,7 +255,7 @@ export function splitRows(rows: number, work: number, copies: { shared: number; 
  * Posts `jobs` (one per helper of the split), runs `main` on the calling thread, then waits for every
  * helper, also after an error (the next call reuses their memory), and throws the first failure.
  */
-export function runWithHelpers(split: RowSplit, jobs: StepJob[], main: () => void): void {
+export function runWithHelpers(split: RowSplit, jobs: CallList[], main: () => void): void {
   jobs.forEach((job, k) => split.pool.post(split.helpers[k]!, job));
   let failure: unknown = null;
   try {
