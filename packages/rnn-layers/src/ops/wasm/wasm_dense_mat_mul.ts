@@ -39,23 +39,76 @@ function transposedProduct(backend: unknown, a: Info, b: Info): Info | null {
   const at = inputIndices(be, { a, b });
   return withWorkspace(be, (ws) => {
     const out = ws.output([m, n]);
-    const table = ws.floats(2 * m);
-    const aT = ws.floats(m * K_BLOCK);
-    const bPanels = ws.floats(n * K_BLOCK);
-    const f = be.wasm.HEAPF32;
-    fillRowTable(be.wasm.HEAP32, table, m, { at: aT, stride: K_BLOCK }, { at: out.at, stride: n });
-    for (let start = 0; start < k; start += K_BLOCK) {
-      const rows = Math.min(K_BLOCK, k - start);
-      const rows4 = rows & ~3;
-      const block = at.a! + start * m;
-      fused.transpose(4 * block, 4 * aT, rows4, m, 4 * m, 4 * K_BLOCK);
-      for (let i = rows4; i < rows; i++) for (let c = 0; c < m; c++) f[aT + c * K_BLOCK + i] = f[block + i * m + c]!;
-      const product = start === 0 ? fused.matmul_rows : fused.matmul_rows_add;
-      fused.pack_panels(4 * (at.b! + start * n), 4 * bPanels, rows, n, 4 * n);
-      product(4 * table, m, 4 * bPanels, n / 16, rows, 4, 64, 64 * rows);
-    }
+    // Helpers take ranges of out's rows (a's columns, in fours for the transposes) and need k in fours too.
+    const split = k % 4 === 0
+      ? splitRows(m, m * k * n, { shared: k * n + (n + 4) * K_BLOCK * MAX_PARTS, perRow: k + K_BLOCK + n + 2 }, 4)
+      : null;
+    const rows = split ? split.bounds[1]! : m;
+    const main = (): void => {
+      const table = ws.floats(2 * rows);
+      const aT = ws.floats(rows * K_BLOCK);
+      const bPanels = ws.floats(n * K_BLOCK);
+      const f = be.wasm.HEAPF32; // the kernels below never grow the heap
+      fillRowTable(be.wasm.HEAP32, table, rows, { at: aT, stride: K_BLOCK }, { at: out.at, stride: n });
+      for (let start = 0; start < k; start += K_BLOCK) {
+        const steps = Math.min(K_BLOCK, k - start);
+        const steps4 = steps & ~3;
+        const block = at.a! + start * m;
+        fused.transpose(4 * block, 4 * aT, steps4, rows, 4 * m, 4 * K_BLOCK);
+        for (let i = steps4; i < steps; i++) for (let c = 0; c < rows; c++) f[aT + c * K_BLOCK + i] = f[block + i * m + c]!;
+        fused.pack_panels(4 * (at.b! + start * n), 4 * bPanels, steps, n, 4 * n);
+        (start === 0 ? fused.matmul_rows : fused.matmul_rows_add)(4 * table, rows, 4 * bPanels, n / 16, steps, 4, 64, 64 * steps);
+      }
+    };
+    if (!split) main();
+    else splitTransposedProduct(be, split, { a: at.a!, b: at.b!, out: out.at }, { k, m, n }, main);
     return out.info;
   });
+}
+
+/** Helper threads a call is split across at most (the calling thread's range aside). */
+const MAX_PARTS = 16;
+
+/**
+ * transposedProduct with out's rows [bounds[i], bounds[i + 1]) on helper thread i - 1: its columns of
+ * a and all of b are copied into the helpers' shared memory, and it runs the same blocks as the
+ * calling thread (transpose, pack, product) as one call list; its rows of out are copied back.
+ */
+function splitTransposedProduct(
+  be: WasmBackendInternals,
+  split: RowSplit,
+  at: { a: number; b: number; out: number },
+  { k, m, n }: { k: number; m: number; n: number },
+  main: () => void,
+): void {
+  const { pool, bounds } = split;
+  const b = pool.floats(k * n);
+  const parts = bounds.slice(1, -1).map((first, i) => {
+    const rows = bounds[i + 2]! - first;
+    return {
+      first, rows, a: pool.floats(k * rows), aT: pool.floats(rows * K_BLOCK), bPanels: pool.floats(n * K_BLOCK),
+      out: pool.floats(rows * n), table: pool.floats(2 * rows),
+    };
+  });
+  const f = be.wasm.HEAPF32;
+  const shared = new Float32Array(pool.memory.buffer); // every allocation is made
+  const sharedInts = new Int32Array(pool.memory.buffer);
+  shared.set(f.subarray(at.b, at.b + k * n), b);
+  const jobs = parts.map((p) => {
+    for (let i = 0; i < k; i++) shared.set(f.subarray(at.a + i * m + p.first, at.a + i * m + p.first + p.rows), p.a + i * p.rows);
+    fillRowTable(sharedInts, p.table, p.rows, { at: p.aT, stride: K_BLOCK }, { at: p.out, stride: n });
+    const job = new CallList();
+    for (let start = 0; start < k; start += K_BLOCK) {
+      const steps = Math.min(K_BLOCK, k - start);
+      job.call('transpose', [4 * (p.a + start * p.rows), 4 * p.aT, steps, p.rows, 4 * p.rows, 4 * K_BLOCK]);
+      job.call('pack_panels', [4 * (b + start * n), 4 * p.bPanels, steps, n, 4 * n]);
+      job.call(start === 0 ? 'matmul_rows' : 'matmul_rows_add', [4 * p.table, p.rows, 4 * p.bPanels, n / 16, steps, 4, 64, 64 * steps]);
+    }
+    return job;
+  });
+  runWithHelpers(split, jobs, main);
+  const to = be.wasm.HEAPF32;
+  for (const p of parts) to.set(shared.subarray(p.out, p.out + p.rows * n), at.out + p.first * n);
 }
 
 /** Right operands up to this size stay packed across calls (weights); larger ones are packed per call. */

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import { fusedStepKernels, simdGates } from './simd_gates.js';
+import { bpttBuffer, runBpttSteps } from './wasm_bptt_steps.js';
 import { runFusedSteps } from './wasm_fused_steps.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
 import {
@@ -113,9 +114,6 @@ export const gruRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
     const dh0 = ws.output([B, H]);
     const dh = ws.floats(B * H);
     const dg = ws.floats(B * G);
-    const simd = simdGates(be);
-    const product = bpttStepProduct(be, ws, fusedStepKernels(be), { batch: B, k: G, hidden: H }, { weightHh: at.weightHh!, dg, dh }, true);
-    const n4 = simd ? H & ~3 : 0; // the SIMD kernel's share of each row; JS does the rest
     let f = be.wasm.HEAPF32;
     const [dyAt, yAt, wsAt, h0At] = [at.dy!, at.y!, at.workspace!, at.h0!];
     f.copyWithin(dh, at.dhN!, at.dhN! + B * H);
@@ -125,6 +123,28 @@ export const gruRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
       f.fill(0, dHp.at, dHp.at + T * B * G);
       f.fill(0, hPrev.at, hPrev.at + T * B * H);
     }
+    const finish = (): Info[] => {
+      be.wasm.HEAPF32.copyWithin(dh0.at, dh, dh + B * H);
+      return [dXp.info, dHp.info, hPrev.info, dh0.info];
+    };
+    const fused = fusedStepKernels(be);
+    if (fused && H % 16 === 0) {
+      const dhState = bpttBuffer(dh, H, 'batch', 'both');
+      const dgStep = bpttBuffer(dg, G, 'batch', 'read');
+      runBpttSteps(be, ws, fused, d, {
+        rowKernel: 'gru_grad_row',
+        args: [
+          { previous: bpttBuffer(yAt, H, 'step', 'read'), initial: bpttBuffer(h0At, H, 'batch', 'read') }, bpttBuffer(hPrev.at, H, 'step', 'written'),
+          bpttBuffer(wsAt, 4 * H, 'step', 'read'), dhState, bpttBuffer(dyAt, H, 'step', 'read'), bpttBuffer(dXp.at, G, 'step', 'written'),
+          bpttBuffer(dHp.at, G, 'step', 'written'), dgStep, 4 * H, H,
+        ],
+        product: { dg: dgStep, dh: dhState, weightHh: at.weightHh!, k: G, accumulate: true },
+      });
+      return finish();
+    }
+    const simd = simdGates(be);
+    const product = bpttStepProduct(be, ws, { batch: B, k: G, hidden: H }, { weightHh: at.weightHh!, dg, dh }, true);
+    const n4 = simd ? H & ~3 : 0; // the SIMD kernel's share of each row; JS does the rest
     const rows = new Int32Array(B);
     for (let s = T - 1; s >= 0; s--) {
       const n = activeRows(d, s, rows);
@@ -166,7 +186,6 @@ export const gruRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
       product(rows, n);
       f = be.wasm.HEAPF32;
     }
-    f.copyWithin(dh0.at, dh, dh + B * H);
-    return [dXp.info, dHp.info, hPrev.info, dh0.info];
+    return finish();
   });
 };

@@ -13,7 +13,7 @@ import { CallList, helperThreads, setMinParallelWork, setWasmThreads, wasmThread
 // batch row runs the same kernel either way. Three threads, so that an odd batch is split in three
 // uneven ranges; every call is split (no minimum of work).
 
-const DIMS = { T: 7, B: 9, I: 3, H: 16 };
+const DIMS = { T: 8, B: 9, I: 3, H: 16 }; // T * B a multiple of 4: the weight gradients split too
 
 async function onThreads<T>(split: boolean, run: () => Promise<T>): Promise<{ result: T; jobs: number }> {
   const pool = helperThreads()!;
@@ -53,8 +53,10 @@ describeWithBackends('wasm helper threads', () => {
       const split = await onThreads(true, run);
       const single = await onThreads(false, run);
       expect(tf.memory().numTensors).toBe(before);
-      // Forward and training forward (recurrence and projection each), and the input gradient's projection.
-      expect(split.jobs).toBeGreaterThanOrEqual(2 * 4);
+      // Six calls split, each posting a job to both helpers (dW_hh of the 16-row Elman weight to one):
+      // forward and training forward (projection and recurrence each), BPTT and dW_hh = dGates^T hPrev.
+      // x's gradient and dW_ih have 3 columns, which these kernels leave to XNNPACK.
+      expect(split.jobs).toBeGreaterThanOrEqual(11);
       expect(single.jobs).toBe(0);
       expect(split.result).toEqual<RecurrenceRun>(single.result);
       const reference = await runRecurrence(dims, cell, true, 'reference', lengths, reverse);
@@ -83,6 +85,27 @@ describeWithBackends('wasm helper threads', () => {
       if (withBias) expectArraysClose(split.result, expected, { atol: 1e-5 });
     }
     tf.dispose([a, w, bias]);
+  });
+
+  it('split weight-gradient products (a^T b) match one thread and tf.matMul, over several blocks of k', async () => {
+    const rng = new SeededRandom(9);
+    for (const [k, splits] of [[300, true], [13, false]] as const) { // k % 4 !== 0 stays on one thread
+      const a = randomUniform([k, 20], -1, 1, rng);
+      const b = randomUniform([k, 32], -1, 1, rng);
+      const expected = await tf.matMul(a, b, true, false).data();
+      const product = async () => {
+        const out = denseMatMul(a, b, true, false);
+        const values = await out.data();
+        out.dispose();
+        return values;
+      };
+      const split = await onThreads(true, product);
+      const single = await onThreads(false, product);
+      expect(split.jobs).toBe(splits ? 2 : 0); // out's 20 rows as 8 + 8 + 4
+      expect(split.result).toEqual(single.result);
+      expectArraysClose(split.result, expected, { atol: 1e-4 });
+      tf.dispose([a, b]);
+    }
   });
 
   it('report a helper that failed, and take jobs again afterwards', async () => {

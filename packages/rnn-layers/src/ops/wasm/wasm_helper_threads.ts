@@ -231,18 +231,18 @@ export interface RowSplit {
 
 /**
  * Splits `rows` independent rows of a call doing `work` multiply-adds between the calling thread and
- * the helpers that are ready, in ranges of an even number of rows (the kernels' tiles hold two);
+ * the helpers that are ready, in ranges of a multiple of `granule` rows (the kernels' tiles hold two);
  * null where the call runs on the calling thread alone, also where the helpers' copies (`shared`
  * floats, `perRow` more per row) would not fit their memory. Empties the helpers' arena for the call.
  */
-export function splitRows(rows: number, work: number, copies: { shared: number; perRow: number }): RowSplit | null {
-  if (work < minParallelWork || rows < 4) return null;
+export function splitRows(rows: number, work: number, copies: { shared: number; perRow: number }, granule = 2): RowSplit | null {
+  if (work < minParallelWork || rows < 2 * granule) return null;
   const pool = helperThreads();
   if (!pool) return null;
   const ready = pool.ready();
-  const parts = Math.min(ready.length + 1, rows >> 1);
+  const parts = Math.min(ready.length + 1, Math.floor(rows / granule));
   if (parts < 2) return null;
-  const size = 2 * Math.ceil(rows / parts / 2);
+  const size = granule * Math.ceil(rows / parts / granule);
   const bounds = [0];
   while (bounds.at(-1)! < rows) bounds.push(Math.min(rows, bounds.at(-1)! + size));
   // With room for each allocation's alignment.

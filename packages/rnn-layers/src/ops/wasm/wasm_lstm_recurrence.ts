@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import { fusedStepKernels, simdGates } from './simd_gates.js';
+import { bpttBuffer, runBpttSteps } from './wasm_bptt_steps.js';
 import { runFusedSteps } from './wasm_fused_steps.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
 import {
@@ -12,8 +13,9 @@ import {
 // H a multiple of 4, each step is one call of the fused `lstm_step` (recurrent product and cell,
 // simd_gates.build.mjs). Otherwise per step: one XNNPACK matmul h [B, H] x W_hh^T [H, 4H], then the
 // gate update in place on the heap, in SIMD where available and JS for the rest. The backward pass
-// runs its rows in SIMD (JS without) and one product dGates [B, 4H] x W_hh [4H, H] per step
-// (bpttStepProduct).
+// runs its rows and the step product dGates [B, 4H] x W_hh [4H, H] through the SIMD kernels
+// (wasm_bptt_steps.ts) where hidden is a multiple of 16, else the rows in SIMD (JS without) and the
+// product in XNNPACK (bpttStepProduct).
 
 export const lstmRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const be = wasmInternals(backend);
@@ -124,9 +126,6 @@ export const lstmRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs }
     const dh = ws.floats(B * H);
     const dc = ws.floats(B * H);
     const dg = ws.floats(B * G);
-    const simd = simdGates(be);
-    const product = bpttStepProduct(be, ws, fusedStepKernels(be), { batch: B, k: G, hidden: H }, { weightHh: at.weightHh!, dg, dh }, false);
-    const n4 = simd ? H & ~3 : 0; // the SIMD kernel's share of each row; JS does the rest
     let f = be.wasm.HEAPF32;
     const [dyAt, yAt, gAt, cAt, h0At, c0At] = [at.dy!, at.y!, at.gates!, at.cells!, at.h0!, at.c0!];
     f.copyWithin(dh, at.dhN!, at.dhN! + B * H);
@@ -137,6 +136,31 @@ export const lstmRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs }
       f.fill(0, dGates.at, dGates.at + T * B * G);
       f.fill(0, hPrev.at, hPrev.at + T * B * H);
     }
+    const finish = (): Info[] => {
+      be.wasm.HEAPF32.copyWithin(dh0.at, dh, dh + B * H);
+      be.wasm.HEAPF32.copyWithin(dc0.at, dc, dc + B * H);
+      return [dGates.info, hPrev.info, dh0.info, dc0.info];
+    };
+    const fused = fusedStepKernels(be);
+    if (fused && H % 16 === 0) {
+      const y = bpttBuffer(yAt, H, 'step', 'read');
+      const cells = bpttBuffer(cAt, H, 'step', 'read');
+      const dhState = bpttBuffer(dh, H, 'batch', 'both');
+      const dgStep = bpttBuffer(dg, G, 'batch', 'read');
+      runBpttSteps(be, ws, fused, d, {
+        rowKernel: 'lstm_grad_row',
+        args: [
+          { previous: y, initial: bpttBuffer(h0At, H, 'batch', 'read') }, { previous: cells, initial: bpttBuffer(c0At, H, 'batch', 'read') },
+          bpttBuffer(hPrev.at, H, 'step', 'written'), bpttBuffer(gAt, G, 'step', 'read'), cells, dhState, bpttBuffer(dyAt, H, 'step', 'read'),
+          bpttBuffer(dc, H, 'batch', 'both'), bpttBuffer(dGates.at, G, 'step', 'written'), dgStep, 4 * H, H,
+        ],
+        product: { dg: dgStep, dh: dhState, weightHh: at.weightHh!, k: G, accumulate: false },
+      });
+      return finish();
+    }
+    const simd = simdGates(be);
+    const product = bpttStepProduct(be, ws, { batch: B, k: G, hidden: H }, { weightHh: at.weightHh!, dg, dh }, false);
+    const n4 = simd ? H & ~3 : 0; // the SIMD kernel's share of each row; JS does the rest
     const rows = new Int32Array(B);
     for (let s = T - 1; s >= 0; s--) {
       const n = activeRows(d, s, rows);
@@ -182,8 +206,6 @@ export const lstmRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs }
       product(rows, n);
       f = be.wasm.HEAPF32;
     }
-    f.copyWithin(dh0.at, dh, dh + B * H);
-    f.copyWithin(dc0.at, dc, dc + B * H);
-    return [dGates.info, hPrev.info, dh0.info, dc0.info];
+    return finish();
   });
 };

@@ -1,7 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import { makeTimeIndex } from '../cpu/recurrent_product.js';
-import type { SimdGates } from './simd_gates.js';
 import type { WasmBackendInternals, WasmWorkspace } from './wasm_backend_access.js';
 import { packedWeights } from './wasm_weight_cache.js';
 
@@ -122,35 +121,19 @@ export function xnnpackStepProduct(
 }
 
 /**
- * BPTT's per-step product for the running rows: dh[b] = dg[b] W_hh (`accumulate`: dh[b] +=), with dg
- * [batch, K] and W_hh [K, hidden] as stored. Through the fused kernels' `matmul_rows` (W_hh copied
- * into panels of 16 columns once per call) where they run and hidden is a multiple of 16, else
- * through XNNPACK into a scratch
- * [batch, hidden] that is then copied or added. Rows not running keep their dh.
+ * BPTT's per-step product for the running rows through XNNPACK (where the fused kernels do not run:
+ * wasm_bptt_steps.ts covers those): dh[b] = dg[b] W_hh (`accumulate`: dh[b] +=), with dg [batch, K]
+ * and W_hh [K, hidden] as stored, into a scratch [batch, hidden] that is then copied or added. Rows
+ * not running keep their dh.
  */
 export function bpttStepProduct(
   be: WasmBackendInternals,
   ws: WasmWorkspace,
-  fused: SimdGates | null,
   shape: { batch: number; k: number; hidden: number },
   at: { weightHh: number; dg: number; dh: number },
   accumulate: boolean,
 ): (rows: Int32Array, active: number) => void {
   const { batch: B, k: K, hidden: H } = shape;
-  if (fused && H % 16 === 0) {
-    const table = ws.floats(2 * B);
-    const w = ws.floats(K * H);
-    fused.pack_panels(4 * at.weightHh, 4 * w, K, H, 4 * H);
-    const product = accumulate ? fused.matmul_rows_add : fused.matmul_rows;
-    return (rows, active) => {
-      const heap = be.wasm.HEAP32;
-      for (let a = 0; a < active; a++) {
-        heap[table + 2 * a] = 4 * (at.dg + rows[a]! * K);
-        heap[table + 2 * a + 1] = 4 * (at.dh + rows[a]! * H);
-      }
-      product(4 * table, active, 4 * w, H / 16, K, 4, 64, 64 * K);
-    };
-  }
   const dhStep = ws.floats(B * H);
   const matMul = ws.matMul(B, K, H);
   const dgId = ws.operand(at.dg, B * K);

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import { fusedStepKernels, simdGates } from './simd_gates.js';
+import { bpttBuffer, runBpttSteps } from './wasm_bptt_steps.js';
 import { runFusedSteps } from './wasm_fused_steps.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
 import {
@@ -95,7 +96,6 @@ export const rnnRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
     const dh0 = ws.output([B, H]);
     const dh = ws.floats(B * H);
     const dStep = ws.floats(B * H);
-    const product = bpttStepProduct(be, ws, fusedStepKernels(be), { batch: B, k: H, hidden: H }, { weightHh: at.weightHh!, dg: dStep, dh }, false);
     let f = be.wasm.HEAPF32;
     const [dyAt, yAt, h0At] = [at.dy!, at.y!, at.h0!];
     f.copyWithin(dh, at.dhN!, at.dhN! + B * H);
@@ -104,6 +104,26 @@ export const rnnRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
       f.fill(0, dPre.at, dPre.at + T * B * H);
       f.fill(0, hPrev.at, hPrev.at + T * B * H);
     }
+    const finish = (): Info[] => {
+      be.wasm.HEAPF32.copyWithin(dh0.at, dh, dh + B * H);
+      return [dPre.info, hPrev.info, dh0.info];
+    };
+    const fused = fusedStepKernels(be);
+    if (fused && H % 16 === 0) {
+      const y = bpttBuffer(yAt, H, 'step', 'read');
+      const dhState = bpttBuffer(dh, H, 'batch', 'both');
+      const dgStep = bpttBuffer(dStep, H, 'batch', 'read');
+      runBpttSteps(be, ws, fused, d, {
+        rowKernel: relu ? 'rnn_relu_grad_row' : 'rnn_tanh_grad_row',
+        args: [
+          y, { previous: y, initial: bpttBuffer(h0At, H, 'batch', 'read') }, bpttBuffer(hPrev.at, H, 'step', 'written'), dhState,
+          bpttBuffer(dyAt, H, 'step', 'read'), bpttBuffer(dPre.at, H, 'step', 'written'), dgStep, 4 * H, H,
+        ],
+        product: { dg: dgStep, dh: dhState, weightHh: at.weightHh!, k: H, accumulate: false },
+      });
+      return finish();
+    }
+    const product = bpttStepProduct(be, ws, { batch: B, k: H, hidden: H }, { weightHh: at.weightHh!, dg: dStep, dh }, false);
     const rows = new Int32Array(B);
     const simd = simdGates(be);
     const gradRow = simd ? (relu ? simd.rnn_relu_grad_row : simd.rnn_tanh_grad_row) : null;
@@ -136,7 +156,6 @@ export const rnnRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
       product(rows, n);
       f = be.wasm.HEAPF32;
     }
-    f.copyWithin(dh0.at, dh, dh + B * H);
-    return [dPre.info, hPrev.info, dh0.info];
+    return finish();
   });
 };
