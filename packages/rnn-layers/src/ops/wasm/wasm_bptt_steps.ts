@@ -41,7 +41,7 @@ export interface BpttSequence {
   product: { dg: BpttBuffer; dh: BpttBuffer; weightHh: number; k: number; accumulate: boolean };
 }
 
-/** Where a range of rows lives: byte-free float indices per buffer, rows numbered from `first`, a position's rows `stride` apart. */
+/** Where a range of rows lives: each buffer's HEAPF32 index, rows numbered from `first`, a time position's rows `stride` apart. */
 interface RowLayout {
   first: number;
   stride: number;

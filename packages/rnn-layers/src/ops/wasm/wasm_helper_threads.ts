@@ -253,17 +253,21 @@ export function splitRows(rows: number, work: number, copies: { shared: number; 
 
 /**
  * Posts `jobs` (one per helper of the split), runs `main` on the calling thread, then waits for every
- * helper, also after an error (the next call reuses their memory), and throws the first failure.
+ * helper posted, also after an error (the next call reuses their memory), and throws the first failure.
  */
 export function runWithHelpers(split: RowSplit, jobs: CallList[], main: () => void): void {
-  jobs.forEach((job, k) => split.pool.post(split.helpers[k]!, job));
+  let posted = 0;
   let failure: unknown = null;
   try {
+    for (const job of jobs) {
+      split.pool.post(split.helpers[posted]!, job); // may throw (no room for the job): then only those posted are waited for
+      posted++;
+    }
     main();
   } catch (error) {
     failure = error;
   }
-  for (let k = 0; k < jobs.length; k++) {
+  for (let k = 0; k < posted; k++) {
     try {
       split.pool.finish(split.helpers[k]!);
     } catch (error) {
