@@ -166,9 +166,12 @@ export function runBpttSteps(be: WasmBackendInternals, ws: WasmWorkspace, fused:
   const weight = ws.floats(K * H);
   fused.pack_panels(4 * seq.product.weightHh, 4 * weight, K, H, 4 * H);
   const buffers = buffersOf(seq);
-  // Per row: its buffers, its product tables and its calls (at most one gradient-row call of 16 words per step).
-  const perRow = buffers.reduce((sum, b) => sum + (b.per === 'batch' ? 1 : T) * b.width, 0) + T * 18;
-  const split = splitRows(B, T * B * H * K, { shared: K * H, perRow });
+  // A helper's row: its buffers (copied in, out or both), its product tables and its calls (at most
+  // one gradient-row call of 16 words per step).
+  const size = (b: BpttBuffer): number => (b.per === 'batch' ? 1 : T) * b.width;
+  const copiedPerRow = buffers.reduce((sum, b) => sum + (Number(b.read) + Number(b.written)) * size(b), 0);
+  const memoryPerRow = buffers.reduce((sum, b) => sum + size(b), 0) + T * 18;
+  const split = splitRows(B, T * B * H * K, { shared: K * H, perRow: memoryPerRow }, { shared: K * H, perRow: copiedPerRow });
   const mainRows = split ? split.bounds[1]! : B;
   const main = (): void => {
     const at: RowLayout = { first: 0, stride: B, buffers: new Map(buffers.map((b) => [b, b.at])), weight };

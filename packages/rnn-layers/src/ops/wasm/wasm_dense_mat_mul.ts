@@ -39,9 +39,11 @@ function transposedProduct(backend: unknown, a: Info, b: Info): Info | null {
   const at = inputIndices(be, { a, b });
   return withWorkspace(be, (ws) => {
     const out = ws.output([m, n]);
-    // Helpers take ranges of out's rows (a's columns, in fours for the transposes) and need k in fours too.
+    // Helpers take ranges of out's rows (a's columns, in fours for the transposes) and need k in fours
+    // too. They share one copy of a and b, and each sends its rows of out back.
+    const copied = { shared: k * (m + n), perRow: n };
     const split = k % 4 === 0
-      ? splitRows(m, m * k * n, { shared: k * n + (n + 4) * K_BLOCK * MAX_PARTS, perRow: k + K_BLOCK + n + 2 }, 4)
+      ? splitRows(m, m * k * n, { shared: copied.shared + n * K_BLOCK * MAX_PARTS, perRow: K_BLOCK + n + 2 }, copied, 4)
       : null;
     const rows = split ? split.bounds[1]! : m;
     const main = (): void => {
@@ -70,9 +72,10 @@ function transposedProduct(backend: unknown, a: Info, b: Info): Info | null {
 const MAX_PARTS = 16;
 
 /**
- * transposedProduct with out's rows [bounds[i], bounds[i + 1]) on helper thread i - 1: its columns of
- * a and all of b are copied into the helpers' shared memory, and it runs the same blocks as the
- * calling thread (transpose, pack, product) as one call list; its rows of out are copied back.
+ * transposedProduct with out's rows [bounds[i], bounds[i + 1]) on helper thread i - 1: a and b are
+ * copied into the helpers' shared memory once, each helper runs the same blocks as the calling
+ * thread (transpose of its columns of a, pack, product) as one call list, and its rows of out are
+ * copied back.
  */
 function splitTransposedProduct(
   be: WasmBackendInternals,
@@ -82,25 +85,24 @@ function splitTransposedProduct(
   main: () => void,
 ): void {
   const { pool, bounds } = split;
+  const a = pool.floats(k * m);
   const b = pool.floats(k * n);
   const parts = bounds.slice(1, -1).map((first, i) => {
     const rows = bounds[i + 2]! - first;
-    return {
-      first, rows, a: pool.floats(k * rows), aT: pool.floats(rows * K_BLOCK), bPanels: pool.floats(n * K_BLOCK),
-      out: pool.floats(rows * n), table: pool.floats(2 * rows),
-    };
+    return { first, rows, aT: pool.floats(rows * K_BLOCK), bPanels: pool.floats(n * K_BLOCK), out: pool.floats(rows * n), table: pool.floats(2 * rows) };
   });
   const f = be.wasm.HEAPF32;
   const shared = new Float32Array(pool.memory.buffer); // every allocation is made
   const sharedInts = new Int32Array(pool.memory.buffer);
+  // Whole: one copy of a's k rows costs less than a copy of each helper's columns row by row.
+  shared.set(f.subarray(at.a, at.a + k * m), a);
   shared.set(f.subarray(at.b, at.b + k * n), b);
   const jobs = parts.map((p) => {
-    for (let i = 0; i < k; i++) shared.set(f.subarray(at.a + i * m + p.first, at.a + i * m + p.first + p.rows), p.a + i * p.rows);
     fillRowTable(sharedInts, p.table, p.rows, { at: p.aT, stride: K_BLOCK }, { at: p.out, stride: n });
     const job = new CallList();
     for (let start = 0; start < k; start += K_BLOCK) {
       const steps = Math.min(K_BLOCK, k - start);
-      job.call('transpose', [4 * (p.a + start * p.rows), 4 * p.aT, steps, p.rows, 4 * p.rows, 4 * K_BLOCK]);
+      job.call('transpose', [4 * (a + start * m + p.first), 4 * p.aT, steps, p.rows, 4 * m, 4 * K_BLOCK]);
       job.call('pack_panels', [4 * (b + start * n), 4 * p.bPanels, steps, n, 4 * n]);
       job.call(start === 0 ? 'matmul_rows' : 'matmul_rows_add', [4 * p.table, p.rows, 4 * p.bPanels, n / 16, steps, 4, 64, 64 * steps]);
     }
@@ -160,7 +162,7 @@ function rowsProduct(backend: unknown, a: Info, b: Info, transposeB: boolean, bi
       w = ws.floats(k * n);
       pack(w);
     }
-    const split = splitRows(m, m * k * n, { shared: k * n + n, perRow: k + n + 3 });
+    const split = splitRows(m, m * k * n, { shared: k * n + n, perRow: k + n + 2 }, { shared: k * n + n, perRow: k + n });
     const rows = split ? split.bounds[1]! : m;
     const kernelArgs = (wAt: number, biasAt: number): number[] => [4 * wAt, n / 16, k, 4, 64, 64 * k, ...(bias ? [4 * biasAt] : [])];
     const run = (bias ? fused.matmul_rows_bias : fused.matmul_rows) as (table: number, rows: number, ...args: number[]) => void;

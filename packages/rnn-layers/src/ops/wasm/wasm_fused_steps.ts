@@ -127,9 +127,11 @@ function stageHelperPart(
 export function runFusedSteps(be: WasmBackendInternals, ws: WasmWorkspace, fused: SimdGates, d: RecurrenceDims, seq: FusedSequence): void {
   const kernel = fused[seq.kernel] as (table: number, rows: number, ...args: number[]) => void;
   const { time: T, batch: B, hidden: H } = d;
-  const perRow = H + T * seq.xpWidth + T * (seq.fields.length + 2) + seq.fields.reduce((sum, f) => sum + (f.per === 'batch' ? 1 : T) * f.width, 0);
-  const shared = seq.args.reduce<number>((sum, a) => sum + (typeof a === 'number' ? 0 : a.size), T);
-  const split = splitRows(B, T * B * H * seq.xpWidth, { shared, perRow });
+  // A helper's row: h0 and xp copied in, the batch fields in and out, the step fields out; and its tables.
+  const copiedPerRow = H + T * seq.xpWidth + seq.fields.reduce((sum, f) => sum + (f.per === 'batch' ? 2 : T) * f.width, 0);
+  const shared = seq.args.reduce<number>((sum, a) => sum + (typeof a === 'number' ? 0 : a.size), 0);
+  const footprint = { shared: shared + T, perRow: copiedPerRow + T * (seq.fields.length + 2) };
+  const split = splitRows(B, T * B * H * seq.xpWidth, footprint, { shared, perRow: copiedPerRow });
   const mainRows = split ? split.bounds[1]! : B;
   const main = (): void => {
     const args = byteArgs(seq.args, (a) => a.at);

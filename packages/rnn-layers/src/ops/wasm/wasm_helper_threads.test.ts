@@ -17,7 +17,7 @@ const DIMS = { T: 8, B: 9, I: 3, H: 16 }; // T * B a multiple of 4: the weight g
 
 async function onThreads<T>(split: boolean, run: () => Promise<T>): Promise<{ result: T; jobs: number }> {
   const pool = helperThreads()!;
-  setMinParallelWork(split ? 0 : Infinity);
+  setMinParallelWork(split ? 0 : Infinity, 0);
   const jobs = pool.posted;
   try {
     return { result: await run(), jobs: pool.posted - jobs };

@@ -212,14 +212,24 @@ export function helperThreads(): HelperThreads | null {
 }
 
 const MIN_PARALLEL_WORK = 1 << 21;
+/**
+ * Multiply-adds a call must do per float it copies for its helpers: a float copied costs about as
+ * much as 5–10 multiply-adds on one thread, and the split saves at most half the work. Measured: the
+ * Keras seed model's BPTT (hidden 32, 16 multiply-adds per float) was slower split, its forward
+ * pass (32) faster; at the issue's size every call does 60–200.
+ */
+const MIN_WORK_PER_COPIED_FLOAT = 24;
 let minParallelWork = MIN_PARALLEL_WORK;
+let minWorkPerCopiedFloat = MIN_WORK_PER_COPIED_FLOAT;
 
 /**
- * Multiply-adds below which a call stays on the calling thread: a helper's wake-up and copies would
- * cost more than its share saves (~2M, a tenth of a millisecond). Tests set 0.
+ * Multiply-adds below which a call stays on the calling thread (~2M, a tenth of a millisecond: a
+ * helper's wake-up and copies would cost more than its share saves), and per float copied for the
+ * helpers. Tests set (0, 0) to split every call.
  */
-export function setMinParallelWork(work: number = MIN_PARALLEL_WORK): void {
+export function setMinParallelWork(work: number = MIN_PARALLEL_WORK, perCopiedFloat: number = MIN_WORK_PER_COPIED_FLOAT): void {
   minParallelWork = work;
+  minWorkPerCopiedFloat = perCopiedFloat;
 }
 
 /** How a call's rows are split: [0, bounds[1]) on the calling thread, [bounds[k], bounds[k + 1]) on helpers[k - 1]. */
@@ -229,13 +239,20 @@ export interface RowSplit {
   bounds: number[];
 }
 
+/** Floats as `shared` (once per split call) plus `perRow` (per row a helper takes). */
+export interface FloatCount {
+  shared: number;
+  perRow: number;
+}
+
 /**
  * Splits `rows` independent rows of a call doing `work` multiply-adds between the calling thread and
- * the helpers that are ready, in ranges of a multiple of `granule` rows (the kernels' tiles hold two);
- * null where the call runs on the calling thread alone, also where the helpers' copies (`shared`
- * floats, `perRow` more per row) would not fit their memory. Empties the helpers' arena for the call.
+ * the helpers that are ready, in ranges of a multiple of `granule` rows (the kernels' tiles hold two).
+ * `memory`: the floats the helpers' share takes in their memory; `copied`: how many of those are
+ * copied in or out. Null where the call runs on the calling thread alone: too little work, too little
+ * work per float copied, or more memory than the helpers have. Empties the helpers' arena for the call.
  */
-export function splitRows(rows: number, work: number, copies: { shared: number; perRow: number }, granule = 2): RowSplit | null {
+export function splitRows(rows: number, work: number, memory: FloatCount, copied: FloatCount, granule = 2): RowSplit | null {
   if (work < minParallelWork || rows < 2 * granule) return null;
   const pool = helperThreads();
   if (!pool) return null;
@@ -245,8 +262,10 @@ export function splitRows(rows: number, work: number, copies: { shared: number; 
   const size = granule * Math.ceil(rows / parts / granule);
   const bounds = [0];
   while (bounds.at(-1)! < rows) bounds.push(Math.min(rows, bounds.at(-1)! + size));
+  const helperRows = rows - size;
+  if (work < minWorkPerCopiedFloat * (copied.shared + helperRows * copied.perRow)) return null;
   // With room for each allocation's alignment.
-  if (ARENA_START + 4 * (copies.shared + (rows - size) * copies.perRow) + 64 * 16 * parts > MAX_BYTES) return null;
+  if (ARENA_START + 4 * (memory.shared + helperRows * memory.perRow) + 64 * 16 * parts > MAX_BYTES) return null;
   pool.reset();
   return { pool, helpers: ready.slice(0, bounds.length - 2), bounds };
 }
