@@ -108,6 +108,27 @@ describeWithBackends('wasm helper threads', () => {
     }
   });
 
+  it('split a call only where it does enough multiply-adds per float copied for the helpers', async () => {
+    const rng = new SeededRandom(10);
+    const posted = async (k: number, n: number) => {
+      const a = randomUniform([96, k], -1, 1, rng);
+      const w = randomUniform([k, n], -1, 1, rng);
+      const pool = helperThreads()!;
+      setMinParallelWork(0); // the default 24 multiply-adds per float copied still applies
+      const before = pool.posted;
+      try {
+        tf.dispose(denseMatMul(a, w));
+      } finally {
+        setMinParallelWork();
+        tf.dispose([a, w]);
+      }
+      return pool.posted - before;
+    };
+    // 96 rows, 64 of them on the helpers; the weight [k, n] is copied once.
+    expect(await posted(4, 16)).toBe(0); // 6K multiply-adds for 1.4K floats copied (k + n per helper row)
+    expect(await posted(64, 64)).toBe(2); // 393K for 12K
+  });
+
   it('report a helper that failed, and take jobs again afterwards', async () => {
     const pool = helperThreads()!;
     const [helper] = pool.ready();
