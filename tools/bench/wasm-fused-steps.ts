@@ -18,6 +18,7 @@ import { setFusedStepsEnabled } from '../../packages/rnn-layers/src/ops/wasm/sim
 import {
   helperThreads, setMinParallelWork, setWasmThreads, wasmThreads,
 } from '../../packages/rnn-layers/src/ops/wasm/wasm_helper_threads.js';
+import { alternatingRuns, round, summary, type Timings } from './alternating-runs.js';
 import { parseRecurrenceBenchArgs } from './recurrence-bench-args.js';
 
 const { args, cell, kind, B, T, I, H, G, warmup, runs } = parseRecurrenceBenchArgs(process.argv.slice(2));
@@ -56,37 +57,18 @@ const variants: Record<string, () => void> = compare === 'fused'
   ? { fused_steps: () => setFusedStepsEnabled(true), xnnpack_step_product: () => setFusedStepsEnabled(false) }
   : { helper_threads: () => setMinParallelWork(), one_thread: () => setMinParallelWork(Infinity) };
 const [a, b] = Object.keys(variants) as [string, string];
-const times: Record<string, { forward: number[]; train: number[] }> = { [a]: { forward: [], train: [] }, [b]: { forward: [], train: [] } };
 const values: Record<string, Float32Array[]> = {};
 const loadBefore = os.loadavg()[0]!;
 const before = tf.memory().numTensors;
+let times: Timings<string, 'forward' | 'train'>;
 try {
-  for (let run = -warmup; run < runs; run++) {
-    for (const [name, use] of Object.entries(variants)) {
-      use();
-      let start = performance.now();
-      const out = await forward();
-      const forwardMs = performance.now() - start;
-      start = performance.now();
-      const grads = await train();
-      const trainMs = performance.now() - start;
-      if (run < 0) {
-        values[name] = [out, ...grads];
-        continue;
-      }
-      times[name]!.forward.push(forwardMs);
-      times[name]!.train.push(trainMs);
-    }
-  }
+  times = await alternatingRuns(variants, { forward, train }, { warmup, runs }, (name, out) => {
+    values[name] = [out.forward as Float32Array, ...(out.train as Float32Array[])];
+  });
 } finally {
   setFusedStepsEnabled(true);
   setMinParallelWork();
 }
-const round = (v: number) => Math.round(v * 100) / 100;
-const summary = (v: number[]) => {
-  const sorted = [...v].sort((a, b) => a - b);
-  return { median: round(sorted[sorted.length >> 1]!), fastest: round(sorted[0]!) };
-};
 let maxDiff = 0;
 values[a]!.forEach((v, i) => v.forEach((e, j) => (maxDiff = Math.max(maxDiff, Math.abs(e - values[b]![i]![j]!)))));
 console.log(JSON.stringify({

@@ -11,6 +11,7 @@ import { useBackend } from '@rnnkit/tensor-core';
 
 import * as layers from '../../packages/rnn-layers/src/index.js';
 import { helperThreads, setMinParallelWork } from '../../packages/rnn-layers/src/ops/wasm/wasm_helper_threads.js';
+import { alternatingRuns, summary, round, type Timings } from './alternating-runs.js';
 import { parseRecurrenceBenchArgs } from './recurrence-bench-args.js';
 
 const { args, cell, B, T, I, H, warmup, runs } = parseRecurrenceBenchArgs(process.argv.slice(2));
@@ -34,42 +35,21 @@ async function infer(): Promise<void> {
   await out.data();
   out.dispose();
 }
-async function timed(run: () => Promise<void>): Promise<number> {
-  const start = performance.now();
-  await run();
-  return performance.now() - start;
-}
-
 const variants = { helper_threads: () => setMinParallelWork(), one_thread: () => setMinParallelWork(Infinity) };
-const times: Record<string, { train: number[]; infer: number[] }> = { helper_threads: { train: [], infer: [] }, one_thread: { train: [], infer: [] } };
 await train(); // the helpers start on the first call that can use them
 await helperThreads()?.started();
 const loadBefore = os.loadavg()[0]!;
 const before = tf.memory().numTensors;
+let times: Timings<keyof typeof variants, 'train' | 'infer'>;
 try {
-  for (let run = -warmup; run < runs; run++) {
-    for (const [name, use] of Object.entries(variants)) {
-      use();
-      const trainMs = await timed(train);
-      const inferMs = await timed(infer);
-      if (run < 0) continue;
-      times[name]!.train.push(trainMs);
-      times[name]!.infer.push(inferMs);
-    }
-  }
+  times = await alternatingRuns(variants, { train, infer }, { warmup, runs });
 } finally {
   setMinParallelWork();
 }
-const round = (v: number) => Math.round(v * 100) / 100;
-const summary = (v: number[]) => {
-  const sorted = [...v].sort((a, b) => a - b);
-  return { median: round(sorted[sorted.length >> 1]!), fastest: round(sorted[0]!) };
-};
 console.log(JSON.stringify({
   bench: 'wasm-threads-model', backend: 'wasm', cell, batch: B, time: T, input: I, hidden: H, runs, warmup,
   threads: layers.wasmThreads(),
-  helper_threads: { train_ms: summary(times.helper_threads!.train), infer_ms: summary(times.helper_threads!.infer) },
-  one_thread: { train_ms: summary(times.one_thread!.train), infer_ms: summary(times.one_thread!.infer) },
+  ...Object.fromEntries(Object.entries(times).map(([name, t]) => [name, { train_ms: summary(t.train), infer_ms: summary(t.infer) }])),
   leaked_tensors: tf.memory().numTensors - before,
   loadavg_1m: [round(loadBefore), round(os.loadavg()[0]!)], cpus: os.cpus().length,
 }));

@@ -1,0 +1,44 @@
+// Runs variants of the same work alternately, run by run, in one process, so that every variant sees
+// the same host load (this 2-vCPU host drifts by more than the effects these A/Bs measure).
+
+export type Timings<V extends string, S extends string> = Record<V, Record<S, number[]>>;
+
+/**
+ * For `warmup` untimed and then `runs` timed rounds: each variant in turn is selected (`variants`)
+ * and runs every stage in order. Returns each variant's stage times (ms); the results of the last
+ * warm-up round go to `onWarmup` (to compare the variants' outputs).
+ */
+export async function alternatingRuns<V extends string, S extends string>(
+  variants: Record<V, () => void>,
+  stages: Record<S, () => Promise<unknown>>,
+  { warmup, runs }: { warmup: number; runs: number },
+  onWarmup?: (variant: V, results: Record<S, unknown>) => void,
+): Promise<Timings<V, S>> {
+  const names = Object.keys(stages) as S[];
+  const times = Object.fromEntries(
+    Object.keys(variants).map((v) => [v, Object.fromEntries(names.map((s) => [s, [] as number[]]))]),
+  ) as Timings<V, S>;
+  for (let run = -warmup; run < runs; run++) {
+    for (const [variant, select] of Object.entries(variants) as Array<[V, () => void]>) {
+      select();
+      const results = {} as Record<S, unknown>;
+      for (const stage of names) {
+        const start = performance.now();
+        results[stage] = await stages[stage]();
+        if (run >= 0) times[variant][stage].push(performance.now() - start);
+      }
+      if (run === -1) onWarmup?.(variant, results);
+    }
+  }
+  return times;
+}
+
+export function round(v: number): number {
+  return Math.round(v * 100) / 100;
+}
+
+/** Median and fastest of a variant's times, ms. */
+export function summary(times: number[]): { median: number; fastest: number } {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { median: round(sorted[sorted.length >> 1]!), fastest: round(sorted[0]!) };
+}
