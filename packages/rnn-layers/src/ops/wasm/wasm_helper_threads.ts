@@ -214,9 +214,9 @@ export function helperThreads(): HelperThreads | null {
 const MIN_PARALLEL_WORK = 1 << 21;
 /**
  * Multiply-adds a call must do per float it copies for its helpers: a float copied costs about as
- * much as 5–10 multiply-adds on one thread, and the split saves at most half the work. Measured: the
- * Keras seed model's BPTT (hidden 32, 16 multiply-adds per float) was slower split, its forward
- * pass (32) faster; at the issue's size every call does 60–200.
+ * much as 4 multiply-adds on one thread (more with the row-by-row bookkeeping), and the split saves
+ * at most half the work. Measured: the Keras seed model's BPTT (hidden 32, 16 multiply-adds per
+ * float) was slower split, its forward pass (32) faster; at the issue's size the calls do 25–200.
  */
 const MIN_WORK_PER_COPIED_FLOAT = 24;
 let minParallelWork = MIN_PARALLEL_WORK;
