@@ -1,7 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
 import * as tf from '@tensorflow/tfjs-core';
 import { SeededRandom, randomUniform } from '@rnnkit/tensor-core';
 import { describeWithBackends, expectArraysClose } from '@rnnkit/tensor-core/testing';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { CellKind } from '../cell_kind.js';
 import { denseMatMul } from '../dense_mat_mul.js';
@@ -166,3 +169,31 @@ describeWithBackends('wasm helper threads', () => {
     }
   });
 }, { backends: ['wasm'] });
+
+// A process of its own: Node.js options the helpers must not inherit, and an exit that must not wait for them.
+const PROCESS_SCRIPT = `
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '@rnnkit/tensor-core';
+import { LSTM, setWasmThreads } from './src/index.js';
+import { helperThreads, setMinParallelWork } from './src/ops/wasm/wasm_helper_threads.js';
+await useBackend('wasm');
+setWasmThreads(2);
+const pool = helperThreads();
+await pool.started();
+setMinParallelWork(0, 0);
+const { output } = new LSTM({ inputSize: 3, hiddenSize: 16, seed: 1 }).forward(tf.ones([5, 8, 3]));
+await output.data();
+console.log(JSON.stringify({ ready: pool.ready().length, posted: pool.posted }));
+`;
+
+describe('wasm helper threads in a Node.js process', () => {
+  it('start under --input-type=module (no inherited options) and let the process exit', () => {
+    const packageDir = fileURLToPath(new URL('../../..', import.meta.url));
+    // execFileSync throws on a timeout: a helper keeping the process alive fails the test.
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', PROCESS_SCRIPT], {
+      cwd: packageDir, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // The projection and the recurrence, each split with the one helper.
+    expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({ ready: 1, posted: 2 });
+  });
+});

@@ -68,9 +68,10 @@ for (;;) {
 
 interface WorkerLike {
   unref(): void;
-  on(event: 'error' | 'exit', listener: () => void): void;
+  on(event: 'error', listener: (error: Error) => void): void;
+  on(event: 'exit', listener: () => void): void;
 }
-type WorkerConstructor = new (source: string, options: { eval: true; workerData: unknown }) => WorkerLike;
+type WorkerConstructor = new (source: string, options: { eval: true; execArgv: string[]; workerData: unknown }) => WorkerLike;
 
 /** A Node.js built-in module, or undefined (browsers, runtimes without process.getBuiltinModule). */
 function builtin<T>(id: string): T | undefined {
@@ -82,10 +83,19 @@ function defaultThreadCount(): number {
   return Math.min(4, builtin<{ availableParallelism?: () => number }>('node:os')?.availableParallelism?.() ?? 1);
 }
 
+let warned = false;
+function warnOnce(message: string): void {
+  if (!warned) console.warn(message);
+  warned = true;
+}
+
 export class Helper {
   dead = false;
   constructor(readonly control: number, worker: WorkerLike) {
-    worker.on('error', () => { this.dead = true; });
+    worker.on('error', (error) => {
+      this.dead = true;
+      warnOnce(`rnn-layers: a wasm helper thread failed (${error.message}); the recurrences use the threads left, or the calling thread alone`);
+    });
     worker.on('exit', () => { this.dead = true; });
     worker.unref(); // helpers never keep a process alive
   }
@@ -101,7 +111,8 @@ export class HelperThreads {
   constructor(readonly memory: WebAssembly.Memory, module: WebAssembly.Module, Worker: WorkerConstructor, count: number) {
     for (let k = 0; k < count; k++) {
       const control = CONTROL_BASE + k * CONTROL_WORDS;
-      const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { memory, module, control, kernels: HELPER_KERNELS } });
+      // No inherited Node.js options: e.g. --input-type=module would make the helper's CommonJS source fail.
+      const worker = new Worker(HELPER_SOURCE, { eval: true, execArgv: [], workerData: { memory, module, control, kernels: HELPER_KERNELS } });
       this.helpers.push(new Helper(control, worker));
     }
   }
