@@ -1,6 +1,8 @@
-import type { SimdGates } from './simd_gates.js';
+import { fusedStepKernels, type SimdGates } from './simd_gates.js';
 import type { WasmBackendInternals, WasmWorkspace } from './wasm_backend_access.js';
-import { CallList, runWithHelpers, splitRows, type HelperKernelName, type HelperThreads } from './wasm_helper_threads.js';
+import {
+  CallList, copyRowRange, runHelperParts, splitRows, type HelperKernelName, type HelperPart, type HelperThreads, type RowRange,
+} from './wasm_helper_threads.js';
 import type { RecurrenceDims } from './wasm_recurrence_common.js';
 
 // Drives a BPTT through the SIMD kernels: per step, backwards, the cell's gradient rows (lstm_grad_row,
@@ -113,12 +115,6 @@ function emitRange(
   }
 }
 
-/** A helper's range, copied into the shared memory, its job, and how its outputs go back. */
-interface HelperPart {
-  job: CallList;
-  copyBack(heap: Float32Array, shared: Float32Array): void;
-}
-
 function stageHelperPart(pool: HelperThreads, d: RecurrenceDims, seq: BpttSequence, buffers: BpttBuffer[], b0: number, b1: number, weight: number, heap: () => Float32Array): HelperPart {
   const { time: T, batch: B } = d;
   const R = b1 - b0;
@@ -127,18 +123,10 @@ function stageHelperPart(pool: HelperThreads, d: RecurrenceDims, seq: BpttSequen
   const tables = pool.floats(T * 2 * R);
   const f = heap();
   const shared = new Float32Array(pool.memory.buffer); // every allocation is made
-  // Per time position, a range's rows of a [time * batch, width] buffer are consecutive.
-  const copy = (buffer: BpttBuffer, from: Float32Array, to: Float32Array, toShared: boolean): void => {
-    const w = buffer.width;
-    const local = at.buffers.get(buffer)!;
-    const positions = buffer.per === 'batch' ? 1 : T;
-    const stride = buffer.per === 'batch' ? 0 : B;
-    for (let p = 0; p < positions; p++) {
-      const heapAt = buffer.at + (p * stride + b0) * w;
-      const sharedAt = local + p * R * w;
-      if (toShared) to.set(from.subarray(heapAt, heapAt + R * w), sharedAt);
-      else to.set(from.subarray(sharedAt, sharedAt + R * w), heapAt);
-    }
+  const range: RowRange = { first: b0, rows: R, batch: B };
+  const copy = (buffer: BpttBuffer, heapView: Float32Array, sharedView: Float32Array, toShared: boolean): void => {
+    const layout = { heapAt: buffer.at, sharedAt: at.buffers.get(buffer)!, width: buffer.width, positions: buffer.per === 'batch' ? 1 : T };
+    copyRowRange(heapView, sharedView, layout, range, toShared);
   };
   for (const buffer of buffers) {
     if (buffer.read) copy(buffer, f, shared, true);
@@ -152,8 +140,13 @@ function stageHelperPart(pool: HelperThreads, d: RecurrenceDims, seq: BpttSequen
   emitRange(d, seq, b0, b1, at, () => ints, (s) => tables + s * 2 * R, (kernel, args) => job.call(kernel, args));
   return {
     job,
-    copyBack: (to, from) => { for (const buffer of buffers) if (buffer.written) copy(buffer, from, to, false); },
+    copyBack: (to, from) => { for (const buffer of buffers) if (buffer.written) copy(buffer, to, from, false); },
   };
+}
+
+/** The SIMD kernels where runBpttSteps can run a BPTT of this hidden size (its products take panels of 16 columns), else null. */
+export function bpttKernels(be: WasmBackendInternals, hidden: number): SimdGates | null {
+  return hidden % 16 === 0 ? fusedStepKernels(be) : null;
 }
 
 /**
@@ -187,8 +180,6 @@ export function runBpttSteps(be: WasmBackendInternals, ws: WasmWorkspace, fused:
   for (let k = 1; k + 1 < bounds.length; k++) {
     parts.push(stageHelperPart(pool, d, seq, buffers, bounds[k]!, bounds[k + 1]!, sharedWeight, () => be.wasm.HEAPF32));
   }
-  const memory = new Float32Array(pool.memory.buffer); // every allocation is made
-  memory.set(be.wasm.HEAPF32.subarray(weight, weight + K * H), sharedWeight);
-  runWithHelpers(split, parts.map((p) => p.job), main);
-  for (const part of parts) part.copyBack(be.wasm.HEAPF32, memory);
+  new Float32Array(pool.memory.buffer).set(be.wasm.HEAPF32.subarray(weight, weight + K * H), sharedWeight); // every allocation is made
+  runHelperParts(split, parts, main, () => be.wasm.HEAPF32);
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { fusedStepKernels } from './simd_gates.js';
 import { inputIndices, wasmInternals, withWorkspace, type WasmBackendInternals } from './wasm_backend_access.js';
-import { CallList, runWithHelpers, splitRows, type RowSplit } from './wasm_helper_threads.js';
+import { CallList, copyRowRange, runHelperParts, splitRows, type HelperPart, type RowRange, type RowSplit } from './wasm_helper_threads.js';
 import { packedWeights } from './wasm_weight_cache.js';
 import type { Info } from './wasm_recurrence_common.js';
 
@@ -97,7 +97,7 @@ function splitTransposedProduct(
   // Whole: one copy of a's k rows costs less than a copy of each helper's columns row by row.
   shared.set(f.subarray(at.a, at.a + k * m), a);
   shared.set(f.subarray(at.b, at.b + k * n), b);
-  const jobs = parts.map((p) => {
+  const helperParts = parts.map((p): HelperPart => {
     fillRowTable(sharedInts, p.table, p.rows, { at: p.aT, stride: K_BLOCK }, { at: p.out, stride: n });
     const job = new CallList();
     for (let start = 0; start < k; start += K_BLOCK) {
@@ -106,11 +106,14 @@ function splitTransposedProduct(
       job.call('pack_panels', [4 * (b + start * n), 4 * p.bPanels, steps, n, 4 * n]);
       job.call(start === 0 ? 'matmul_rows' : 'matmul_rows_add', [4 * p.table, p.rows, 4 * p.bPanels, n / 16, steps, 4, 64, 64 * steps]);
     }
-    return job;
+    return { job, copyBack: outRowsBack(at.out, p.out, n, { first: p.first, rows: p.rows, batch: m }) };
   });
-  runWithHelpers(split, jobs, main);
-  const to = be.wasm.HEAPF32;
-  for (const p of parts) to.set(shared.subarray(p.out, p.out + p.rows * n), at.out + p.first * n);
+  runHelperParts(split, helperParts, main, () => be.wasm.HEAPF32);
+}
+
+/** A HelperPart's copyBack for its rows of out [rows, n]. */
+function outRowsBack(heapAt: number, sharedAt: number, n: number, range: RowRange): HelperPart['copyBack'] {
+  return (heap, shared) => copyRowRange(heap, shared, { heapAt, sharedAt, width: n, positions: 1 }, range, false);
 }
 
 /** Right operands up to this size stay packed across calls (weights); larger ones are packed per call. */
@@ -200,16 +203,15 @@ function splitRowsProduct(
   const sharedInts = new Int32Array(pool.memory.buffer);
   shared.set(f.subarray(at.w, at.w + k * n), w);
   if (at.bias !== null) shared.set(f.subarray(at.bias, at.bias + n), bias);
-  const jobs = parts.map((p) => {
-    shared.set(f.subarray(at.a + p.first * k, at.a + (p.first + p.rows) * k), p.a);
+  const helperParts = parts.map((p): HelperPart => {
+    const range = { first: p.first, rows: p.rows, batch: bounds.at(-1)! };
+    copyRowRange(f, shared, { heapAt: at.a, sharedAt: p.a, width: k, positions: 1 }, range, true);
     fillRowTable(sharedInts, p.table, p.rows, { at: p.a, stride: k }, { at: p.out, stride: n });
     const job = new CallList();
     job.call(at.bias !== null ? 'matmul_rows_bias' : 'matmul_rows', [4 * p.table, p.rows, ...kernelArgs(w, bias)]);
-    return job;
+    return { job, copyBack: outRowsBack(at.out, p.out, n, range) };
   });
-  runWithHelpers(split, jobs, main);
-  const to = be.wasm.HEAPF32;
-  for (const p of parts) to.set(shared.subarray(p.out, p.out + p.rows * n), at.out + p.first * n);
+  runHelperParts(split, helperParts, main, () => be.wasm.HEAPF32);
 }
 
 function product(args: Parameters<tf.KernelFunc>[0], withBias: boolean): Info {

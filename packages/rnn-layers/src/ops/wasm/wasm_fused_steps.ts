@@ -1,6 +1,8 @@
 import type { SimdGates } from './simd_gates.js';
 import type { WasmBackendInternals, WasmWorkspace } from './wasm_backend_access.js';
-import { CallList, runWithHelpers, splitRows, type HelperKernelName, type HelperThreads } from './wasm_helper_threads.js';
+import {
+  CallList, copyRowRange, runHelperParts, splitRows, type HelperKernelName, type HelperPart, type HelperThreads, type RowRange,
+} from './wasm_helper_threads.js';
 import type { RecurrenceDims } from './wasm_recurrence_common.js';
 
 // Drives a fused step kernel (lstm_step, gru_step, …) over a sequence. Each step is one kernel call
@@ -73,12 +75,6 @@ function byteArgs(args: ReadonlyArray<number | HeapArray>, address: (a: HeapArra
   return args.map((a) => (typeof a === 'number' ? a : 4 * address(a)));
 }
 
-/** A helper's range of rows, copied into the shared memory, its job, and how its outputs go back. */
-interface HelperPart {
-  job: CallList;
-  copyBack(heap: Float32Array, shared: Float32Array): void;
-}
-
 function stageHelperPart(
   pool: HelperThreads, d: RecurrenceDims, seq: FusedSequence, b0: number, b1: number, sharedArgs: number[], heap: () => Float32Array,
 ): HelperPart {
@@ -94,17 +90,12 @@ function stageHelperPart(
   const f = heap();
   const shared = new Float32Array(pool.memory.buffer);
   const sharedInts = new Int32Array(pool.memory.buffer);
-  // Per time position, a range's rows of a [time * batch, width] buffer are consecutive.
-  const copyRows = (from: Float32Array, src: number, to: Float32Array, dst: number, w: number, positions: number, toShared: boolean): void => {
-    for (let p = 0; p < positions; p++) {
-      const [s, t] = toShared ? [src + (p * B + b0) * w, dst + p * R * w] : [src + p * R * w, dst + (p * B + b0) * w];
-      to.set(from.subarray(s, s + R * w), t);
-    }
-  };
-  shared.set(f.subarray(seq.h0 + b0 * H, seq.h0 + b1 * H), h0);
-  copyRows(f, seq.xp, shared, xp, seq.xpWidth, T, true);
+  const range: RowRange = { first: b0, rows: R, batch: B };
+  const positions = (field: StepBuffer): number => (field.per === 'batch' ? 1 : T);
+  copyRowRange(f, shared, { heapAt: seq.h0, sharedAt: h0, width: H, positions: 1 }, range, true);
+  copyRowRange(f, shared, { heapAt: seq.xp, sharedAt: xp, width: seq.xpWidth, positions: T }, range, true);
   seq.fields.forEach((field, i) => {
-    if (field.per === 'batch') shared.set(f.subarray(field.at + b0 * field.width, field.at + b1 * field.width), fields[i]!);
+    if (field.per === 'batch') copyRowRange(f, shared, { heapAt: field.at, sharedAt: fields[i]!, width: field.width, positions: 1 }, range, true);
     else if (d.lengths.length > 0) shared.fill(0, fields[i]!, fields[i]! + T * R * field.width); // rows past a length stay zero
   });
   const job = new CallList();
@@ -117,8 +108,7 @@ function stageHelperPart(
   return {
     job,
     copyBack: (to, from) => seq.fields.forEach((field, i) => {
-      if (field.per === 'batch') to.set(from.subarray(fields[i]!, fields[i]! + R * field.width), field.at + b0 * field.width);
-      else copyRows(from, fields[i]!, to, field.at, field.width, T, false);
+      copyRowRange(to, from, { heapAt: field.at, sharedAt: fields[i]!, width: field.width, positions: positions(field) }, range, false);
     }),
   };
 }
@@ -153,6 +143,5 @@ export function runFusedSteps(be: WasmBackendInternals, ws: WasmWorkspace, fused
   for (let k = 1; k + 1 < bounds.length; k++) parts.push(stageHelperPart(pool, d, seq, bounds[k]!, bounds[k + 1]!, sharedArgs, () => be.wasm.HEAPF32));
   const memory = new Float32Array(pool.memory.buffer); // every allocation is made
   for (const [a, to] of arrays) memory.set(be.wasm.HEAPF32.subarray(a.at, a.at + a.size), to);
-  runWithHelpers(split, parts.map((p) => p.job), main);
-  for (const part of parts) part.copyBack(be.wasm.HEAPF32, memory);
+  runHelperParts(split, parts, main, () => be.wasm.HEAPF32);
 }

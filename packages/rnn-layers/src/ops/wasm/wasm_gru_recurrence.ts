@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import { fusedStepKernels, simdGates } from './simd_gates.js';
-import { bpttBuffer, runBpttSteps } from './wasm_bptt_steps.js';
+import { bpttBuffer, bpttKernels, runBpttSteps } from './wasm_bptt_steps.js';
 import { runFusedSteps } from './wasm_fused_steps.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
 import {
@@ -12,7 +12,8 @@ import {
 // y [T, B, H], hN [B, H], workspace [T*B, 4H] = per step [r, z, n, W_hn h + b_hn]. With SIMD and H a
 // multiple of 4, each step is one call of the fused `gru_step`. Otherwise per step: one XNNPACK matmul
 // h [B, H] x W_hh^T [H, 3H], then the gate update (with b_hh) in place on the heap, in SIMD where
-// available and JS for the rest.
+// available and JS for the rest. The backward pass runs on wasm_bptt_steps.ts where hidden is a
+// multiple of 16, else its rows in SIMD (JS without) and the step product in XNNPACK.
 
 export const gruRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const be = wasmInternals(backend);
@@ -127,8 +128,8 @@ export const gruRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
       be.wasm.HEAPF32.copyWithin(dh0.at, dh, dh + B * H);
       return [dXp.info, dHp.info, hPrev.info, dh0.info];
     };
-    const fused = fusedStepKernels(be);
-    if (fused && H % 16 === 0) {
+    const fused = bpttKernels(be, H);
+    if (fused) {
       const dhState = bpttBuffer(dh, H, 'batch', 'both');
       const dgStep = bpttBuffer(dg, G, 'batch', 'read');
       runBpttSteps(be, ws, fused, d, {

@@ -281,6 +281,42 @@ export function splitRows(rows: number, work: number, memory: FloatCount, copied
   return { pool, helpers: ready.slice(0, bounds.length - 2), bounds };
 }
 
+/** A helper's share of a split call: its job, and how its outputs go back to tfjs-backend-wasm's heap. */
+export interface HelperPart {
+  job: CallList;
+  copyBack(heap: Float32Array, shared: Float32Array): void;
+}
+
+/** Batch rows [first, first + rows) of `batch`: a helper's range. */
+export interface RowRange {
+  first: number;
+  rows: number;
+  batch: number;
+}
+
+/**
+ * Copies a range's rows of a heap buffer [positions, batch, width] at `heapAt` to (`toShared`) or
+ * from its copy [positions, rows, width] at `sharedAt`: per position, a range's rows are consecutive.
+ */
+export function copyRowRange(
+  heap: Float32Array, shared: Float32Array, at: { heapAt: number; sharedAt: number; width: number; positions: number }, range: RowRange, toShared: boolean,
+): void {
+  const n = range.rows * at.width;
+  for (let p = 0; p < at.positions; p++) {
+    const h = at.heapAt + (p * range.batch + range.first) * at.width;
+    const s = at.sharedAt + p * n;
+    if (toShared) shared.set(heap.subarray(h, h + n), s);
+    else heap.set(shared.subarray(s, s + n), h);
+  }
+}
+
+/** runWithHelpers with the parts' jobs, then each part's outputs copied back to the heap (`heap()`: its view now). */
+export function runHelperParts(split: RowSplit, parts: HelperPart[], main: () => void, heap: () => Float32Array): void {
+  runWithHelpers(split, parts.map((p) => p.job), main);
+  const shared = new Float32Array(split.pool.memory.buffer);
+  for (const part of parts) part.copyBack(heap(), shared);
+}
+
 /**
  * Posts `jobs` (one per helper of the split), runs `main` on the calling thread, then waits for every
  * helper posted, also after an error (the next call reuses their memory), and throws the first failure.

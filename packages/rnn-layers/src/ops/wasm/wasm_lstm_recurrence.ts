@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import { fusedStepKernels, simdGates } from './simd_gates.js';
-import { bpttBuffer, runBpttSteps } from './wasm_bptt_steps.js';
+import { bpttBuffer, bpttKernels, runBpttSteps } from './wasm_bptt_steps.js';
 import { runFusedSteps } from './wasm_fused_steps.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
 import {
@@ -141,8 +141,8 @@ export const lstmRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs }
       be.wasm.HEAPF32.copyWithin(dc0.at, dc, dc + B * H);
       return [dGates.info, hPrev.info, dh0.info, dc0.info];
     };
-    const fused = fusedStepKernels(be);
-    if (fused && H % 16 === 0) {
+    const fused = bpttKernels(be, H);
+    if (fused) {
       const y = bpttBuffer(yAt, H, 'step', 'read');
       const cells = bpttBuffer(cAt, H, 'step', 'read');
       const dhState = bpttBuffer(dh, H, 'batch', 'both');

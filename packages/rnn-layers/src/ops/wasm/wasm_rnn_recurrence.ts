@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import { fusedStepKernels, simdGates } from './simd_gates.js';
-import { bpttBuffer, runBpttSteps } from './wasm_bptt_steps.js';
+import { bpttBuffer, bpttKernels, runBpttSteps } from './wasm_bptt_steps.js';
 import { runFusedSteps } from './wasm_fused_steps.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
 import {
@@ -12,7 +12,8 @@ import {
 // (cpu/rnn_recurrence.ts): y [T, B, H], hN [B, H]. With SIMD and H a multiple of 16, each step is one
 // call of the fused `rnn_tanh_step` / `rnn_relu_step`. Otherwise per step one XNNPACK matmul, then
 // the activation in place on the heap (tanh in SIMD where available, relu in JS). The backward
-// pass's rows run in SIMD for both activations.
+// pass runs on wasm_bptt_steps.ts where hidden is a multiple of 16, else its rows in SIMD for both
+// activations and the step product in XNNPACK.
 
 export const rnnRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const be = wasmInternals(backend);
@@ -108,8 +109,8 @@ export const rnnRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
       be.wasm.HEAPF32.copyWithin(dh0.at, dh, dh + B * H);
       return [dPre.info, hPrev.info, dh0.info];
     };
-    const fused = fusedStepKernels(be);
-    if (fused && H % 16 === 0) {
+    const fused = bpttKernels(be, H);
+    if (fused) {
       const y = bpttBuffer(yAt, H, 'step', 'read');
       const dhState = bpttBuffer(dh, H, 'batch', 'both');
       const dgStep = bpttBuffer(dStep, H, 'batch', 'read');
