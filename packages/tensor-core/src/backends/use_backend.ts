@@ -9,6 +9,7 @@ import { loadWasmBackend } from './load_wasm.js';
 import { loadWebGpuBackend } from './load_webgpu.js';
 import { describeBackend, type BackendInfo } from './backend_info.js';
 import { loadedBackendVersions as versions } from './backend_versions.js';
+import { keepProcessHandlers } from './keep_process_handlers.js';
 
 const LOADERS: Record<BackendName, () => Promise<string>> = {
   cpu: loadCpuBackend,
@@ -28,13 +29,15 @@ async function activate(name: BackendName): Promise<void> {
   const known = failures.get(name);
   if (known) throw known;
   try {
-    if (!versions.has(name)) versions.set(name, await LOADERS[name]());
-    if (tf.getBackend() === name) return;
-    if (!(await tf.setBackend(name))) {
-      throw new BackendUnavailableError(name, 'tfjs registered the backend but could not initialise it (its warning above says why)', name === 'webgpu' ? 'update the GPU driver, or use wasm' : 'use another backend');
-    }
-    await tf.ready();
-    if (name === 'cpu') silenceCpuGreeting();
+    await keepProcessHandlers(async () => {
+      if (!versions.has(name)) versions.set(name, await LOADERS[name]());
+      if (tf.getBackend() === name) return;
+      if (!(await tf.setBackend(name))) {
+        throw new BackendUnavailableError(name, 'tfjs registered the backend but could not initialise it (its warning above says why)', name === 'webgpu' ? 'update the GPU driver, or use wasm' : 'use another backend');
+      }
+      await tf.ready();
+      if (name === 'cpu') silenceCpuGreeting();
+    });
   } catch (error) {
     const unavailable = error instanceof BackendUnavailableError ? error : new BackendUnavailableError(name, (error as Error).message, 'use another backend');
     failures.set(name, unavailable);
