@@ -13,7 +13,7 @@ export { readNpz } from './numpy/read_npz.js';
 export { NumpyRandomState } from './numpy/numpy_random_state.js';
 
 export { loadAclImdb, streamAclImdb, listAclImdbFiles } from './text/acl_imdb.js';
-export type { ImdbReview, AclImdbOptions, AclImdbSplit } from './text/acl_imdb.js';
+export type { ImdbReview, AclImdbOptions, LoadAclImdbOptions, AclImdbSplit } from './text/acl_imdb.js';
 export {
   loadKerasImdb,
   kerasImdbFromArrays,
@@ -26,7 +26,7 @@ export { loadTextLabelFile, parseTextLabelFile } from './text/text_label_file.js
 export type { TextLabelFileOptions, TextLabelExample, TextLabelData, TextLabelFormat } from './text/text_label_file.js';
 export { loadSpamAssassin, stripEmailHeaders, SPAM_ASSASSIN_LABELS, SPAM_ASSASSIN_PACKAGE } from './text/spam_assassin.js';
 export type { SpamAssassinEmail, SpamAssassinGroup, SpamAssassinOptions } from './text/spam_assassin.js';
-export type { TextToIds, EncodedExample } from './text/encode.js';
+export type { TextToIds, EncodedExample, EncodeTextsOptions } from './text/encode.js';
 export { encodeTexts } from './text/encode.js';
 
 export { normalizeText } from './translation/normalize_text.js';
@@ -45,5 +45,5 @@ export type { LJSpeechOptions } from './speech/ljspeech.js';
 export { createEspeakSynthesizer, wavDuration, ESPEAK_NG_PACKAGE } from './speech/espeak_synthesizer.js';
 export type { EspeakSynthesizer, EspeakVoiceSettings } from './speech/espeak_synthesizer.js';
 export { synthesizeSpokenCorpus, synthesizeSpokenDigits, addNoiseAtSnr, digitStringTexts, DEFAULT_ESPEAK_VOICES } from './speech/spoken_corpus.js';
-export type { SpokenCorpusOptions, SpokenExample, SpokenDigitsOptions } from './speech/spoken_corpus.js';
+export type { SpokenCorpusOptions, SpokenExample, SpokenDigitsOptions, DigitStringOptions } from './speech/spoken_corpus.js';
 export { createFliteSynthesizer, FLITE_VOICES, FLITE_PACKAGE } from './speech/flite_synthesizer.js';

@@ -28,6 +28,11 @@ export { setWasmThreads, wasmThreads } from './ops/wasm/wasm_helper_threads.js';
 // Keras-style building blocks (src/keras): Embedding, Dense, Sequential, losses, metrics, clipping, save/load.
 export { Sequential } from './keras/sequential.js';
 export type { CompileOptions, FitOptions, FitCallbacks, EpochLogs, History, ModelData, SequentialOptions } from './keras/sequential.js';
+export { EarlyStopping } from './keras/early_stopping.js';
+export type { EarlyStoppingOptions } from './keras/early_stopping.js';
+export { ModelCheckpoint } from './keras/model_checkpoint.js';
+export type { ModelCheckpointOptions } from './keras/model_checkpoint.js';
+export type { MonitorMode } from './keras/fit_callbacks.js';
 export { Dense } from './keras/dense.js';
 export type { DenseOptions } from './keras/dense.js';
 export { Dropout } from './keras/dropout.js';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 
 export interface AmplitudeToDbOptions {
   /** 'power' (10 log10) or 'magnitude' (20 log10); default 'power'. */
@@ -11,13 +12,16 @@ export interface AmplitudeToDbOptions {
   ref?: number;
 }
 
+const AMPLITUDE_TO_DB_OPTIONS = optionKeys<AmplitudeToDbOptions>({ stype: true, topDb: true, amin: true, ref: true });
+
 /**
  * torchaudio.transforms.AmplitudeToDB on [..., bins, frames]. The topDb clamp uses the maximum of
  * each [bins, frames] matrix (per utterance). torchaudio does that for 2-D and 4-D input, but for
  * 3-D input it treats dim 0 as channels and takes one maximum over all of them.
  */
-export function amplitudeToDb(x: tf.Tensor, options: AmplitudeToDbOptions = {}): tf.Tensor {
+export function amplitudeToDb(x: tf.Tensor, dbOptions?: AmplitudeToDbOptions): tf.Tensor {
   const fn = 'amplitudeToDb';
+  const options = checkOptions(fn, dbOptions, AMPLITUDE_TO_DB_OPTIONS);
   if (x.rank < 2) throw new Error(`${fn}: x must have shape [..., bins, frames], got [${x.shape.join(', ')}]`);
   const multiplier = (options.stype ?? 'power') === 'power' ? 10 : 20;
   if (options.stype !== undefined && options.stype !== 'power' && options.stype !== 'magnitude') {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 
 export interface CmvnOptions {
   /** The frames axis (default -1, for [..., features, frames]; use -2 for kaldiFbank's [frames, bins]). */
@@ -9,6 +10,8 @@ export interface CmvnOptions {
   eps?: number;
 }
 
+const CMVN_OPTIONS = optionKeys<CmvnOptions>({ timeAxis: true, normVars: true, eps: true });
+
 function resolveAxis(fn: string, rank: number, axis: number): number {
   const a = axis < 0 ? rank + axis : axis;
   if (!Number.isInteger(axis) || a < 0 || a >= rank) throw new Error(`${fn}: timeAxis ${axis} is out of range for rank ${rank}`);
@@ -16,8 +19,9 @@ function resolveAxis(fn: string, rank: number, axis: number): number {
 }
 
 /** Per-utterance cepstral mean (and variance) normalisation over the frames of each utterance. */
-export function cmvn(features: tf.Tensor, options: CmvnOptions = {}): tf.Tensor {
+export function cmvn(features: tf.Tensor, cmvnOptions?: CmvnOptions): tf.Tensor {
   const fn = 'cmvn';
+  const options = checkOptions(fn, cmvnOptions, CMVN_OPTIONS);
   const axis = resolveAxis(fn, features.rank, options.timeAxis ?? -1);
   const eps = options.eps ?? 1e-10;
   return tf.tidy(() => {
@@ -36,7 +40,11 @@ export class GlobalCmvn {
   private sumSq: Float64Array | null = null;
   private frames = 0;
 
-  constructor(private readonly options: CmvnOptions = {}) {}
+  private readonly options: CmvnOptions;
+
+  constructor(options?: CmvnOptions) {
+    this.options = checkOptions('GlobalCmvn', options, CMVN_OPTIONS);
+  }
 
   /** Number of frames accumulated so far. */
   get count(): number {

@@ -1,16 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 
 export interface DeltasOptions {
   /** Odd window length >= 3 (default 5, torchaudio's). */
   winLength?: number;
 }
 
+const DELTAS_OPTIONS = optionKeys<DeltasOptions>({ winLength: true });
+
 /**
  * torchaudio.functional.compute_deltas along the last (time) axis of [..., features, frames]:
  * d_t = sum_{n=1..N} n (c_{t+n} - c_{t-n}) / (2 sum n^2), edges replicated.
  */
-export function computeDeltas(specgram: tf.Tensor, options: DeltasOptions = {}): tf.Tensor {
+export function computeDeltas(specgram: tf.Tensor, deltaOptions?: DeltasOptions): tf.Tensor {
   const fn = 'computeDeltas';
+  const options = checkOptions(fn, deltaOptions, DELTAS_OPTIONS);
   const winLength = options.winLength ?? 5;
   if (!Number.isInteger(winLength) || winLength < 3) throw new Error(`${fn}: winLength must be an integer >= 3, got ${winLength}`);
   if (specgram.rank < 1) throw new Error(`${fn}: specgram must have a time axis, got a scalar`);

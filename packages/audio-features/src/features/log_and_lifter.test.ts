@@ -9,8 +9,8 @@ import { type MelSpectrogramOptions } from './mel_spectrogram.js';
 import { mfcc } from './mfcc.js';
 
 describeWithBackends('logMelSpectrogram, amplitudeToDb and the MFCC lifter', () => {
-  const c = cases.melSpectrogram[0]! as MelSpectrogramOptions & { name: string };
-  const mel = fixture(c.name); // torchaudio MelSpectrogram, [2, nMels, frames]
+  const { name, ...c } = cases.melSpectrogram[0]! as MelSpectrogramOptions & { name: string };
+  const mel = fixture(name); // torchaudio MelSpectrogram, [2, nMels, frames]
   const signal = fixture('signal16k');
 
   it("log: 'ln' is ln(max(mel, floor)) of torchaudio's mel spectrogram", async () => {

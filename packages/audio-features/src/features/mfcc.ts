@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 
 import { dctMatrixValues } from '../spectral/dct.js';
 import { as2d, dropBatch } from '../spectral/stft.js';
 import { checkPositiveInt, checkSignal } from '../spectral/validate.js';
-import { melFreqMajor, resolveMel, type MelSpectrogramOptions } from './mel_spectrogram.js';
+import { MEL_SPECTROGRAM_OPTIONS, melFreqMajor, resolveMel, type MelSpectrogramOptions } from './mel_spectrogram.js';
 
 export interface MfccOptions {
   /** Default 16000 (overrides melkwargs.sampleRate, as in torchaudio). */
@@ -25,9 +26,20 @@ export interface MfccOptions {
   melkwargs?: MelSpectrogramOptions;
 }
 
+/** The schema of MfccOptions (melkwargs is checked against MelSpectrogramOptions' keys). */
+export const MFCC_OPTIONS = optionKeys<MfccOptions>({ sampleRate: true, nMfcc: true, norm: true, logMels: true, topDb: true, lifter: true, melkwargs: true });
+
+/** Checks mfcc options and the nested melkwargs under `fn`. */
+export function checkMfccOptions(fn: string, options: MfccOptions | undefined): MfccOptions {
+  const checked = checkOptions(fn, options, MFCC_OPTIONS);
+  checkOptions(`${fn}: melkwargs`, checked.melkwargs, MEL_SPECTROGRAM_OPTIONS);
+  return checked;
+}
+
 /** torchaudio.transforms.MFCC: [time] -> [nMfcc, frames], [batch, time] -> [batch, nMfcc, frames]. */
-export function mfcc(signal: tf.Tensor1D | tf.Tensor2D, options: MfccOptions = {}): tf.Tensor {
+export function mfcc(signal: tf.Tensor1D | tf.Tensor2D, mfccOptions?: MfccOptions): tf.Tensor {
   const fn = 'mfcc';
+  const options = checkMfccOptions(fn, mfccOptions);
   checkSignal(fn, signal);
   const nMfcc = checkPositiveInt(fn, 'nMfcc', options.nMfcc ?? 40);
   const m = resolveMel(fn, { ...options.melkwargs, sampleRate: options.sampleRate ?? 16000 });

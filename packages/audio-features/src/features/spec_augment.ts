@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeededRandom } from '@rnnkit/tensor-core';
+import { checkOptions, optionKeys, SeededRandom } from '@rnnkit/tensor-core';
 
 export interface SpecAugmentOptions {
   /** Largest frequency mask width F (torchaudio's freq_mask_param); 0 for none. */
@@ -18,6 +18,10 @@ export interface SpecAugmentOptions {
   random: number | SeededRandom;
 }
 
+const SPEC_AUGMENT_OPTIONS = optionKeys<SpecAugmentOptions>({
+  freqMaskParam: true, numFreqMasks: true, timeMaskParam: true, numTimeMasks: true, maxTimeRatio: true, maskValue: true, random: true,
+});
+
 /**
  * SpecAugment (Park et al. 2019) frequency and time masking on [..., freq, frames]; each utterance
  * of a batch gets its own masks. Masks are drawn as torchaudio's mask_along_axis draws them:
@@ -25,6 +29,7 @@ export interface SpecAugmentOptions {
  */
 export function specAugment(specgram: tf.Tensor, options: SpecAugmentOptions): tf.Tensor {
   const fn = 'specAugment';
+  checkOptions(fn, options, SPEC_AUGMENT_OPTIONS);
   if (specgram.rank < 2) throw new Error(`${fn}: specgram must be [..., freq, frames], got shape [${specgram.shape.join(', ')}]`);
   const F = options.freqMaskParam ?? 0;
   const T = options.timeMaskParam ?? 0;

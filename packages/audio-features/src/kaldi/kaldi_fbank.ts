@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeededRandom } from '@rnnkit/tensor-core';
+import { checkOptions, optionKeys, SeededRandom } from '@rnnkit/tensor-core';
 
 import { frameByBlocks } from '../spectral/frames.js';
 import { applyBank, HostFrames, hostPowerSpectra, resolvesToHostFft, sparseBank } from '../spectral/host_spectrum.js';
@@ -55,6 +55,13 @@ export interface KaldiFbankOptions {
   vtlnWarp?: number;
 }
 
+/** The schema of KaldiFbankOptions. */
+export const KALDI_FBANK_OPTIONS = optionKeys<KaldiFbankOptions>({
+  sampleFrequency: true, frameLength: true, frameShift: true, numMelBins: true, dither: true, seed: true, preemphasisCoefficient: true,
+  removeDcOffset: true, windowType: true, lowFreq: true, highFreq: true, snipEdges: true, useEnergy: true, rawEnergy: true, energyFloor: true,
+  htkCompat: true, useLogFbank: true, usePower: true, roundToPowerOfTwo: true, subtractMean: true, dftMethod: true, vtlnWarp: true,
+});
+
 // torch.finfo(torch.float).eps, the floor torchaudio uses for log energy and log mel.
 const EPSILON = 1.1920928955078125e-7;
 
@@ -108,8 +115,9 @@ const bankCache = new Map<string, Float32Array>();
  * (+1 column with useEnergy). A [batch, time] input gives [batch, frames, bins] (torchaudio takes one
  * channel only). Kaldi expects int16-scaled samples: multiply [-1, 1] audio by 32768 to match it.
  */
-export function kaldiFbank(signal: tf.Tensor1D | tf.Tensor2D, options: KaldiFbankOptions = {}): tf.Tensor {
+export function kaldiFbank(signal: tf.Tensor1D | tf.Tensor2D, fbankOptions?: KaldiFbankOptions): tf.Tensor {
   const fn = 'kaldiFbank';
+  const options = checkOptions(fn, fbankOptions, KALDI_FBANK_OPTIONS);
   checkSignal(fn, signal);
   const sampleFreq = checkPositive(fn, 'sampleFrequency', options.sampleFrequency ?? 16000);
   const frameLengthMs = checkPositive(fn, 'frameLength', options.frameLength ?? 25);

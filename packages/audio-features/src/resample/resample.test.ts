@@ -9,7 +9,8 @@ describe('resample', () => {
     it(`matches torchaudio.functional.resample ${c.origFreq} -> ${c.newFreq} ${JSON.stringify(c)}`, () => {
       const input = fixtureRow(c.signal, c.row);
       const expected = fixtureRow(c.name, 0);
-      const out = resample(input, c.origFreq, c.newFreq, c);
+      const { lowpassFilterWidth, rolloff } = c as { lowpassFilterWidth?: number; rolloff?: number };
+      const out = resample(input, c.origFreq, c.newFreq, { lowpassFilterWidth, rolloff });
       expect(out.length).toBe(expected.length);
       expectArraysClose(out, expected, { atol: 1e-6, rtol: 1e-5 });
     });

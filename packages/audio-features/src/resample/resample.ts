@@ -1,9 +1,14 @@
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
+
 export interface ResampleOptions {
   /** Zero crossings of the sinc on each side (default 6). Larger is sharper and slower. */
   lowpassFilterWidth?: number;
   /** Cut-off as a fraction of the lower Nyquist frequency (default 0.99). */
   rolloff?: number;
 }
+
+/** The schema of ResampleOptions (also decodeWav's nested `resample`). */
+export const RESAMPLE_OPTIONS = optionKeys<ResampleOptions>({ lowpassFilterWidth: true, rolloff: true });
 
 function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b];
@@ -61,8 +66,9 @@ function sincKernel(orig: number, newRate: number, lowpassFilterWidth: number, r
  * torchaudio.functional.resample (sinc_interp_hann, lowpassFilterWidth 6, rolloff 0.99): the output
  * has ceil(length * newFreq / origFreq) samples and agrees with torchaudio to float32 rounding.
  */
-export function resample(samples: Float32Array, origFreq: number, newFreq: number, options: ResampleOptions = {}): Float32Array {
+export function resample(samples: Float32Array, origFreq: number, newFreq: number, resampleOptions?: ResampleOptions): Float32Array {
   const fn = 'resample';
+  const options = checkOptions(fn, resampleOptions, RESAMPLE_OPTIONS);
   if (!(samples instanceof Float32Array)) throw new Error(`${fn}: samples must be a Float32Array`);
   for (const [name, v] of [['origFreq', origFreq], ['newFreq', newFreq]] as const) {
     if (!Number.isInteger(v) || v <= 0) throw new Error(`${fn}: ${name} must be a positive integer (Hz), got ${v}`);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 
 import { checkPositiveInt, checkSignal } from './validate.js';
 
@@ -51,6 +52,8 @@ export interface FrameOptions {
 }
 
 /** Number of frames torch.stft / frameSignal produce. */
+const FRAME_OPTIONS = optionKeys<FrameOptions>({ frameLength: true, hopLength: true, center: true, padMode: true });
+
 export function numFrames(length: number, frameLength: number, hopLength: number, center: boolean): number {
   const padded = center ? length + 2 * Math.floor(frameLength / 2) : length;
   return padded < frameLength ? 0 : 1 + Math.floor((padded - frameLength) / hopLength);
@@ -59,6 +62,7 @@ export function numFrames(length: number, frameLength: number, hopLength: number
 /** Splits a signal into (overlapping) frames: [..., time] -> [..., frames, frameLength]. */
 export function frameSignal(signal: tf.Tensor1D | tf.Tensor2D, options: FrameOptions): tf.Tensor {
   const fn = 'frameSignal';
+  checkOptions(fn, options, FRAME_OPTIONS);
   checkSignal(fn, signal);
   const frameLength = checkPositiveInt(fn, 'frameLength', options.frameLength);
   const hop = checkPositiveInt(fn, 'hopLength', options.hopLength);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 
 export type MelScale = 'htk' | 'slaney';
 export type MelNorm = 'slaney' | null;
@@ -33,6 +34,10 @@ export interface MelFilterbankOptions {
   /** Accept filters with no non-zero weight (torchaudio only warns); default false: an error. */
   allowEmptyFilters?: boolean;
 }
+
+const MEL_FILTERBANK_OPTIONS = optionKeys<MelFilterbankOptions>({
+  nFreqs: true, fMin: true, fMax: true, nMels: true, sampleRate: true, norm: true, melScale: true, allowEmptyFilters: true,
+});
 
 /**
  * Triangular mel filters as torchaudio.functional.melscale_fbanks builds them, row-major
@@ -80,5 +85,6 @@ export function melFilterbankValues(fn: string, o: MelFilterbankOptions): Float3
 
 /** torchaudio.functional.melscale_fbanks as a tensor [nFreqs, nMels]. */
 export function melFilterbank(options: MelFilterbankOptions): tf.Tensor2D {
+  checkOptions('melFilterbank', options, MEL_FILTERBANK_OPTIONS);
   return tf.tensor2d(melFilterbankValues('melFilterbank', options), [options.nFreqs, options.nMels], 'float32');
 }

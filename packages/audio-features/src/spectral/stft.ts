@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkOptions, optionKeys, type OptionKeys } from '@rnnkit/tensor-core';
 
 import { checkPadMode, frameByBlocks, numFrames, type PadMode } from './frames.js';
 import { checkWindowType, windowValues, type WindowType } from './window.js';
@@ -24,6 +25,13 @@ export interface StftOptions {
   /** How the DFT is computed (default 'auto'); results agree to float32 rounding. */
   dftMethod?: DftMethod;
 }
+
+/** The keys of StftOptions, spread into the key lists of the options types that extend it. */
+export const STFT_KEYS = {
+  nFft: true, winLength: true, hopLength: true, window: true, center: true, padMode: true, normalized: true, dftMethod: true,
+} as const satisfies OptionKeys<StftOptions>;
+/** The schema of StftOptions. */
+export const STFT_OPTIONS = optionKeys<StftOptions>(STFT_KEYS);
 
 export interface ResolvedStft {
   nFft: number;
@@ -160,6 +168,7 @@ export function toFreqMajor(x: tf.Tensor3D, inputRank: number): tf.Tensor {
 /** torch.stft(..., return_complex=True) as two real tensors [..., nFreqs, frames]. */
 export function stft(signal: tf.Tensor1D | tf.Tensor2D, options: StftOptions = {}): { real: tf.Tensor; imag: tf.Tensor } {
   const fn = 'stft';
+  checkOptions(fn, options, STFT_OPTIONS);
   checkSignal(fn, signal);
   const s = resolveStft(fn, options);
   return tf.tidy(() => {
@@ -173,9 +182,12 @@ export interface SpectrogramOptions extends StftOptions {
   power?: number;
 }
 
+const SPECTROGRAM_OPTIONS = optionKeys<SpectrogramOptions>({ ...STFT_KEYS, power: true });
+
 /** torchaudio.transforms.Spectrogram: |STFT|^power, [..., nFreqs, frames]. */
 export function spectrogram(signal: tf.Tensor1D | tf.Tensor2D, options: SpectrogramOptions = {}): tf.Tensor {
   const fn = 'spectrogram';
+  checkOptions(fn, options, SPECTROGRAM_OPTIONS);
   checkSignal(fn, signal);
   const s = resolveStft(fn, options);
   const power = checkPositive(fn, 'power', options.power ?? 2);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 
 /** Window shapes: hann/hamming as torch.*_window, povey/blackman as Kaldi defines them. */
 export type WindowType = 'hann' | 'hamming' | 'povey' | 'rectangular' | 'blackman';
@@ -59,8 +60,11 @@ export function windowValues(type: WindowType, length: number, periodic = true):
   return out;
 }
 
+const WINDOW_OPTIONS = optionKeys<WindowOptions>({ periodic: true });
+
 /** A window as a Tensor1D (`createWindow('hann', 400)` equals `torch.hann_window(400)`). */
-export function createWindow(type: WindowType, length: number, options: WindowOptions = {}): tf.Tensor1D {
+export function createWindow(type: WindowType, length: number, windowOptions?: WindowOptions): tf.Tensor1D {
+  const options = checkOptions('createWindow', windowOptions, WINDOW_OPTIONS);
   checkWindowType('createWindow', 'type', type);
   return tf.tensor1d(windowValues(type, length, options.periodic ?? true), 'float32');
 }

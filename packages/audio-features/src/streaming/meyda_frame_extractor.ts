@@ -1,5 +1,6 @@
 import meydaImport from 'meyda';
 import type { MeydaAudioFeature, MeydaFeaturesObject, MeydaWindowingFunction } from 'meyda';
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 
 // meyda's Node build is CommonJS (module.exports = Meyda) while its types declare an ES default
 // export; bundlers may hand us either shape.
@@ -24,6 +25,10 @@ export interface MeydaFrameExtractorOptions {
   /** Default 'hanning' (meyda's: symmetric, size - 1 in the denominator). */
   windowingFunction?: MeydaWindowingFunction;
 }
+
+const MEYDA_FRAME_EXTRACTOR_OPTIONS = optionKeys<MeydaFrameExtractorOptions>({
+  sampleRate: true, bufferSize: true, melBands: true, numberOfMFCCCoefficients: true, windowingFunction: true,
+});
 
 /** The configuration meyda's global caches were last built for (meyda is a process-wide singleton). */
 let cachedFor: string | null = null;
@@ -51,6 +56,7 @@ export class MeydaFrameExtractor {
 
   constructor(options: MeydaFrameExtractorOptions) {
     const fn = 'MeydaFrameExtractor';
+    checkOptions(fn, options, MEYDA_FRAME_EXTRACTOR_OPTIONS);
     this.sampleRate = options.sampleRate;
     if (!(this.sampleRate > 0)) throw new Error(`${fn}: sampleRate must be a positive number, got ${options.sampleRate}`);
     this.bufferSize = options.bufferSize ?? 512;

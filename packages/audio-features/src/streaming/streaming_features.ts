@@ -1,16 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkOptions, optionKeys, type OptionSchema } from '@rnnkit/tensor-core';
 
-import { kaldiFbank, type KaldiFbankOptions } from '../kaldi/kaldi_fbank.js';
-import { logMelSpectrogram, type LogMelSpectrogramOptions } from '../features/log_mel_spectrogram.js';
-import { melSpectrogram } from '../features/mel_spectrogram.js';
-import { mfcc, type MfccOptions } from '../features/mfcc.js';
+import { KALDI_FBANK_OPTIONS, kaldiFbank, type KaldiFbankOptions } from '../kaldi/kaldi_fbank.js';
+import { LOG_MEL_SPECTROGRAM_OPTIONS, logMelSpectrogram, type LogMelSpectrogramOptions } from '../features/log_mel_spectrogram.js';
+import { MEL_SPECTROGRAM_OPTIONS, melSpectrogram, type MelSpectrogramOptions } from '../features/mel_spectrogram.js';
+import { checkMfccOptions, mfcc, type MfccOptions } from '../features/mfcc.js';
 import { resolveStft } from '../spectral/stft.js';
 
 export type StreamingFeatureSpec =
-  | { kind: 'melSpectrogram'; options: LogMelSpectrogramOptions }
+  | { kind: 'melSpectrogram'; options: MelSpectrogramOptions }
   | { kind: 'logMelSpectrogram'; options: LogMelSpectrogramOptions }
   | { kind: 'mfcc'; options: MfccOptions }
   | { kind: 'kaldiFbank'; options: KaldiFbankOptions };
+
+const SPEC_KEYS = optionKeys<StreamingFeatureSpec>({ kind: true, options: true });
+const KIND_OPTIONS: Record<Exclude<StreamingFeatureSpec['kind'], 'mfcc'>, OptionSchema> = {
+  melSpectrogram: MEL_SPECTROGRAM_OPTIONS,
+  logMelSpectrogram: LOG_MEL_SPECTROGRAM_OPTIONS,
+  kaldiFbank: KALDI_FBANK_OPTIONS,
+};
 
 /**
  * Batched features computed incrementally over chunks of audio (a microphone, a network stream):
@@ -29,6 +37,13 @@ export class StreamingFeatures {
 
   constructor(private readonly spec: StreamingFeatureSpec) {
     const fn = 'StreamingFeatures';
+    if (spec === undefined) throw new TypeError(`${fn}: spec must be { kind, options }, got undefined`);
+    checkOptions(fn, spec, SPEC_KEYS, { argument: 'spec' });
+    const kinds = ['mfcc', ...Object.keys(KIND_OPTIONS)];
+    if (!kinds.includes(spec.kind)) throw new RangeError(`${fn}: spec.kind must be one of ${kinds.join(', ')}, got ${JSON.stringify(spec.kind)}`);
+    // The options of the chosen feature, checked as that function checks them (mfcc with its melkwargs).
+    if (spec.kind === 'mfcc') checkMfccOptions(`${fn}: mfcc options`, spec.options);
+    else checkOptions(`${fn}: ${spec.kind} options`, spec.options, KIND_OPTIONS[spec.kind]);
     if (spec.kind === 'kaldiFbank') {
       const o = spec.options;
       if (o.snipEdges === false) throw new Error(`${fn}: kaldiFbank needs snipEdges = true (its edge mirroring needs the whole signal)`);

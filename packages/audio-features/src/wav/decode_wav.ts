@@ -1,6 +1,7 @@
 import { decodeWaveToBuffer, bufferToFloat32Channels, SampleFormat } from '@echogarden/wave-codec';
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 
-import { resample, type ResampleOptions } from '../resample/resample.js';
+import { resample, RESAMPLE_OPTIONS, type ResampleOptions } from '../resample/resample.js';
 
 export type WavSampleFormat = 'pcm' | 'float' | 'alaw' | 'mulaw';
 
@@ -25,6 +26,8 @@ export interface DecodeWavOptions {
   /** Accept files whose RIFF or data chunk claims more bytes than there are, decoding what is there (default false: error). */
   allowTruncated?: boolean;
 }
+
+const DECODE_WAV_OPTIONS = optionKeys<DecodeWavOptions>({ targetSampleRate: true, resample: true, keepChannels: true, allowTruncated: true });
 
 // WAVE format tags of encodings people meet and that are not plain PCM/float/A-law/mu-law.
 const FORMAT_NAMES: Record<number, string> = {
@@ -73,7 +76,9 @@ function explain(error: unknown): never {
  * channels, mixed down to mono by averaging). Integer PCM is scaled to [-1, 1) as torchaudio.load does.
  * Throws on truncated or corrupt files, unsupported encodings, zero-length audio and NaN/Inf samples.
  */
-export function decodeWav(bytes: Uint8Array | ArrayBuffer, options: DecodeWavOptions = {}): DecodedWav {
+export function decodeWav(bytes: Uint8Array | ArrayBuffer, wavOptions?: DecodeWavOptions): DecodedWav {
+  const options = checkOptions('decodeWav', wavOptions, DECODE_WAV_OPTIONS);
+  checkOptions('decodeWav: resample', options.resample, RESAMPLE_OPTIONS);
   const data = bytes instanceof Uint8Array ? bytes : bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : null;
   if (!data) fail(`bytes must be a Uint8Array or an ArrayBuffer, got ${Object.prototype.toString.call(bytes)}`);
   if (data.length < 12) fail(`not a WAV file: ${data.length} bytes, shorter than the 12-byte RIFF header`);

@@ -5,10 +5,13 @@ export { splitByKey, stratifiedSplit } from './split.js';
 export type { DatasetSplits, SplitFractions, SplitByKeyOptions, StratifiedSplitOptions } from './split.js';
 export { bucketByLength, paddingWaste } from './length_buckets.js';
 export type { BucketByLengthOptions, PaddingWaste } from './length_buckets.js';
-export { padSequences } from './pad.js';
+export { padDenseBatch } from './pad.js';
+export type { DenseBatchOptions, DenseBatch, PadDtype } from './pad.js';
+// Keras's pad_sequences (number[][]), the one padSequences of rnnkit, lives in @rnnkit/tokenizers.
+export { padSequences } from '@rnnkit/tokenizers';
+export type { PadSequencesOptions } from '@rnnkit/tokenizers';
 export { collateBatch } from './collate_batch.js';
 export type { LabelledSequence } from './collate_batch.js';
-export type { PadSequencesOptions, PaddedBatch, PadDtype } from './pad.js';
 export { paddedBatchToTensors } from './padded_batch_to_tensors.js';
 export type { PaddedTensors } from './padded_batch_to_tensors.js';
 export { streamBatches, prefetch } from './stream_batches.js';

@@ -1,4 +1,4 @@
-import type { SeededRandom } from '@rnnkit/tensor-core';
+import { checkOptions, optionKeys, type SeededRandom } from '@rnnkit/tensor-core';
 import { toRandom } from './shuffle.js';
 
 export interface BucketByLengthOptions {
@@ -20,11 +20,14 @@ export interface BucketByLengthOptions {
   dropRemainder?: boolean;
 }
 
+const BUCKET_BY_LENGTH_OPTIONS = optionKeys<BucketByLengthOptions>({ batchSize: true, maxTokens: true, poolSize: true, shuffle: true, seed: true, dropRemainder: true });
+
 /**
  * Groups example indices into batches of similar length so padding wastes little. Returns batches
  * of indices into `lengths`.
  */
 export function bucketByLength(lengths: ArrayLike<number>, options: BucketByLengthOptions): number[][] {
+  checkOptions('bucketByLength', options, BUCKET_BY_LENGTH_OPTIONS);
   const { batchSize, maxTokens } = options;
   if ((batchSize === undefined) === (maxTokens === undefined)) {
     throw new Error('bucketByLength: give exactly one of batchSize or maxTokens');

@@ -2,14 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describeWithBackends } from '@rnnkit/tensor-core/testing';
 import { describe, expect, it } from 'vitest';
 import { collateBatch } from './collate_batch.js';
-import { padSequences } from './pad.js';
+import { padDenseBatch } from './pad.js';
 import { paddedBatchToTensors } from './padded_batch_to_tensors.js';
 
-describe('padSequences', () => {
+describe('padDenseBatch', () => {
   const seqs = [[1, 2, 3], [4], [5, 6, 7, 8, 9]];
 
   it('pads at the end with masks and lengths by default', () => {
-    const b = padSequences(seqs);
+    const b = padDenseBatch(seqs);
     expect(b.shape).toEqual([3, 5]);
     expect(Array.from(b.values)).toEqual([1, 2, 3, 0, 0, 4, 0, 0, 0, 0, 5, 6, 7, 8, 9]);
     expect(Array.from(b.mask)).toEqual([1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
@@ -19,21 +19,21 @@ describe('padSequences', () => {
 
   it("follows Keras's pad_sequences for padding/truncating 'pre'", () => {
     // keras.utils.pad_sequences([[1,2,3],[4],[5,6,7,8,9]], maxlen=4) -> [[0,1,2,3],[0,0,0,4],[6,7,8,9]]
-    const b = padSequences(seqs, { maxLength: 4, padding: 'pre', truncating: 'pre' });
+    const b = padDenseBatch(seqs, { maxLength: 4, padding: 'pre', truncating: 'pre' });
     expect(Array.from(b.values)).toEqual([0, 1, 2, 3, 0, 0, 0, 4, 6, 7, 8, 9]);
     expect(Array.from(b.mask)).toEqual([0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1]);
     expect(Array.from(b.lengths)).toEqual([3, 1, 4]);
-    const post = padSequences(seqs, { maxLength: 4, padValue: -1 });
+    const post = padDenseBatch(seqs, { maxLength: 4, value: -1 });
     expect(Array.from(post.values)).toEqual([1, 2, 3, -1, 4, -1, -1, -1, 5, 6, 7, 8]);
   });
 
   it('pads frame sequences (T × F stored flat) as float32', () => {
     const frames = [Float32Array.of(1, 2, 3, 4), Float32Array.of(5, 6)];
-    const b = padSequences(frames, { featureSize: 2, dtype: 'float32' });
+    const b = padDenseBatch(frames, { featureSize: 2, dtype: 'float32' });
     expect(b.shape).toEqual([2, 2, 2]);
     expect(Array.from(b.values)).toEqual([1, 2, 3, 4, 5, 6, 0, 0]);
     expect(Array.from(b.lengths)).toEqual([2, 1]);
-    expect(() => padSequences([Float32Array.of(1, 2, 3)], { featureSize: 2 })).toThrow(
+    expect(() => padDenseBatch([Float32Array.of(1, 2, 3)], { featureSize: 2 })).toThrow(
       /sequences\[0\] has 3 values, not a multiple of featureSize 2/,
     );
   });
@@ -42,7 +42,7 @@ describe('padSequences', () => {
 describeWithBackends('paddedBatchToTensors', () => {
   it('uploads values, a float mask and int lengths without leaking', async () => {
     const before = tf.memory().numTensors;
-    const t = paddedBatchToTensors(padSequences([[1, 2], [3]]));
+    const t = paddedBatchToTensors(padDenseBatch([[1, 2], [3]]));
     expect(t.values.dtype).toBe('int32');
     expect(t.values.shape).toEqual([2, 2]);
     expect(Array.from(await t.mask.data())).toEqual([1, 1, 1, 0]);

@@ -1,10 +1,12 @@
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
+
 export type PadDtype = 'int32' | 'float32';
 
-export interface PadSequencesOptions {
+export interface DenseBatchOptions {
   /** Time steps of the output; longer sequences are truncated. Default: the longest sequence. */
   maxLength?: number;
-  /** Value written into padded positions. Default 0. */
-  padValue?: number;
+  /** Value written into padded positions (Keras's `value`). Default 0. */
+  value?: number;
   /** Where padding goes. Default 'post' (PyTorch's pad_sequence; masks and lengths then describe a prefix). Keras uses 'pre'. */
   padding?: 'pre' | 'post';
   /** Which end of a too-long sequence is cut. Default 'post'. */
@@ -15,7 +17,7 @@ export interface PadSequencesOptions {
   featureSize?: number;
 }
 
-export interface PaddedBatch {
+export interface DenseBatch {
   /** Row-major [batchSize, maxLength, featureSize] (or [batchSize, maxLength] when featureSize is 1). */
   values: Int32Array | Float32Array;
   /** [batchSize, maxLength]: 1 where a real time step is, 0 at padding. */
@@ -29,39 +31,51 @@ export interface PaddedBatch {
   shape: number[];
 }
 
-/** Pads (and truncates) sequences into one dense batch with a mask and lengths, as plain typed arrays. */
-export function padSequences(sequences: readonly ArrayLike<number>[], options: PadSequencesOptions = {}): PaddedBatch {
+/** The keys of DenseBatchOptions (collateBatch checks them under its own name). */
+export const DENSE_BATCH_OPTIONS = optionKeys<DenseBatchOptions>({ maxLength: true, value: true, padding: true, truncating: true, dtype: true, featureSize: true });
+
+/**
+ * Pads (and truncates) id or feature sequences into one dense batch with a mask and lengths, as plain
+ * typed arrays; pass it to paddedBatchToTensors. For Keras's `pad_sequences` (`number[][]`, padding at the
+ * front) use `padSequences`.
+ */
+export function padDenseBatch(sequences: readonly ArrayLike<number>[], options?: DenseBatchOptions): DenseBatch {
+  return padDenseBatchChecked('padDenseBatch', sequences, checkOptions('padDenseBatch', options, DENSE_BATCH_OPTIONS));
+}
+
+/** padDenseBatch after its options were checked; errors name `fn`. */
+export function padDenseBatchChecked(fn: string, sequences: readonly ArrayLike<number>[], options: DenseBatchOptions): DenseBatch {
   const featureSize = options.featureSize ?? 1;
   if (!Number.isInteger(featureSize) || featureSize < 1) {
-    throw new Error(`padSequences: featureSize must be a positive integer, got ${featureSize}`);
+    throw new Error(`${fn}: featureSize must be a positive integer, got ${featureSize}`);
   }
   const steps = sequences.map((seq, i) => {
     if (seq.length % featureSize !== 0) {
       throw new Error(
-        `padSequences: sequences[${i}] has ${seq.length} values, not a multiple of featureSize ${featureSize}`,
+        `${fn}: sequences[${i}] has ${seq.length} values, not a multiple of featureSize ${featureSize}`,
       );
     }
     return seq.length / featureSize;
   });
   const maxLength = options.maxLength ?? steps.reduce((a, b) => Math.max(a, b), 0);
   if (!Number.isInteger(maxLength) || maxLength < 0) {
-    throw new Error(`padSequences: maxLength must be a non-negative integer, got ${maxLength}`);
+    throw new Error(`${fn}: maxLength must be a non-negative integer, got ${maxLength}`);
   }
   const padding = options.padding ?? 'post';
   const truncating = options.truncating ?? 'post';
   for (const [name, value] of [['padding', padding], ['truncating', truncating]] as const) {
     if (value !== 'pre' && value !== 'post') {
-      throw new Error(`padSequences: ${name} must be 'pre' or 'post', got '${String(value)}'`);
+      throw new Error(`${fn}: ${name} must be 'pre' or 'post', got '${String(value)}'`);
     }
   }
   const dtype = options.dtype ?? 'int32';
   if (dtype !== 'int32' && dtype !== 'float32') {
-    throw new Error(`padSequences: dtype must be 'int32' or 'float32', got '${String(dtype)}'`);
+    throw new Error(`${fn}: dtype must be 'int32' or 'float32', got '${String(dtype)}'`);
   }
   const batchSize = sequences.length;
   const size = batchSize * maxLength * featureSize;
   const values = dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
-  const padValue = options.padValue ?? 0;
+  const padValue = options.value ?? 0;
   if (padValue !== 0) values.fill(padValue);
   const mask = new Uint8Array(batchSize * maxLength);
   const lengths = new Int32Array(batchSize);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { PaddedBatch } from './pad.js';
+import type { DenseBatch } from './pad.js';
 
 export interface PaddedTensors {
   /** int32 or float32, shape `batch.shape`. */
@@ -10,8 +10,8 @@ export interface PaddedTensors {
   lengths: tf.Tensor1D;
 }
 
-/** Uploads a padded batch as tensors; the caller owns (and disposes) the three tensors. */
-export function paddedBatchToTensors(batch: PaddedBatch): PaddedTensors {
+/** Uploads a padDenseBatch/collateBatch result as tensors; the caller owns (and disposes) the three tensors. */
+export function paddedBatchToTensors(batch: DenseBatch): PaddedTensors {
   const dtype = batch.values instanceof Int32Array ? 'int32' : 'float32';
   return {
     values: tf.tensor(batch.values, batch.shape, dtype),

@@ -1,3 +1,4 @@
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 import { hashToUnit } from './stable_hash.js';
 
 /** Fractions of the data that go to validation and test; the rest is training data. */
@@ -24,6 +25,9 @@ export interface StratifiedSplitOptions<T> extends SplitByKeyOptions<T> {
   label: (item: T, index: number) => string | number;
 }
 
+const SPLIT_BY_KEY_OPTIONS = optionKeys<SplitByKeyOptions<unknown>>({ validation: true, test: true, key: true, seed: true });
+const STRATIFIED_SPLIT_OPTIONS = optionKeys<StratifiedSplitOptions<unknown>>({ validation: true, test: true, key: true, seed: true, label: true });
+
 function checkFractions(fn: string, fractions: SplitFractions): { validation: number; test: number } {
   const validation = fractions.validation ?? 0;
   const test = fractions.test ?? 0;
@@ -44,6 +48,7 @@ function checkFractions(fn: string, fractions: SplitFractions): { validation: nu
  * train and test. Split sizes are close to, not exactly, the requested fractions.
  */
 export function splitByKey<T>(items: readonly T[], options: SplitByKeyOptions<T>): DatasetSplits<T> {
+  checkOptions('splitByKey', options, SPLIT_BY_KEY_OPTIONS);
   const { validation, test } = checkFractions('splitByKey', options);
   const seed = options.seed ?? 0;
   const out: DatasetSplits<T> = { train: [], validation: [], test: [] };
@@ -62,6 +67,7 @@ export function splitByKey<T>(items: readonly T[], options: SplitByKeyOptions<T>
  * splits. Output keeps the input order within each split.
  */
 export function stratifiedSplit<T>(items: readonly T[], options: StratifiedSplitOptions<T>): DatasetSplits<T> {
+  checkOptions('stratifiedSplit', options, STRATIFIED_SPLIT_OPTIONS);
   const { validation, test } = checkFractions('stratifiedSplit', options);
   const seed = options.seed ?? 0;
   // label -> key -> item indices

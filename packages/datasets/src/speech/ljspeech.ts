@@ -1,5 +1,6 @@
 import { access, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 import { DatasetFormatError } from '../io/dataset_format_error.js';
 import { readLines } from '../io/read_lines.js';
 import type { SpeechExample } from './speech_example.js';
@@ -11,11 +12,14 @@ export interface LJSpeechOptions {
   checkFiles?: boolean;
 }
 
+const LJSPEECH_OPTIONS = optionKeys<LJSpeechOptions>({ transcript: true, checkFiles: true });
+
 /**
  * Loads the LJSpeech layout: `metadata.csv` with `id|raw transcript|normalized transcript` per line
  * (pipe-separated, no quoting: transcripts contain quotes) and the audio in `wavs/<id>.wav`.
  */
-export async function loadLJSpeech(root: string, options: LJSpeechOptions = {}): Promise<SpeechExample[]> {
+export async function loadLJSpeech(root: string, ljOptions?: LJSpeechOptions): Promise<SpeechExample[]> {
+  const options = checkOptions('loadLJSpeech', ljOptions, LJSPEECH_OPTIONS);
   const info = await stat(root).catch(() => null);
   if (!info?.isDirectory()) throw new Error(`loadLJSpeech: ${root} is not a directory (expected metadata.csv and wavs/ inside)`);
   const transcript = options.transcript ?? 'normalized';

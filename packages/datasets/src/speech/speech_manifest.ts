@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 import { DatasetFormatError } from '../io/dataset_format_error.js';
 import { readJsonl } from '../io/read_jsonl.js';
 import type { SpeechExample } from './speech_example.js';
@@ -13,11 +14,17 @@ export interface SpeechManifestOptions {
   checkFiles?: boolean;
 }
 
+const SPEECH_MANIFEST_OPTIONS = optionKeys<SpeechManifestOptions>({ audioField: true, textField: true, checkFiles: true });
+
 /**
  * Streams a JSON Lines manifest, one `{ "audio": "clips/a.wav", "text": "...", "duration"?: 1.2,
  * "id"?: "..." }` per line, in bounded memory.
  */
-export async function* streamSpeechManifest(path: string, options: SpeechManifestOptions = {}): AsyncGenerator<SpeechExample> {
+export function streamSpeechManifest(path: string, options?: SpeechManifestOptions): AsyncGenerator<SpeechExample> {
+  return examplesOf(path, checkOptions('streamSpeechManifest', options, SPEECH_MANIFEST_OPTIONS));
+}
+
+async function* examplesOf(path: string, options: SpeechManifestOptions): AsyncGenerator<SpeechExample> {
   const audioKey = options.audioField ?? 'audio';
   const textKey = options.textField ?? 'text';
   const checkFiles = options.checkFiles ?? true;
@@ -51,7 +58,8 @@ export async function* streamSpeechManifest(path: string, options: SpeechManifes
 }
 
 /** Loads a JSON Lines speech manifest (see streamSpeechManifest). */
-export async function loadSpeechManifest(path: string, options: SpeechManifestOptions = {}): Promise<SpeechExample[]> {
+export async function loadSpeechManifest(path: string, options?: SpeechManifestOptions): Promise<SpeechExample[]> {
+  checkOptions('loadSpeechManifest', options, SPEECH_MANIFEST_OPTIONS);
   const out: SpeechExample[] = [];
   for await (const example of streamSpeechManifest(path, options)) out.push(example);
   return out;

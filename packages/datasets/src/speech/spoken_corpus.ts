@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { SeededRandom } from '@rnnkit/tensor-core';
+import { checkOptions, optionKeys, SeededRandom } from '@rnnkit/tensor-core';
 import { createEspeakSynthesizer, wavDuration, type EspeakSynthesizer, type EspeakVoiceSettings } from './espeak_synthesizer.js';
 import type { SpeechExample } from './speech_example.js';
 
@@ -31,6 +31,10 @@ export interface SpokenCorpusOptions {
   engineId?: string;
 }
 
+const SPOKEN_CORPUS_OPTIONS = optionKeys<SpokenCorpusOptions>({
+  texts: true, cacheDir: true, manifestPath: true, voices: true, rates: true, pitches: true, renditions: true, seed: true, onProgress: true, synthesizer: true, engineId: true,
+});
+
 export interface SpokenExample extends SpeechExample, EspeakVoiceSettings {
   duration: number;
 }
@@ -44,6 +48,7 @@ export interface SpokenExample extends SpeechExample, EspeakVoiceSettings {
 export async function synthesizeSpokenCorpus(
   options: SpokenCorpusOptions,
 ): Promise<{ examples: SpokenExample[]; synthesized: number; reused: number }> {
+  checkOptions('synthesizeSpokenCorpus', options, SPOKEN_CORPUS_OPTIONS);
   const voices = options.voices ?? DEFAULT_ESPEAK_VOICES;
   const rates = options.rates ?? [130, 160, 190];
   const pitches = options.pitches ?? [35, 50, 65];
@@ -126,8 +131,19 @@ export function addNoiseAtSnr(samples: Float32Array, snrDb: number, seed: number
   return out;
 }
 
+export interface DigitStringOptions {
+  /** Digits per string, drawn uniformly from [minDigits, maxDigits]. Defaults 1 and 7. */
+  minDigits?: number;
+  maxDigits?: number;
+  /** Default 0. */
+  seed?: number;
+}
+
+const DIGIT_STRING_OPTIONS = optionKeys<DigitStringOptions>({ minDigits: true, maxDigits: true, seed: true });
+
 /** Random digit strings written with spaces ("4 0 7"), so a synthesiser reads each digit. */
-export function digitStringTexts(count: number, options: { minDigits?: number; maxDigits?: number; seed?: number } = {}): string[] {
+export function digitStringTexts(count: number, digitOptions?: DigitStringOptions): string[] {
+  const options = checkOptions('digitStringTexts', digitOptions, DIGIT_STRING_OPTIONS);
   const min = options.minDigits ?? 1;
   const max = options.maxDigits ?? 7;
   if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max < min) {
@@ -152,6 +168,8 @@ export interface SpokenDigitsOptions {
   onProgress?: (progress: { split: 'train' | 'test'; done: number; total: number; reused: number }) => void;
 }
 
+const SPOKEN_DIGITS_OPTIONS = optionKeys<SpokenDigitsOptions>({ cacheDir: true, trainSize: true, testSize: true, minDigits: true, maxDigits: true, seed: true, onProgress: true });
+
 /**
  * The embedded speech default: spoken digit strings, training set in espeak-ng voices (accents,
  * variants, rates, pitches), test set in Flite voices so the test measures generalisation to
@@ -160,9 +178,10 @@ export interface SpokenDigitsOptions {
 export async function synthesizeSpokenDigits(
   options: SpokenDigitsOptions,
 ): Promise<{ train: SpokenExample[]; test: SpokenExample[]; trainManifest: string; testManifest: string }> {
+  checkOptions('synthesizeSpokenDigits', options, SPOKEN_DIGITS_OPTIONS);
   const { createFliteSynthesizer, FLITE_VOICES } = await import('./flite_synthesizer.js');
   const seed = options.seed ?? 0;
-  const digits = { minDigits: options.minDigits, maxDigits: options.maxDigits };
+  const digits: DigitStringOptions = { minDigits: options.minDigits, maxDigits: options.maxDigits };
   const trainManifest = join(resolve(options.cacheDir), 'train.jsonl');
   const testManifest = join(resolve(options.cacheDir), 'test.jsonl');
   const train = await synthesizeSpokenCorpus({

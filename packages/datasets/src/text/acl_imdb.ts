@@ -1,5 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 import { DatasetFormatError } from '../io/dataset_format_error.js';
 
 export type AclImdbSplit = 'train' | 'test' | 'unsup';
@@ -18,6 +19,15 @@ export interface AclImdbOptions {
   /** Replace the `<br />` tags the reviews contain with a space. Default false (texts as shipped). */
   replaceBreakTags?: boolean;
 }
+
+const ACL_IMDB_OPTIONS = optionKeys<AclImdbOptions>({ replaceBreakTags: true });
+
+export interface LoadAclImdbOptions extends AclImdbOptions {
+  /** Also read the 50,000 unlabelled reviews of train/unsup. Default false. */
+  includeUnsup?: boolean;
+}
+
+const LOAD_ACL_IMDB_OPTIONS = optionKeys<LoadAclImdbOptions>({ replaceBreakTags: true, includeUnsup: true });
 
 const REVIEW_FILE = /^(\d+)_(\d+)\.txt$/;
 
@@ -59,7 +69,11 @@ export async function listAclImdbFiles(
 }
 
 /** Streams one split review by review, for machines where the corpus should not sit in memory. */
-export async function* streamAclImdb(root: string, split: AclImdbSplit, options: AclImdbOptions = {}): AsyncGenerator<ImdbReview> {
+export function streamAclImdb(root: string, split: AclImdbSplit, options?: AclImdbOptions): AsyncGenerator<ImdbReview> {
+  return reviewsOf(root, split, checkOptions('streamAclImdb', options, ACL_IMDB_OPTIONS));
+}
+
+async function* reviewsOf(root: string, split: AclImdbSplit, options: AclImdbOptions): AsyncGenerator<ImdbReview> {
   for (const file of await listAclImdbFiles(root, split)) {
     yield { id: file.id, text: clean(await readFile(file.path, 'utf8'), options), label: file.label, rating: file.rating };
   }
@@ -68,8 +82,9 @@ export async function* streamAclImdb(root: string, split: AclImdbSplit, options:
 /** Loads the Stanford aclImdb directory (train and test, and the unlabelled reviews when asked). */
 export async function loadAclImdb(
   root: string,
-  options: AclImdbOptions & { includeUnsup?: boolean } = {},
+  options?: LoadAclImdbOptions,
 ): Promise<{ train: ImdbReview[]; test: ImdbReview[]; unsup: ImdbReview[] }> {
+  const checked = checkOptions('loadAclImdb', options, LOAD_ACL_IMDB_OPTIONS);
   const info = await stat(root).catch(() => null);
   if (!info?.isDirectory()) throw new Error(`loadAclImdb: ${root} is not a directory`);
   const readAll = async (split: AclImdbSplit) => {
@@ -81,7 +96,7 @@ export async function loadAclImdb(
       while (next < files.length) {
         const i = next++;
         const f = files[i]!;
-        out[i] = { id: f.id, text: clean(await readFile(f.path, 'utf8'), options), label: f.label, rating: f.rating };
+        out[i] = { id: f.id, text: clean(await readFile(f.path, 'utf8'), checked), label: f.label, rating: f.rating };
       }
     };
     await Promise.all(Array.from({ length: 16 }, worker));
@@ -90,7 +105,7 @@ export async function loadAclImdb(
   return {
     train: await readAll('train'),
     test: await readAll('test'),
-    unsup: options.includeUnsup ? await readAll('unsup') : [],
+    unsup: checked.includeUnsup ? await readAll('unsup') : [],
   };
 }
 

@@ -16,7 +16,7 @@ function toOptions(py: Record<string, number | null>): KerasImdbOptions {
   const names: Record<string, keyof KerasImdbOptions> = {
     num_words: 'numWords',
     skip_top: 'skipTop',
-    maxlen: 'maxlen',
+    maxlen: 'maxLength',
     seed: 'seed',
     start_char: 'startChar',
     oov_char: 'oovChar',
@@ -44,7 +44,7 @@ describe('loadKerasImdb', () => {
   it('explains a missing file, a missing array and a maxlen that keeps nothing', async () => {
     await expect(loadKerasImdb('/nonexistent/imdb.npz')).rejects.toThrow(/loadKerasImdb: cannot read \/nonexistent\/imdb\.npz \(ENOENT\)/);
     await expect(loadKerasImdb(fixture('numpy_dtypes.npz'))).rejects.toThrow(/has no 'x_train' array \(found: /);
-    await expect(loadKerasImdb(fixture('keras_imdb_small.npz'), { maxlen: 2 })).rejects.toThrow(/no sequence was left; increase maxlen/);
+    await expect(loadKerasImdb(fixture('keras_imdb_small.npz'), { maxLength: 2 })).rejects.toThrow(/no sequence was left; increase maxLength/);
   });
 });
 

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 import { NumpyRandomState } from '../numpy/numpy_random_state.js';
 import { npyToNumbers, type NpyArray } from '../numpy/read_npy.js';
 import { readNpz } from '../numpy/read_npz.js';
@@ -8,8 +9,8 @@ export interface KerasImdbOptions {
   numWords?: number | null;
   /** Ids below this become oovChar (Keras compares the offset ids, so with skipTop > 1 startChar is replaced too). Default 0. */
   skipTop?: number;
-  /** Drop sequences whose length (start char included) is >= maxlen, as Keras does. Default: keep all. */
-  maxlen?: number | null;
+  /** Drop sequences whose length (start char included) is >= maxLength, as Keras's `maxlen` does. Default: keep all. */
+  maxLength?: number | null;
   /** Seed of the numpy RandomState shuffle. Default 113. */
   seed?: number;
   /** Prepended to every sequence; null for none. Default 1. */
@@ -19,6 +20,8 @@ export interface KerasImdbOptions {
   /** Added to every stored word index. Default 3. */
   indexFrom?: number;
 }
+
+const KERAS_IMDB_OPTIONS = optionKeys<KerasImdbOptions>({ numWords: true, skipTop: true, maxLength: true, seed: true, startChar: true, oovChar: true, indexFrom: true });
 
 export interface KerasImdbSplit {
   x: number[][];
@@ -32,12 +35,13 @@ export interface KerasImdbData {
 
 /**
  * Loads Keras's `imdb.npz` with `keras.datasets.imdb.load_data` semantics, step for step: the same
- * numpy RandomState(seed) shuffle of train then test, start char and index offset, `maxlen`
- * filtering (strictly shorter sequences kept), then `numWords`/`skipTop` replacement by oovChar.
+ * numpy RandomState(seed) shuffle of train then test, start char and index offset, `maxLength`
+ * (Keras's `maxlen`) filtering (strictly shorter sequences kept), then `numWords`/`skipTop` replacement by oovChar.
  * Note Keras's quirk, kept for parity: without numWords the limit is the largest id, which is
  * therefore itself replaced by oovChar.
  */
-export async function loadKerasImdb(pathOrBytes: string | Uint8Array, options: KerasImdbOptions = {}): Promise<KerasImdbData> {
+export async function loadKerasImdb(pathOrBytes: string | Uint8Array, options?: KerasImdbOptions): Promise<KerasImdbData> {
+  checkOptions('loadKerasImdb', options, KERAS_IMDB_OPTIONS);
   const name = typeof pathOrBytes === 'string' ? pathOrBytes : 'imdb.npz';
   const bytes = typeof pathOrBytes === 'string' ? await readBytes(pathOrBytes, 'loadKerasImdb') : pathOrBytes;
   const arrays = readNpz(bytes, name);
@@ -47,8 +51,9 @@ export async function loadKerasImdb(pathOrBytes: string | Uint8Array, options: K
 export function kerasImdbFromArrays(
   arrays: Record<string, NpyArray>,
   name: string,
-  options: KerasImdbOptions = {},
+  kerasOptions?: KerasImdbOptions,
 ): KerasImdbData {
+  const options = checkOptions('kerasImdbFromArrays', kerasOptions, KERAS_IMDB_OPTIONS);
   const seed = options.seed ?? 113;
   const startChar = options.startChar === undefined ? 1 : options.startChar;
   const oovChar = options.oovChar === undefined ? 2 : options.oovChar;
@@ -82,8 +87,8 @@ export function kerasImdbFromArrays(
   let yTrain = train.y;
   let yTest = test.y;
 
-  if (options.maxlen) {
-    const maxlen = options.maxlen;
+  if (options.maxLength) {
+    const maxlen = options.maxLength;
     const keep = (xs: number[][], ys: number[]) => {
       const kept = xs.map((_, i) => i).filter((i) => xs[i]!.length < maxlen);
       return { xs: kept.map((i) => xs[i]!), ys: kept.map((i) => ys[i]!) };
@@ -91,7 +96,7 @@ export function kerasImdbFromArrays(
     const a = keep(xTrain, yTrain);
     const b = keep(xTest, yTest);
     if (a.xs.length === 0 || b.xs.length === 0) {
-      throw new Error(`loadKerasImdb: after keeping sequences shorter than maxlen=${maxlen}, no sequence was left; increase maxlen`);
+      throw new Error(`loadKerasImdb: after keeping sequences shorter than maxLength = ${maxlen}, no sequence was left; increase maxLength`);
     }
     [xTrain, yTrain, xTest, yTest] = [a.xs, a.ys, b.xs, b.ys];
   }
@@ -157,11 +162,17 @@ export interface DecodeKerasImdbOptions {
   oovToken?: string;
 }
 
+const DECODE_KERAS_IMDB_OPTIONS = optionKeys<DecodeKerasImdbOptions>({ startChar: true, oovChar: true, indexFrom: true, padToken: true, startToken: true, oovToken: true });
+
 /** Inverts the word index for the same offsets load_data used (id = rank + indexFrom). */
 export function invertKerasImdbWordIndex(
   wordIndex: ReadonlyMap<string, number>,
-  options: DecodeKerasImdbOptions = {},
+  options?: DecodeKerasImdbOptions,
 ): Map<number, string> {
+  return invertWordIndex(wordIndex, checkOptions('invertKerasImdbWordIndex', options, DECODE_KERAS_IMDB_OPTIONS));
+}
+
+function invertWordIndex(wordIndex: ReadonlyMap<string, number>, options: DecodeKerasImdbOptions): Map<number, string> {
   const indexFrom = options.indexFrom ?? 3;
   const startChar = options.startChar === undefined ? 1 : options.startChar;
   const oovChar = options.oovChar === undefined ? 2 : options.oovChar;
@@ -176,12 +187,13 @@ export function invertKerasImdbWordIndex(
 export function decodeKerasImdb(
   ids: readonly number[],
   wordIndex: ReadonlyMap<string, number> | ReadonlyMap<number, string>,
-  options: DecodeKerasImdbOptions = {},
+  decodeOptions?: DecodeKerasImdbOptions,
 ): string {
+  const options = checkOptions('decodeKerasImdb', decodeOptions, DECODE_KERAS_IMDB_OPTIONS);
   const first = wordIndex.keys().next().value;
   const inverted =
     typeof first === 'string'
-      ? invertKerasImdbWordIndex(wordIndex as ReadonlyMap<string, number>, options)
+      ? invertWordIndex(wordIndex as ReadonlyMap<string, number>, options)
       : (wordIndex as ReadonlyMap<number, string>);
   const words: string[] = [];
   for (const id of ids) {

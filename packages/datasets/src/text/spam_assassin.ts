@@ -1,3 +1,4 @@
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 import { importOptional } from '../io/optional_import.js';
 import { stratifiedSplit, type DatasetSplits, type SplitFractions } from '../batching/split.js';
 
@@ -25,6 +26,8 @@ export interface SpamAssassinOptions extends SplitFractions {
   seed?: number;
 }
 
+const SPAM_ASSASSIN_OPTIONS = optionKeys<SpamAssassinOptions>({ validation: true, test: true, headers: true, groups: true, seed: true });
+
 interface RawEmail {
   id: string;
   group: SpamAssassinGroup;
@@ -36,7 +39,8 @@ interface RawEmail {
  * (93 MB on disk, so it is not installed with rnnkit) and splits it, stratified by label and keyed
  * by message id, into train/validation/test. Default fractions 0.1 / 0.1.
  */
-export async function loadSpamAssassin(options: SpamAssassinOptions = {}): Promise<DatasetSplits<SpamAssassinEmail>> {
+export async function loadSpamAssassin(spamOptions?: SpamAssassinOptions): Promise<DatasetSplits<SpamAssassinEmail>> {
+  const options = checkOptions('loadSpamAssassin', spamOptions, SPAM_ASSASSIN_OPTIONS);
   const corpus = await importCorpus();
   const headers = options.headers ?? 'strip';
   if (headers !== 'keep' && headers !== 'strip') {

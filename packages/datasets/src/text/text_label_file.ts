@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 import { DatasetFormatError } from '../io/dataset_format_error.js';
 import { splitLines, stripBom } from '../io/read_lines.js';
 
@@ -24,6 +25,8 @@ export interface TextLabelFileOptions {
   tsvQuotes?: boolean;
 }
 
+const TEXT_LABEL_FILE_OPTIONS = optionKeys<TextLabelFileOptions>({ format: true, textField: true, labelField: true, header: true, labels: true, tsvQuotes: true });
+
 export interface TextLabelExample {
   text: string;
   /** Index into `labels`. */
@@ -39,7 +42,8 @@ export interface TextLabelData {
 }
 
 /** Loads a text-classification file in CSV, TSV or JSONL with one example per record. */
-export async function loadTextLabelFile(path: string, options: TextLabelFileOptions = {}): Promise<TextLabelData> {
+export async function loadTextLabelFile(path: string, options?: TextLabelFileOptions): Promise<TextLabelData> {
+  checkOptions('loadTextLabelFile', options, TEXT_LABEL_FILE_OPTIONS);
   let content: string;
   try {
     content = await readFile(path, 'utf8');
@@ -50,7 +54,8 @@ export async function loadTextLabelFile(path: string, options: TextLabelFileOpti
 }
 
 /** The parsing half of loadTextLabelFile, for text already in memory; `file` names it in errors. */
-export function parseTextLabelFile(content: string, file: string, options: TextLabelFileOptions = {}): TextLabelData {
+export function parseTextLabelFile(content: string, file: string, fileOptions?: TextLabelFileOptions): TextLabelData {
+  const options = checkOptions('parseTextLabelFile', fileOptions, TEXT_LABEL_FILE_OPTIONS);
   const format = options.format ?? formatFromExtension(file);
   const rows = format === 'jsonl' ? jsonlRows(content, file, options) : delimitedRows(content, file, format, options);
   const labelSet = options.labels ? [...options.labels] : [...new Set(rows.map((r) => r.label))].sort();

@@ -1,3 +1,4 @@
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 export interface TextNormalization {
   /** Unicode normal form. Default 'NFC' (composed accents, so "é" is one code point whatever the source). */
   unicode?: 'NFC' | 'NFKC' | 'NFD' | 'NFKD' | 'none';
@@ -12,11 +13,15 @@ export interface TextNormalization {
   collapseWhitespace?: boolean;
 }
 
+/** The keys of TextNormalization (also checked where it is a nested `normalize` option). */
+export const TEXT_NORMALIZATION_OPTIONS = optionKeys<TextNormalization>({ unicode: true, lowercase: true, spacePunctuation: true, collapseWhitespace: true });
+
 const PUNCTUATION = /(\p{P})/gu;
 const JOINER = /^['’\-‐]$/u;
 
 /** Normalises one sentence for translation or classification corpora. */
-export function normalizeText(text: string, options: TextNormalization = {}): string {
+export function normalizeText(text: string, normalization?: TextNormalization): string {
+  const options = checkOptions('normalizeText', normalization, TEXT_NORMALIZATION_OPTIONS);
   const form = options.unicode ?? 'NFC';
   let out = form === 'none' ? text : text.normalize(form);
   if (options.lowercase) out = out.toLowerCase();

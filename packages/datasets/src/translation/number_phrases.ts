@@ -1,4 +1,4 @@
-import { SeededRandom } from '@rnnkit/tensor-core';
+import { checkOptions, optionKeys, SeededRandom } from '@rnnkit/tensor-core';
 import type { DatasetSplits } from '../batching/split.js';
 
 /** Languages with a built-in number speller (n2words), plus 'digits' ("1234") and 'spaced-digits' ("1 2 3 4"). */
@@ -54,12 +54,17 @@ export interface NumberPhrasesOptions {
   seed?: number;
 }
 
+const NUMBER_PHRASES_OPTIONS = optionKeys<NumberPhrasesOptions>({
+  source: true, target: true, minNumber: true, maxNumber: true, testSize: true, validationSize: true, trainSize: true, heldOut: true, seed: true,
+});
+
 /**
  * An offline translation corpus: the same numbers written in two languages ("twenty-one" ↔ "vingt et
  * un" / "einundzwanzig"). Each number is in exactly one split, so the test numbers are never seen in
  * training; the same seed and options give the same pairs in the same order.
  */
-export async function generateNumberPhrases(options: NumberPhrasesOptions = {}): Promise<DatasetSplits<NumberPair>> {
+export async function generateNumberPhrases(phraseOptions?: NumberPhrasesOptions): Promise<DatasetSplits<NumberPair>> {
+  const options = checkOptions('generateNumberPhrases', phraseOptions, NUMBER_PHRASES_OPTIONS);
   const min = options.minNumber ?? 0;
   const max = options.maxNumber ?? 9999;
   if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min < 0 || max < min) {

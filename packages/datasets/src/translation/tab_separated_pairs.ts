@@ -1,6 +1,7 @@
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 import { DatasetFormatError } from '../io/dataset_format_error.js';
 import { readLines } from '../io/read_lines.js';
-import { normalizeText, type TextNormalization } from './normalize_text.js';
+import { normalizeText, TEXT_NORMALIZATION_OPTIONS, type TextNormalization } from './normalize_text.js';
 
 export interface TranslationPair {
   source: string;
@@ -34,6 +35,17 @@ export interface TabSeparatedPairsOptions {
   deduplicate?: 'pair' | 'source' | 'none';
 }
 
+const TAB_SEPARATED_PAIRS_OPTIONS = optionKeys<TabSeparatedPairsOptions>({
+  format: true, sourceColumn: true, targetColumn: true, header: true, normalize: true, minLength: true, maxLength: true, lengthUnit: true, deduplicate: true,
+});
+
+/** Checks the options and the nested `normalize` options under the caller's name. */
+function checkPairsOptions(fn: string, options: TabSeparatedPairsOptions | undefined): TabSeparatedPairsOptions {
+  const checked = checkOptions(fn, options, TAB_SEPARATED_PAIRS_OPTIONS);
+  checkOptions(`${fn}: normalize`, checked.normalize, TEXT_NORMALIZATION_OPTIONS);
+  return checked;
+}
+
 export interface TabSeparatedPairsStats {
   lines: number;
   kept: number;
@@ -42,11 +54,15 @@ export interface TabSeparatedPairsStats {
 }
 
 /** Streams the pairs of a tab-separated file in bounded memory (dedup keeps one set of seen keys). */
-export async function* streamTabSeparatedPairs(
+export function streamTabSeparatedPairs(
   path: string,
-  options: TabSeparatedPairsOptions = {},
+  options?: TabSeparatedPairsOptions,
   stats: TabSeparatedPairsStats = { lines: 0, kept: 0, droppedByLength: 0, duplicates: 0 },
 ): AsyncGenerator<TranslationPair> {
+  return pairsOf(path, checkPairsOptions('streamTabSeparatedPairs', options), stats);
+}
+
+async function* pairsOf(path: string, options: TabSeparatedPairsOptions, stats: TabSeparatedPairsStats): AsyncGenerator<TranslationPair> {
   const format = options.format ?? 'anki';
   if (format !== 'anki' && format !== 'tsv') {
     throw new Error(`loadTabSeparatedPairs: format must be 'anki' or 'tsv', got '${String(format)}'`);
@@ -106,8 +122,9 @@ export async function* streamTabSeparatedPairs(
 /** Loads Tatoeba/Anki sentence pairs or a generic TSV of translations. */
 export async function loadTabSeparatedPairs(
   path: string,
-  options: TabSeparatedPairsOptions = {},
+  options?: TabSeparatedPairsOptions,
 ): Promise<{ pairs: TranslationPair[]; stats: TabSeparatedPairsStats }> {
+  checkPairsOptions('loadTabSeparatedPairs', options);
   const stats: TabSeparatedPairsStats = { lines: 0, kept: 0, droppedByLength: 0, duplicates: 0 };
   const pairs: TranslationPair[] = [];
   for await (const pair of streamTabSeparatedPairs(path, options, stats)) pairs.push(pair);

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { glorotUniform, SeededRandom } from '@rnnkit/tensor-core';
+import { glorotUniform, SeededRandom, checkOptions, optionKeys } from '@rnnkit/tensor-core';
 
 import { applyActivation, isActivationName, ACTIVATIONS, type ActivationName } from './activations.js';
 import {
   checkNoExtraWeights, checkPositiveInteger, checkSeed, checkWeightShape, randomSeed, uniqueVariableName,
-  type ApplyOptions, type Layer, type LayerConfig, type Shape,
+  APPLY_OPTIONS, type ApplyOptions, type Layer, type LayerConfig, type Shape,
 } from './layer.js';
 
 export interface DenseOptions {
@@ -25,6 +25,8 @@ export interface DenseOptions {
  * (Keras layout; PyTorch's nn.Linear stores its transpose). Kernel Glorot-uniform and bias zeros,
  * Keras's defaults, drawn on the host so a seed gives the same weights on every backend.
  */
+const DENSE_OPTIONS = optionKeys<DenseOptions>({ units: true, activation: true, useBias: true, seed: true, inputDim: true, name: true });
+
 export class Dense implements Layer {
   readonly className = 'Dense';
   readonly inputDtype = 'float32';
@@ -37,8 +39,9 @@ export class Dense implements Layer {
   private bias: tf.Variable | null = null;
   private inputDimValue: number | undefined;
 
-  constructor(options: DenseOptions) {
-    if (options === null || typeof options !== 'object') throw new Error('Dense: options must be an object like {units: 1}');
+  constructor(given: DenseOptions) {
+    if (given === undefined) throw new TypeError('Dense: options are required, e.g. new Dense({ units: 1 })');
+    const options = checkOptions('Dense', given, DENSE_OPTIONS, { bareValueHint: (v) => (typeof v === 'number' ? `new Dense({ units: ${v} })` : undefined) });
     this.units = checkPositiveInteger('Dense: options.units', options.units);
     const activation = options.activation ?? 'linear';
     if (!isActivationName(activation)) {
@@ -81,7 +84,8 @@ export class Dense implements Layer {
     return [...inputShape.slice(0, -1), this.units];
   }
 
-  apply(x: tf.Tensor, _options: ApplyOptions = {}): tf.Tensor {
+  apply(x: tf.Tensor, options?: ApplyOptions): tf.Tensor {
+    checkOptions('Dense.apply', options, APPLY_OPTIONS);
     if (!(x instanceof tf.Tensor)) throw new Error(`Dense '${this.name}': x must be a Tensor`);
     this.build(x.shape);
     return tf.tidy(() => {

@@ -1,8 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { SeededRandom } from '@rnnkit/tensor-core';
+import { SeededRandom, checkOptions, optionKeys } from '@rnnkit/tensor-core';
 
 import { seededDropout } from '../ops/dropout.js';
-import { checkSeed, randomSeed, type ApplyOptions, type Layer, type LayerConfig, type Shape } from './layer.js';
+import { APPLY_OPTIONS, checkSeed, randomSeed, type ApplyOptions, type Layer, type LayerConfig, type Shape } from './layer.js';
 
 export interface DropoutOptions {
   /** Fraction of the inputs zeroed in training, in [0, 1). */
@@ -18,6 +18,8 @@ export interface DropoutOptions {
  * where the backend has the kernel (webgpu) and is the same on every backend for a seed. Masks from
  * `Embedding({maskZero: true})` pass through, as in Keras.
  */
+const DROPOUT_OPTIONS = optionKeys<DropoutOptions>({ rate: true, seed: true, name: true });
+
 export class Dropout implements Layer {
   readonly className = 'Dropout';
   readonly inputDtype = 'float32';
@@ -27,8 +29,9 @@ export class Dropout implements Layer {
   readonly seed: number;
   private readonly random: SeededRandom;
 
-  constructor(options: DropoutOptions) {
-    if (options === null || typeof options !== 'object') throw new Error('Dropout: options must be an object like {rate: 0.5}');
+  constructor(given: DropoutOptions) {
+    if (given === undefined) throw new TypeError('Dropout: options are required, e.g. new Dropout({ rate: 0.5 })');
+    const options = checkOptions('Dropout', given, DROPOUT_OPTIONS, { bareValueHint: (v) => (typeof v === 'number' ? `new Dropout({ rate: ${v} })` : undefined) });
     const rate = options.rate;
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
       throw new Error(`Dropout: options.rate must be a number in [0, 1), got ${JSON.stringify(rate)}`);
@@ -45,7 +48,8 @@ export class Dropout implements Layer {
     return inputShape;
   }
 
-  apply(x: tf.Tensor, options: ApplyOptions = {}): tf.Tensor {
+  apply(x: tf.Tensor, given?: ApplyOptions): tf.Tensor {
+    const options = checkOptions('Dropout.apply', given, APPLY_OPTIONS);
     if (!options.training || this.rate === 0) return x;
     return seededDropout(x, this.rate, this.random.nextUint32());
   }

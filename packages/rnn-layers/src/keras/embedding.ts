@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { randomUniform, SeededRandom } from '@rnnkit/tensor-core';
+import { randomUniform, SeededRandom, checkOptions, optionKeys } from '@rnnkit/tensor-core';
 
 import { gatherRows } from '../ops/gather_rows.js';
 import {
   checkNoExtraWeights, checkPositiveInteger, checkSeed, checkWeightShape, randomSeed, uniqueVariableName,
-  type ApplyOptions, type Layer, type LayerConfig, type Shape,
+  APPLY_OPTIONS, type ApplyOptions, type Layer, type LayerConfig, type Shape,
 } from './layer.js';
 
 export interface EmbeddingOptions {
@@ -41,6 +41,8 @@ const embeddingLookup = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFun
  * Indices are not range-checked here (that needs a host read); `Sequential` checks its inputs, the
  * cpu and wasm backends throw on an out-of-range index, and webgpu returns zeros for it.
  */
+const EMBEDDING_OPTIONS = optionKeys<EmbeddingOptions>({ inputDim: true, outputDim: true, maskZero: true, seed: true, name: true });
+
 export class Embedding implements Layer {
   readonly className = 'Embedding';
   readonly inputDtype = 'int32';
@@ -51,8 +53,9 @@ export class Embedding implements Layer {
   readonly seed: number;
   private embeddings: tf.Variable | null = null;
 
-  constructor(options: EmbeddingOptions) {
-    if (options === null || typeof options !== 'object') throw new Error('Embedding: options must be an object like {inputDim: 10000, outputDim: 32}');
+  constructor(given: EmbeddingOptions) {
+    if (given === undefined) throw new TypeError('Embedding: options are required, e.g. new Embedding({ inputDim: 10000, outputDim: 32 })');
+    const options = checkOptions('Embedding', given, EMBEDDING_OPTIONS);
     this.inputDim = checkPositiveInteger('Embedding: options.inputDim', options.inputDim);
     this.outputDim = checkPositiveInteger('Embedding: options.outputDim', options.outputDim);
     this.maskZero = options.maskZero ?? false;
@@ -75,7 +78,8 @@ export class Embedding implements Layer {
     return [...inputShape, this.outputDim];
   }
 
-  apply(x: tf.Tensor, _options: ApplyOptions = {}): tf.Tensor {
+  apply(x: tf.Tensor, options?: ApplyOptions): tf.Tensor {
+    checkOptions('Embedding.apply', options, APPLY_OPTIONS);
     if (!(x instanceof tf.Tensor)) throw new Error(`Embedding '${this.name}': x must be a Tensor of indices`);
     this.build(x.shape);
     return tf.tidy(() => {

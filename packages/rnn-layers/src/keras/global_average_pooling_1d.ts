@@ -1,19 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 
 import { floatMask } from './float_mask.js';
-import type { ApplyOptions, Layer, LayerConfig, Shape } from './layer.js';
+import { APPLY_OPTIONS, type ApplyOptions, type Layer, type LayerConfig, type Shape } from './layer.js';
 
 /**
  * Keras's GlobalAveragePooling1D: mean over the time axis of `[batch, time, features]`. With a
  * mask (from `Embedding({maskZero: true})`) only the real steps are averaged, as in Keras.
  */
+const NAME_ONLY_OPTIONS = optionKeys<{ name?: string }>({ name: true });
+
 export class GlobalAveragePooling1D implements Layer {
   readonly className = 'GlobalAveragePooling1D';
   readonly inputDtype = 'float32';
   readonly built = true;
   name: string;
 
-  constructor(options: { name?: string } = {}) {
+  constructor(given?: { name?: string }) {
+    const options = checkOptions('GlobalAveragePooling1D', given, NAME_ONLY_OPTIONS);
     this.name = options.name ?? '';
   }
 
@@ -27,7 +31,8 @@ export class GlobalAveragePooling1D implements Layer {
     return [inputShape[0] ?? null, inputShape[2] ?? null];
   }
 
-  apply(x: tf.Tensor, options: ApplyOptions = {}): tf.Tensor {
+  apply(x: tf.Tensor, given?: ApplyOptions): tf.Tensor {
+    const options = checkOptions('GlobalAveragePooling1D.apply', given, APPLY_OPTIONS);
     this.build(x.shape);
     const mask = options.mask;
     if (!mask) return tf.mean(x, 1);

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { optionKeys } from '@rnnkit/tensor-core';
 
 import type { RealSteps } from './real_steps.js';
 
@@ -26,6 +27,8 @@ export interface ApplyOptions {
    */
   realSteps?: RealSteps;
 }
+
+export const APPLY_OPTIONS = optionKeys<ApplyOptions>({ training: true, mask: true, realSteps: true });
 
 /**
  * The contract between `Sequential` and a layer. Layers are built lazily from the first input

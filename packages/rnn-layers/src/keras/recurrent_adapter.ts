@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkOptions } from '@rnnkit/tensor-core';
 
-import type { ApplyOptions, Layer, LayerConfig, Shape } from './layer.js';
+import { APPLY_OPTIONS, type ApplyOptions, type Layer, type LayerConfig, type Shape } from './layer.js';
 import { realSteps, realStepsFirst, realStepsOnDevice, realStepsProblem, realStepsToPlace, type RealSteps } from './real_steps.js';
 
 /**
@@ -59,7 +60,8 @@ export class RecurrentAdapter implements Layer {
     return this.layer.returnSequences ? [batch, inputShape[1] ?? null, this.layer.outputSize] : [batch, this.layer.outputSize];
   }
 
-  apply(x: tf.Tensor, options: ApplyOptions = {}): tf.Tensor {
+  apply(x: tf.Tensor, given?: ApplyOptions): tf.Tensor {
+    const options = checkOptions(`${this.className}.apply`, given, APPLY_OPTIONS);
     if (x.rank !== 3) {
       throw new Error(`${this.className} '${this.name}': input must be [batch, time, features], got shape [${x.shape.join(', ')}]`);
     }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeededRandom } from '@rnnkit/tensor-core';
+import { checkOptions, optionKeys, SeededRandom } from '@rnnkit/tensor-core';
 
 import { clipByGlobalNorm } from './clip_by_global_norm.js';
 import { Embedding } from './embedding.js';
@@ -13,6 +13,11 @@ import { isRecurrentLayerLike, RecurrentAdapter, type RecurrentLayerLike } from 
 import { meanLoss } from './mean_loss.js';
 import { realStepsProblem, type RealSteps } from './real_steps.js';
 import { loadModel, saveModel } from './save_model.js';
+import type { FitCallbacks } from './fit_callbacks.js';
+import { createFitProgress, type EpochLogs } from './fit_progress.js';
+
+export type { FitCallbacks } from './fit_callbacks.js';
+export type { EpochLogs } from './fit_progress.js';
 
 /** Model inputs and targets: a tensor or nested arrays of numbers (first axis = samples). */
 export type ModelData = tf.Tensor | number[] | number[][] | number[][][] | Int32Array | Float32Array;
@@ -23,18 +28,6 @@ export interface CompileOptions {
   metrics?: MetricName[];
   /** Clip gradients to this global L2 norm before each update (Keras's `global_clipnorm`). */
   clipNorm?: number;
-}
-
-export interface EpochLogs {
-  [name: string]: number;
-}
-
-export interface FitCallbacks {
-  onTrainBegin?(): void | Promise<void>;
-  onEpochBegin?(epoch: number): void | Promise<void>;
-  onBatchEnd?(batch: number, logs: { size: number }): void | Promise<void>;
-  onEpochEnd?(epoch: number, logs: EpochLogs): void | Promise<void>;
-  onTrainEnd?(logs: EpochLogs): void | Promise<void>;
 }
 
 export interface FitOptions {
@@ -52,11 +45,23 @@ export interface FitOptions {
   callbacks?: FitCallbacks | FitCallbacks[];
   /** Shorthand for `callbacks: {onEpochEnd}`. */
   onEpochEnd?: FitCallbacks['onEpochEnd'];
-  /** 0 silent, 1 or 2 one line per epoch (default 1). */
+  /**
+   * 0 silent; 1 (default) a Keras-style progress bar per epoch (on stderr when it is a terminal, else plain
+   * lines every ~10 s) and a line per epoch; 2 one line per epoch.
+   */
   verbose?: 0 | 1 | 2;
-  /** Where lines go when verbose (default console.log). */
+  /** Where lines go when verbose (default stderr in Node, the console in browsers); given, no bar is drawn. */
   log?: (line: string) => void;
 }
+
+const FIT_OPTIONS = optionKeys<FitOptions>({
+  epochs: true, batchSize: true, validationSplit: true, validationData: true, shuffle: true, seed: true, callbacks: true,
+  onEpochEnd: true, verbose: true, log: true,
+});
+const COMPILE_OPTIONS = optionKeys<CompileOptions>({ optimizer: true, loss: true, metrics: true, clipNorm: true });
+const BATCH_SIZE_OPTIONS = optionKeys<{ batchSize?: number }>({ batchSize: true });
+const SEQUENTIAL_OPTIONS = optionKeys<SequentialOptions>({ name: true });
+const MODEL_APPLY_OPTIONS = optionKeys<{ training?: boolean; realSteps?: RealSteps }>({ training: true, realSteps: true });
 
 /** What `fit` returns, shaped like Keras's History: `history.history.loss[epoch]`. */
 export interface History {
@@ -110,8 +115,9 @@ export class Sequential {
   private builtInputShape: Shape | null = null;
   private disposed = false;
 
-  constructor(layers: Array<Layer | RecurrentLayerLike> = [], options: SequentialOptions = {}) {
+  constructor(layers: Array<Layer | RecurrentLayerLike> = [], given?: SequentialOptions) {
     if (!Array.isArray(layers)) throw new Error('Sequential: layers must be an array of layers');
+    const options = checkOptions('Sequential', given, SEQUENTIAL_OPTIONS);
     this.name = options.name ?? 'sequential';
     layers.forEach((layer, i) => this.addAt(layer, `Sequential: layers[${i}]`));
   }
@@ -181,8 +187,9 @@ export class Sequential {
   }
 
   /** Runs the layers (Keras's `model(x, training)`): differentiable, no lasting tensors besides the result. */
-  apply(x: tf.Tensor, options: { training?: boolean; realSteps?: RealSteps } = {}): tf.Tensor {
+  apply(x: tf.Tensor, given?: { training?: boolean; realSteps?: RealSteps }): tf.Tensor {
     this.checkAlive('apply');
+    const options = checkOptions('Sequential.apply', given, MODEL_APPLY_OPTIONS);
     if (!(x instanceof tf.Tensor)) throw new Error('Sequential.apply: x must be a Tensor');
     if (!this.built) this.build(x.shape);
     return tf.tidy(() => {
@@ -198,9 +205,10 @@ export class Sequential {
     });
   }
 
-  compile(options: CompileOptions): void {
+  compile(given: CompileOptions): void {
     this.checkAlive('compile');
-    if (options === null || typeof options !== 'object') throw new Error("compile: options must be an object like {optimizer: 'rmsprop', loss: 'binary_crossentropy'}");
+    if (given === undefined) throw new TypeError("compile: options are required, e.g. {optimizer: 'rmsprop', loss: 'binary_crossentropy'}");
+    const options = checkOptions('compile', given, COMPILE_OPTIONS);
     const loss = resolveLoss(options.loss);
     const metricNames = options.metrics ?? [];
     if (!Array.isArray(metricNames)) throw new Error(`compile: metrics must be an array like ['acc'], got ${JSON.stringify(metricNames)}`);
@@ -305,8 +313,9 @@ export class Sequential {
    * Trains for `epochs` epochs and returns the per-epoch losses and metrics (and `val_` ones with
    * validation data). Loss is the batch-size-weighted mean of the batch losses, as Keras reports it.
    */
-  async fit(x: ModelData, y: ModelData, options: FitOptions = {}): Promise<History> {
+  async fit(x: ModelData, y: ModelData, given?: FitOptions): Promise<History> {
     this.checkAlive('fit');
+    const options = checkOptions('fit', given, FIT_OPTIONS);
     const compiled = this.requireCompiled('fit');
     const epochs = checkCount('fit: options.epochs', options.epochs ?? 1, 0);
     const batchSize = checkCount('fit: options.batchSize', options.batchSize ?? 32, 1);
@@ -314,7 +323,8 @@ export class Sequential {
     if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new Error(`fit: options.validationSplit must be in [0, 1), got ${JSON.stringify(split)}`);
     if (split > 0 && options.validationData) throw new Error('fit: give options.validationSplit or options.validationData, not both');
     const verbose = options.verbose ?? 1;
-    const log = options.log ?? ((line: string) => console.log(line));
+    if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new Error(`fit: options.verbose must be 0, 1 or 2, got ${JSON.stringify(verbose)}`);
+    if (options.log !== undefined && typeof options.log !== 'function') throw new Error('fit: options.log must be a function (line: string) => void');
     const callbacks = [...(Array.isArray(options.callbacks) ? options.callbacks : options.callbacks ? [options.callbacks] : [])];
     if (options.onEpochEnd) callbacks.push({ onEpochEnd: options.onEpochEnd });
     const rng = new SeededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 31));
@@ -344,44 +354,57 @@ export class Sequential {
     if (val) for (const k of keys) history.history[`val_${k}`] = [];
 
     this.stopTraining = false;
-    for (const cb of callbacks) await cb.onTrainBegin?.();
+    const progress = await createFitProgress({ verbose, ...(options.log ? { log: options.log } : {}) });
+    const batches = Math.ceil(trainCount / batchSize);
+    const means = async (sums: tf.Tensor[], seen: number): Promise<EpochLogs> => {
+      const values = await Promise.all(sums.map((sum) => sum.data()));
+      return Object.fromEntries(keys.map((k, i) => [k, values[i]![0]! / seen]));
+    };
+    for (const cb of callbacks) cb.setModel?.(this);
     let lastLogs: EpochLogs = {};
-    for (let epoch = 0; epoch < epochs && !this.stopTraining; epoch++) {
-      for (const cb of callbacks) await cb.onEpochBegin?.(epoch);
-      const started = Date.now();
-      const order = Array.from({ length: trainCount }, (_, i) => i);
-      if (options.shuffle ?? true) rng.shuffle(order);
-      // Sums stay on the device and are read once per epoch: no GPU sync per batch. Constants are
-      // filled there too: a host number or tf.scalar is an upload, on webgpu a new staging buffer each.
-      let sums: tf.Tensor[] = keys.map(() => tf.fill([], 0));
-      for (let start = 0, batch = 0; start < trainCount; start += batchSize, batch++) {
-        const idx = order.slice(start, start + batchSize);
-        const xb = xAll.rows(idx);
-        const yb = yAll.rows(idx);
-        const batchSums = this.trainBatch(compiled, xb, yb, this.batchRealSteps(xAll, idx));
-        const next = sums.map((s, k) => tf.add(s, batchSums[k]!));
-        tf.dispose([xb, yb, ...sums, ...batchSums]);
-        sums = next;
-        for (const cb of callbacks) await cb.onBatchEnd?.(batch, { size: idx.length });
+    try {
+      for (const cb of callbacks) await cb.onTrainBegin?.();
+      for (let epoch = 0; epoch < epochs && !this.stopTraining; epoch++) {
+        for (const cb of callbacks) await cb.onEpochBegin?.(epoch);
+        progress?.epochBegin(epoch, epochs, batches);
+        const started = Date.now();
+        const order = Array.from({ length: trainCount }, (_, i) => i);
+        if (options.shuffle ?? true) rng.shuffle(order);
+        // Sums stay on the device and are read only when the progress display redraws (at most a few
+        // times a second) and at the epoch's end: no GPU sync per batch. Constants are filled there too:
+        // a host number or tf.scalar is an upload, on webgpu a new staging buffer each.
+        let sums: tf.Tensor[] = keys.map(() => tf.fill([], 0));
+        try {
+          for (let start = 0, batch = 0; start < trainCount; start += batchSize, batch++) {
+            for (const cb of callbacks) await cb.onBatchBegin?.(batch);
+            const idx = order.slice(start, start + batchSize);
+            const xb = xAll.rows(idx);
+            const yb = yAll.rows(idx);
+            const batchSums = this.trainBatch(compiled, xb, yb, this.batchRealSteps(xAll, idx));
+            const next = sums.map((s, k) => tf.add(s, batchSums[k]!));
+            tf.dispose([xb, yb, ...sums, ...batchSums]);
+            sums = next;
+            for (const cb of callbacks) await cb.onBatchEnd?.(batch, { size: idx.length });
+            if (progress) progress.batchEnd(batch + 1, progress.wantsLogs() ? await means(sums, start + idx.length) : null);
+          }
+          lastLogs = await means(sums, trainCount);
+        } finally {
+          tf.dispose(sums);
+        }
+        const logs = lastLogs;
+        if (val) {
+          const v = await this.evaluateSamples(compiled, val[0], val[1], batchSize);
+          keys.forEach((k) => { logs[`val_${k}`] = v[k]!; });
+        }
+        history.epoch.push(epoch);
+        for (const [k, v] of Object.entries(logs)) history.history[k]!.push(v);
+        progress?.epochEnd(epoch, logs, (Date.now() - started) / 1000);
+        for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
       }
-      const values = await Promise.all(sums.map((s) => s.data()));
-      tf.dispose(sums);
-      const logs: EpochLogs = {};
-      keys.forEach((k, i) => { logs[k] = values[i]![0]! / trainCount; });
-      if (val) {
-        const v = await this.evaluateSamples(compiled, val[0], val[1], batchSize);
-        keys.forEach((k) => { logs[`val_${k}`] = v[k]!; });
-      }
-      history.epoch.push(epoch);
-      for (const [k, v] of Object.entries(logs)) history.history[k]!.push(v);
-      if (verbose > 0) {
-        const parts = Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`);
-        log(`Epoch ${epoch + 1}/${epochs} - ${((Date.now() - started) / 1000).toFixed(1)}s - ${parts.join(' - ')}`);
-      }
-      lastLogs = logs;
-      for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+      for (const cb of callbacks) await cb.onTrainEnd?.(lastLogs);
+    } finally {
+      progress?.close();
     }
-    for (const cb of callbacks) await cb.onTrainEnd?.(lastLogs);
     return history;
   }
 
@@ -434,8 +457,9 @@ export class Sequential {
   }
 
   /** Loss and metrics on (x, y), e.g. `{loss: 0.31, acc: 0.88}`. */
-  async evaluate(x: ModelData, y: ModelData, options: { batchSize?: number } = {}): Promise<EpochLogs> {
+  async evaluate(x: ModelData, y: ModelData, given?: { batchSize?: number }): Promise<EpochLogs> {
     this.checkAlive('evaluate');
+    const options = checkOptions('evaluate', given, BATCH_SIZE_OPTIONS);
     const compiled = this.requireCompiled('evaluate');
     const batchSize = checkCount('evaluate: options.batchSize', options.batchSize ?? 32, 1);
     const xs = await this.prepareInput(x, 'evaluate', 'x');
@@ -445,8 +469,9 @@ export class Sequential {
   }
 
   /** Outputs for `x` in inference mode, computed `batchSize` samples at a time. Checks Embedding indices. */
-  async predict(x: ModelData, options: { batchSize?: number } = {}): Promise<tf.Tensor> {
+  async predict(x: ModelData, given?: { batchSize?: number }): Promise<tf.Tensor> {
     this.checkAlive('predict');
+    const options = checkOptions('predict', given, BATCH_SIZE_OPTIONS);
     const batchSize = checkCount('predict: options.batchSize', options.batchSize ?? 32, 1);
     const xs = await this.prepareInput(x, 'predict', 'x');
     const parts: tf.Tensor[] = [];

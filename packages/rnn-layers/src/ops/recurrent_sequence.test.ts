@@ -73,10 +73,10 @@ describeWithBackends('fused recurrence kernels vs the tfjs-core reference', () =
         const p = makeProblem(cell, 3, 3, 4, 5, 11);
         const results: Float32Array[][] = [];
         for (const implementation of ['fused', 'reference'] as const) {
-          const { f, dispose } = lossFn(p, { ...v, implementation });
+          const { f, dispose } = lossFn(p, { reverse: v.reverse, lengths: v.lengths, implementation });
           const inputs = tensorsOf(p);
           const [x, weightIh, weightHh, biasIh, biasHh, h0, c0] = inputs as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-          const r = recurrentSequence(cell, x, { weightIh, weightHh, biasIh, biasHh }, h0, cell === 'lstm' ? c0 : undefined, { ...v, implementation });
+          const r = recurrentSequence(cell, x, { weightIh, weightHh, biasIh, biasHh }, h0, cell === 'lstm' ? c0 : undefined, { reverse: v.reverse, lengths: v.lengths, implementation });
           const grads = tf.grads(f)(inputs);
           const all = [r.output, r.hN, ...(r.cN ? [r.cN] : []), ...grads];
           results.push(await Promise.all(all.map(async (t) => (await t.data()) as Float32Array)));
@@ -94,7 +94,7 @@ describeWithBackends('fused recurrence BPTT vs finite differences', () => {
     for (const v of VARIANTS.slice(0, 2)) {
       it(`${cell}, ${v.label}`, async () => {
         const p = makeProblem(cell, 3, 3, 2, 3, 5);
-        const { f, dispose } = lossFn(p, v);
+        const { f, dispose } = lossFn(p, { reverse: v.reverse, lengths: v.lengths });
         const inputs = tensorsOf(p);
         const grads = tf.grads(f)(inputs);
         const eps = 1e-2;

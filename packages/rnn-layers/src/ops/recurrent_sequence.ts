@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 
 import { opName, type CellKind } from './cell_kind.js';
 import { inputProjection } from './input_projection.js';
@@ -23,6 +24,8 @@ export interface RecurrentSequenceOptions extends SequenceOptions {
   implementation?: RecurrenceImplementation;
 }
 
+export const RECURRENT_SEQUENCE_OPTIONS = optionKeys<RecurrentSequenceOptions>({ lengths: true, reverse: true, implementation: true });
+
 function kernelNameOf(cell: CellKind): string {
   return cell === 'lstm' ? LSTM_RECURRENCE : cell === 'gru' ? GRU_RECURRENCE : RNN_RECURRENCE;
 }
@@ -40,9 +43,10 @@ export function hasFusedRecurrenceKernel(cell: CellKind, backendName: string = t
  */
 export function recurrentSequence(
   cell: CellKind, x: tf.Tensor, weights: RecurrentWeights, h0: tf.Tensor, c0: tf.Tensor | undefined,
-  options: RecurrentSequenceOptions = {},
+  options?: RecurrentSequenceOptions,
 ): SequenceResult {
-  return recurrentSequenceParts(cell, x, weights, h0, c0, options, { output: true, hN: true, cN: true }) as SequenceResult;
+  const checked = checkOptions('recurrentSequence', options, RECURRENT_SEQUENCE_OPTIONS);
+  return recurrentSequenceParts(cell, x, weights, h0, c0, checked, { output: true, hN: true, cN: true }) as SequenceResult;
 }
 
 /** Which results a caller uses. */

@@ -1,5 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
+
 import { recurrentSequence, type RecurrentSequenceOptions } from './recurrent_sequence.js';
 import type { RecurrentWeights } from './sequence_types.js';
 
@@ -8,11 +10,13 @@ export interface RnnSequenceOptions extends RecurrentSequenceOptions {
   nonlinearity?: 'tanh' | 'relu';
 }
 
+const RNN_SEQUENCE_OPTIONS = optionKeys<RnnSequenceOptions>({ lengths: true, reverse: true, implementation: true, nonlinearity: true });
+
 /** Fused Elman RNN over a whole sequence (one layer, one direction). x: [time, batch, input]. */
 export function rnnSequence(
-  x: tf.Tensor, weights: RecurrentWeights, h0: tf.Tensor, options: RnnSequenceOptions = {},
+  x: tf.Tensor, weights: RecurrentWeights, h0: tf.Tensor, given?: RnnSequenceOptions,
 ): { output: tf.Tensor; hN: tf.Tensor } {
-  const nonlinearity = options.nonlinearity ?? 'tanh';
+  const { nonlinearity = 'tanh', ...options } = checkOptions('rnnSequence', given, RNN_SEQUENCE_OPTIONS);
   if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') {
     throw new Error(`rnnSequence: nonlinearity must be 'tanh' or 'relu', got '${String(nonlinearity)}'`);
   }

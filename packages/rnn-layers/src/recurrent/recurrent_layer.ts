@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { randomUniform, SeededRandom } from '@rnnkit/tensor-core';
+import { checkOptions, randomUniform, SeededRandom, type OptionSchema } from '@rnnkit/tensor-core';
 
 import { gateCount, type CellKind } from '../ops/cell_kind.js';
 import { seededDropout } from '../ops/dropout.js';
@@ -7,9 +7,10 @@ import { recurrentSequenceParts } from '../ops/recurrent_sequence.js';
 import { swapLeadingAxes } from '../ops/swap_leading_axes.js';
 import type { RecurrentWeights } from '../ops/sequence_types.js';
 import { normalizeLengths } from '../ops/validate_sequence.js';
-import type {
-  RecurrentApplyOptions, RecurrentClassName, RecurrentForwardOptions, RecurrentLayerConfig, RecurrentLayerOptions,
-  RecurrentOutput,
+import {
+  RECURRENT_APPLY_OPTIONS, RECURRENT_FORWARD_OPTIONS, RECURRENT_LAYER_OPTIONS, recurrentBareValueHint,
+  type RecurrentApplyOptions, type RecurrentClassName, type RecurrentForwardOptions, type RecurrentLayerConfig,
+  type RecurrentLayerOptions, type RecurrentOutput,
 } from './recurrent_options.js';
 import { RecurrentStream } from './recurrent_stream.js';
 
@@ -53,8 +54,9 @@ export abstract class RecurrentLayer {
   private readonly uid = nextLayerId++;
   private disposed = false;
 
-  protected constructor(cell: CellKind, className: string, options: RecurrentLayerOptions) {
-    if (options === null || typeof options !== 'object') throw new Error(`${className}: options object is required`);
+  protected constructor(cell: CellKind, className: string, given: RecurrentLayerOptions, schema: OptionSchema = RECURRENT_LAYER_OPTIONS) {
+    if (given === undefined) throw new TypeError(`${className}: options are required, e.g. new ${className}({ hiddenSize: 32 })`);
+    const options = checkOptions(className, given, schema, { bareValueHint: recurrentBareValueHint(className) });
     this.cell = cell;
     this.hiddenSize = positiveInt(className, 'hiddenSize', options.hiddenSize);
     this.numLayers = positiveInt(className, 'numLayers', options.numLayers ?? 1);
@@ -211,8 +213,9 @@ export abstract class RecurrentLayer {
    * PyTorch forward: x [time, batch, inputSize] ([batch, time, inputSize] when batchFirst).
    * Returns output, hN (and cN for LSTM) with PyTorch's shapes.
    */
-  forward(x: tf.Tensor, options: RecurrentForwardOptions = {}): RecurrentOutput {
+  forward(x: tf.Tensor, given?: RecurrentForwardOptions): RecurrentOutput {
     const fn = `${this.className}.forward`;
+    const options = checkOptions(fn, given, RECURRENT_FORWARD_OPTIONS);
     this.assertAlive('forward');
     const layout = this.batchFirst ? '[batch, time, inputSize]' : '[time, batch, inputSize]';
     this.checkInput(fn, x, layout);
@@ -232,8 +235,9 @@ export abstract class RecurrentLayer {
    * returnSequences, else [batch, outputSize]: the last layer's state after each sequence's last valid
    * step (forward and backward halves concatenated when bidirectional, like Keras' Bidirectional).
    */
-  apply(x: tf.Tensor, options: RecurrentApplyOptions = {}): tf.Tensor {
+  apply(x: tf.Tensor, given?: RecurrentApplyOptions): tf.Tensor {
     const fn = `${this.className}.apply`;
+    const options = checkOptions(fn, given, RECURRENT_APPLY_OPTIONS);
     this.assertAlive('apply');
     this.checkInput(fn, x, '[batch, time, features]', true);
     const [batch, time] = [x.shape[0]!, x.shape[1]!];

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { optionKeys } from '@rnnkit/tensor-core';
 
 import type { SequenceLengths } from '../ops/sequence_types.js';
 
@@ -28,6 +29,22 @@ export interface SimpleRNNOptions extends RecurrentLayerOptions {
   nonlinearity?: 'tanh' | 'relu';
 }
 
+const LAYER_KEYS = {
+  inputSize: true, hiddenSize: true, numLayers: true, bias: true, batchFirst: true, dropout: true, bidirectional: true, seed: true,
+  returnSequences: true,
+} as const;
+export const RECURRENT_LAYER_OPTIONS = optionKeys<RecurrentLayerOptions>(LAYER_KEYS);
+export const SIMPLE_RNN_OPTIONS = optionKeys<SimpleRNNOptions>({ ...LAYER_KEYS, nonlinearity: true });
+
+/**
+ * rnnkit's recurrent layers take torch.nn's option names only (`hiddenSize`, not Keras's `units`): saved
+ * configs and state dicts carry those names, and a second spelling would make two configs for one model.
+ * A Keras name or a bare number gets an error that says the rnnkit spelling.
+ */
+export function recurrentBareValueHint(className: string): (value: unknown) => string | undefined {
+  return (value) => (typeof value === 'number' ? `new ${className}({ hiddenSize: ${value} })` : undefined);
+}
+
 export interface RecurrentForwardOptions {
   /** [numLayers * numDirections, batch, hiddenSize]; default zeros. */
   h0?: tf.Tensor;
@@ -43,6 +60,9 @@ export interface RecurrentApplyOptions {
   training?: boolean;
   lengths?: SequenceLengths;
 }
+
+export const RECURRENT_FORWARD_OPTIONS = optionKeys<RecurrentForwardOptions>({ h0: true, c0: true, lengths: true, training: true });
+export const RECURRENT_APPLY_OPTIONS = optionKeys<RecurrentApplyOptions>({ training: true, lengths: true });
 
 export interface RecurrentOutput {
   /** [time, batch, numDirections * hiddenSize] ([batch, time, ...] when batchFirst). */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 
 import type { RecurrentLayer } from './recurrent_layer.js';
 
@@ -7,6 +8,8 @@ import type { RecurrentLayer } from './recurrent_layer.js';
  * concatenated outputs equal one pass over the whole sequence. Bidirectional layers cannot stream:
  * their reverse direction needs the end of the sequence first.
  */
+const PUSH_OPTIONS = optionKeys<{ training?: boolean }>({ training: true });
+
 export class RecurrentStream {
   private h: tf.Tensor | undefined;
   private c: tf.Tensor | undefined;
@@ -18,7 +21,8 @@ export class RecurrentStream {
   }
 
   /** Runs one chunk (the layer's forward layout) and returns its output; the caller owns it. */
-  push(chunk: tf.Tensor, options: { training?: boolean } = {}): tf.Tensor {
+  push(chunk: tf.Tensor, given?: { training?: boolean }): tf.Tensor {
+    const options = checkOptions(`${this.layer.className}.stream().push`, given, PUSH_OPTIONS);
     const r = this.layer.forward(chunk, { h0: this.h, c0: this.c, training: options.training });
     this.h?.dispose();
     this.c?.dispose();

@@ -37,6 +37,8 @@ describe('checkOptions', () => {
     expect(suggestOption('maxlen', ['maxLength', 'padding'])).toBe('maxLength');
     expect(suggestOption('num_words', ['numWords', 'oovToken'])).toBe('numWords');
     expect(suggestOption('lr', ['epochs'])).toBeUndefined();
+    expect(suggestOption('batch', ['epochs', 'batchSize'])).toBe('batchSize');
+    expect(suggestOption('padValue', ['maxLength', 'value'])).toBe('value');
   });
 
   it('rejects values that are not plain objects, with a hint for a bare value', () => {

@@ -36,6 +36,8 @@ const FOREIGN_NAMES: Readonly<Record<string, readonly string[]>> = {
   n_mfcc: ['nMfcc'],
   sample_rate: ['sampleRate'],
   sr: ['sampleRate'],
+  padvalue: ['value'],
+  pad_value: ['value'],
 };
 
 function snakeToCamel(key: string): string {
@@ -50,6 +52,9 @@ export function suggestOption(key: string, allowed: readonly string[]): string |
   const camel = snakeToCamel(key);
   const sameLetters = allowed.find((name) => name.toLowerCase() === camel.toLowerCase());
   if (sameLetters) return sameLetters;
+  // A clipped name ("batch" for "batchSize").
+  const extended = camel.length >= 4 ? allowed.find((name) => name.toLowerCase().startsWith(camel.toLowerCase())) : undefined;
+  if (extended) return extended;
   const lowered = allowed.map((name) => name.toLowerCase());
   const best = closest(camel.toLowerCase(), lowered);
   // A third of the name may be wrong (typos, a missing plural); further than that is another word.

@@ -1,3 +1,5 @@
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
+
 import { assertWellFormedText } from '../text/well_formed.js';
 
 /** Reserved symbols a character model may need: CTC blank, padding, unknown, begin and end of sequence. */
@@ -24,10 +26,16 @@ export interface CharVocabularyOptions {
   unknown?: UnknownCharPolicy;
 }
 
+const CHAR_VOCABULARY_OPTIONS = optionKeys<CharVocabularyOptions>({ alphabet: true, specials: true, lowercase: true, normalization: true, unknown: true });
+
 export interface CharEncodeOptions {
+  /** Prepend bosId (needs 'bos' in specials). Default false. */
   addBos?: boolean;
+  /** Append eosId (needs 'eos' in specials). Default false. */
   addEos?: boolean;
 }
+
+const CHAR_ENCODE_OPTIONS = optionKeys<CharEncodeOptions>({ addBos: true, addEos: true });
 
 export interface CharDecodeOptions {
   /** Drop special ids (default true); otherwise they print as '<pad>', '<unk>', ... */
@@ -35,6 +43,8 @@ export interface CharDecodeOptions {
   /** CTC greedy decoding: merge repeated ids, then drop blanks (before skipping specials). Default false. */
   ctc?: boolean;
 }
+
+const CHAR_DECODE_OPTIONS = optionKeys<CharDecodeOptions>({ skipSpecials: true, ctc: true });
 
 /** The JSON form written by toJson. */
 export interface CharVocabularyJson {
@@ -63,7 +73,8 @@ export class CharVocabulary {
   private readonly charIds: Map<string, number>;
 
   constructor(options: CharVocabularyOptions) {
-    if (options === null || typeof options !== 'object') throw new TypeError(`CharVocabulary: options must be an object, got ${String(options)}`);
+    if (options === undefined) throw new TypeError('CharVocabulary: options must be an object with at least an alphabet, got undefined');
+    checkOptions('CharVocabulary', options, CHAR_VOCABULARY_OPTIONS);
     const { alphabet, specials = ['pad', 'unk'], lowercase = false, normalization = 'none' } = options;
     if (!Array.isArray(specials)) throw new TypeError(`CharVocabulary: specials must be an array of ${SPECIAL_NAMES.join('|')}, got ${typeof specials}`);
     specials.forEach((s, i) => {
@@ -117,10 +128,11 @@ export class CharVocabulary {
     return s;
   }
 
-  encode(text: string, options: CharEncodeOptions = {}): number[] {
+  encode(text: string, options?: CharEncodeOptions): number[] {
+    const { addBos = false, addEos = false } = checkOptions('CharVocabulary.encode', options, CHAR_ENCODE_OPTIONS);
     assertWellFormedText(text, 'CharVocabulary.encode: text');
     const ids: number[] = [];
-    if (options.addBos) ids.push(this.requireSpecial('bos', 'addBos'));
+    if (addBos) ids.push(this.requireSpecial('bos', 'addBos'));
     let offset = 0;
     for (const ch of this.normalize(text)) {
       const id = this.charIds.get(ch);
@@ -132,12 +144,12 @@ export class CharVocabulary {
       }
       offset += ch.length;
     }
-    if (options.addEos) ids.push(this.requireSpecial('eos', 'addEos'));
+    if (addEos) ids.push(this.requireSpecial('eos', 'addEos'));
     return ids;
   }
 
-  decode(ids: readonly number[], options: CharDecodeOptions = {}): string {
-    const { skipSpecials = true, ctc = false } = options;
+  decode(ids: readonly number[], options?: CharDecodeOptions): string {
+    const { skipSpecials = true, ctc = false } = checkOptions('CharVocabulary.decode', options, CHAR_DECODE_OPTIONS);
     if (!Array.isArray(ids)) throw new TypeError(`CharVocabulary.decode: ids must be an array of integers, got ${typeof ids}`);
     if (ctc && this.blankId < 0) throw new RangeError("CharVocabulary.decode: ctc needs 'blank' in specials");
     let out = '';

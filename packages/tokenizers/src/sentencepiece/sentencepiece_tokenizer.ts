@@ -1,3 +1,5 @@
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
+
 import { assertWellFormedText } from '../text/well_formed.js';
 import { decodeModelProto, resolveSpecialIds, type ModelProto, type ModelType } from './model_proto.js';
 import { loadWasmProcessor, type WasmSentencePieceProcessor } from './wasm_processor.js';
@@ -8,6 +10,8 @@ export interface EncodeOptions {
   /** Append eosId (throws if the model has no </s>). Default false. */
   addEos?: boolean;
 }
+
+const ENCODE_OPTIONS = optionKeys<EncodeOptions>({ addBos: true, addEos: true });
 
 /**
  * A SentencePiece `.model` (unigram, BPE, word or char) run by the C++ library compiled to
@@ -52,10 +56,11 @@ export class SentencePieceTokenizer {
   }
 
   /** Ids of `text`. Empty text gives []; lone surrogates throw (they have no UTF-8 form). */
-  encode(text: string, options: EncodeOptions = {}): number[] {
+  encode(text: string, options?: EncodeOptions): number[] {
+    const checked = checkOptions('SentencePieceTokenizer.encode', options, ENCODE_OPTIONS);
     this.checkAlive('encode');
     assertWellFormedText(text, 'SentencePieceTokenizer.encode: text');
-    return this.wrapSpecials(this.processor.encodeIds(text), options);
+    return this.wrapSpecials(this.processor.encodeIds(text), checked);
   }
 
   /** Pieces of `text` (unknown characters appear as their surface text, as in the C++ library). */

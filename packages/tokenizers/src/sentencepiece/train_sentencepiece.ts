@@ -1,3 +1,5 @@
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
+
 import { assertWellFormedText } from '../text/well_formed.js';
 import { encodeModelProto, type ModelProto, type SentencePieceEntry } from './model_proto.js';
 import { normalizeWhitespace, SPACE_SYMBOL } from './whitespace_normalizer.js';
@@ -32,6 +34,11 @@ export interface TrainSentencePieceOptions {
   /** Called every 100 merges and at the end. */
   onProgress?: (progress: TrainSentencePieceProgress) => void;
 }
+
+const TRAIN_SENTENCEPIECE_OPTIONS = optionKeys<TrainSentencePieceOptions>({
+  texts: true, vocabSize: true, modelType: true, characterCoverage: true, userDefinedSymbols: true, controlSymbols: true,
+  maxPieceLength: true, unkId: true, bosId: true, eosId: true, padId: true, addDummyPrefix: true, onProgress: true,
+});
 
 interface Word {
   symbols: number[];
@@ -94,7 +101,7 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
   const {
     texts, vocabSize, modelType = 'bpe', characterCoverage = 0.9995, userDefinedSymbols = [], controlSymbols = [],
     maxPieceLength = 16, unkId = 0, bosId = 1, eosId = 2, padId = -1, addDummyPrefix = true, onProgress,
-  } = options;
+  } = checkOptions('trainSentencePiece', options, TRAIN_SENTENCEPIECE_OPTIONS);
   if (modelType === 'unigram') fail("modelType 'unigram' is not implemented in TypeScript; train it with spm_train and load it with SentencePieceTokenizer");
   if (modelType !== 'bpe') fail(`modelType must be 'bpe', got ${JSON.stringify(modelType)}`);
   if (!Number.isSafeInteger(vocabSize) || vocabSize < 1) fail(`vocabSize must be a positive integer, got ${vocabSize}`);

@@ -1,3 +1,5 @@
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
+
 import { assertWellFormedText } from '../text/well_formed.js';
 
 /** Keras's default `filters`: ASCII punctuation plus tab and newline (the apostrophe is kept). */
@@ -12,13 +14,15 @@ export interface TextToWordSequenceOptions {
   split?: string;
 }
 
+const TEXT_TO_WORD_SEQUENCE_OPTIONS = optionKeys<TextToWordSequenceOptions>({ filters: true, lower: true, split: true });
+
 /**
  * Keras's `text_to_word_sequence`: lower-case, replace every filter character by `split`, split on
  * `split`, drop empty strings. Filters are matched per code point, as Python's str.translate does.
  */
-export function textToWordSequence(text: string, options: TextToWordSequenceOptions = {}): string[] {
+export function textToWordSequence(text: string, options?: TextToWordSequenceOptions): string[] {
+  const { filters = KERAS_DEFAULT_FILTERS, lower = true, split = ' ' } = checkOptions('textToWordSequence', options, TEXT_TO_WORD_SEQUENCE_OPTIONS);
   assertWellFormedText(text, 'textToWordSequence: text');
-  const { filters = KERAS_DEFAULT_FILTERS, lower = true, split = ' ' } = options;
   if (typeof split !== 'string' || split.length === 0) throw new RangeError(`textToWordSequence: split must be a non-empty string, got ${JSON.stringify(split)}`);
   if (typeof filters !== 'string') throw new TypeError(`textToWordSequence: filters must be a string, got ${typeof filters}`);
   return splitWords(text, new Set(filters), lower, split);

@@ -1,3 +1,5 @@
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
+
 import { assertWellFormedText } from '../text/well_formed.js';
 import { parseFlatJsonObject } from './flat_json.js';
 import { pythonJsonDumps, pythonJsonDumpsMap } from './python_json.js';
@@ -17,6 +19,8 @@ export interface TokenizerOptions {
   /** Token that stands for unknown words; it gets index 1. Default null (unknown words are dropped). */
   oovToken?: string | null;
 }
+
+const TOKENIZER_OPTIONS = optionKeys<TokenizerOptions>({ numWords: true, filters: true, lower: true, split: true, charLevel: true, oovToken: true });
 
 /** A text, or an already tokenised text (a list of tokens, as Keras also accepts). */
 export type TokenizerInput = string | readonly string[];
@@ -49,8 +53,8 @@ export class Tokenizer {
 
   private readonly filterSet: ReadonlySet<string>;
 
-  constructor(options: TokenizerOptions = {}) {
-    const { numWords = null, filters = KERAS_DEFAULT_FILTERS, lower = true, split = ' ', charLevel = false, oovToken = null } = options;
+  constructor(options?: TokenizerOptions) {
+    const { numWords = null, filters = KERAS_DEFAULT_FILTERS, lower = true, split = ' ', charLevel = false, oovToken = null } = checkOptions('Tokenizer', options, TOKENIZER_OPTIONS);
     if (numWords !== null && (!Number.isSafeInteger(numWords) || numWords < 0)) {
       throw new RangeError(`Tokenizer: numWords must be null or a non-negative integer, got ${numWords}`);
     }
