@@ -2,7 +2,9 @@
 # Installs the system packages rnnkit's tests and tools need on Debian bookworm (run as root, or
 # with sudo available): Mesa's lavapipe Vulkan driver from bookworm-backports, so WebGPU (Dawn)
 # runs without a GPU (bookworm's own Mesa 22.3 is rejected by Dawn).
-#   --with-torch   also PyTorch and torchaudio (CPU), used by tools/fixtures/ and CPU baselines
+#   --with-torch   also PyTorch and torchaudio (CPU), used by tools/fixtures/ and CPU baselines, and
+#                  OpenBLAS: Debian's torch links the generic libblas.so.3, which with only libblas3
+#                  is the reference BLAS, ~10x slower (tools/bench/torch_blas.py refuses to time it)
 set -euo pipefail
 
 with_torch=0
@@ -26,6 +28,7 @@ packages=()
 if ! dpkg --compare-versions "${mesa_version:-0}" ge 23; then packages+=(mesa-vulkan-drivers libvulkan1); fi
 torch=()
 if [ "$with_torch" = 1 ] && ! /usr/bin/python3 -c 'import torch, torchaudio' 2>/dev/null; then torch=(python3-torch python3-torchaudio); fi
+if [ "$with_torch" = 1 ] && [ "$(dpkg-query -W -f='${db:Status-Abbrev}' libopenblas0-pthread 2>/dev/null || true)" != "ii " ]; then torch+=(libopenblas0-pthread); fi
 
 if [ ${#packages[@]} -gt 0 ] || [ ${#torch[@]} -gt 0 ]; then
   . /etc/os-release
@@ -41,4 +44,11 @@ if [ ${#packages[@]} -gt 0 ] || [ ${#torch[@]} -gt 0 ]; then
   fi
   if [ ${#torch[@]} -gt 0 ]; then $sudo apt-get install -y -qq --no-install-recommends "${torch[@]}" >/dev/null; fi
 fi
+if [ "$with_torch" = 1 ]; then
+  # OpenBLAS's alternative has the higher priority; only one set by hand to the reference BLAS stays there.
+  for alt in $(update-alternatives --get-selections 2>/dev/null | awk '$1 ~ /^libblas\.so\.3-/ && $2 == "manual" && $3 ~ /\/blas\// {print $1}'); do
+    $sudo update-alternatives --quiet --auto "$alt"
+  done
+fi
 echo "install-system.sh: mesa-vulkan-drivers $(dpkg-query -W -f='${Version}' mesa-vulkan-drivers)"
+if [ "$with_torch" = 1 ]; then /usr/bin/python3 "$(dirname "$0")/bench/torch_blas.py"; fi

@@ -158,7 +158,8 @@ async function benchTfjsLayers(cfg: RnnBenchConfig, x: tf.Tensor3D, y: tf.Tensor
   }
 }
 
-/** Runs tools/bench/rnn_pytorch.py for the same config (CUDA/cuDNN when present) and returns its JSON. */
+/** Runs tools/bench/rnn_pytorch.py for the same config (CUDA/cuDNN when present) and returns its JSON; on the
+ *  reference BLAS it exits 3 and its message lands in pytorch_error. */
 function benchPytorch(cfg: RnnBenchConfig): Record<string, unknown> {
   const python = cfg.pytorch || (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
   const script = new URL('./rnn_pytorch.py', import.meta.url).pathname;
@@ -214,6 +215,7 @@ async function main(): Promise<void> {
       pytorch_train_ms_per_batch: torch.train_ms_per_batch ?? null,
       pytorch_infer_ms_per_batch: torch.infer_ms_per_batch ?? null,
       pytorch_backend: torch.backend ?? null,
+      pytorch_blas: torch.torch_blas ?? null, // rnn_pytorch.py refuses Debian's reference BLAS (torch_blas.py)
       ...(torch.pytorch_error ? { pytorch_error: torch.pytorch_error } : { pytorch_machine: torch.machine }),
     } : {}),
     baseline_name: '@tensorflow/tfjs-layers',

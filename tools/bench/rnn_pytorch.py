@@ -7,16 +7,23 @@ A training step: forward (batch_first) + Linear(hidden, 1) + sigmoid on the last
 state + binary cross-entropy + backward + RMSprop update (alpha 0.9, eps 1e-7, lr 0.001), ending with
 loss.item() (which also synchronises CUDA). Inference: forward + Linear + sigmoid under no_grad, ending
 with a copy to the host. Medians over --runs after --warmup. Uses CUDA (cuDNN) when present unless
---device cpu. Prints one JSON line with the same fields as rnn.ts (baseline fields are null).
+--device cpu. Prints one JSON line with the same fields as rnn.ts (baseline fields are null), plus
+torch_blas: the BLAS library torch runs on (torch_blas.py). On CPU it refuses to run (exit 3) on
+Debian's reference BLAS, ~10x slower than OpenBLAS. --threads N sets torch's threads and OpenBLAS's
+own pool (torch.set_num_threads leaves OpenBLAS on every core).
 """
 import argparse
 import json
 import os
 import platform
 import statistics
+import sys
 import time
 
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_blas import blas_threads, loaded_blas, require_fast_blas, set_blas_threads  # noqa: E402
 
 
 def parse():
@@ -55,6 +62,11 @@ def main():
         raise SystemExit("rnn_pytorch: --device cuda but CUDA is not available")
     if device == "cpu" and a.threads > 0:
         torch.set_num_threads(a.threads)
+    # The reference BLAS only matters where torch's CPU GEMMs run; a CUDA run records it all the same.
+    blas = require_fast_blas(torch, "rnn_pytorch") if device == "cpu" else loaded_blas(torch)
+    if device == "cpu" and a.threads > 0:
+        set_blas_threads(a.threads)
+        blas["threads"] = blas_threads()
     torch.manual_seed(0)
     cls = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[a.cell]
     rnn = cls(a.input, a.hidden, num_layers=a.layers, batch_first=True).to(device)
@@ -89,10 +101,11 @@ def main():
         "train_ms_per_batch": r2(statistics.median(train_runs)), "infer_ms_per_batch": r2(statistics.median(infer_runs)),
         "baseline_train_ms_per_batch": None, "baseline_infer_ms_per_batch": None,
         "train_runs_ms": [r2(v) for v in train_runs], "infer_runs_ms": [r2(v) for v in infer_runs],
+        "torch_blas": blas["path"], "torch_blas_kind": blas["kind"],
         "machine": {
             "torch": torch.__version__, "device": torch.cuda.get_device_name(0) if device == "cuda" else platform.processor() or platform.machine(),
             "cudnn": torch.backends.cudnn.version() if device == "cuda" else None,
-            "threads": torch.get_num_threads(), "cpus": os.cpu_count(), "loadavg_at_start": load_at_start, "loadavg_at_end": [r2(v) for v in os.getloadavg()],
+            "threads": torch.get_num_threads(), "blas_threads": blas["threads"], "cpus": os.cpu_count(), "loadavg_at_start": load_at_start, "loadavg_at_end": [r2(v) for v in os.getloadavg()],
             "python": platform.python_version(),
         },
     }

@@ -58,4 +58,11 @@ describe('a program that uses rnnkit keeps its own error handling', () => {
       expect(run.stdout).toMatch(/^result (webgpu|wasm|cpu)\n$/);
     });
   }
+
+  it('a program that never calls useBackend runs on the cpu backend, without tfjs-backend-cpu\'s greeting', () => {
+    const run = runProgram("import '@rnnkit/tensor-core'; import * as tf from '@tensorflow/tfjs-core'; const sum = tf.add(tf.ones([2]), 1).dataSync().join(','); console.log(tf.getBackend(), sum);");
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toBe('cpu 2,2\n');
+    expect(run.stderr).toBe('');
+  });
 });

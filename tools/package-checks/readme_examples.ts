@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+
+/** A TypeScript or JavaScript code block of a README, with where it starts. */
+export interface ReadmeExample {
+  file: string;
+  /** 1-based line of the opening fence. */
+  line: number;
+  language: 'ts' | 'js';
+  code: string;
+  /** Why the block is not run, from a `<!-- example: not-runnable (reason) -->` line just above it. */
+  notRunnable?: string;
+}
+
+const FENCE = /^```(ts|typescript|js|javascript|mjs)\s*$/;
+const NOT_RUNNABLE = /^<!--\s*example:\s*not-runnable\s*\((.+)\)\s*-->\s*$/;
+
+/** Every ```ts / ```js block of a Markdown file, in order. */
+export function readmeExamples(file: string): ReadmeExample[] {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const examples: ReadmeExample[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = FENCE.exec(lines[i]!);
+    if (!open) continue;
+    const end = lines.findIndex((l, j) => j > i && l.startsWith('```'));
+    if (end < 0) throw new Error(`${file}:${i + 1}: code block is never closed`);
+    let above = i - 1;
+    while (above >= 0 && lines[above]!.trim() === '') above--;
+    const marker = above >= 0 ? NOT_RUNNABLE.exec(lines[above]!.trim()) : null;
+    examples.push({
+      file, line: i + 1, language: open[1]!.startsWith('t') ? 'ts' : 'js', code: lines.slice(i + 1, end).join('\n'),
+      ...(marker ? { notRunnable: marker[1]! } : {}),
+    });
+    i = end;
+  }
+  return examples;
+}
