@@ -108,7 +108,7 @@ describe('every options object is checked', () => {
 
   it("the old padSequences of this package is padDenseBatch, and its padValue is now value", () => {
     expect(() => padDenseBatch([[1]], { padValue: 0 } as never)).toThrow(
-      'padDenseBatch: unknown option "padValue" (known options: "maxLength", "value", "padding", "truncating", "dtype", "featureSize")',
+      'padDenseBatch: unknown option "padValue" — did you mean "value"?',
     );
     expect(padDenseBatch([[1, 2], [3]], { value: -1 }).values).toEqual(Int32Array.of(1, 2, 3, -1));
   });
