@@ -30,3 +30,6 @@ export { TensorLeakError } from './memory/tensor_leak_error.js';
 
 export { checkOptions, optionKeys, suggestOption } from './options/check_options.js';
 export type { OptionKeys, OptionSchema, CheckOptionsSettings } from './options/check_options.js';
+
+export { writeDirectoryAtomically, recoverDirectory } from './io/atomic_directory.js';
+export type { WriteDirectoryOptions } from './io/atomic_directory.js';

@@ -1,42 +1,35 @@
-import { fromArtifacts, checkSequentialConfig, toArtifacts } from './model_artifacts.js';
+import { recoverDirectory, writeDirectoryAtomically } from '@rnnkit/tensor-core';
+
+import { fromArtifacts, checkSequentialConfig } from './model_artifacts.js';
 import type { Sequential } from './sequential.js';
 
 export const CONFIG_FILE = 'config.json';
 export const WEIGHTS_FILE = 'model.safetensors';
 
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const { createHash } = await import('node:crypto');
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 /**
- * Writes `dir/config.json` and `dir/model.safetensors` (Node only). Each file is written to a
- * temporary name and renamed, so a crash never leaves a half-written file under the real name;
- * the weights go first and the config last, so a config always describes complete weights.
+ * Writes `dir/config.json` and `dir/model.safetensors` (Node only) as one unit: both go into a new
+ * directory that replaces the old one with renames, so a crash at any instant leaves the complete old
+ * model or the complete new one; other files in `dir` are kept. The config records the weights' SHA-256,
+ * which `loadModel` checks, so a config and weights from different saves never load together.
  */
 export async function saveModel(model: Sequential, dir: string): Promise<void> {
   if (typeof dir !== 'string' || dir === '') throw new Error(`saveModel: dir must be a directory path, got ${JSON.stringify(dir)}`);
-  const { mkdir, rename, writeFile, rm } = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  const artifacts = await toArtifacts(model);
-  await mkdir(dir, { recursive: true });
-  const suffix = `.tmp-${process.pid}-${Date.now()}`;
-  const files: Array<[string, Uint8Array | string]> = [
-    [WEIGHTS_FILE, artifacts.weights],
-    [CONFIG_FILE, `${JSON.stringify(artifacts.config, null, 2)}\n`],
-  ];
-  for (const [name, data] of files) {
-    const target = join(dir, name);
-    try {
-      await writeFile(target + suffix, data);
-      await rename(target + suffix, target);
-    } catch (error) {
-      await rm(target + suffix, { force: true });
-      throw error;
-    }
-  }
+  const artifacts = await model.toArtifacts();
+  const config = { ...artifacts.config, weightsSha256: await sha256Hex(artifacts.weights) };
+  await writeDirectoryAtomically(dir, { [WEIGHTS_FILE]: artifacts.weights, [CONFIG_FILE]: `${JSON.stringify(config, null, 2)}\n` });
 }
 
-/** Reads a model written by `saveModel` (Node only). */
+/** Reads a model written by `saveModel` (Node only), after checking the weights against the config's hash. */
 export async function loadModel(dir: string): Promise<Sequential> {
   if (typeof dir !== 'string' || dir === '') throw new Error(`loadModel: dir must be a directory path, got ${JSON.stringify(dir)}`);
   const { readFile } = await import('node:fs/promises');
   const { join } = await import('node:path');
+  await recoverDirectory(dir);
   const read = async (name: string) => {
     try {
       return await readFile(join(dir, name));
@@ -53,6 +46,15 @@ export async function loadModel(dir: string): Promise<Sequential> {
     throw new Error(`loadModel: ${join(dir, CONFIG_FILE)} is not valid JSON (${(error as Error).message})`);
   }
   checkSequentialConfig(config);
-  const weights = await read(WEIGHTS_FILE);
-  return fromArtifacts({ config: config as never, weights: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength) });
+  const file = await read(WEIGHTS_FILE);
+  const weights = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
+  const expected = (config as { weightsSha256?: unknown }).weightsSha256;
+  if (expected !== undefined) {
+    const actual = await sha256Hex(weights);
+    if (expected !== actual) {
+      throw new Error(`loadModel: ${join(dir, WEIGHTS_FILE)} does not belong to ${join(dir, CONFIG_FILE)} (SHA-256 ${actual.slice(0, 16)}…, the config expects ${String(expected).slice(0, 16)}…): the files come from different saves or the weights are damaged`);
+    }
+  }
+  const { weightsSha256: _hash, ...rest } = config as Record<string, unknown>;
+  return fromArtifacts({ config: rest as never, weights });
 }
