@@ -62,4 +62,11 @@ describe('options are checked everywhere', () => {
     expect(() => new Dropout(0.5 as never)).toThrow('did you mean new Dropout({ rate: 0.5 })?');
     expect(() => new LSTM(undefined as never)).toThrow('LSTM: options are required, e.g. new LSTM({ hiddenSize: 32 })');
   });
+
+  it('boolean options must be booleans, not truthy values', () => {
+    expect(() => new LSTM({ hiddenSize: 4, bidirectional: 'no' } as never)).toThrow('LSTM: bidirectional must be true or false, got "no"');
+    expect(() => new GRU({ hiddenSize: 4, batchFirst: 1 } as never)).toThrow('GRU: batchFirst must be true or false, got 1');
+    expect(() => new Dense({ units: 1, useBias: 'false' } as never)).toThrow('Dense: options.useBias must be true or false, got "false"');
+    expect(() => new Embedding({ inputDim: 3, outputDim: 2, maskZero: 0 } as never)).toThrow('Embedding: options.maskZero must be true or false, got 0');
+  });
 });

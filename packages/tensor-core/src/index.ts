@@ -28,7 +28,7 @@ export type { SafetensorsDtype } from './safetensors/safetensors_dtype.js';
 export { countLeakedTensors, expectNoTensorLeak } from './memory/expect_no_tensor_leak.js';
 export { TensorLeakError } from './memory/tensor_leak_error.js';
 
-export { checkOptions, optionKeys, suggestOption } from './options/check_options.js';
+export { booleanOption, checkOptions, optionKeys, suggestOption } from './options/check_options.js';
 export type { OptionKeys, OptionSchema, CheckOptionsSettings } from './options/check_options.js';
 
 export { writeDirectoryAtomically, recoverDirectory } from './io/atomic_directory.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { glorotUniform, SeededRandom, checkOptions, optionKeys } from '@rnnkit/tensor-core';
+import { booleanOption, glorotUniform, SeededRandom, checkOptions, optionKeys } from '@rnnkit/tensor-core';
 
 import { applyActivation, isActivationName, ACTIVATIONS, type ActivationName } from './activations.js';
 import {
@@ -48,7 +48,7 @@ export class Dense implements Layer {
       throw new Error(`Dense: options.activation must be one of ${ACTIVATIONS.join(', ')}, got ${JSON.stringify(activation)}`);
     }
     this.activation = activation;
-    this.useBias = options.useBias ?? true;
+    this.useBias = booleanOption('Dense', 'options.useBias', options.useBias, true);
     this.seed = checkSeed('Dense: options.seed', options.seed) ?? randomSeed();
     this.name = options.name ?? '';
     if (options.inputDim !== undefined) this.build([null, checkPositiveInteger('Dense: options.inputDim', options.inputDim)]);

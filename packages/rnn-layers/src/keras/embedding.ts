@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { randomUniform, SeededRandom, checkOptions, optionKeys } from '@rnnkit/tensor-core';
+import { booleanOption, randomUniform, SeededRandom, checkOptions, optionKeys } from '@rnnkit/tensor-core';
 
 import { gatherRows } from '../ops/gather_rows.js';
 import {
@@ -58,7 +58,7 @@ export class Embedding implements Layer {
     const options = checkOptions('Embedding', given, EMBEDDING_OPTIONS);
     this.inputDim = checkPositiveInteger('Embedding: options.inputDim', options.inputDim);
     this.outputDim = checkPositiveInteger('Embedding: options.outputDim', options.outputDim);
-    this.maskZero = options.maskZero ?? false;
+    this.maskZero = booleanOption('Embedding', 'options.maskZero', options.maskZero, false);
     this.seed = checkSeed('Embedding: options.seed', options.seed) ?? randomSeed();
     this.name = options.name ?? '';
   }

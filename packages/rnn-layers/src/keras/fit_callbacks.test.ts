@@ -193,3 +193,22 @@ describe('fit progress', () => {
     m.dispose();
   });
 });
+
+describe('fit and NaN', () => {
+  it('rejects targets that are not finite, naming the sample', async () => {
+    const m = model();
+    await expect(m.fit([[1, 2], [3, 4]], [0, Number.NaN], { verbose: 0 })).rejects.toThrow('fit: y has a value that is not a finite number in sample 1 (flat index 1); targets must be finite');
+    m.dispose();
+  });
+
+  it('stops with an error once the loss is NaN (TerminateOnNaN), unless turned off', async () => {
+    const { x, y } = data(32, 8);
+    const m = new Sequential([new Embedding({ inputDim: 9, outputDim: 4, seed: 1 }), new GlobalAveragePooling1D(), new Dense({ units: 1, seed: 2 })]);
+    m.compile({ optimizer: 'sgd', loss: (t, p) => tf.log(tf.sub(tf.sum(tf.mul(t, p), -1), 1e9)) });
+    await expect(m.fit(x, y, { epochs: 3, verbose: 0 })).rejects.toThrow(/^fit: the training loss became NaN in epoch 1 \(within its first 32 samples\); .* or pass terminateOnNaN: false$/);
+    const history = await m.fit(x, y, { epochs: 2, verbose: 0, terminateOnNaN: false });
+    expect(history.history.loss).toEqual([Number.NaN, Number.NaN]);
+    expect(() => m.fit(x, y, { terminateOnNaN: 1 } as never)).rejects.toThrow('fit: options.terminateOnNaN must be a boolean, got 1');
+    m.dispose();
+  });
+});

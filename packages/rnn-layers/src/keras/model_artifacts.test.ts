@@ -106,3 +106,17 @@ describe('load errors', () => {
     model.dispose();
   });
 });
+
+describe('fromArtifacts on a bad config', () => {
+  it('disposes the layers it built before the failing one', async () => {
+    const model = seedModel();
+    model.build([null, 4]);
+    const artifacts = await model.toArtifacts();
+    model.dispose();
+    const broken = structuredClone(artifacts.config);
+    broken.layers[2] = { className: 'NoSuchLayer', config: {} };
+    const before = tf.memory().numTensors;
+    expect(() => fromArtifacts({ config: broken, weights: artifacts.weights })).toThrow(/NoSuchLayer/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

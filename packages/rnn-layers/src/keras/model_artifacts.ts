@@ -93,11 +93,19 @@ export function fromArtifacts(artifacts: ModelArtifacts): Sequential {
   const extra = [...inFile.keys()].filter((k) => !(k in config.weights));
   if (extra.length > 0) fail(`the weights file has weight(s) the config does not list: ${extra.join(', ')}`);
 
-  const layers = config.layers.map((lc, i) => {
-    const layer = layerFromConfig(lc, `config.layers[${i}]`);
-    return { layer, name: typeof lc.config.name === 'string' ? lc.config.name : '' };
-  });
-  const model = new Sequential(layers.map((l) => l.layer), { name: config.name });
+  // Layers built so far are disposed if a later one fails: a bad config must not leave tensors behind.
+  const layers: Array<{ layer: ReturnType<typeof layerFromConfig>; name: string }> = [];
+  let model: Sequential;
+  try {
+    config.layers.forEach((lc, i) => {
+      const layer = layerFromConfig(lc, `config.layers[${i}]`);
+      layers.push({ layer, name: lc !== null && typeof lc === 'object' && typeof lc.config?.name === 'string' ? lc.config.name : '' });
+    });
+    model = new Sequential(layers.map((l) => l.layer), { name: config.name });
+  } catch (error) {
+    for (const { layer } of layers) layer.dispose();
+    throw error;
+  }
   const tensors = readSafetensors(artifacts.weights);
   try {
     model.layers.forEach((layer, i) => {

@@ -52,6 +52,11 @@ export class HostSamples {
   }
 
   /** A tensor of the rows `indices`, in that order. */
+  /** The flat index of the first value that is NaN or infinite, or -1. */
+  firstNonFinite(): number {
+    return this.values.findIndex((v) => !Number.isFinite(v));
+  }
+
   rows(indices: readonly number[]): tf.Tensor {
     const out = this.dtype === 'int32' ? new Int32Array(indices.length * this.rowSize) : new Float32Array(indices.length * this.rowSize);
     indices.forEach((row, i) => out.set(this.values.subarray(row * this.rowSize, (row + 1) * this.rowSize), i * this.rowSize));

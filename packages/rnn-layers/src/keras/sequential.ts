@@ -52,11 +52,16 @@ export interface FitOptions {
   verbose?: 0 | 1 | 2;
   /** Where lines go when verbose (default stderr in Node, the console in browsers); given, no bar is drawn. */
   log?: (line: string) => void;
+  /**
+   * Stop with an error once the training loss is NaN or infinite (Keras's `TerminateOnNaN`); default true.
+   * The loss is read when the progress display redraws and at each epoch's end, not after every batch.
+   */
+  terminateOnNaN?: boolean;
 }
 
 const FIT_OPTIONS = optionKeys<FitOptions>({
   epochs: true, batchSize: true, validationSplit: true, validationData: true, shuffle: true, seed: true, callbacks: true,
-  onEpochEnd: true, verbose: true, log: true,
+  onEpochEnd: true, verbose: true, log: true, terminateOnNaN: true,
 });
 const COMPILE_OPTIONS = optionKeys<CompileOptions>({ optimizer: true, loss: true, metrics: true, clipNorm: true });
 const BATCH_SIZE_OPTIONS = optionKeys<{ batchSize?: number }>({ batchSize: true });
@@ -303,7 +308,13 @@ export class Sequential {
       if (tensor.rank < 1 || tensor.shape[0] !== samples) {
         throw new Error(`${fn}: x has ${samples} samples but y has ${tensor.rank < 1 ? 'none (a scalar)' : tensor.shape[0]} (shape [${tensor.shape.join(', ')}])`);
       }
-      return await HostSamples.from(tensor, 'float32');
+      const samplesOf = await HostSamples.from(tensor, 'float32');
+      const bad = samplesOf.firstNonFinite();
+      if (bad >= 0) {
+        const row = Math.floor(bad / (tensor.size / samples));
+        throw new Error(`${fn}: y has a value that is not a finite number in sample ${row} (flat index ${bad}); targets must be finite`);
+      }
+      return samplesOf;
     } finally {
       if (tensor !== y) tensor.dispose();
     }
@@ -325,6 +336,8 @@ export class Sequential {
     const verbose = options.verbose ?? 1;
     if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new Error(`fit: options.verbose must be 0, 1 or 2, got ${JSON.stringify(verbose)}`);
     if (options.log !== undefined && typeof options.log !== 'function') throw new Error('fit: options.log must be a function (line: string) => void');
+    const terminateOnNaN = options.terminateOnNaN ?? true;
+    if (typeof terminateOnNaN !== 'boolean') throw new Error(`fit: options.terminateOnNaN must be a boolean, got ${JSON.stringify(terminateOnNaN)}`);
     const callbacks = [...(Array.isArray(options.callbacks) ? options.callbacks : options.callbacks ? [options.callbacks] : [])];
     if (options.onEpochEnd) callbacks.push({ onEpochEnd: options.onEpochEnd });
     const rng = new SeededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 31));
@@ -356,9 +369,13 @@ export class Sequential {
     this.stopTraining = false;
     const progress = await createFitProgress({ verbose, ...(options.log ? { log: options.log } : {}) });
     const batches = Math.ceil(trainCount / batchSize);
-    const means = async (sums: tf.Tensor[], seen: number): Promise<EpochLogs> => {
+    const means = async (sums: tf.Tensor[], seen: number, epoch: number): Promise<EpochLogs> => {
       const values = await Promise.all(sums.map((sum) => sum.data()));
-      return Object.fromEntries(keys.map((k, i) => [k, values[i]![0]! / seen]));
+      const logs: EpochLogs = Object.fromEntries(keys.map((k, i) => [k, values[i]![0]! / seen]));
+      if (terminateOnNaN && !Number.isFinite(logs.loss)) {
+        throw new Error(`fit: the training loss became ${logs.loss} in epoch ${epoch + 1} (within its first ${seen} samples); lower the learning rate or set compile's clipNorm, check the inputs, or pass terminateOnNaN: false`);
+      }
+      return logs;
     };
     for (const cb of callbacks) cb.setModel?.(this);
     let lastLogs: EpochLogs = {};
@@ -385,9 +402,9 @@ export class Sequential {
             tf.dispose([xb, yb, ...sums, ...batchSums]);
             sums = next;
             for (const cb of callbacks) await cb.onBatchEnd?.(batch, { size: idx.length });
-            if (progress) progress.batchEnd(batch + 1, progress.wantsLogs() ? await means(sums, start + idx.length) : null);
+            if (progress) progress.batchEnd(batch + 1, progress.wantsLogs() ? await means(sums, start + idx.length, epoch) : null);
           }
-          lastLogs = await means(sums, trainCount);
+          lastLogs = await means(sums, trainCount, epoch);
         } finally {
           tf.dispose(sums);
         }

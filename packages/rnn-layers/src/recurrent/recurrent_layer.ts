@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkOptions, randomUniform, SeededRandom, type OptionSchema } from '@rnnkit/tensor-core';
+import { booleanOption, checkOptions, randomUniform, SeededRandom, type OptionSchema } from '@rnnkit/tensor-core';
 
 import { gateCount, type CellKind } from '../ops/cell_kind.js';
 import { seededDropout } from '../ops/dropout.js';
@@ -60,10 +60,10 @@ export abstract class RecurrentLayer {
     this.cell = cell;
     this.hiddenSize = positiveInt(className, 'hiddenSize', options.hiddenSize);
     this.numLayers = positiveInt(className, 'numLayers', options.numLayers ?? 1);
-    this.bias = options.bias ?? true;
-    this.batchFirst = options.batchFirst ?? false;
-    this.bidirectional = options.bidirectional ?? false;
-    this.returnSequences = options.returnSequences ?? false;
+    this.bias = booleanOption(className, 'bias', options.bias, true);
+    this.batchFirst = booleanOption(className, 'batchFirst', options.batchFirst, false);
+    this.bidirectional = booleanOption(className, 'bidirectional', options.bidirectional, false);
+    this.returnSequences = booleanOption(className, 'returnSequences', options.returnSequences, false);
     const dropout = options.dropout ?? 0;
     if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) {
       throw new Error(`${className}: dropout must be in [0, 1), got ${String(dropout)}`);

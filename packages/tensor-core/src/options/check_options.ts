@@ -101,3 +101,10 @@ export function checkOptions<T extends object>(fn: string, options: T | undefine
   }
   return options;
 }
+
+/** An optional boolean option: `undefined` gives `fallback`; anything but true/false is an error (not truthiness). */
+export function booleanOption(fn: string, name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new TypeError(`${fn}: ${name} must be true or false, got ${JSON.stringify(value) ?? String(value)}`);
+  return value;
+}
