@@ -27,14 +27,16 @@ const VULKAN_FIX =
   "(Debian: 'apt-get install -t bookworm-backports mesa-vulkan-drivers'; Dawn rejects Mesa 22.x), " +
   'and set XDG_RUNTIME_DIR';
 
+let dawnGpu: { dawn: DawnModule; gpu: GpuLike } | undefined;
+
 /**
- * Finds `navigator.gpu`: the browser's own, or in Node the one the `webgpu` package (Dawn) creates.
- * tfjs-backend-webgpu only registers itself if `navigator.gpu` exists when it is imported, so this
- * must run first.
+ * The WebGPU entry point without touching any global: the browser's (or an installed) `navigator.gpu`, or
+ * in Node a GPU object made by the `webgpu` package (Dawn), kept for `installDawn` if webgpu is chosen.
  */
 async function findGpu(): Promise<GpuLike> {
   const nav = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator;
   if (nav?.gpu) return nav.gpu;
+  if (dawnGpu) return dawnGpu.gpu;
   if (!IS_NODE) {
     throw new BackendUnavailableError('webgpu', 'this browser has no navigator.gpu', 'use a browser with WebGPU enabled (Chrome 113+, Edge, Safari 26+, Firefox 141+)');
   }
@@ -47,7 +49,16 @@ async function findGpu(): Promise<GpuLike> {
   } catch (error) {
     throw new BackendUnavailableError('webgpu', `the 'webgpu' package failed to load: ${(error as Error).message}`, VULKAN_FIX);
   }
-  return installDawn(dawn) as GpuLike;
+  // Dawn's Vulkan loader wants a runtime directory; a missing one is a common failure on servers. It is
+  // set only for this probe unless webgpu is then chosen (installDawn sets it for good).
+  const hadRuntimeDir = process.env.XDG_RUNTIME_DIR !== undefined;
+  process.env.XDG_RUNTIME_DIR ??= '/tmp';
+  try {
+    dawnGpu = { dawn, gpu: dawn.create([]) as GpuLike };
+  } finally {
+    if (!hadRuntimeDir) delete process.env.XDG_RUNTIME_DIR;
+  }
+  return dawnGpu.gpu;
 }
 
 /** The parts of the npm package `webgpu` (Dawn for Node) that rnnkit uses. */
@@ -58,39 +69,47 @@ export interface DawnModule {
 
 /**
  * Makes Dawn the process's `navigator.gpu` (and its GPU* classes globals), unless one exists already.
- * `useBackend('webgpu')` does this itself; call it with `await import('webgpu')` where the package
- * cannot be found at run time, e.g. in a bundle.
+ * `useBackend('webgpu')` does this itself, only once webgpu is chosen; call it with `await import('webgpu')`
+ * where the package cannot be found at run time, e.g. in a bundle.
  */
-export function installDawn(dawn: DawnModule): unknown {
+export function installDawn(dawn: DawnModule, gpu?: unknown): unknown {
   const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
   if (nav?.gpu) return nav.gpu;
-  // Dawn's Vulkan loader wants a runtime directory; a missing one is a common failure on servers.
   process.env.XDG_RUNTIME_DIR ??= '/tmp';
   Object.assign(globalThis, dawn.globals);
-  const gpu = dawn.create([]);
-  if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
-  else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
-  return gpu;
+  const created = gpu ?? dawn.create([]);
+  if (nav) Object.defineProperty(nav, 'gpu', { value: created, configurable: true });
+  else Object.defineProperty(globalThis, 'navigator', { value: { gpu: created }, configurable: true, writable: true });
+  return created;
 }
 
-/** Registers the WebGPU backend if an adapter exists. Returns the backend's version. */
-export async function loadWebGpuBackend(): Promise<string> {
+/**
+ * Asks for a WebGPU adapter and describes it, setting no global: `useBackend('auto')` looks at this
+ * before choosing webgpu, so passing over a software adapter leaves the process as it was.
+ */
+export async function probeWebGpuAdapter(): Promise<WebGpuAdapterInfo> {
+  if (adapterInfo) return adapterInfo;
   const gpu = await findGpu();
-  if (!adapterInfo) {
-    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (!adapter) {
-      throw new BackendUnavailableError('webgpu', 'no WebGPU adapter was found (no usable Vulkan/Metal/D3D12 driver)', VULKAN_FIX);
-    }
-    const info = adapter.info ?? {};
-    const architecture = info.architecture ?? '';
-    adapterInfo = {
-      vendor: info.vendor ?? '',
-      architecture,
-      device: info.device ?? '',
-      description: info.description ?? '',
-      isSoftware: Boolean(adapter.isFallbackAdapter) || architecture === 'software' || /llvmpipe|lavapipe|swiftshader/i.test(info.description ?? ''),
-    };
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) {
+    throw new BackendUnavailableError('webgpu', 'no WebGPU adapter was found (no usable Vulkan/Metal/D3D12 driver)', VULKAN_FIX);
   }
+  const info = adapter.info ?? {};
+  const architecture = info.architecture ?? '';
+  adapterInfo = {
+    vendor: info.vendor ?? '',
+    architecture,
+    device: info.device ?? '',
+    description: info.description ?? '',
+    isSoftware: Boolean(adapter.isFallbackAdapter) || architecture === 'software' || /llvmpipe|lavapipe|swiftshader/i.test(info.description ?? ''),
+  };
+  return adapterInfo;
+}
+
+/** Registers the WebGPU backend if an adapter exists: Dawn's globals go in only now. Returns the backend's version. */
+export async function loadWebGpuBackend(): Promise<string> {
+  await probeWebGpuAdapter();
+  if (dawnGpu) installDawn(dawnGpu.dawn, dawnGpu.gpu);
   await import('@tensorflow/tfjs-backend-webgpu');
   // The webgpu backend exports no version; rnnkit pins every @tensorflow package to one version.
   return tf.version_core;

@@ -65,4 +65,20 @@ describe('a program that uses rnnkit keeps its own error handling', () => {
     expect(run.stdout).toBe('cpu 2,2\n');
     expect(run.stderr).toBe('');
   });
+
+  it("useBackend('auto') passing over a software GPU leaves no WebGPU globals; 'webgpu' sets them", () => {
+    const probe = (backend: string) => runProgram(
+      `delete process.env.XDG_RUNTIME_DIR; ${start(backend)} const gpuGlobals = Object.keys(globalThis).filter((k) => k.startsWith('GPU')).length; ` +
+      "console.log(JSON.stringify({ name: info.name, software: info.adapter?.isSoftware ?? null, navigator: typeof navigator !== 'undefined' && Boolean(navigator.gpu), gpuGlobals, xdg: process.env.XDG_RUNTIME_DIR ?? null }));",
+    );
+    const auto = probe('auto');
+    expect(auto.status, auto.stderr).toBe(0);
+    const chosen = JSON.parse(auto.stdout) as { name: string; navigator: boolean; gpuGlobals: number; xdg: string | null };
+    if (chosen.name !== 'webgpu') expect(chosen).toMatchObject({ navigator: false, gpuGlobals: 0, xdg: null });
+    const webgpu = probe('webgpu');
+    if (!inCI && webgpu.status !== 0) return;
+    expect(webgpu.status, webgpu.stderr).toBe(0);
+    expect(JSON.parse(webgpu.stdout)).toMatchObject({ name: 'webgpu', navigator: true, xdg: '/tmp' });
+    expect((JSON.parse(webgpu.stdout) as { gpuGlobals: number }).gpuGlobals).toBeGreaterThan(10);
+  });
 });

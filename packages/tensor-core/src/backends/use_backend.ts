@@ -6,7 +6,7 @@ import { BackendUnavailableError } from './backend_unavailable_error.js';
 import { loadCpuBackend, silenceCpuGreeting } from './load_cpu.js';
 import { loadTensorflowBackend } from './load_tensorflow.js';
 import { loadWasmBackend } from './load_wasm.js';
-import { loadWebGpuBackend } from './load_webgpu.js';
+import { loadWebGpuBackend, probeWebGpuAdapter } from './load_webgpu.js';
 import { describeBackend, type BackendInfo } from './backend_info.js';
 import { loadedBackendVersions as versions } from './backend_versions.js';
 import { keepProcessHandlers } from './keep_process_handlers.js';
@@ -49,6 +49,11 @@ async function activate(name: BackendName): Promise<void> {
  * Selects and readies a backend: `'cpu' | 'wasm' | 'webgpu' | 'tensorflow'`, or `'auto'` for the first
  * that works of tensorflow, webgpu, wasm, cpu, passing over webgpu on a software adapter (ask for
  * 'webgpu' by name to use one). Resolves to a description of the active backend.
+ *
+ * Globals: only a selected webgpu backend in Node sets any — `navigator.gpu` and Dawn's `GPU*` classes
+ * (tfjs-backend-webgpu reads them), and `XDG_RUNTIME_DIR=/tmp` when unset (Dawn's Vulkan loader needs
+ * one). Probing webgpu and passing it over leaves none behind. Process-wide error listeners that a
+ * backend adds are removed (see keepProcessHandlers).
  */
 export async function useBackend(request: string = 'auto'): Promise<BackendInfo> {
   const parsed = parseBackendRequest(request);
@@ -58,9 +63,11 @@ export async function useBackend(request: string = 'auto'): Promise<BackendInfo>
   }
   for (const name of AUTO_BACKEND_ORDER) {
     try {
+      // A software WebGPU adapter (Mesa lavapipe, SwiftShader) runs on the CPU, slower than wasm there;
+      // it is recognised before webgpu is started, so passing it over sets no global.
+      if (name === 'webgpu' && tf.getBackend() !== 'webgpu' && (await probeWebGpuAdapter()).isSoftware) continue;
       await activate(name);
       const info = await describeBackend();
-      // A software WebGPU adapter (Mesa lavapipe, SwiftShader) runs on the CPU, slower than wasm there.
       if (info.adapter?.isSoftware) continue;
       return info;
     } catch (error) {
