@@ -29,6 +29,7 @@ export { countLeakedTensors, expectNoTensorLeak } from './memory/expect_no_tenso
 export { TensorLeakError } from './memory/tensor_leak_error.js';
 
 export { booleanOption, checkOptions, optionKeys, suggestOption } from './options/check_options.js';
+export { previewValue } from './options/preview_value.js';
 export type { OptionKeys, OptionSchema, CheckOptionsSettings } from './options/check_options.js';
 
 export { writeDirectoryAtomically, recoverDirectory } from './io/atomic_directory.js';

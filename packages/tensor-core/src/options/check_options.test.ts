@@ -51,3 +51,16 @@ describe('checkOptions', () => {
     ).toThrow('SimpleRNN: options must be an object of named options, got the number 32 — did you mean new SimpleRNN({ hiddenSize: 32 })?');
   });
 });
+
+describe('previewValue', () => {
+  it('bounds depth, width and length, even for hostile values', async () => {
+    const { previewValue } = await import('./preview_value.js');
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(previewValue(deep)).toBe('[[[[…]]]]');
+    expect(previewValue({ shape: [3, '4x'] })).toBe('{"shape": [3, "4x"]}');
+    expect(previewValue(Array.from({ length: 20 }, (_, i) => i))).toBe('[0, 1, 2, 3, 4, 5, 6, 7, … 12 more]');
+    expect(previewValue('x'.repeat(1e6)).length).toBeLessThanOrEqual(120);
+    expect(previewValue(undefined)).toBe('undefined');
+  });
+});

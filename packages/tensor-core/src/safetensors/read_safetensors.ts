@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+import { previewValue } from '../options/preview_value.js';
 import { bfloat16ToFloat, halfToFloat } from './float16.js';
 import { DTYPE_SIZE, SAFETENSORS_DTYPES, TFJS_DTYPE, isSafetensorsDtype, type SafetensorsDtype } from './safetensors_dtype.js';
 
@@ -67,20 +68,20 @@ export function readSafetensorsHeader(input: Uint8Array | ArrayBuffer): Safetens
     const entry = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | null;
     if (entry === null || typeof entry !== 'object') fail(`tensor '${name}': entry must be an object`);
     if (!isSafetensorsDtype(entry.dtype)) {
-      fail(`tensor '${name}': unsupported dtype ${JSON.stringify(entry.dtype)}; supported: ${SAFETENSORS_DTYPES.join(', ')}`);
+      fail(`tensor '${name}': unsupported dtype ${previewValue(entry.dtype)}; supported: ${SAFETENSORS_DTYPES.join(', ')}`);
     }
     const shape = entry.shape;
     if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
-      fail(`tensor '${name}': shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+      fail(`tensor '${name}': shape must be an array of non-negative integers, got ${previewValue(shape)}`);
     }
     const offsets = entry.data_offsets;
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[1] < offsets[0]) {
-      fail(`tensor '${name}': data_offsets must be [begin, end] with 0 <= begin <= end, got ${JSON.stringify(offsets)}`);
+      fail(`tensor '${name}': data_offsets must be [begin, end] with 0 <= begin <= end, got ${previewValue(offsets)}`);
     }
     const [begin, end] = offsets as [number, number];
     const expected = (shape as number[]).reduce((a, b) => a * b, 1) * DTYPE_SIZE[entry.dtype];
     if (end - begin !== expected) {
-      fail(`tensor '${name}': ${entry.dtype}${JSON.stringify(shape)} needs ${expected} bytes but data_offsets span ${end - begin}`);
+      fail(`tensor '${name}': ${entry.dtype}${previewValue(shape)} needs ${expected} bytes but data_offsets span ${end - begin}`);
     }
     if (end > dataLength) {
       fail(`truncated: tensor '${name}' ends at data byte ${end} but the data section has ${dataLength} bytes`);

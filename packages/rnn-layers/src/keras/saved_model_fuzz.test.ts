@@ -1,0 +1,62 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import * as tf from '@tensorflow/tfjs-core';
+import { applyByteMutation, byteMutation, fuzzRuns, FuzzTally } from '@rnnkit/tensor-core/testing';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { LSTM } from '../recurrent/lstm.js';
+import { Dense } from './dense.js';
+import { Embedding } from './embedding.js';
+import { loadModel, saveModel } from './save_model.js';
+import { Sequential } from './sequential.js';
+
+// Errors that show a parser walked into bad data instead of checking it first.
+const UNCHECKED = /is not a function|is not iterable|Cannot read propert|Cannot convert|undefined|null|NaN|Maximum call stack|Invalid array length|out of memory/i;
+
+describe('loadModel on mutated model directories', () => {
+  let dir = '';
+  afterAll(async () => { if (dir) await rm(dir, { recursive: true, force: true }); });
+
+  it('loads the model, or fails with a clear error, and never leaks', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rnnkit-model-fuzz-'));
+    const model = new Sequential([new Embedding({ inputDim: 12, outputDim: 4, seed: 1 }), new LSTM({ hiddenSize: 4, seed: 2 }), new Dense({ units: 1, activation: 'sigmoid', seed: 3 })]);
+    model.build([null, 5]);
+    const source = join(dir, 'source');
+    await saveModel(model, source);
+    model.dispose();
+    const config = await readFile(join(source, 'config.json'));
+    const weights = await readFile(join(source, 'model.safetensors'));
+    const target = join(dir, 'mutated');
+    await saveModel(await loadModel(source), target);
+    const tally = new FuzzTally('saved model (config.json + model.safetensors)');
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), byteMutation(config.length), byteMutation(weights.length), async (inConfig, configMutation, weightsMutation) => {
+        const newConfig = inConfig ? applyByteMutation(config, configMutation) : config;
+        const newWeights = inConfig ? weights : applyByteMutation(weights, weightsMutation);
+        await writeFile(join(target, 'config.json'), newConfig);
+        await writeFile(join(target, 'model.safetensors'), newWeights);
+        const before = tf.memory().numTensors;
+        try {
+          const loaded = await loadModel(target);
+          const same = Buffer.from(newConfig).equals(config) && Buffer.from(newWeights).equals(weights);
+          loaded.dispose();
+          tally.add(same ? 'accepted unchanged' : 'accepted changed');
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          const clean = error instanceof Error && message.length < 600 && !UNCHECKED.test(message.replace(/got (undefined|null|NaN)/g, ''));
+          tally.add(clean ? 'clean error' : 'other', message.slice(0, 200));
+          if (process.env.RNNKIT_FUZZ_DEBUG) console.log(message.slice(0, 300));
+        }
+        expect(tf.memory().numTensors).toBe(before);
+      }),
+      { seed: 15, numRuns: fuzzRuns(200) },
+    );
+    tally.report();
+    // The weights' SHA-256 in the config makes every change to the weights file an error.
+    expect(tally.counts.other, tally.others.join('\n')).toBe(0);
+    expect(tally.counts['clean error']).toBeGreaterThan(100);
+  }, 120_000);
+});
