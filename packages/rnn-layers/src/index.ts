@@ -34,6 +34,7 @@ export { ModelCheckpoint } from './keras/model_checkpoint.js';
 export type { ModelCheckpointOptions } from './keras/model_checkpoint.js';
 export type { MonitorMode } from './keras/fit_callbacks.js';
 export { Dense } from './keras/dense.js';
+export { setMaxLayerParameters, getMaxLayerParameters } from './keras/parameter_budget.js';
 export type { DenseOptions } from './keras/dense.js';
 export { Dropout } from './keras/dropout.js';
 export type { DropoutOptions } from './keras/dropout.js';

@@ -70,3 +70,23 @@ describe('options are checked everywhere', () => {
     expect(() => new Embedding({ inputDim: 3, outputDim: 2, maskZero: 0 } as never)).toThrow('Embedding: options.maskZero must be true or false, got 0');
   });
 });
+
+describe('sizes are bounded before anything is allocated', () => {
+  it('a layer over the parameter limit fails at once, naming the count and the way to raise it', async () => {
+    const { getMaxLayerParameters, setMaxLayerParameters } = await import('./index.js');
+    const before = tf.memory().numTensors;
+    expect(() => new Dense({ units: 1e9, inputDim: 5 })).toThrow(/^Dense '': the layer would have 6,000,000,000 parameters \(22\.4 GiB\), over the limit of 268,435,456; .*setMaxLayerParameters\(\)$/);
+    expect(() => new LSTM({ inputSize: 32, hiddenSize: 32, numLayers: 100_000 })).toThrow(/LSTM: the layer would have 844,800,000 parameters/);
+    expect(() => new GRU({ inputSize: 4, hiddenSize: 4, numLayers: 1e12 })).toThrow(/GRU: the layer would have/);
+    expect(() => new Embedding({ inputDim: 1e6, outputDim: 1e3 })).toThrow(/Embedding '': the layer would have 1,000,000,000 parameters/);
+    expect(tf.memory().numTensors).toBe(before);
+    const limit = getMaxLayerParameters();
+    setMaxLayerParameters(10);
+    try {
+      expect(() => new Dense({ units: 4, inputDim: 4 })).toThrow(/over the limit of 10/);
+    } finally {
+      setMaxLayerParameters(limit);
+    }
+    expect(() => setMaxLayerParameters(0)).toThrow('setMaxLayerParameters: count must be a positive integer, got 0');
+  });
+});

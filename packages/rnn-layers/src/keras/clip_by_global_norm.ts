@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { previewValue } from '@rnnkit/tensor-core';
 
 export interface ClippedGradients<T> {
   /** The gradients scaled by min(1, maxNorm / globalNorm); new tensors the caller owns. */
@@ -29,7 +30,7 @@ export function clipByGlobalNorm(
     ? grads.map((g, i) => [String(i), g])
     : Object.entries(grads);
   for (const [key, g] of entries) {
-    if (!(g instanceof tf.Tensor)) throw new Error(`clipByGlobalNorm: grads[${JSON.stringify(Array.isArray(grads) ? Number(key) : key)}] is not a Tensor`);
+    if (!(g instanceof tf.Tensor)) throw new Error(`clipByGlobalNorm: grads[${previewValue(Array.isArray(grads) ? Number(key) : key)}] is not a Tensor`);
   }
   if (entries.length === 0) throw new Error('clipByGlobalNorm: grads is empty');
   return tf.tidy(() => {

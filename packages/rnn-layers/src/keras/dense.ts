@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { booleanOption, glorotUniform, SeededRandom, checkOptions, optionKeys } from '@rnnkit/tensor-core';
+import { booleanOption, glorotUniform, SeededRandom, checkOptions, optionKeys, previewValue } from '@rnnkit/tensor-core';
 
 import { applyActivation, isActivationName, ACTIVATIONS, type ActivationName } from './activations.js';
 import {
   checkNoExtraWeights, checkPositiveInteger, checkSeed, checkWeightShape, randomSeed, uniqueVariableName,
   APPLY_OPTIONS, type ApplyOptions, type Layer, type LayerConfig, type Shape,
 } from './layer.js';
+import { checkParameterBudget } from './parameter_budget.js';
 
 export interface DenseOptions {
   units: number;
@@ -45,7 +46,7 @@ export class Dense implements Layer {
     this.units = checkPositiveInteger('Dense: options.units', options.units);
     const activation = options.activation ?? 'linear';
     if (!isActivationName(activation)) {
-      throw new Error(`Dense: options.activation must be one of ${ACTIVATIONS.join(', ')}, got ${JSON.stringify(activation)}`);
+      throw new Error(`Dense: options.activation must be one of ${ACTIVATIONS.join(', ')}, got ${previewValue(activation)}`);
     }
     this.activation = activation;
     this.useBias = booleanOption('Dense', 'options.useBias', options.useBias, true);
@@ -76,6 +77,7 @@ export class Dense implements Layer {
     this.inputDimValue = features;
     const rng = new SeededRandom(this.seed);
     // Variables outlive tidy; their initial values do not.
+    checkParameterBudget(`Dense '${this.name}'`, features * this.units + (this.useBias ? this.units : 0));
     this.kernel = tf.tidy(() => tf.variable(glorotUniform([features, this.units], rng), true, uniqueVariableName(this.name, 'kernel')));
     if (this.useBias) this.bias = tf.tidy(() => tf.variable(tf.zeros([this.units]), true, uniqueVariableName(this.name, 'bias')));
   }

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { SeededRandom, checkOptions, optionKeys } from '@rnnkit/tensor-core';
+import { SeededRandom, checkOptions, optionKeys, previewValue } from '@rnnkit/tensor-core';
 
 import { seededDropout } from '../ops/dropout.js';
 import { APPLY_OPTIONS, checkSeed, randomSeed, type ApplyOptions, type Layer, type LayerConfig, type Shape } from './layer.js';
@@ -34,7 +34,7 @@ export class Dropout implements Layer {
     const options = checkOptions('Dropout', given, DROPOUT_OPTIONS, { bareValueHint: (v) => (typeof v === 'number' ? `new Dropout({ rate: ${v} })` : undefined) });
     const rate = options.rate;
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
-      throw new Error(`Dropout: options.rate must be a number in [0, 1), got ${JSON.stringify(rate)}`);
+      throw new Error(`Dropout: options.rate must be a number in [0, 1), got ${previewValue(rate)}`);
     }
     this.rate = rate;
     this.seed = checkSeed('Dropout: options.seed', options.seed) ?? randomSeed();

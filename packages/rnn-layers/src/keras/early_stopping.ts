@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
+import { checkOptions, optionKeys, previewValue } from '@rnnkit/tensor-core';
 
 import { isImprovement, monitoredValue, resolveMonitorMode, type FitCallbacks, type MonitorMode } from './fit_callbacks.js';
 import type { EpochLogs } from './fit_progress.js';
@@ -28,7 +28,7 @@ const EARLY_STOPPING_OPTIONS = optionKeys<EarlyStoppingOptions>({
 
 function nonNegative(name: string, value: unknown, integer: boolean): number {
   if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-    throw new Error(`EarlyStopping: ${name} must be a non-negative ${integer ? 'integer' : 'number'}, got ${JSON.stringify(value)}`);
+    throw new Error(`EarlyStopping: ${name} must be a non-negative ${integer ? 'integer' : 'number'}, got ${previewValue(value)}`);
   }
   return value;
 }
@@ -59,15 +59,15 @@ export class EarlyStopping implements FitCallbacks {
   constructor(given?: EarlyStoppingOptions) {
     const options = checkOptions('EarlyStopping', given, EARLY_STOPPING_OPTIONS);
     this.monitor = options.monitor ?? 'val_loss';
-    if (typeof this.monitor !== 'string' || this.monitor === '') throw new Error(`EarlyStopping: monitor must be a log name such as 'val_loss', got ${JSON.stringify(this.monitor)}`);
+    if (typeof this.monitor !== 'string' || this.monitor === '') throw new Error(`EarlyStopping: monitor must be a log name such as 'val_loss', got ${previewValue(this.monitor)}`);
     this.minDelta = Math.abs(nonNegative('minDelta', options.minDelta ?? 0, false));
     this.patience = nonNegative('patience', options.patience ?? 0, true);
     this.startFromEpoch = nonNegative('startFromEpoch', options.startFromEpoch ?? 0, true);
     this.mode = resolveMonitorMode('EarlyStopping', options.mode ?? 'auto', this.monitor);
-    if (options.baseline !== undefined && !Number.isFinite(options.baseline)) throw new Error(`EarlyStopping: baseline must be a finite number, got ${JSON.stringify(options.baseline)}`);
+    if (options.baseline !== undefined && !Number.isFinite(options.baseline)) throw new Error(`EarlyStopping: baseline must be a finite number, got ${previewValue(options.baseline)}`);
     this.baseline = options.baseline;
     if (options.restoreBestWeights !== undefined && typeof options.restoreBestWeights !== 'boolean') {
-      throw new Error(`EarlyStopping: restoreBestWeights must be a boolean, got ${JSON.stringify(options.restoreBestWeights)}`);
+      throw new Error(`EarlyStopping: restoreBestWeights must be a boolean, got ${previewValue(options.restoreBestWeights)}`);
     }
     this.restoreBestWeights = options.restoreBestWeights ?? false;
   }

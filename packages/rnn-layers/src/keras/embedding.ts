@@ -6,6 +6,7 @@ import {
   checkNoExtraWeights, checkPositiveInteger, checkSeed, checkWeightShape, randomSeed, uniqueVariableName,
   APPLY_OPTIONS, type ApplyOptions, type Layer, type LayerConfig, type Shape,
 } from './layer.js';
+import { checkParameterBudget } from './parameter_budget.js';
 
 export interface EmbeddingOptions {
   /** Vocabulary size: indices run over [0, inputDim). */
@@ -61,6 +62,7 @@ export class Embedding implements Layer {
     this.maskZero = booleanOption('Embedding', 'options.maskZero', options.maskZero, false);
     this.seed = checkSeed('Embedding: options.seed', options.seed) ?? randomSeed();
     this.name = options.name ?? '';
+    checkParameterBudget(`Embedding '${this.name}'`, this.inputDim * this.outputDim);
   }
 
   get built(): boolean {

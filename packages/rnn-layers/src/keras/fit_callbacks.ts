@@ -1,4 +1,5 @@
 import type { EpochLogs } from './fit_progress.js';
+import { previewValue } from '@rnnkit/tensor-core';
 import type { Sequential } from './sequential.js';
 
 /**
@@ -20,7 +21,7 @@ export type MonitorMode = 'auto' | 'min' | 'max';
 
 /** Keras's 'auto' mode: accuracy-like quantities improve upwards, everything else downwards. */
 export function resolveMonitorMode(fn: string, mode: unknown, monitor: string): 'min' | 'max' {
-  if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new Error(`${fn}: mode must be 'auto', 'min' or 'max', got ${JSON.stringify(mode)}`);
+  if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new Error(`${fn}: mode must be 'auto', 'min' or 'max', got ${previewValue(mode)}`);
   if (mode !== 'auto') return mode;
   return /acc|auc|precision|recall|f1/i.test(monitor) ? 'max' : 'min';
 }

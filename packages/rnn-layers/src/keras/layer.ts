@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { optionKeys } from '@rnnkit/tensor-core';
+import { optionKeys, previewValue } from '@rnnkit/tensor-core';
 
 import type { RealSteps } from './real_steps.js';
 
@@ -66,7 +66,7 @@ export function snakeCase(className: string): string {
 /** Throws unless `value` is a positive integer; the message names `what`. */
 export function checkPositiveInteger(what: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new Error(`${what} must be a positive integer, got ${JSON.stringify(value)}`);
+    throw new Error(`${what} must be a positive integer, got ${previewValue(value)}`);
   }
   return value;
 }
@@ -74,7 +74,7 @@ export function checkPositiveInteger(what: string, value: unknown): number {
 export function checkSeed(what: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw new Error(`${what} must be a safe integer, got ${JSON.stringify(value)}`);
+    throw new Error(`${what} must be a safe integer, got ${previewValue(value)}`);
   }
   return value;
 }

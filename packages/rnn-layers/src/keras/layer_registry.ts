@@ -1,4 +1,5 @@
 import { Dense, type DenseOptions } from './dense.js';
+import { previewValue } from '@rnnkit/tensor-core';
 import { Dropout, type DropoutOptions } from './dropout.js';
 import { Embedding, type EmbeddingOptions } from './embedding.js';
 import { GlobalAveragePooling1D } from './global_average_pooling_1d.js';
@@ -32,7 +33,7 @@ export function registerLayerClass(className: string, factory: LayerFactory): vo
 export function layerFromConfig(layerConfig: LayerConfig, where: string): Layer | RecurrentLayerLike {
   if (layerConfig === null || typeof layerConfig !== 'object' || typeof layerConfig.className !== 'string'
     || layerConfig.config === null || typeof layerConfig.config !== 'object') {
-    throw new Error(`${where} must be {className: string, config: object}, got ${JSON.stringify(layerConfig)}`);
+    throw new Error(`${where} must be {className: string, config: object}, got ${previewValue(layerConfig)}`);
   }
   const factory = factories.get(layerConfig.className);
   if (!factory) {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { previewValue } from '@rnnkit/tensor-core';
 
 import { fusedBinaryCrossentropy } from '../ops/binary_crossentropy.js';
 
@@ -62,5 +63,5 @@ const LOSSES: Record<LossName, LossFunction> = {
 export function resolveLoss(loss: LossName | LossFunction): LossFunction {
   if (typeof loss === 'function') return loss;
   if (typeof loss === 'string' && loss in LOSSES) return LOSSES[loss as LossName];
-  throw new Error(`compile: loss must be one of ${LOSS_NAMES.join(', ')} or a function (yTrue, yPred) => Tensor, got ${JSON.stringify(loss)}`);
+  throw new Error(`compile: loss must be one of ${LOSS_NAMES.join(', ')} or a function (yTrue, yPred) => Tensor, got ${previewValue(loss)}`);
 }

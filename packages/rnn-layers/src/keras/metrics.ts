@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { previewValue } from '@rnnkit/tensor-core';
 
 import { floatMask } from './float_mask.js';
 import type { LossFunction, LossName } from './losses.js';
@@ -36,7 +37,7 @@ export function sparseCategoricalAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor): t
  */
 export function resolveMetric(metric: MetricName, loss: LossName | LossFunction, index: number): MetricFunction {
   if (metric !== 'acc' && metric !== 'accuracy') {
-    throw new Error(`compile: metrics[${index}] must be 'acc' or 'accuracy', got ${JSON.stringify(metric)}`);
+    throw new Error(`compile: metrics[${index}] must be 'acc' or 'accuracy', got ${previewValue(metric)}`);
   }
   if (loss === 'categorical_crossentropy') return categoricalAccuracy;
   if (loss === 'sparse_categorical_crossentropy') return sparseCategoricalAccuracy;

@@ -120,3 +120,24 @@ describe('fromArtifacts on a bad config', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('checkSequentialConfig', () => {
+  it('names each malformed field instead of failing inside the loader', async () => {
+    const model = seedModel();
+    model.build([null, 4]);
+    const artifacts = await model.toArtifacts();
+    model.dispose();
+    const load = (edit: (c: Record<string, unknown>) => void) => {
+      const config = structuredClone(artifacts.config) as unknown as Record<string, unknown>;
+      edit(config);
+      return () => fromArtifacts({ config: config as never, weights: artifacts.weights });
+    };
+    expect(load((c) => { (c.weights as Record<string, unknown>)['dense.bias'] = 1; })).toThrow("config.weights['dense.bias'] must be a shape (an array of non-negative integers), got 1");
+    expect(load((c) => { c.inputShape = [null, '4']; })).toThrow('config.inputShape must be null or an array of positive integers and nulls, got [null, "4"]');
+    expect(load((c) => { (c.layers as unknown[])[1] = 7; })).toThrow('config.layers[1] must be {className, config}, got 7');
+    expect(load((c) => { c.name = 3; })).toThrow('config.name must be a string, got 3');
+    let deep: unknown = [];
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(load((c) => { c.layers = [{ className: 'Dense', config: { units: deep } }]; })).toThrow(/Dense: options.units must be .*\[\[\[\[…\]\]\]\]|units/);
+  });
+});

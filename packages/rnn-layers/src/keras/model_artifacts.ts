@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { readSafetensors, readSafetensorsHeader, writeSafetensors } from '@rnnkit/tensor-core';
+import { previewValue, readSafetensors, readSafetensorsHeader, writeSafetensors } from '@rnnkit/tensor-core';
 
 import type { LayerConfig, Shape } from './layer.js';
 import { layerFromConfig } from './layer_registry.js';
@@ -58,15 +58,30 @@ function fail(message: string): never {
   throw new Error(`Sequential.fromArtifacts: ${message}`);
 }
 
-/** Checks the config before building anything; errors name the offending field. */
+const isDimension = (d: unknown): boolean => Number.isSafeInteger(d) && (d as number) >= 0;
+
+/** Checks the whole config before building anything; errors name the offending field and its value. */
 export function checkSequentialConfig(config: unknown): SequentialConfig {
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) fail(`config must be an object, got ${JSON.stringify(config)}`);
-  const c = config as Partial<SequentialConfig>;
-  if (c.format !== MODEL_FORMAT) fail(`config.format must be '${MODEL_FORMAT}', got ${JSON.stringify(c.format)} (is this an rnnkit Sequential model?)`);
-  if (c.formatVersion !== MODEL_FORMAT_VERSION) fail(`config.formatVersion ${JSON.stringify(c.formatVersion)} is not supported; this version reads ${MODEL_FORMAT_VERSION}`);
-  if (!Array.isArray(c.layers) || c.layers.length === 0) fail('config.layers must be a non-empty array');
-  if (c.weights === null || typeof c.weights !== 'object') fail('config.weights must map weight names to shapes');
-  if (c.inputShape !== null && !Array.isArray(c.inputShape)) fail(`config.inputShape must be an array or null, got ${JSON.stringify(c.inputShape)}`);
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) fail(`config must be an object, got ${previewValue(config)}`);
+  const c = config as Partial<Record<keyof SequentialConfig, unknown>>;
+  if (c.format !== MODEL_FORMAT) fail(`config.format must be '${MODEL_FORMAT}', got ${previewValue(c.format)} (is this an rnnkit Sequential model?)`);
+  if (c.formatVersion !== MODEL_FORMAT_VERSION) fail(`config.formatVersion ${previewValue(c.formatVersion)} is not supported; this version reads ${MODEL_FORMAT_VERSION}`);
+  if (c.name !== undefined && typeof c.name !== 'string') fail(`config.name must be a string, got ${previewValue(c.name)}`);
+  if (!Array.isArray(c.layers) || c.layers.length === 0) fail(`config.layers must be a non-empty array, got ${previewValue(c.layers)}`);
+  c.layers.forEach((layer: unknown, i) => {
+    const l = layer as { className?: unknown; config?: unknown } | null;
+    if (l === null || typeof l !== 'object' || Array.isArray(l)) fail(`config.layers[${i}] must be {className, config}, got ${previewValue(layer)}`);
+    if (typeof l.className !== 'string') fail(`config.layers[${i}].className must be a string, got ${previewValue(l.className)}`);
+    if (l.config === null || typeof l.config !== 'object' || Array.isArray(l.config)) fail(`config.layers[${i}].config must be an object, got ${previewValue(l.config)}`);
+  });
+  if (c.weights === null || typeof c.weights !== 'object' || Array.isArray(c.weights)) fail(`config.weights must map weight names to shapes, got ${previewValue(c.weights)}`);
+  for (const [name, shape] of Object.entries(c.weights as Record<string, unknown>)) {
+    if (!Array.isArray(shape) || !shape.every(isDimension)) fail(`config.weights['${name.slice(0, 80)}'] must be a shape (an array of non-negative integers), got ${previewValue(shape)}`);
+  }
+  if (c.inputShape !== null && !(Array.isArray(c.inputShape) && c.inputShape.every((d) => d === null || (isDimension(d) && (d as number) > 0)))) {
+    fail(`config.inputShape must be null or an array of positive integers and nulls, got ${previewValue(c.inputShape)}`);
+  }
+  if (c.compile !== null && c.compile !== undefined && (typeof c.compile !== 'object' || Array.isArray(c.compile))) fail(`config.compile must be an object or null, got ${previewValue(c.compile)}`);
   return c as SequentialConfig;
 }
 

@@ -1,4 +1,4 @@
-import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
+import { checkOptions, optionKeys, previewValue } from '@rnnkit/tensor-core';
 
 import { isImprovement, monitoredValue, resolveMonitorMode, type FitCallbacks, type MonitorMode } from './fit_callbacks.js';
 import type { EpochLogs } from './fit_progress.js';
@@ -43,7 +43,7 @@ export class ModelCheckpoint implements FitCallbacks {
     this.monitor = options.monitor ?? 'val_loss';
     this.mode = resolveMonitorMode('ModelCheckpoint', options.mode ?? 'auto', this.monitor);
     if (options.saveBestOnly !== undefined && typeof options.saveBestOnly !== 'boolean') {
-      throw new Error(`ModelCheckpoint: saveBestOnly must be a boolean, got ${JSON.stringify(options.saveBestOnly)}`);
+      throw new Error(`ModelCheckpoint: saveBestOnly must be a boolean, got ${previewValue(options.saveBestOnly)}`);
     }
     this.saveBestOnly = options.saveBestOnly ?? false;
   }

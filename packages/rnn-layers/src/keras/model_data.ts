@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { previewValue } from '@rnnkit/tensor-core';
 
 import { realSteps, type RealSteps } from './real_steps.js';
 
@@ -14,7 +15,7 @@ export function arrayToTensor(data: unknown, dtype: 'float32' | 'int32', where: 
   const values: number[] = [];
   const walk = (node: unknown, depth: number, path: string) => {
     if (depth === shape.length) {
-      if (typeof node !== 'number') throw new Error(`${where}${path} must be a number, got ${JSON.stringify(node)}`);
+      if (typeof node !== 'number') throw new Error(`${where}${path} must be a number, got ${previewValue(node)}`);
       values.push(node);
       return;
     }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { previewValue } from '@rnnkit/tensor-core';
 
 import { rmsprop } from '../optimizers/fused_rmsprop.js';
 import { KerasAdam } from './keras_adam.js';
@@ -20,7 +21,7 @@ export function resolveOptimizer(optimizer: OptimizerName | tf.Optimizer): tf.Op
     case 'adam': return new KerasAdam(0.001, 0.9, 0.999, 1e-7);
     case 'sgd': return tf.train.sgd(0.01);
     default:
-      throw new Error(`compile: optimizer must be one of ${OPTIMIZER_NAMES.join(', ')} or a tf.Optimizer, got ${JSON.stringify(optimizer)}`);
+      throw new Error(`compile: optimizer must be one of ${OPTIMIZER_NAMES.join(', ')} or a tf.Optimizer, got ${previewValue(optimizer)}`);
   }
 }
 

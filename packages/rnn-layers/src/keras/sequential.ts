@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkOptions, optionKeys, SeededRandom } from '@rnnkit/tensor-core';
+import { checkOptions, optionKeys, SeededRandom, previewValue } from '@rnnkit/tensor-core';
 
 import { clipByGlobalNorm } from './clip_by_global_norm.js';
 import { Embedding } from './embedding.js';
@@ -92,7 +92,7 @@ interface Compiled {
 
 function checkCount(what: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new Error(`${what} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+    throw new Error(`${what} must be an integer >= ${min}, got ${previewValue(value)}`);
   }
   return value;
 }
@@ -171,7 +171,7 @@ export class Sequential {
     this.checkAlive('build');
     if (this.layerList.length === 0) throw new Error('Sequential.build: the model has no layers');
     if (!Array.isArray(inputShape) || inputShape.length < 1) {
-      throw new Error(`Sequential.build: inputShape must be an array like [null, 500], got ${JSON.stringify(inputShape)}`);
+      throw new Error(`Sequential.build: inputShape must be an array like [null, 500], got ${previewValue(inputShape)}`);
     }
     let shape: Shape = [null, ...inputShape.slice(1)];
     for (const layer of this.layerList) {
@@ -216,10 +216,10 @@ export class Sequential {
     const options = checkOptions('compile', given, COMPILE_OPTIONS);
     const loss = resolveLoss(options.loss);
     const metricNames = options.metrics ?? [];
-    if (!Array.isArray(metricNames)) throw new Error(`compile: metrics must be an array like ['acc'], got ${JSON.stringify(metricNames)}`);
+    if (!Array.isArray(metricNames)) throw new Error(`compile: metrics must be an array like ['acc'], got ${previewValue(metricNames)}`);
     const metrics = metricNames.map((m, i) => resolveMetric(m, options.loss, i));
     if (options.clipNorm !== undefined && !(typeof options.clipNorm === 'number' && options.clipNorm > 0 && Number.isFinite(options.clipNorm))) {
-      throw new Error(`compile: clipNorm must be a positive number, got ${JSON.stringify(options.clipNorm)}`);
+      throw new Error(`compile: clipNorm must be a positive number, got ${previewValue(options.clipNorm)}`);
     }
     const optimizer = resolveOptimizer(options.optimizer);
     if (this.compiled?.ownsOptimizer && this.compiled.optimizer !== optimizer) this.compiled.optimizer.dispose();
@@ -331,13 +331,13 @@ export class Sequential {
     const epochs = checkCount('fit: options.epochs', options.epochs ?? 1, 0);
     const batchSize = checkCount('fit: options.batchSize', options.batchSize ?? 32, 1);
     const split = options.validationSplit ?? 0;
-    if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new Error(`fit: options.validationSplit must be in [0, 1), got ${JSON.stringify(split)}`);
+    if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new Error(`fit: options.validationSplit must be in [0, 1), got ${previewValue(split)}`);
     if (split > 0 && options.validationData) throw new Error('fit: give options.validationSplit or options.validationData, not both');
     const verbose = options.verbose ?? 1;
-    if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new Error(`fit: options.verbose must be 0, 1 or 2, got ${JSON.stringify(verbose)}`);
+    if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new Error(`fit: options.verbose must be 0, 1 or 2, got ${previewValue(verbose)}`);
     if (options.log !== undefined && typeof options.log !== 'function') throw new Error('fit: options.log must be a function (line: string) => void');
     const terminateOnNaN = options.terminateOnNaN ?? true;
-    if (typeof terminateOnNaN !== 'boolean') throw new Error(`fit: options.terminateOnNaN must be a boolean, got ${JSON.stringify(terminateOnNaN)}`);
+    if (typeof terminateOnNaN !== 'boolean') throw new Error(`fit: options.terminateOnNaN must be a boolean, got ${previewValue(terminateOnNaN)}`);
     const callbacks = [...(Array.isArray(options.callbacks) ? options.callbacks : options.callbacks ? [options.callbacks] : [])];
     if (options.onEpochEnd) callbacks.push({ onEpochEnd: options.onEpochEnd });
     const rng = new SeededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 31));

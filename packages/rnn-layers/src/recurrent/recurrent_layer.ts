@@ -13,6 +13,7 @@ import {
   type RecurrentLayerOptions, type RecurrentOutput,
 } from './recurrent_options.js';
 import { RecurrentStream } from './recurrent_stream.js';
+import { checkParameterBudget } from '../keras/parameter_budget.js';
 
 const fmt = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 let nextLayerId = 0;
@@ -53,10 +54,13 @@ export abstract class RecurrentLayer {
   private readonly dropoutRandom: SeededRandom;
   private readonly uid = nextLayerId++;
   private disposed = false;
+  /** The class name, readable during construction (subclasses set `className` only after super()). */
+  private readonly ownerName: string;
 
   protected constructor(cell: CellKind, className: string, given: RecurrentLayerOptions, schema: OptionSchema = RECURRENT_LAYER_OPTIONS) {
     if (given === undefined) throw new TypeError(`${className}: options are required, e.g. new ${className}({ hiddenSize: 32 })`);
     const options = checkOptions(className, given, schema, { bareValueHint: recurrentBareValueHint(className) });
+    this.ownerName = className;
     this.cell = cell;
     this.hiddenSize = positiveInt(className, 'hiddenSize', options.hiddenSize);
     this.numLayers = positiveInt(className, 'numLayers', options.numLayers ?? 1);
@@ -119,9 +123,14 @@ export abstract class RecurrentLayer {
       if (this.size !== inputSize) throw new Error(`${this.className}.build: already built with inputSize ${this.size}, got ${inputSize}`);
       return;
     }
+    // Counted before the shapes are listed: numLayers from a hostile config could be in the billions.
+    const [gates, directions, hidden] = [gateCount(this.cell), this.bidirectional ? 2 : 1, this.hiddenSize];
+    const perDirection = (input: number) => gates * hidden * (input + hidden) + (this.bias ? 2 * gates * hidden : 0);
+    checkParameterBudget(this.ownerName, directions * (perDirection(inputSize) + (this.numLayers - 1) * perDirection(hidden * directions)));
+    const shapes = this.parameterShapes(inputSize);
     const k = 1 / Math.sqrt(this.hiddenSize);
     const random = new SeededRandom(this.seed);
-    for (const [name, shape] of this.parameterShapes(inputSize)) {
+    for (const [name, shape] of shapes) {
       const init = randomUniform(shape, -k, k, random);
       this.variables.set(name, tf.variable(init, true, `${this.className}_${this.uid}/${name}`));
       init.dispose();
