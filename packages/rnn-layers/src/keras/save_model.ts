@@ -45,7 +45,7 @@ export async function loadModel(dir: string): Promise<Sequential> {
   } catch (error) {
     throw new Error(`loadModel: ${join(dir, CONFIG_FILE)} is not valid JSON (${(error as Error).message})`);
   }
-  checkSequentialConfig(config);
+  named(() => checkSequentialConfig(config), join(dir, CONFIG_FILE));
   const file = await read(WEIGHTS_FILE);
   const weights = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
   const expected = (config as { weightsSha256?: unknown }).weightsSha256;
@@ -56,5 +56,15 @@ export async function loadModel(dir: string): Promise<Sequential> {
     }
   }
   const { weightsSha256: _hash, ...rest } = config as Record<string, unknown>;
-  return fromArtifacts({ config: rest as never, weights });
+  return named(() => fromArtifacts({ config: rest as never, weights }), dir);
+}
+
+/** Runs `fn`, prefixing any error with the path it concerns (the cause is kept). */
+function named<T>(fn: () => T, path: string): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    throw new Error(`loadModel: ${path}: ${error.message}`, { cause: error });
+  }
 }
