@@ -1,5 +1,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 
+import { previewValue } from './preview_value.js';
+
 /**
  * Every key of an options type, each set to `true`. Written as an object literal, TypeScript rejects a
  * missing key and an extra one, so the run-time list cannot drift from the type.
@@ -105,6 +107,6 @@ export function checkOptions<T extends object>(fn: string, options: T | undefine
 /** An optional boolean option: `undefined` gives `fallback`; anything but true/false is an error (not truthiness). */
 export function booleanOption(fn: string, name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new TypeError(`${fn}: ${name} must be true or false, got ${JSON.stringify(value) ?? String(value)}`);
+  if (typeof value !== 'boolean') throw new TypeError(`${fn}: ${name} must be true or false, got ${previewValue(value)}`);
   return value;
 }

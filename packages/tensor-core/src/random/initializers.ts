@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+import { previewValue } from '../options/preview_value.js';
 import { SeededRandom } from './seeded_random.js';
 
 /** A seed, or a generator to draw from (so successive parameters get successive values). */
@@ -11,7 +12,7 @@ function toRandom(source: RandomSource): SeededRandom {
 
 function checkShape(fn: string, shape: readonly number[]): number {
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new Error(`${fn}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    throw new Error(`${fn}: shape must be an array of non-negative integers, got ${previewValue(shape)}`);
   }
   return shape.reduce((a, b) => a * b, 1);
 }
@@ -19,7 +20,7 @@ function checkShape(fn: string, shape: readonly number[]): number {
 /** Fan-in and fan-out as PyTorch computes them (dim 1 is fan-in, dim 0 fan-out, times receptive field). */
 export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
   if (shape.length < 2) {
-    throw new Error(`computeFans: shape needs at least 2 dimensions, got ${JSON.stringify(shape)}`);
+    throw new Error(`computeFans: shape needs at least 2 dimensions, got ${previewValue(shape)}`);
   }
   const receptive = shape.slice(2).reduce((a, b) => a * b, 1);
   return { fanIn: shape[1]! * receptive, fanOut: shape[0]! * receptive };
@@ -59,7 +60,7 @@ export function glorotUniform(shape: number[], random: RandomSource, gain = 1): 
  */
 export function orthogonal(shape: number[], random: RandomSource, gain = 1): tf.Tensor {
   if (shape.length < 2) {
-    throw new Error(`orthogonal: shape needs at least 2 dimensions, got ${JSON.stringify(shape)}`);
+    throw new Error(`orthogonal: shape needs at least 2 dimensions, got ${previewValue(shape)}`);
   }
   const rows = shape[0]!;
   const cols = shape.slice(1).reduce((a, b) => a * b, 1);

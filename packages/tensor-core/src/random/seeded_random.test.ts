@@ -86,7 +86,7 @@ describe('initializers', () => {
   });
 
   it('rejects bad arguments by name', () => {
-    expect(() => randomUniform([2, -1], 0, 1, 1)).toThrow(/randomUniform: shape must be an array of non-negative integers, got \[2,-1\]/);
+    expect(() => randomUniform([2, -1], 0, 1, 1)).toThrow(/randomUniform: shape must be an array of non-negative integers, got \[2, -1\]/);
     expect(() => randomUniform([2], 1, 0, 1)).toThrow(/randomUniform: high \(0\) must be >= low \(1\)/);
     expect(() => randomNormal([2], 0, -1, 1)).toThrow(/randomNormal: std must be >= 0, got -1/);
   });
