@@ -47,6 +47,7 @@ export function mfcc(signal: tf.Tensor1D | tf.Tensor2D, mfccOptions?: MfccOption
   const norm = options.norm === undefined ? 'ortho' : options.norm;
   if (norm !== 'ortho' && norm !== null) throw new Error(`${fn}: norm must be 'ortho' or null, got ${JSON.stringify(norm)}`);
   const lifter = options.lifter ?? 0;
+  if (options.logMels !== undefined && typeof options.logMels !== 'boolean') throw new TypeError(`${fn}: logMels must be a boolean, got ${JSON.stringify(options.logMels)}`);
   if (!(lifter >= 0)) throw new Error(`${fn}: lifter must be >= 0, got ${lifter}`);
   const topDb = options.topDb === undefined ? 80 : options.topDb;
   const dct = dctMatrixValues(nMfcc, m.nMels, norm);

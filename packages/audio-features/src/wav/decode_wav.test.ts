@@ -99,4 +99,54 @@ describe('decodeWav', () => {
     const g = new Float32Array([0, 0.5, 0.2, Number.POSITIVE_INFINITY]);
     expect(() => decodeWav(wavBytes(3, 32, 2, 8000, new Uint8Array(g.buffer)))).toThrow(/channel 1 sample 1 is Infinity/);
   });
+
+  it('reads chunks of odd length followed by their pad byte, as Python\'s wave module does', () => {
+    // Python: wave.open(...).readframes(10) == bytes([128, 255, 0, 192, 64]) for both layouts.
+    const u8 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+    const le32 = (n: number) => new Uint8Array(new Uint32Array([n]).buffer);
+    const fmt = wavBytes(1, 8, 1, 8000, new Uint8Array(0)).subarray(12, 36);
+    const data = new Uint8Array([...u8('data'), ...le32(5), 128, 255, 0, 192, 64, 0]);
+    const list = new Uint8Array([...u8('LIST'), ...le32(3), ...u8('abc'), 0]);
+    const riff = (...chunks: Uint8Array[]) => {
+      const body = new Uint8Array([...u8('WAVE'), ...chunks.flatMap((c) => [...c])]);
+      return new Uint8Array([...u8('RIFF'), ...le32(body.length), ...body]);
+    };
+    for (const bytes of [riff(fmt, data, list), riff(fmt, list, data)]) {
+      const out = decodeWav(bytes);
+      expect(Array.from(out.samples)).toEqual([0, 127 / 128, -1, 0.5, -0.5]);
+    }
+  });
+
+  it('checks every fmt field against the others, naming the field, the expected and the actual value', () => {
+    const pcm = new Uint8Array(64);
+    const patch = (at: number, value: number, bytes: 2 | 4) => {
+      const w = wavBytes(1, 16, 1, 16000, pcm);
+      const v = new DataView(w.buffer);
+      if (bytes === 2) v.setUint16(at, value, true);
+      else v.setUint32(at, value, true);
+      return w;
+    };
+    expect(() => decodeWav(patch(24, 4294967295, 4))).toThrow(/fmt nSamplesPerSec = 4294967295, expected a sample rate in \[1, 768000\] Hz/);
+    expect(() => decodeWav(patch(24, 0, 4))).toThrow(/fmt nSamplesPerSec = 0/);
+    expect(() => decodeWav(patch(24, 16001, 4))).toThrow(/fmt nAvgBytesPerSec = 32000, expected nSamplesPerSec × nBlockAlign = 16001 × 2 = 32002/);
+    expect(() => decodeWav(patch(34, 24, 2))).toThrow(/fmt nBlockAlign = 2, expected nChannels × wBitsPerSample \/ 8 = 1 × 24 \/ 8 = 3/);
+    expect(() => decodeWav(patch(22, 0, 2))).toThrow(/fmt nChannels = 0/);
+    expect(() => decodeWav(patch(16, 12, 4))).toThrow(/decodeWav: .*chunk/);
+    expect(() => decodeWav(patch(24, 0, 4), { name: 'a.wav' })).toThrow(/^decodeWav: a\.wav: corrupt WAV file: fmt nSamplesPerSec = 0/);
+  });
+
+  it('decodes a 4001 Hz file to 16 kHz without building a 0.5 GB resampling table', () => {
+    const pcm = new Int16Array(4001).map((_, i) => Math.round(8000 * Math.sin(i / 7)));
+    const out = decodeWav(wavBytes(1, 16, 1, 4001, new Uint8Array(pcm.buffer)), { targetSampleRate: 16000 });
+    expect(out.samples.length).toBe(16000);
+    expect(out.source.sampleRate).toBe(4001);
+  });
+
+  it('type-checks its options', () => {
+    const good = wavBytes(1, 16, 1, 16000, new Uint8Array(8));
+    expect(() => decodeWav(good, { keepChannels: 'yes' as never })).toThrow(/options\.keepChannels must be a boolean, got "yes"/);
+    expect(() => decodeWav(good, { allowTruncated: 1 as never })).toThrow(/options\.allowTruncated must be a boolean/);
+    expect(() => decodeWav(good, { targetSampleRate: -1 })).toThrow(/options\.targetSampleRate must be an integer in \[1, 768000\] Hz, got -1/);
+  });
 });
+

@@ -1,7 +1,8 @@
-import { decodeWaveToBuffer, bufferToFloat32Channels, SampleFormat } from '@echogarden/wave-codec';
+import { bufferToFloat32Channels, SampleFormat } from '@echogarden/wave-codec';
 import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 
 import { resample, RESAMPLE_OPTIONS, type ResampleOptions } from '../resample/resample.js';
+import { readWavHeader, WAV_MAX_SAMPLE_RATE } from './wav_header.js';
 
 export type WavSampleFormat = 'pcm' | 'float' | 'alaw' | 'mulaw';
 
@@ -25,23 +26,11 @@ export interface DecodeWavOptions {
   keepChannels?: boolean;
   /** Accept files whose RIFF or data chunk claims more bytes than there are, decoding what is there (default false: error). */
   allowTruncated?: boolean;
+  /** The file's name, put in error messages (default: none). */
+  name?: string;
 }
 
-const DECODE_WAV_OPTIONS = optionKeys<DecodeWavOptions>({ targetSampleRate: true, resample: true, keepChannels: true, allowTruncated: true });
-
-// WAVE format tags of encodings people meet and that are not plain PCM/float/A-law/mu-law.
-const FORMAT_NAMES: Record<number, string> = {
-  2: 'Microsoft ADPCM',
-  17: 'IMA ADPCM',
-  20: 'G.723 ADPCM',
-  49: 'GSM 6.10',
-  64: 'G.721 ADPCM',
-  80: 'MPEG audio',
-  85: 'MPEG Layer 3 (MP3)',
-  255: 'AAC',
-  8192: 'AC-3',
-  65534: 'WAVE_FORMAT_EXTENSIBLE with an unknown sub-format',
-};
+const DECODE_WAV_OPTIONS = optionKeys<DecodeWavOptions>({ targetSampleRate: true, resample: true, keepChannels: true, allowTruncated: true, name: true });
 
 const FORMAT_OF: Record<number, WavSampleFormat> = {
   [SampleFormat.PCM]: 'pcm',
@@ -54,73 +43,53 @@ function fail(message: string): never {
   throw new Error(`decodeWav: ${message}`);
 }
 
-/** Says what a decoder error means for the user: corrupt, truncated, or an encoding we do not decode. */
-function explain(error: unknown): never {
-  const message = error instanceof Error ? error.message : String(error);
-  const formatId = /format id (\d+)/i.exec(message);
-  if (formatId) {
-    const id = Number(formatId[1]);
-    fail(
-      `unsupported encoding: WAVE format tag ${id}${FORMAT_NAMES[id] ? ` (${FORMAT_NAMES[id]})` : ''}; ` +
-        'supported: PCM 8/16/24/32-bit, IEEE float 32/64-bit, A-law, mu-law',
-    );
-  }
-  if (/bit depth/i.test(message)) fail(`unsupported encoding: ${message}`);
-  if (/format GUID/i.test(message)) fail(`unsupported encoding: ${message}`);
-  if (/greater than the remaining size|chunk length/i.test(message)) fail(`truncated or corrupt file: ${message}`);
-  fail(`corrupt WAV file: ${message}`);
-}
-
 /**
  * Decodes a WAV file from bytes (PCM 8/16/24/32-bit, float 32/64-bit, A-law, mu-law; any number of
  * channels, mixed down to mono by averaging). Integer PCM is scaled to [-1, 1) as torchaudio.load does.
+ * The header is checked field against field (see readWavHeader: sample rate 1..768000 Hz, blockAlign and
+ * byteRate consistent with channels and bit depth); chunks of odd length are followed by a pad byte.
  * Throws on truncated or corrupt files, unsupported encodings, zero-length audio and NaN/Inf samples.
  */
 export function decodeWav(bytes: Uint8Array | ArrayBuffer, wavOptions?: DecodeWavOptions): DecodedWav {
   const options = checkOptions('decodeWav', wavOptions, DECODE_WAV_OPTIONS);
   checkOptions('decodeWav: resample', options.resample, RESAMPLE_OPTIONS);
+  if (options.name !== undefined && typeof options.name !== 'string') fail(`options.name must be a string, got ${typeof options.name}`);
+  for (const key of ['keepChannels', 'allowTruncated'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') fail(`options.${key} must be a boolean, got ${JSON.stringify(options[key])}`);
+  }
+  const target = options.targetSampleRate;
+  if (target !== undefined && (!Number.isInteger(target) || target < 1 || target > WAV_MAX_SAMPLE_RATE)) {
+    fail(`options.targetSampleRate must be an integer in [1, ${WAV_MAX_SAMPLE_RATE}] Hz, got ${String(target)}`);
+  }
+  const label = options.name ? `${options.name}: ` : '';
   const data = bytes instanceof Uint8Array ? bytes : bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : null;
   if (!data) fail(`bytes must be a Uint8Array or an ArrayBuffer, got ${Object.prototype.toString.call(bytes)}`);
-  if (data.length < 12) fail(`not a WAV file: ${data.length} bytes, shorter than the 12-byte RIFF header`);
+  if (data.length < 12) fail(`${label}not a WAV file: ${data.length} bytes, shorter than the 12-byte RIFF header`);
   const magic = String.fromCharCode(...data.subarray(0, 4));
   const wave = String.fromCharCode(...data.subarray(8, 12));
   if (magic !== 'RIFF' || wave !== 'WAVE') {
-    fail(`not a WAV file: starts with ${JSON.stringify(magic)}…${JSON.stringify(wave)}, expected "RIFF"…"WAVE"${magic === 'RF64' ? ' (RF64 is not supported)' : ''}`);
+    fail(`${label}not a WAV file: starts with ${JSON.stringify(magic)}…${JSON.stringify(wave)}, expected "RIFF"…"WAVE"${magic === 'RF64' ? ' (RF64 is not supported)' : ''}`);
   }
   const strict = !options.allowTruncated;
-  let decoded: ReturnType<typeof decodeWaveToBuffer>;
-  try {
-    decoded = decodeWaveToBuffer(data, !strict, true);
-  } catch (error) {
-    explain(error);
-  }
-  const { decodedAudioBuffer, sampleRate, channelCount, bitDepth, sampleFormat } = decoded;
-  const format = FORMAT_OF[sampleFormat];
-  if (!format) fail(`unsupported encoding: sample format ${sampleFormat}`);
-  if (channelCount < 1) fail('corrupt WAV file: the format chunk declares 0 channels');
-  if (!(sampleRate > 0)) fail(`corrupt WAV file: the format chunk declares a sample rate of ${sampleRate}`);
-  const blockAlign = channelCount * (bitDepth / 8);
-  let audio = decodedAudioBuffer;
+  const header = readWavHeader(data, label, !strict);
+  const { sampleRate, channelCount, bitDepth, sampleFormat, blockAlign } = header;
+  const format = FORMAT_OF[sampleFormat]!;
+  let audio = header.data;
   if (audio.length % blockAlign !== 0) {
     if (strict) {
-      fail(`truncated or corrupt file: the data chunk holds ${audio.length} bytes, not a whole number of ${blockAlign}-byte sample frames`);
+      fail(`${label}truncated or corrupt file: the data chunk holds ${audio.length} bytes, not a whole number of ${blockAlign}-byte sample frames`);
     }
     audio = audio.subarray(0, audio.length - (audio.length % blockAlign));
   }
   const numFrames = audio.length / blockAlign;
-  if (numFrames === 0) fail('zero-length audio: the data chunk holds no samples');
+  if (numFrames === 0) fail(`${label}zero-length audio: the data chunk holds no samples`);
   // Copy so typed-array views are aligned whatever the chunk offset was.
-  let channels: Float32Array[];
-  try {
-    channels = bufferToFloat32Channels(audio.slice(), channelCount, bitDepth as never, sampleFormat);
-  } catch (error) {
-    explain(error);
-  }
+  const channels = bufferToFloat32Channels(audio.slice(), channelCount, bitDepth, sampleFormat);
   if (format === 'float') {
     for (let c = 0; c < channelCount; c++) {
       const ch = channels[c]!;
       for (let i = 0; i < ch.length; i++) {
-        if (!Number.isFinite(ch[i]!)) fail(`channel ${c} sample ${i} is ${ch[i]} (NaN or infinite samples are not valid audio)`);
+        if (!Number.isFinite(ch[i]!)) fail(`${label}channel ${c} sample ${i} is ${ch[i]} (NaN or infinite samples are not valid audio)`);
       }
     }
   }

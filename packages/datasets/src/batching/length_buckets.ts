@@ -1,4 +1,5 @@
 import { checkOptions, optionKeys, type SeededRandom } from '@rnnkit/tensor-core';
+import { checkBooleanOption } from '../options/option_values.js';
 import { toRandom } from './shuffle.js';
 
 export interface BucketByLengthOptions {
@@ -28,6 +29,8 @@ const BUCKET_BY_LENGTH_OPTIONS = optionKeys<BucketByLengthOptions>({ batchSize: 
  */
 export function bucketByLength(lengths: ArrayLike<number>, options: BucketByLengthOptions): number[][] {
   checkOptions('bucketByLength', options, BUCKET_BY_LENGTH_OPTIONS);
+  checkBooleanOption('bucketByLength', 'options.shuffle', options.shuffle);
+  checkBooleanOption('bucketByLength', 'options.dropRemainder', options.dropRemainder);
   const { batchSize, maxTokens } = options;
   if ((batchSize === undefined) === (maxTokens === undefined)) {
     throw new Error('bucketByLength: give exactly one of batchSize or maxTokens');

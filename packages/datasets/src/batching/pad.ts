@@ -72,6 +72,17 @@ export function padDenseBatchChecked(fn: string, sequences: readonly ArrayLike<n
   if (dtype !== 'int32' && dtype !== 'float32') {
     throw new Error(`${fn}: dtype must be 'int32' or 'float32', got '${String(dtype)}'`);
   }
+  // Int32Array and Float32Array would turn NaN into 0 and 2.5 into 2 without a word.
+  const valid = dtype === 'int32'
+    ? (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= -(2 ** 31) && x < 2 ** 31
+    : (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+  const expected = dtype === 'int32' ? 'an int32 integer (dtype int32)' : 'a finite number (dtype float32)';
+  if (options.value !== undefined && !valid(options.value)) throw new Error(`${fn}: value must be ${expected}, got ${String(options.value)}`);
+  sequences.forEach((seq, i) => {
+    for (let j = 0; j < seq.length; j++) {
+      if (!valid(seq[j])) throw new Error(`${fn}: sequences[${i}][${j}] must be ${expected}, got ${String(seq[j])}`);
+    }
+  });
   const batchSize = sequences.length;
   const size = batchSize * maxLength * featureSize;
   const values = dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);

@@ -1,5 +1,6 @@
 import { checkOptions, optionKeys, type SeededRandom } from '@rnnkit/tensor-core';
 import { bucketByLength } from './length_buckets.js';
+import { checkBooleanOption } from '../options/option_values.js';
 import { toRandom } from './shuffle.js';
 
 export interface StreamBatchesOptions<T> {
@@ -31,6 +32,8 @@ export function streamBatches<T>(
 ): AsyncGenerator<T[]> {
   // Checked here, not in the generator body, so a bad option fails at the call rather than at the first batch.
   checkOptions('streamBatches', options, STREAM_BATCHES_OPTIONS);
+  checkBooleanOption('streamBatches', 'options.shuffle', options.shuffle);
+  checkBooleanOption('streamBatches', 'options.dropRemainder', options.dropRemainder);
   const { batchSize } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new Error(`streamBatches: batchSize must be a positive integer, got ${batchSize}`);

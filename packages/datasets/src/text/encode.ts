@@ -1,4 +1,5 @@
 import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
+import { checkIntegerOption } from '../options/option_values.js';
 
 /**
  * The hand-off to a tokenizer: any function from text to ids (for example an @rnnkit/tokenizers
@@ -25,9 +26,16 @@ export function encodeTexts<L>(
   encodeOptions?: EncodeTextsOptions,
 ): EncodedExample<L>[] {
   const options = checkOptions('encodeTexts', encodeOptions, ENCODE_TEXTS_OPTIONS);
+  checkIntegerOption('encodeTexts', 'options.maxLength', options.maxLength, 0);
   return examples.map(({ text, label }, i) => {
     const raw = encode(text);
     if (!raw || typeof raw.length !== 'number') throw new Error(`encodeTexts: encoder returned no id array for examples[${i}]`);
+    for (let j = 0; j < raw.length; j++) {
+      const id = raw[j];
+      if (typeof id !== 'number' || !Number.isInteger(id) || id < -(2 ** 31) || id >= 2 ** 31) {
+        throw new Error(`encodeTexts: the encoder returned ${String(id)} at examples[${i}] position ${j}, expected an int32 id`);
+      }
+    }
     const ids = Int32Array.from(raw);
     return { ids: options.maxLength !== undefined ? ids.subarray(0, options.maxLength) : ids, label };
   });

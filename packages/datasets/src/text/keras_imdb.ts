@@ -3,6 +3,7 @@ import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 import { NumpyRandomState } from '../numpy/numpy_random_state.js';
 import { npyToNumbers, type NpyArray } from '../numpy/read_npy.js';
 import { readNpz } from '../numpy/read_npz.js';
+import { checkIntegerOption } from '../options/option_values.js';
 
 export interface KerasImdbOptions {
   /** Keep the `numWords` most frequent words (ids below numWords after offsetting); others become oovChar. Default: all (see note). */
@@ -54,6 +55,17 @@ export function kerasImdbFromArrays(
   kerasOptions?: KerasImdbOptions,
 ): KerasImdbData {
   const options = checkOptions('kerasImdbFromArrays', kerasOptions, KERAS_IMDB_OPTIONS);
+  const fn = 'loadKerasImdb';
+  // null means "not set" for these, as None does in Keras.
+  const nullable = (key: 'numWords' | 'maxLength' | 'startChar' | 'oovChar', min: number) =>
+    options[key] === null ? null : checkIntegerOption(fn, `options.${key}`, options[key], min, 2 ** 31 - 1);
+  nullable('numWords', 0);
+  nullable('maxLength', 1);
+  nullable('startChar', 0);
+  nullable('oovChar', 0);
+  checkIntegerOption(fn, 'options.skipTop', options.skipTop, 0, 2 ** 31 - 1);
+  checkIntegerOption(fn, 'options.indexFrom', options.indexFrom, 0, 2 ** 31 - 1);
+  checkIntegerOption(fn, 'options.seed', options.seed, 0, 2 ** 32 - 1);
   const seed = options.seed ?? 113;
   const startChar = options.startChar === undefined ? 1 : options.startChar;
   const oovChar = options.oovChar === undefined ? 2 : options.oovChar;
@@ -87,7 +99,7 @@ export function kerasImdbFromArrays(
   let yTrain = train.y;
   let yTest = test.y;
 
-  if (options.maxLength) {
+  if (options.maxLength !== undefined && options.maxLength !== null) {
     const maxlen = options.maxLength;
     const keep = (xs: number[][], ys: number[]) => {
       const kept = xs.map((_, i) => i).filter((i) => xs[i]!.length < maxlen);

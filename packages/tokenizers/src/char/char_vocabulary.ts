@@ -104,7 +104,8 @@ export class CharVocabulary {
     });
     this.specials = [...specials];
     this.alphabet = chars;
-    this.lowercase = Boolean(lowercase);
+    if (typeof lowercase !== 'boolean') throw new TypeError(`CharVocabulary: lowercase must be a boolean, got ${JSON.stringify(lowercase) ?? String(lowercase)}`);
+    this.lowercase = lowercase;
     this.normalization = normalization;
     this.unknown = unknown;
     const id = (s: SpecialToken): number => specials.indexOf(s);

@@ -58,15 +58,19 @@ export class Tokenizer {
     if (numWords !== null && (!Number.isSafeInteger(numWords) || numWords < 0)) {
       throw new RangeError(`Tokenizer: numWords must be null or a non-negative integer, got ${numWords}`);
     }
+    for (const [key, value] of [['lower', lower], ['charLevel', charLevel]] as const) {
+      if (typeof value !== 'boolean') throw new TypeError(`Tokenizer: ${key} must be a boolean, got ${JSON.stringify(value) ?? String(value)}`);
+    }
+    if (oovToken !== null && typeof oovToken !== 'string') throw new TypeError(`Tokenizer: oovToken must be null or a string, got ${typeof oovToken}`);
     if (typeof filters !== 'string') throw new TypeError(`Tokenizer: filters must be a string, got ${typeof filters}`);
     if (typeof split !== 'string' || split.length === 0) throw new RangeError(`Tokenizer: split must be a non-empty string, got ${JSON.stringify(split)}`);
     if (oovToken !== null) assertWellFormedText(oovToken, 'Tokenizer: oovToken');
     assertWellFormedText(filters, 'Tokenizer: filters');
     this.numWords = numWords;
     this.filters = filters;
-    this.lower = Boolean(lower);
+    this.lower = lower;
     this.split = split;
-    this.charLevel = Boolean(charLevel);
+    this.charLevel = charLevel;
     this.oovToken = oovToken;
     this.filterSet = new Set(filters);
   }
@@ -229,6 +233,15 @@ export class Tokenizer {
     }
     for (const [w, i] of tokenizer.wordIndex) {
       if (tokenizer.indexWord.get(i) !== w && !(w === tokenizer.oovToken)) fail(`config.word_index and config.index_word disagree: word_index[${JSON.stringify(w)}] = ${i} but index_word[${i}] = ${JSON.stringify(tokenizer.indexWord.get(i))}`);
+    }
+    for (const [i, w] of tokenizer.indexWord) {
+      // Keras gives the OOV token index 1 and, when the texts also hold it, a second index in word_index.
+      if (tokenizer.wordIndex.get(w) !== i && !(w === tokenizer.oovToken && i === 1)) {
+        fail(`config.index_word[${JSON.stringify(String(i))}] = ${JSON.stringify(w)} but config.word_index[${JSON.stringify(w)}] = ${JSON.stringify(tokenizer.wordIndex.get(w))}; expected ${i} (inconsistent vocabulary)`);
+      }
+    }
+    for (const i of tokenizer.indexDocs.keys()) {
+      if (!tokenizer.indexWord.has(i)) fail(`config.index_docs has index ${i}, which config.index_word lacks`);
     }
     return tokenizer;
   }
