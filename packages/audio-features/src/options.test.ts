@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { itRejectsUnknownOptions, type OptionCheckCase } from '@rnnkit/tensor-core/testing';
 
 import {
   amplitudeToDb,
@@ -26,21 +27,12 @@ import { MeydaFrameExtractor } from './meyda.js';
 // included: mfcc's melkwargs, decodeWav's resample, StreamingFeatures' spec and options), called with a
 // misspelt key and the torchaudio/librosa snake_case name. Each must fail with
 // `<fn>: unknown option "<key>" — did you mean "<option>"?` instead of ignoring the key.
-type Call = (options: Record<string, unknown>) => unknown;
-interface Case {
-  fn: string;
-  call: Call;
-  /** Misspelt key and the option it should suggest. */
-  typo: [string, string];
-  /** The torchaudio/Kaldi/Python spelling and the option it should suggest, where one exists. */
-  foreign?: [string, string];
-}
 
 const signal = tf.zeros([800]) as tf.Tensor1D;
 const specgram = tf.zeros([4, 10]);
 afterAll(() => tf.dispose([signal, specgram]));
 
-const cases: Case[] = [
+const cases: OptionCheckCase[] = [
   { fn: 'createWindow', call: (o) => createWindow('hann', 8, o), typo: ['periodical', 'periodic'] },
   { fn: 'frameSignal', call: (o) => frameSignal(signal, { frameLength: 4, hopLength: 2, ...o }), typo: ['padmode', 'padMode'], foreign: ['frame_length', 'frameLength'] },
   { fn: 'stft', call: (o) => stft(signal, o), typo: ['nfft', 'nFft'], foreign: ['hop_length', 'hopLength'] },
@@ -77,13 +69,7 @@ const cases: Case[] = [
 ];
 
 describe('every options object is checked', () => {
-  for (const { fn, call, typo, foreign } of cases) {
-    for (const [key, suggestion] of foreign ? [typo, foreign] : [typo]) {
-      it(`${fn} rejects "${key}" and suggests "${suggestion}"`, () => {
-        expect(() => call({ [key]: 1 })).toThrow(new TypeError(`${fn}: unknown option "${key}" — did you mean "${suggestion}"?`));
-      });
-    }
-  }
+  itRejectsUnknownOptions(cases);
 
   it("melSpectrogram's options are only its own: logMelSpectrogram's log and floor are refused there", () => {
     expect(() => melSpectrogram(signal, { log: 'db' } as never)).toThrow(/melSpectrogram: unknown option "log"/);

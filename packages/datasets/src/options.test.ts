@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { itRejectsUnknownOptions, type OptionCheckCase } from '@rnnkit/tensor-core/testing';
 
 import {
   bucketByLength,
@@ -36,22 +37,13 @@ import {
 // Every public function of the package that takes an options object (nested ones included), called
 // with a misspelt key and, where Keras or Python has one, its snake_case name. Each must fail with
 // `<fn>: unknown option "<key>" — did you mean "<option>"?` instead of ignoring the key.
-type Call = (options: Record<string, unknown>) => unknown;
-interface Case {
-  fn: string;
-  call: Call;
-  /** Misspelt key and the option it should suggest. */
-  typo: [string, string];
-  /** The Keras/Python spelling and the option it should suggest, where one exists. */
-  foreign?: [string, string];
-}
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const imdbRoot = here('./__fixtures__/aclImdb');
 const missing = here('./__fixtures__/no-such-file.txt');
 const wordIndex = new Map([['the', 1]]);
 
-const cases: Case[] = [
+const cases: OptionCheckCase[] = [
   { fn: 'splitByKey', call: (o) => splitByKey([1], { key: String, ...o }), typo: ['validaton', 'validation'] },
   { fn: 'stratifiedSplit', call: (o) => stratifiedSplit([1], { key: String, label: String, ...o }), typo: ['labels', 'label'] },
   { fn: 'bucketByLength', call: (o) => bucketByLength([1, 2], { batchSize: 1, ...o }), typo: ['poolsize', 'poolSize'], foreign: ['drop_remainder', 'dropRemainder'] },
@@ -96,15 +88,7 @@ async function errorOf(run: () => unknown): Promise<unknown> {
 }
 
 describe('every options object is checked', () => {
-  for (const { fn, call, typo, foreign } of cases) {
-    for (const [key, suggestion] of foreign ? [typo, foreign] : [typo]) {
-      it(`${fn} rejects "${key}" and suggests "${suggestion}"`, async () => {
-        const error = await errorOf(() => call({ [key]: 1 }));
-        expect(error).toBeInstanceOf(TypeError);
-        expect((error as Error).message).toBe(`${fn}: unknown option "${key}" — did you mean "${suggestion}"?`);
-      });
-    }
-  }
+  itRejectsUnknownOptions(cases);
 
   it("the old padSequences of this package is padDenseBatch, and its padValue is now value", () => {
     expect(() => padDenseBatch([[1]], { padValue: 0 } as never)).toThrow(

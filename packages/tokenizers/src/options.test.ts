@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itRejectsUnknownOptions, type OptionCheckCase } from '@rnnkit/tensor-core/testing';
 
 import { fixtureBytes } from './__fixtures__/load_fixture.js';
 import {
@@ -15,15 +16,6 @@ import {
 // Every public function, constructor and method of the package that takes an options object, called
 // with a misspelt key and (where Keras or Python has one) its snake_case name. Each must fail with
 // `<fn>: unknown option "<key>" — did you mean "<option>"?` instead of ignoring the key.
-type Call = (options: Record<string, unknown>) => unknown;
-interface Case {
-  fn: string;
-  call: Call;
-  /** Misspelt key and the option it should suggest. */
-  typo: [string, string];
-  /** The Keras/Python spelling and the option it should suggest, where one exists. */
-  foreign?: [string, string];
-}
 
 let sp: SentencePieceTokenizer;
 beforeAll(async () => {
@@ -32,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => sp.dispose());
 
 const vocab = new CharVocabulary({ alphabet: 'abc' });
-const cases: Case[] = [
+const cases: OptionCheckCase[] = [
   { fn: 'Tokenizer', call: (o) => new Tokenizer(o), typo: ['numWord', 'numWords'], foreign: ['num_words', 'numWords'] },
   { fn: 'Tokenizer', call: (o) => new Tokenizer(o), typo: ['oovTokn', 'oovToken'], foreign: ['oov_token', 'oovToken'] },
   { fn: 'Tokenizer', call: (o) => new Tokenizer(o), typo: ['charlevel', 'charLevel'], foreign: ['char_level', 'charLevel'] },
@@ -55,13 +47,7 @@ const cases: Case[] = [
 ];
 
 describe('every options object is checked', () => {
-  for (const { fn, call, typo, foreign } of cases) {
-    for (const [key, suggestion] of foreign ? [typo, foreign] : [typo]) {
-      it(`${fn} rejects "${key}" and suggests "${suggestion}"`, () => {
-        expect(() => call({ [key]: 1 })).toThrow(new TypeError(`${fn}: unknown option "${key}" — did you mean "${suggestion}"?`));
-      });
-    }
-  }
+  itRejectsUnknownOptions(cases);
 
   it('the examples of the issue', () => {
     expect(() => new Tokenizer({ num_words: 100 } as never)).toThrow('Tokenizer: unknown option "num_words" — did you mean "numWords"?');

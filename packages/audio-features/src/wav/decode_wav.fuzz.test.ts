@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { fuzzParser } from '../__fixtures__/fuzz_mutations.js';
+import { fuzzParser } from '@rnnkit/tensor-core/testing/fuzz';
 import { decodeWav } from './decode_wav.js';
 
 const u8 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));

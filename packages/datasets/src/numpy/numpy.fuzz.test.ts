@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-import { fuzzParser } from '../__fixtures__/fuzz_mutations.js';
+import { fuzzParser } from '@rnnkit/tensor-core/testing/fuzz';
 import { kerasImdbFromArrays } from '../text/keras_imdb.js';
 import { readZip } from '../zip/read_zip.js';
 import { readNpy, type NpyArray } from './read_npy.js';

@@ -4,5 +4,6 @@ export type { DescribeWithBackendsOptions } from './describe_with_backends.js';
 export { expectArraysClose } from './expect_arrays_close.js';
 export type { CloseOptions } from './expect_arrays_close.js';
 export { countLeakedTensors, expectNoTensorLeak } from '../memory/expect_no_tensor_leak.js';
-export { applyByteMutation, byteMutation, fuzzRuns, FuzzTally } from './byte_mutations.js';
-export type { ByteMutation, FuzzOutcome } from './byte_mutations.js';
+// Mutation fuzzing lives in '@rnnkit/tensor-core/testing/fuzz' (it needs fast-check).
+export { itRejectsUnknownOptions } from './option_check_cases.js';
+export type { OptionCheckCase } from './option_check_cases.js';

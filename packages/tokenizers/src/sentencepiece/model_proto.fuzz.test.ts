@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { fuzzParser } from '../__fixtures__/fuzz_mutations.js';
+import { fuzzParser } from '@rnnkit/tensor-core/testing/fuzz';
 import { fixtureBytes } from '../__fixtures__/load_fixture.js';
 import { decodeModelProto } from './model_proto.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { fuzzParser } from '../__fixtures__/fuzz_mutations.js';
+import { fuzzParser } from '@rnnkit/tensor-core/testing/fuzz';
 import { Tokenizer } from './tokenizer.js';
 
 // A small Keras-shaped tokenizer file keeps each run cheap; the committed Keras fixture is 33 KB.
