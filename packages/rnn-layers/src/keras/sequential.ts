@@ -31,8 +31,14 @@ export interface CompileOptions {
 }
 
 export interface FitOptions {
-  /** Default 1. */
+  /** Default 1. Like Keras, the index of the last epoch: with `initialEpoch` it is not a count of epochs to run. */
   epochs?: number;
+  /**
+   * Epoch to start at (Keras's `initial_epoch`, default 0), to resume an interrupted run: the shuffle
+   * generator is advanced through the skipped epochs, so with the same `seed` the remaining epochs see
+   * the same batches as in an uninterrupted run. Restore the weights and optimizer state first.
+   */
+  initialEpoch?: number;
   /** Default 32. */
   batchSize?: number;
   /** Fraction of the samples held out for validation: the LAST ones, taken before shuffling (as Keras). */
@@ -60,7 +66,7 @@ export interface FitOptions {
 }
 
 const FIT_OPTIONS = optionKeys<FitOptions>({
-  epochs: true, batchSize: true, validationSplit: true, validationData: true, shuffle: true, seed: true, callbacks: true,
+  epochs: true, initialEpoch: true, batchSize: true, validationSplit: true, validationData: true, shuffle: true, seed: true, callbacks: true,
   onEpochEnd: true, verbose: true, log: true, terminateOnNaN: true,
 });
 const COMPILE_OPTIONS = optionKeys<CompileOptions>({ optimizer: true, loss: true, metrics: true, clipNorm: true });
@@ -329,6 +335,7 @@ export class Sequential {
     const options = checkOptions('fit', given, FIT_OPTIONS);
     const compiled = this.requireCompiled('fit');
     const epochs = checkCount('fit: options.epochs', options.epochs ?? 1, 0);
+    const initialEpoch = checkCount('fit: options.initialEpoch', options.initialEpoch ?? 0, 0);
     const batchSize = checkCount('fit: options.batchSize', options.batchSize ?? 32, 1);
     const split = options.validationSplit ?? 0;
     if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new Error(`fit: options.validationSplit must be in [0, 1), got ${previewValue(split)}`);
@@ -381,12 +388,15 @@ export class Sequential {
     let lastLogs: EpochLogs = {};
     try {
       for (const cb of callbacks) await cb.onTrainBegin?.();
-      for (let epoch = 0; epoch < epochs && !this.stopTraining; epoch++) {
+      const shuffle = options.shuffle ?? true;
+      // Replays the skipped epochs' shuffles so that a resumed run draws the same orders.
+      if (shuffle) for (let epoch = 0; epoch < Math.min(initialEpoch, epochs); epoch++) rng.shuffle(Array.from({ length: trainCount }, (_, i) => i));
+      for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
         for (const cb of callbacks) await cb.onEpochBegin?.(epoch);
         progress?.epochBegin(epoch, epochs, batches);
         const started = Date.now();
         const order = Array.from({ length: trainCount }, (_, i) => i);
-        if (options.shuffle ?? true) rng.shuffle(order);
+        if (shuffle) rng.shuffle(order);
         // Sums stay on the device and are read only when the progress display redraws (at most a few
         // times a second) and at the epoch's end: no GPU sync per batch. Constants are filled there too:
         // a host number or tf.scalar is an upload, on webgpu a new staging buffer each.
