@@ -1,0 +1,91 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import * as tf from '@tensorflow/tfjs-core';
+import { Sequential } from '@rnnkit/rnn-layers';
+import { readSafetensors, recoverDirectory, writeDirectoryAtomically, writeSafetensors } from '@rnnkit/tensor-core';
+
+import { sha256Hex } from './model_directory.js';
+import { UsageError } from './usage_error.js';
+import { RNNKIT_VERSION } from './version.js';
+
+/** Sub-directory of a model directory that holds the latest checkpoint. */
+export const CHECKPOINT_DIR = 'checkpoints';
+const STATE_FILE = 'state.json';
+const MODEL_FILE = 'model.safetensors';
+const OPTIMIZER_FILE = 'optimizer.safetensors';
+
+/** What a checkpoint records besides the weights: the finished epochs, the run's settings, its history so far. */
+export interface CheckpointState<T> {
+  app: string;
+  rnnkitVersion: string;
+  /** Epochs finished (the `initialEpoch` to resume at). */
+  epoch: number;
+  /** The run's settings, so `--resume` repeats it exactly. */
+  run: T;
+  history: Record<string, number[]>;
+}
+
+/**
+ * Writes `dir/checkpoints/` as one atomic directory: the network, the optimizer's slots (getWeights,
+ * in order) and state.json. A process killed while writing leaves the previous checkpoint intact.
+ */
+export async function saveCheckpoint<T>(dir: string, model: Sequential, optimizer: tf.Optimizer, state: Omit<CheckpointState<T>, 'rnnkitVersion'>): Promise<void> {
+  const artifacts = await model.toArtifacts();
+  const slots = await optimizer.getWeights();
+  const named: Record<string, tf.Tensor> = {};
+  slots.forEach((slot, i) => { named[`${i}`] = slot.tensor; });
+  const optimizerBytes = await writeSafetensors(named);
+  const full = {
+    ...state, rnnkitVersion: RNNKIT_VERSION,
+    network: artifacts.config, weightsSha256: sha256Hex(artifacts.weights),
+    optimizerSlots: slots.map((s) => s.name), optimizerSha256: sha256Hex(optimizerBytes),
+  };
+  await writeDirectoryAtomically(join(dir, CHECKPOINT_DIR), {
+    [MODEL_FILE]: artifacts.weights, [OPTIMIZER_FILE]: optimizerBytes, [STATE_FILE]: `${JSON.stringify(full, null, 2)}\n`,
+  }, { carryOver: false });
+}
+
+export interface LoadedCheckpoint<T> {
+  state: CheckpointState<T>;
+  model: Sequential;
+  /** Puts the saved slots into a fresh optimizer of the same kind (call before fit). */
+  restoreOptimizer(optimizer: tf.Optimizer): Promise<void>;
+}
+
+/** Reads `dir/checkpoints/` written by `app`; a missing or damaged checkpoint is a UsageError naming the file. */
+export async function loadCheckpoint<T>(dir: string, app: string): Promise<LoadedCheckpoint<T>> {
+  const where = join(dir, CHECKPOINT_DIR);
+  await recoverDirectory(where);
+  if (!(await stat(where).catch(() => null))) throw new UsageError(`--resume ${dir}: no checkpoint there (expected ${where}/ written by ${app} train)`);
+  const read = async (name: string): Promise<Uint8Array> => {
+    try {
+      const b = await readFile(join(where, name));
+      return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    } catch (error) {
+      throw new UsageError(`--resume ${dir}: cannot read ${join(CHECKPOINT_DIR, name)} (${(error as Error).message})`);
+    }
+  };
+  let state: CheckpointState<T> & { network: unknown; weightsSha256: string; optimizerSlots: string[]; optimizerSha256: string };
+  try {
+    state = JSON.parse(new TextDecoder().decode(await read(STATE_FILE)));
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`--resume ${dir}: ${join(CHECKPOINT_DIR, STATE_FILE)} is not valid JSON`);
+  }
+  if (state.app !== app) throw new UsageError(`--resume ${dir}: the checkpoint was written by ${String(state.app)}, not ${app}`);
+  const weights = await read(MODEL_FILE);
+  const optimizerBytes = await read(OPTIMIZER_FILE);
+  if (sha256Hex(weights) !== state.weightsSha256) throw new UsageError(`--resume ${dir}: ${join(CHECKPOINT_DIR, MODEL_FILE)} is damaged (its SHA-256 does not match state.json)`);
+  if (sha256Hex(optimizerBytes) !== state.optimizerSha256) throw new UsageError(`--resume ${dir}: ${join(CHECKPOINT_DIR, OPTIMIZER_FILE)} is damaged (its SHA-256 does not match state.json)`);
+  const model = Sequential.fromArtifacts({ config: state.network as never, weights });
+  return {
+    state,
+    model,
+    restoreOptimizer: async (optimizer) => {
+      const tensors = readSafetensors(optimizerBytes);
+      await optimizer.setWeights(state.optimizerSlots.map((name, i) => ({ name, tensor: tensors[`${i}`]! })));
+      tf.dispose(Object.values(tensors));
+    },
+  };
+}
