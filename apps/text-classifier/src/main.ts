@@ -1,5 +1,16 @@
-/** rnnkit-text-classifier: Train and run a text classifier (Embedding -> RNN -> Dense) from the command line. (a shell until its issue lands). */
+import { Command } from 'commander';
+import { runProgram } from '@rnnkit/app-kit';
+
+import { addEvaluateCommand, addPredictCommand } from './evaluate.js';
+import { addTrainCommand } from './train.js';
+
+/** rnnkit-classify: train, evaluate and run a recurrent text classifier. Resolves to the exit code. */
 export async function main(args: string[]): Promise<number> {
-  console.error(`rnnkit-text-classifier is not implemented yet (arguments: ${args.join(' ') || 'none'})`);
-  return 1;
+  const program = new Command('rnnkit-classify')
+    .description('Train, evaluate and run a recurrent text classifier (Embedding -> RNN -> Dense).')
+    .showSuggestionAfterError(true);
+  addTrainCommand(program);
+  addEvaluateCommand(program);
+  addPredictCommand(program);
+  return runProgram(program, args);
 }

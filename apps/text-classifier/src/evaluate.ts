@@ -1,0 +1,85 @@
+import { readFile } from 'node:fs/promises';
+
+import { Command } from 'commander';
+import { UsageError, addCommonOptions, createLogger, jsonLine, selectBackend, type CommonOptions } from '@rnnkit/app-kit';
+
+import { openClassifier, predictProbabilities } from './classifier_directory.js';
+import { loadData, type DataSettings } from './data.js';
+import { classificationMetrics } from './metrics.js';
+import { encodeTexts } from './text_encoder.js';
+import { report } from './train.js';
+
+interface EvaluateFlags extends CommonOptions {
+  model: string;
+  test?: string;
+}
+
+interface PredictFlags extends CommonOptions {
+  model: string;
+  file?: string;
+}
+
+export function addEvaluateCommand(program: Command): void {
+  const command = program.command('evaluate')
+    .description('accuracy, precision, recall, F1, ROC AUC and confusion matrix of a trained model on its stored test split or --test FILE')
+    .requiredOption('--model <dir>', 'model directory written by train')
+    .option('--test <file>', 'test data (CSV, TSV or JSONL, with the columns the model was trained on)');
+  addCommonOptions(command, { quick: false }).action(async (flags: EvaluateFlags) => {
+    const log = createLogger(flags);
+    await selectBackend(flags);
+    const { directory, network, tokenizer } = await openClassifier(flags.model);
+    const { config } = directory;
+    let dataSettings: DataSettings = config.data;
+    if (flags.test) {
+      const columns = config.data.dataset === 'file' ? config.data : { textColumn: 'text', labelColumn: 'label' };
+      dataSettings = { dataset: 'file', train: flags.test, test: flags.test, textColumn: columns.textColumn, labelColumn: columns.labelColumn, test_fraction: 0, seed: config.seed };
+    }
+    const data = await loadData(dataSettings);
+    const test = flags.test ? data.train : data.test;
+    const labelIndex = data.labels.map((l) => config.labels.indexOf(l));
+    const missing = data.labels.filter((_, i) => labelIndex[i]! < 0);
+    if (missing.length > 0) throw new UsageError(`--test ${flags.test}: labels ${missing.join(', ')} are not among the model's (${config.labels.join(', ')})`);
+    const x = encodeTexts(tokenizer, test.map((e) => e.text), config.model);
+    const probabilities = await predictProbabilities(network, x);
+    const metrics = classificationMetrics(probabilities, test.map((e) => labelIndex[e.label]!), config.labels);
+    network.dispose();
+    report(metrics, flags, log, null);
+  });
+}
+
+async function readStdinLines(): Promise<string[]> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/).filter((line) => line.trim() !== '');
+}
+
+export function addPredictCommand(program: Command): void {
+  const command = program.command('predict')
+    .description('label and probability of each text: from arguments, --file (one per line) or standard input (one per line)')
+    .argument('[text...]', 'texts to classify')
+    .requiredOption('--model <dir>', 'model directory written by train')
+    .option('--file <file>', 'read texts from FILE, one per line');
+  addCommonOptions(command, { quick: false }).action(async (texts: string[], flags: PredictFlags) => {
+    await selectBackend(flags);
+    const { directory, network, tokenizer } = await openClassifier(flags.model);
+    let inputs = texts;
+    if (flags.file) {
+      const content = await readFile(flags.file, 'utf8').catch((error: NodeJS.ErrnoException) => { throw new UsageError(`--file ${flags.file}: cannot read it (${error.code ?? error.message})`); });
+      inputs = [...inputs, ...content.split(/\r?\n/).filter((line) => line.trim() !== '')];
+    }
+    if (inputs.length === 0 && !flags.file) inputs = await readStdinLines();
+    if (inputs.length === 0) throw new UsageError('predict: no texts (give them as arguments, with --file, or one per line on standard input)');
+    const { labels } = directory.config;
+    const probabilities = await predictProbabilities(network, encodeTexts(tokenizer, inputs, directory.config.model));
+    network.dispose();
+    let out = '';
+    probabilities.forEach((p, i) => {
+      let best = 0;
+      for (let c = 1; c < p.length; c++) if (p[c]! > p[best]!) best = c;
+      out += flags.json
+        ? jsonLine({ text: inputs[i], label: labels[best], probability: p[best], probabilities: Object.fromEntries(labels.map((l, c) => [l, p[c]])) })
+        : `${labels[best]}\t${p[best]!.toFixed(4)}\n`;
+    });
+    process.stdout.write(out);
+  });
+}
