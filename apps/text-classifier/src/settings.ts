@@ -41,7 +41,7 @@ export const SEED_MODEL: Readonly<ModelSettings> = Object.freeze({
  * The app's default model (`train` without --model): the one place to change it. Chosen by
  * tools/bench/classify-sweep.ts on SpamAssassin bodies (605 test emails, wasm, 2-core VM): this
  * bidirectional LSTM with mean pooling reached 99.17% (5 errors) in 6.0 min there, and 98.68% (8 errors)
- * in 5.8 min through `rnnkit-classify train` — the >= 99.0% goal is not reached reliably yet. A BiGRU
+ * in 5.8 min through `rnnkit-classify train` (seeds 1–3 alike) — the >= 99.0% goal is not reached yet. A BiGRU
  * with the same settings reached 98.68%, with 20,000 words and 500 tokens 98.02%; the seed model 97.36%.
  */
 export const DEFAULT_MODEL: Readonly<ModelSettings> = Object.freeze({
