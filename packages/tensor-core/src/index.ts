@@ -1,5 +1,4 @@
 import './gradients.js';
-import './backends/default_cpu_backend.js';
 
 export { BACKEND_NAMES, AUTO_BACKEND_ORDER, isBackendName, parseBackendRequest } from './backends/backend_name.js';
 export type { BackendName, BackendRequest } from './backends/backend_name.js';

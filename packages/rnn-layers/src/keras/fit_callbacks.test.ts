@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 
 import * as tf from '@tensorflow/tfjs-core';
-import { countLeakedTensors, SeededRandom } from '@rnnkit/tensor-core';
+import { countLeakedTensors } from '@rnnkit/tensor-core';
 import * as cliProgress from 'cli-progress';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
@@ -16,18 +16,7 @@ import { GlobalAveragePooling1D } from './global_average_pooling_1d.js';
 import { ModelCheckpoint } from './model_checkpoint.js';
 import { loadModel } from './save_model.js';
 import { Sequential } from './sequential.js';
-
-function data(n: number, seed: number): { x: number[][]; y: number[] } {
-  const rng = new SeededRandom(seed);
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const label = rng.nextInt(2);
-    x.push(Array.from({ length: 6 }, () => 1 + 4 * label + rng.nextInt(4)));
-    y.push(label);
-  }
-  return { x, y };
-}
+import { separableTokens } from './__fixtures__/separable_tokens.js';
 
 function model(): Sequential {
   const m = new Sequential([new Embedding({ inputDim: 9, outputDim: 4, seed: 1 }), new GlobalAveragePooling1D(), new Dense({ units: 1, activation: 'sigmoid', seed: 2 })]);
@@ -74,7 +63,7 @@ describe('EarlyStopping', () => {
   });
 
   it('stops fit and restores the best weights, leaking no tensor', async () => {
-    const { x, y } = data(64, 3);
+    const { x, y } = separableTokens(64, 6, 3);
     const m = model();
     await m.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0, seed: 1 }); // builds the optimizer's slots
     let atBest: Record<string, number[]> = {};
@@ -101,7 +90,7 @@ describe('ModelCheckpoint', () => {
   afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
   it('writes a loadable model directory per epoch, or only on improvement', async () => {
-    const { x, y } = data(48, 4);
+    const { x, y } = separableTokens(48, 6, 4);
     const m = model();
     const every = new ModelCheckpoint({ path: join(dir, 'epoch-{epoch:02}') });
     const best = new ModelCheckpoint({ path: join(dir, 'best'), monitor: 'loss', mode: 'max', saveBestOnly: true });
@@ -119,7 +108,7 @@ describe('ModelCheckpoint', () => {
   it('rejects a path that names a quantity the logs lack, and unknown options', async () => {
     expect(() => new ModelCheckpoint({ path: 'x', save_best_only: true } as never)).toThrow('did you mean "saveBestOnly"?');
     const m = model();
-    const { x, y } = data(8, 1);
+    const { x, y } = separableTokens(8, 6, 1);
     await expect(m.fit(x, y, { verbose: 0, callbacks: [new ModelCheckpoint({ path: join(dir, '{val_acc}') })] })).rejects.toThrow(
       "ModelCheckpoint: path \"" + join(dir, '{val_acc}') + "\" names 'val_acc', which is not in the epoch logs",
     );
@@ -129,7 +118,7 @@ describe('ModelCheckpoint', () => {
 
 describe('fit progress', () => {
   it('verbose 2 writes one Keras-style line per epoch; verbose 0 nothing', async () => {
-    const { x, y } = data(40, 5);
+    const { x, y } = separableTokens(40, 6, 5);
     const m = model();
     const lines: string[] = [];
     await m.fit(x, y, { epochs: 2, batchSize: 16, validationSplit: 0.2, verbose: 2, log: (l) => lines.push(l), seed: 1 });
@@ -172,7 +161,7 @@ describe('fit progress', () => {
     const out = vi.spyOn(process.stdout, 'write');
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      const { x, y } = data(16, 6);
+      const { x, y } = separableTokens(16, 6, 6);
       const m = model();
       await m.fit(x, y, { epochs: 1, batchSize: 16, verbose: 2 });
       m.dispose();
@@ -185,7 +174,7 @@ describe('fit progress', () => {
   });
 
   it('calls onBatchBegin and onBatchEnd per batch', async () => {
-    const { x, y } = data(40, 7);
+    const { x, y } = separableTokens(40, 6, 7);
     const m = model();
     const calls: string[] = [];
     await m.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0, callbacks: { onBatchBegin: (b) => { calls.push(`begin ${b}`); }, onBatchEnd: (b, l) => { calls.push(`end ${b} ${l.size}`); } } });
@@ -202,7 +191,7 @@ describe('fit and NaN', () => {
   });
 
   it('stops with an error once the loss is NaN (TerminateOnNaN), unless turned off', async () => {
-    const { x, y } = data(32, 8);
+    const { x, y } = separableTokens(32, 6, 8);
     const m = new Sequential([new Embedding({ inputDim: 9, outputDim: 4, seed: 1 }), new GlobalAveragePooling1D(), new Dense({ units: 1, seed: 2 })]);
     m.compile({ optimizer: 'sgd', loss: (t, p) => tf.log(tf.sub(tf.sum(tf.mul(t, p), -1), 1e9)) });
     await expect(m.fit(x, y, { epochs: 3, verbose: 0 })).rejects.toThrow(/^fit: the training loss became NaN in epoch 1 \(within its first 32 samples\); .* or pass terminateOnNaN: false$/);

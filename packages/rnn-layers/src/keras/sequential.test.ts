@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeededRandom } from '@rnnkit/tensor-core';
 import { describeWithBackends, expectArraysClose } from '@rnnkit/tensor-core/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -8,6 +7,7 @@ import { Embedding } from './embedding.js';
 import { GlobalAveragePooling1D } from './global_average_pooling_1d.js';
 import { Sequential } from './sequential.js';
 import { reference } from './__fixtures__/keras_reference.js';
+import { separableTokens } from './__fixtures__/separable_tokens.js';
 
 const ref = reference.training;
 
@@ -22,19 +22,6 @@ function poolModel(): Sequential {
   emb!.setWeights({ embeddings: tf.tensor(ref.initial.embeddings, [ref.vocab, ref.dim]) });
   dense!.setWeights({ kernel: tf.tensor(ref.initial.kernel, [ref.dim, 1]), bias: tf.tensor(ref.initial.bias) });
   return model;
-}
-
-/** Tokens 1..4 mean class 0, tokens 5..8 class 1; 0 pads. Linearly separable after mean pooling. */
-function separableData(n: number, time: number, seed: number): { x: number[][]; y: number[] } {
-  const rng = new SeededRandom(seed);
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const label = rng.nextInt(2);
-    x.push(Array.from({ length: time }, () => 1 + 4 * label + rng.nextInt(4)));
-    y.push(label);
-  }
-  return { x, y };
 }
 
 describeWithBackends('Sequential', () => {
@@ -60,7 +47,7 @@ describeWithBackends('Sequential', () => {
   }
 
   it('learns a separable task, reports Keras-shaped history, and keeps the tensor count flat', async () => {
-    const { x, y } = separableData(160, 6, 5);
+    const { x, y } = separableTokens(160, 6, 5);
     const model = new Sequential([
       new Embedding({ inputDim: 10, outputDim: 8, seed: 3 }),
       new GlobalAveragePooling1D(),
@@ -93,7 +80,7 @@ describeWithBackends('Sequential', () => {
   });
 
   it('runs 100 training steps with a flat tensor count', async () => {
-    const { x, y } = separableData(20, 4, 6);
+    const { x, y } = separableTokens(20, 4, 6);
     const model = new Sequential([
       new Embedding({ inputDim: 10, outputDim: 4, seed: 3, maskZero: true }),
       new GlobalAveragePooling1D(),

@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeededRandom } from '@rnnkit/tensor-core';
 import { describe, expect, it } from 'vitest';
 
 import { GRU } from '../recurrent/gru.js';
@@ -8,18 +7,7 @@ import { Dense } from './dense.js';
 import { Embedding } from './embedding.js';
 import { KerasAdam } from './keras_adam.js';
 import { Sequential } from './sequential.js';
-
-function data(n: number, time: number): { x: number[][]; y: number[] } {
-  const rng = new SeededRandom(5);
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const label = rng.nextInt(2);
-    x.push(Array.from({ length: time }, () => 1 + 4 * label + rng.nextInt(4)));
-    y.push(label);
-  }
-  return { x, y };
-}
+import { separableTokens } from './__fixtures__/separable_tokens.js';
 
 function model(): Sequential {
   return new Sequential([
@@ -38,7 +26,7 @@ async function weightsOf(m: Sequential): Promise<Record<string, number[]>> {
 describe('Sequential.fit initialEpoch', () => {
   for (const [name, make] of [['adam', () => new KerasAdam(0.01)], ['rmsprop', () => rmsprop(0.01, 0.9, 0, 1e-7)]] as const) {
     it(`resumes a ${name} run exactly: restored weights and optimizer state, then the remaining epochs`, async () => {
-      const { x, y } = data(40, 5);
+      const { x, y } = separableTokens(40, 5, 5);
       const fitOptions = { batchSize: 8, seed: 11, verbose: 0 as const, validationSplit: 0.2 };
 
       const whole = model();

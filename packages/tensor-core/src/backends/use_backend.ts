@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../gradients.js';
 import { AUTO_BACKEND_ORDER, parseBackendRequest, type BackendName } from './backend_name.js';
 import { BackendUnavailableError } from './backend_unavailable_error.js';
-import { loadCpuBackend, silenceCpuGreeting } from './load_cpu.js';
+import './default_cpu_backend.js';
+import { loadCpuBackend } from './load_cpu.js';
 import { loadTensorflowBackend } from './load_tensorflow.js';
 import { loadWasmBackend } from './load_wasm.js';
 import { loadWebGpuBackend, probeWebGpuAdapter } from './load_webgpu.js';
@@ -36,7 +37,6 @@ async function activate(name: BackendName): Promise<void> {
         throw new BackendUnavailableError(name, 'tfjs registered the backend but could not initialise it (its warning above says why)', name === 'webgpu' ? 'update the GPU driver, or use wasm' : 'use another backend');
       }
       await tf.ready();
-      if (name === 'cpu') silenceCpuGreeting();
     });
   } catch (error) {
     const unavailable = error instanceof BackendUnavailableError ? error : new BackendUnavailableError(name, (error as Error).message, 'use another backend');
