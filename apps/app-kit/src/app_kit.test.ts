@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { Command } from 'commander';
-import { Dense, Embedding, KerasAdam, Sequential, SimpleRNN } from '@rnnkit/rnn-layers';
+import * as tf from '@tensorflow/tfjs-core';
+import { Dense, Dropout, EarlyStopping, Embedding, KerasAdam, Sequential, SimpleRNN } from '@rnnkit/rnn-layers';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import {
@@ -55,6 +56,7 @@ describe('model directory', () => {
     expect(opened.config.labels).toEqual(['a', 'b']);
     expect(opened.config.rnnkitVersion).toMatch(/^\d+\.\d+\.\d+/);
     expect(await opened.readText('notes.txt')).toBe('hi');
+    expect(Array.from(await opened.readBytes('notes.txt'))).toEqual([104, 105]);
     const loaded = await opened.loadNetwork();
     expect(Array.from(await (await loaded.predict([[1, 2, 3]])).data())).toEqual(Array.from(await (await model.predict([[1, 2, 3]])).data()));
     await expect(openModelDirectory(dir, 'rnnkit-other')).rejects.toThrow(/written by rnnkit-test, not rnnkit-other/);
@@ -84,6 +86,44 @@ describe('checkpoints', () => {
     const b = await restored.getWeights();
     for (let i = 1; i < a.length; i++) expect(Array.from(await b[i]!.tensor.data())).toEqual(Array.from(await a[i]!.tensor.data()));
     await expect(loadCheckpoint(dir, 'rnnkit-other')).rejects.toThrow(/written by rnnkit-test/);
+  });
+
+  it('keep the Dropout streams and early stopping (counters and best weights), and leak no tensor', async () => {
+    const dir = await tempDir();
+    const model = new Sequential([new Embedding({ inputDim: 5, outputDim: 2, seed: 1 }), new SimpleRNN({ hiddenSize: 2, seed: 2 }), new Dropout({ rate: 0.5, seed: 4 }), new Dense({ units: 1, activation: 'sigmoid', seed: 3 })]);
+    const optimizer = new KerasAdam(0.01);
+    model.compile({ optimizer, loss: 'binary_crossentropy' });
+    const stopping = new EarlyStopping({ monitor: 'loss', patience: 5, restoreBestWeights: true });
+    let saved = -1;
+    let randomAtSave: Record<string, number[]> = {};
+    await model.fit([[1, 2, 3], [3, 4, 1], [2, 2, 1]], [0, 1, 0], {
+      epochs: 3, verbose: 0, seed: 1, batchSize: 1,
+      callbacks: [stopping, {
+        onEpochEnd: async (epoch) => {
+          if (epoch !== 1) return;
+          const before = tf.memory().numTensors;
+          await saveCheckpoint(dir, model, optimizer, { app: 'rnnkit-test', epoch: 2, run: {}, history: {} }, { earlyStopping: stopping });
+          saved = tf.memory().numTensors - before;
+          randomAtSave = model.randomState();
+        },
+      }],
+    });
+    expect(saved).toBe(0);
+    const loaded = await loadCheckpoint(dir, 'rnnkit-test');
+    expect(loaded.model.randomState()).toEqual(randomAtSave);
+    expect(loaded.model.randomState()).not.toEqual(model.randomState());
+    expect(Object.keys(loaded.model.randomState())).toContain('dropout');
+    const resumed = new EarlyStopping({ monitor: 'loss', patience: 5, restoreBestWeights: true });
+    loaded.restoreEarlyStopping(resumed);
+    resumed.onTrainBegin();
+    expect(resumed.state().lastEpoch).toBe(1);
+    expect(resumed.bestWeightsSnapshot()).not.toBeNull();
+    resumed.onTrainEnd();
+    loaded.model.dispose();
+    await writeFile(join(dir, 'checkpoints', 'best-weights.safetensors'), 'damaged');
+    await expect(loadCheckpoint(dir, 'rnnkit-test')).rejects.toThrow(/best-weights.safetensors is damaged/);
+    model.dispose();
+    optimizer.dispose();
   });
 });
 

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs-core';
-import { Sequential } from '@rnnkit/rnn-layers';
+import { Sequential, type EarlyStopping, type EarlyStoppingState } from '@rnnkit/rnn-layers';
 import { readSafetensors, recoverDirectory, writeDirectoryAtomically, writeSafetensors } from '@rnnkit/tensor-core';
 
 import { sha256Hex } from './model_directory.js';
@@ -14,6 +14,7 @@ export const CHECKPOINT_DIR = 'checkpoints';
 const STATE_FILE = 'state.json';
 const MODEL_FILE = 'model.safetensors';
 const OPTIMIZER_FILE = 'optimizer.safetensors';
+const BEST_WEIGHTS_FILE = 'best-weights.safetensors';
 
 /** What a checkpoint records besides the weights: the finished epochs, the run's settings, its history so far. */
 export interface CheckpointState<T> {
@@ -26,24 +27,52 @@ export interface CheckpointState<T> {
   history: Record<string, number[]>;
 }
 
+/** state.json: the app's state plus what restores the run exactly. */
+interface StoredState<T> extends CheckpointState<T> {
+  network: unknown;
+  weightsSha256: string;
+  optimizerSlots: string[];
+  optimizerSha256: string;
+  /** Sequential.randomState(): Dropout streams, so the resumed run draws the same masks. */
+  randomState: Record<string, number[]>;
+  earlyStopping: { state: EarlyStoppingState; bestWeightsSha256: string | null } | null;
+}
+
 /**
  * Writes `dir/checkpoints/` as one atomic directory: the network, the optimizer's slots (getWeights,
- * in order) and state.json. A process killed while writing leaves the previous checkpoint intact.
+ * in order), the layers' random streams, early stopping's counters and best weights, and state.json.
+ * A process killed while writing leaves the previous checkpoint intact.
  */
-export async function saveCheckpoint<T>(dir: string, model: Sequential, optimizer: tf.Optimizer, state: Omit<CheckpointState<T>, 'rnnkitVersion'>): Promise<void> {
+export async function saveCheckpoint<T>(
+  dir: string, model: Sequential, optimizer: tf.Optimizer, state: Omit<CheckpointState<T>, 'rnnkitVersion'>, extras: { earlyStopping?: EarlyStopping } = {},
+): Promise<void> {
   const artifacts = await model.toArtifacts();
   const slots = await optimizer.getWeights();
   const named: Record<string, tf.Tensor> = {};
   slots.forEach((slot, i) => { named[`${i}`] = slot.tensor; });
-  const optimizerBytes = await writeSafetensors(named);
-  const full = {
+  let optimizerBytes: Uint8Array;
+  try {
+    optimizerBytes = await writeSafetensors(named);
+  } finally {
+    // getWeights makes a new scalar for the iteration count; the other slots are the optimizer's variables.
+    tf.dispose(slots.filter((s) => !(s.tensor instanceof tf.Variable)).map((s) => s.tensor));
+  }
+  const files: Record<string, Uint8Array | string> = { [MODEL_FILE]: artifacts.weights, [OPTIMIZER_FILE]: optimizerBytes };
+  let earlyStopping: StoredState<T>['earlyStopping'] = null;
+  if (extras.earlyStopping) {
+    const best = extras.earlyStopping.bestWeightsSnapshot();
+    const bestBytes = best ? await writeSafetensors(best) : null;
+    if (bestBytes) files[BEST_WEIGHTS_FILE] = bestBytes;
+    earlyStopping = { state: extras.earlyStopping.state(), bestWeightsSha256: bestBytes ? sha256Hex(bestBytes) : null };
+  }
+  const full: StoredState<T> = {
     ...state, rnnkitVersion: RNNKIT_VERSION,
     network: artifacts.config, weightsSha256: sha256Hex(artifacts.weights),
     optimizerSlots: slots.map((s) => s.name), optimizerSha256: sha256Hex(optimizerBytes),
+    randomState: model.randomState(), earlyStopping,
   };
-  await writeDirectoryAtomically(join(dir, CHECKPOINT_DIR), {
-    [MODEL_FILE]: artifacts.weights, [OPTIMIZER_FILE]: optimizerBytes, [STATE_FILE]: `${JSON.stringify(full, null, 2)}\n`,
-  }, { carryOver: false });
+  files[STATE_FILE] = `${JSON.stringify(full, null, 2)}\n`;
+  await writeDirectoryAtomically(join(dir, CHECKPOINT_DIR), files, { carryOver: false });
 }
 
 export interface LoadedCheckpoint<T> {
@@ -51,6 +80,8 @@ export interface LoadedCheckpoint<T> {
   model: Sequential;
   /** Puts the saved slots into a fresh optimizer of the same kind (call before fit). */
   restoreOptimizer(optimizer: tf.Optimizer): Promise<void>;
+  /** Makes a fresh EarlyStopping continue the saved one (counters and best weights); a no-op if none was saved. */
+  restoreEarlyStopping(earlyStopping: EarlyStopping): void;
 }
 
 /** Reads `dir/checkpoints/` written by `app`; a missing or damaged checkpoint is a UsageError naming the file. */
@@ -66,7 +97,7 @@ export async function loadCheckpoint<T>(dir: string, app: string): Promise<Loade
       throw new UsageError(`--resume ${dir}: cannot read ${join(CHECKPOINT_DIR, name)} (${(error as Error).message})`);
     }
   };
-  let state: CheckpointState<T> & { network: unknown; weightsSha256: string; optimizerSlots: string[]; optimizerSha256: string };
+  let state: StoredState<T>;
   try {
     state = JSON.parse(new TextDecoder().decode(await read(STATE_FILE)));
   } catch (error) {
@@ -78,10 +109,29 @@ export async function loadCheckpoint<T>(dir: string, app: string): Promise<Loade
   const optimizerBytes = await read(OPTIMIZER_FILE);
   if (sha256Hex(weights) !== state.weightsSha256) throw new UsageError(`--resume ${dir}: ${join(CHECKPOINT_DIR, MODEL_FILE)} is damaged (its SHA-256 does not match state.json)`);
   if (sha256Hex(optimizerBytes) !== state.optimizerSha256) throw new UsageError(`--resume ${dir}: ${join(CHECKPOINT_DIR, OPTIMIZER_FILE)} is damaged (its SHA-256 does not match state.json)`);
+  const bestBytes = state.earlyStopping?.bestWeightsSha256 ? await read(BEST_WEIGHTS_FILE) : null;
+  if (bestBytes && sha256Hex(bestBytes) !== state.earlyStopping!.bestWeightsSha256) {
+    throw new UsageError(`--resume ${dir}: ${join(CHECKPOINT_DIR, BEST_WEIGHTS_FILE)} is damaged (its SHA-256 does not match state.json)`);
+  }
   const model = Sequential.fromArtifacts({ config: state.network as never, weights });
+  try {
+    model.setRandomState(state.randomState ?? {});
+  } catch (error) {
+    model.dispose();
+    throw new UsageError(`--resume ${dir}: ${join(CHECKPOINT_DIR, STATE_FILE)} has a random state that does not fit the network (${(error as Error).message})`);
+  }
   return {
     state,
     model,
+    restoreEarlyStopping: (earlyStopping) => {
+      if (!state.earlyStopping) return;
+      const best = bestBytes ? readSafetensors(bestBytes) : null;
+      try {
+        earlyStopping.resumeFrom(state.earlyStopping.state, best);
+      } finally {
+        if (best) tf.dispose(Object.values(best));
+      }
+    },
     restoreOptimizer: async (optimizer) => {
       const tensors = readSafetensors(optimizerBytes);
       await optimizer.setWeights(state.optimizerSlots.map((name, i) => ({ name, tensor: tensors[`${i}`]! })));

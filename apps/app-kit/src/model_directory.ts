@@ -52,6 +52,7 @@ export interface ModelDirectory<T> {
   dir: string;
   config: ModelDirectoryConfig<T>;
   readText(name: string): Promise<string>;
+  readBytes(name: string): Promise<Uint8Array>;
   /** Rebuilds the network from config.json + weights.safetensors (checked against the recorded hash). */
   loadNetwork(): Promise<Sequential>;
 }
@@ -94,6 +95,10 @@ export async function openModelDirectory<T>(dir: string, app: string): Promise<M
     dir,
     config: config as ModelDirectoryConfig<T>,
     readText: async (name) => (await read(name)).toString('utf8'),
+    readBytes: async (name) => {
+      const file = await read(name);
+      return new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
+    },
     loadNetwork: async () => {
       const file = await read(WEIGHTS_FILE);
       const weights = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);

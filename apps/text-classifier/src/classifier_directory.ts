@@ -1,39 +1,45 @@
 import { openModelDirectory, UsageError, type ModelDirectory } from '@rnnkit/app-kit';
 import type { Sequential } from '@rnnkit/rnn-layers';
-import { Tokenizer } from '@rnnkit/tokenizers';
 
 import type { DataSettings } from './data.js';
 import { APP_KIND, type ModelSettings } from './settings.js';
-
-export const TOKENIZER_FILE = 'tokenizer.json';
+import { readTextEncoder, type TextEncoder, type TokenizerKind } from './text_encoder.js';
 
 /** config.json of a classifier directory, after app-kit's header. */
 export interface ClassifierConfig {
   model: ModelSettings;
   seed: number;
   labels: string[];
-  tokenizer: { kind: 'word'; file: string; numWords: number; oovToken: string | null };
+  tokenizer: { kind: TokenizerKind; file: string; vocab: number };
   data: DataSettings;
 }
 
 export interface OpenedClassifier {
   directory: ModelDirectory<ClassifierConfig>;
   network: Sequential;
-  tokenizer: Tokenizer;
+  encoder: TextEncoder;
 }
 
 /** Opens a classifier directory written by `train`, with its network and tokenizer. */
 export async function openClassifier(dir: string): Promise<OpenedClassifier> {
   const directory = await openModelDirectory<ClassifierConfig>(dir, APP_KIND);
-  const network = await directory.loadNetwork();
-  let tokenizer: Tokenizer;
-  try {
-    tokenizer = Tokenizer.fromJson(await directory.readText(TOKENIZER_FILE));
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`--model ${dir}: ${TOKENIZER_FILE} is damaged (${(error as Error).message})`);
+  const { tokenizer } = directory.config;
+  if (!tokenizer || (tokenizer.kind !== 'word' && tokenizer.kind !== 'bpe') || typeof tokenizer.file !== 'string') {
+    throw new UsageError(`--model ${dir}: config.json has no valid "tokenizer" entry`);
   }
-  return { directory, network, tokenizer };
+  const contents = await directory.readBytes(tokenizer.file);
+  let encoder: TextEncoder;
+  try {
+    encoder = await readTextEncoder(tokenizer.kind, contents);
+  } catch (error) {
+    throw new UsageError(`--model ${dir}: ${tokenizer.file} is damaged (${(error as Error).message})`);
+  }
+  try {
+    return { directory, network: await directory.loadNetwork(), encoder };
+  } catch (error) {
+    encoder.dispose();
+    throw error;
+  }
 }
 
 /** Class probabilities per text, [1 − p, p] for a sigmoid output. */

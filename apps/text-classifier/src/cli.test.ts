@@ -43,6 +43,8 @@ function csv(rows: number, seed = 1): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** TINY, learning fast: enough epochs and a high rate for a few hundred examples. */
+const FAST = ['--optimizer', 'adam', '--lr', '0.03', '--epochs', '8'];
 const TINY = ['--model', 'gru', '--vocab', '30', '--embedding', '4', '--hidden', '4', '--max-length', '12', '--batch-size', '32', '--backend', 'cpu', '--quiet'];
 
 describe('rnnkit-classify train --quick', () => {
@@ -79,6 +81,45 @@ describe('rnnkit-classify train --quick', () => {
   }, 120_000);
 });
 
+describe('tokenizers and data sets', () => {
+  it('--tokenizer bpe trains a SentencePiece model on the training split; predict reads it back', async () => {
+    await writeFile(join(dir, 'bpe.csv'), csv(400, 5));
+    const train = await cli(['train', '--train', 'bpe.csv', '--tokenizer', 'bpe', ...FAST, '--out', 'bpe', '--json', ...TINY.map((a) => (a === '30' ? '60' : a))]);
+    expect(train.code, train.stderr).toBe(0);
+    expect(JSON.parse(train.stdout).accuracy).toBeGreaterThan(0.8);
+    const config = JSON.parse(await readFile(join(dir, 'bpe', 'config.json'), 'utf8'));
+    expect(config.tokenizer).toEqual({ kind: 'bpe', file: 'tokenizer.model', vocab: 60 });
+    expect((await stat(join(dir, 'bpe', 'tokenizer.model'))).size).toBeGreaterThan(100);
+    const predict = await cli(['predict', '--model', 'bpe', '--json', 'good great nice movie', 'bad awful ugly plot']);
+    expect(predict.code, predict.stderr).toBe(0);
+    expect(predict.stdout.trim().split('\n').map((l) => JSON.parse(l).label)).toEqual(['pos', 'neg']);
+  }, 60_000);
+
+  it('--dataset imdb reads an aclImdb/ tree (train and test splits, labels from pos/neg)', async () => {
+    const words = { pos: ['wonderful', 'great', 'loved'], neg: ['terrible', 'boring', 'hated'] };
+    for (const split of ['train', 'test']) {
+      for (const label of ['pos', 'neg'] as const) {
+        await mkdir(join(dir, 'imdb', 'aclImdb', split, label), { recursive: true });
+        for (let i = 0; i < (split === 'train' ? 150 : 40); i++) {
+          const text = `this film was ${words[label][i % 3]} and the cast ${words[label][(i + 1) % 3]}<br /><br />really`;
+          await writeFile(join(dir, 'imdb', 'aclImdb', split, label, `${i}_${label === 'pos' ? 8 : 2}.txt`), text);
+        }
+      }
+    }
+    const train = await cli(['train', '--dataset', 'imdb', '--data-dir', 'imdb', ...FAST, '--out', 'imdb-model', '--json', ...TINY]);
+    expect(train.code, train.stderr).toBe(0);
+    const metrics = JSON.parse(train.stdout);
+    expect(metrics.examples).toBe(80);
+    expect(metrics.accuracy).toBeGreaterThan(0.9);
+    const config = JSON.parse(await readFile(join(dir, 'imdb-model', 'config.json'), 'utf8'));
+    expect(config.labels).toEqual(['negative', 'positive']);
+    expect(config.data).toMatchObject({ dataset: 'imdb', dataDir: 'imdb' });
+    const evaluate = await cli(['evaluate', '--model', 'imdb-model', '--json']);
+    expect(evaluate.code, evaluate.stderr).toBe(0);
+    expect(JSON.parse(evaluate.stdout).accuracy).toBeCloseTo(metrics.accuracy, 6);
+  }, 60_000);
+});
+
 describe('bad input: exit code 2, a message naming the problem, nothing overwritten', () => {
   let existing = '';
   beforeAll(async () => {
@@ -96,6 +137,10 @@ describe('bad input: exit code 2, a message naming the problem, nothing overwrit
     ['a label column with one class', ['--train', 'one-class.csv'], /single class \('pos'\)/],
     ['an unknown option', ['--train', 'data.csv', '--bogus'], /unknown option '--bogus'/],
     ['--epochs 0', ['--train', 'data.csv', '--epochs', '0'], /--epochs.*expected a whole number >= 1/],
+    ['--dataset imdb without --data-dir', ['--dataset', 'imdb'], /--dataset imdb needs --data-dir DIR/],
+    ['a --data-dir that does not exist', ['--dataset', 'imdb', '--data-dir', 'no-such-dir'], /--data-dir no-such-dir: no such directory/],
+    ['a --data-dir without IMDB data', ['--dataset', 'imdb', '--data-dir', '.'], /--data-dir \.: holds neither an aclImdb\/ tree .* nor Keras's imdb\.npz/],
+    ['an unknown --tokenizer', ['--train', 'data.csv', '--tokenizer', 'char'], /--tokenizer.*'char' is not one of word, bpe|argument 'char' is invalid/],
   ];
   for (const [what, args, message] of cases) {
     it(`train with ${what}`, async () => {
@@ -130,7 +175,8 @@ describe('bad input: exit code 2, a message naming the problem, nothing overwrit
 describe('checkpoints and --resume', () => {
   it('Ctrl-C after an epoch says how to resume, and the resumed run ends with the uninterrupted run\'s weights', async () => {
     await writeFile(join(dir, 'resume.csv'), csv(1500, 7));
-    const run = ['train', '--train', 'resume.csv', '--epochs', '4', '--seed', '3', ...TINY.filter((a) => a !== '--quiet')];
+    // Dropout, masking and early stopping included: their random streams and counters are checkpointed too.
+    const run = ['train', '--train', 'resume.csv', '--epochs', '4', '--seed', '3', '--pooling', 'mean', '--dropout', '0.3', '--patience', '2', ...TINY.filter((a) => a !== '--quiet')];
     const whole = await cli([...run, '--out', 'whole']);
     expect(whole.code, whole.stderr).toBe(0);
 

@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 
 import { Command } from 'commander';
 import { UsageError, addCommonOptions, createLogger, jsonLine, selectBackend, type CommonOptions } from '@rnnkit/app-kit';
+import { loadTextLabelFile } from '@rnnkit/datasets';
 
-import { openClassifier, predictProbabilities } from './classifier_directory.js';
-import { loadData, type DataSettings } from './data.js';
+import { openClassifier, predictProbabilities, type ClassifierConfig } from './classifier_directory.js';
+import { loadData, type Example } from './data.js';
 import { classificationMetrics } from './metrics.js';
 import { encodeTexts } from './text_encoder.js';
 import { report } from './train.js';
@@ -27,24 +28,33 @@ export function addEvaluateCommand(program: Command): void {
   addCommonOptions(command, { quick: false }).action(async (flags: EvaluateFlags) => {
     const log = createLogger(flags);
     await selectBackend(flags);
-    const { directory, network, tokenizer } = await openClassifier(flags.model);
-    const { config } = directory;
-    let dataSettings: DataSettings = config.data;
-    if (flags.test) {
-      const columns = config.data.dataset === 'file' ? config.data : { textColumn: 'text', labelColumn: 'label' };
-      dataSettings = { dataset: 'file', train: flags.test, test: flags.test, textColumn: columns.textColumn, labelColumn: columns.labelColumn, test_fraction: 0, seed: config.seed };
+    const { directory, network, encoder } = await openClassifier(flags.model);
+    try {
+      const { config } = directory;
+      const test = flags.test ? await loadTestFile(flags.test, config) : (await loadData(config.data)).test;
+      const x = encodeTexts(encoder, test.map((e) => e.text), config.model);
+      const probabilities = await predictProbabilities(network, x);
+      report(classificationMetrics(probabilities, test.map((e) => e.label), config.labels), flags, log, null);
+    } finally {
+      network.dispose();
+      encoder.dispose();
     }
-    const data = await loadData(dataSettings);
-    const test = flags.test ? data.train : data.test;
-    const labelIndex = data.labels.map((l) => config.labels.indexOf(l));
-    const missing = data.labels.filter((_, i) => labelIndex[i]! < 0);
-    if (missing.length > 0) throw new UsageError(`--test ${flags.test}: labels ${missing.join(', ')} are not among the model's (${config.labels.join(', ')})`);
-    const x = encodeTexts(tokenizer, test.map((e) => e.text), config.model);
-    const probabilities = await predictProbabilities(network, x);
-    const metrics = classificationMetrics(probabilities, test.map((e) => labelIndex[e.label]!), config.labels);
-    network.dispose();
-    report(metrics, flags, log, null);
   });
+}
+
+/** `evaluate --test FILE`: its examples with the model's label indices (a label the model does not know is an error). */
+async function loadTestFile(file: string, config: ClassifierConfig): Promise<Example[]> {
+  const columns = config.data.dataset === 'file' ? config.data : { textColumn: 'text', labelColumn: 'label' };
+  let data;
+  try {
+    data = await loadTextLabelFile(file, { textField: columns.textColumn, labelField: columns.labelColumn });
+  } catch (error) {
+    throw new UsageError(`--test ${file}: ${(error as Error).message.replace(/^loadTextLabelFile: /, '')}`, { cause: error });
+  }
+  if (data.examples.length === 0) throw new UsageError(`--test ${file}: the file has no examples`);
+  const missing = data.labels.filter((l) => !config.labels.includes(l));
+  if (missing.length > 0) throw new UsageError(`--test ${file}: labels ${missing.join(', ')} are not among the model's (${config.labels.join(', ')})`);
+  return data.examples.map((e) => ({ text: e.text, label: config.labels.indexOf(data.labels[e.label]!) }));
 }
 
 async function readStdinLines(): Promise<string[]> {
@@ -61,7 +71,7 @@ export function addPredictCommand(program: Command): void {
     .option('--file <file>', 'read texts from FILE, one per line');
   addCommonOptions(command, { quick: false }).action(async (texts: string[], flags: PredictFlags) => {
     await selectBackend(flags);
-    const { directory, network, tokenizer } = await openClassifier(flags.model);
+    const { directory, network, encoder } = await openClassifier(flags.model);
     let inputs = texts;
     if (flags.file) {
       const content = await readFile(flags.file, 'utf8').catch((error: NodeJS.ErrnoException) => { throw new UsageError(`--file ${flags.file}: cannot read it (${error.code ?? error.message})`); });
@@ -70,8 +80,9 @@ export function addPredictCommand(program: Command): void {
     if (inputs.length === 0 && !flags.file) inputs = await readStdinLines();
     if (inputs.length === 0) throw new UsageError('predict: no texts (give them as arguments, with --file, or one per line on standard input)');
     const { labels } = directory.config;
-    const probabilities = await predictProbabilities(network, encodeTexts(tokenizer, inputs, directory.config.model));
+    const probabilities = await predictProbabilities(network, encodeTexts(encoder, inputs, directory.config.model));
     network.dispose();
+    encoder.dispose();
     let out = '';
     probabilities.forEach((p, i) => {
       let best = 0;

@@ -9,17 +9,18 @@ import {
 } from '@rnnkit/app-kit';
 import { EarlyStopping, type EpochLogs, type FitCallbacks, type Sequential } from '@rnnkit/rnn-layers';
 
-import { TOKENIZER_FILE, predictProbabilities, type ClassifierConfig } from './classifier_directory.js';
-import { loadData, quickSubset, type DataSettings } from './data.js';
+import { predictProbabilities, type ClassifierConfig } from './classifier_directory.js';
+import { DATASETS, loadData, type DataSettings, type LoadedData } from './data.js';
 import { classificationMetrics, type ClassificationMetrics } from './metrics.js';
-import { buildClassifier, createOptimizer, lossFor, usesMask } from './model.js';
-import { APP_KIND, DEFAULT_MODEL, MODEL_KINDS, OPTIMIZERS, POOLINGS, QUICK_MODEL, SEED_MODEL, type ModelSettings } from './settings.js';
-import { OOV_TOKEN, encodeTexts, fitTokenizer } from './text_encoder.js';
+import { buildClassifier, createOptimizer, lossFor } from './model.js';
+import { APP_KIND, DEFAULT_MODEL, MODEL_KINDS, OPTIMIZERS, POOLINGS, QUICK_MODEL, QUICK_SUBSET, SEED_MODEL, type ModelSettings } from './settings.js';
+import { TOKENIZERS, encodeTexts, fitTextEncoder, type TextEncoder } from './text_encoder.js';
 
 interface TrainFlags extends CommonOptions {
   out: string;
   resume?: string;
   model?: ModelSettings['model'];
+  tokenizer?: ModelSettings['tokenizer'];
   vocab?: number;
   embedding?: number;
   hidden?: number;
@@ -34,7 +35,8 @@ interface TrainFlags extends CommonOptions {
   batchSize?: number;
   validation?: number;
   patience?: number;
-  dataset: 'spamassassin';
+  dataset: (typeof DATASETS)[number];
+  dataDir?: string;
   train?: string;
   test?: string;
   textColumn: string;
@@ -69,7 +71,8 @@ export function addTrainCommand(program: Command): void {
     .option('--out <dir>', 'model directory to write', 'models/classifier')
     .option('--resume <dir>', 'continue the interrupted run whose model directory (with checkpoints/) is DIR')
     .addOption(choiceOption('--model <kind>', `recurrent cell; given, the other defaults are the Keras seed model's (${describe(SEED_MODEL)}); without it: ${describe(DEFAULT_MODEL)}`, MODEL_KINDS))
-    .option('--vocab <n>', 'vocabulary size (words kept, index 0 is padding)', integerArgument(2))
+    .addOption(choiceOption('--tokenizer <kind>', "'word' (Keras's word tokenizer) or 'bpe' (a SentencePiece BPE model trained on the training split)", TOKENIZERS))
+    .option('--vocab <n>', 'vocabulary size (words or BPE pieces, index 0 is padding)', integerArgument(3))
     .option('--embedding <n>', 'embedding size', integerArgument(1))
     .option('--hidden <n>', 'recurrent hidden size (per direction)', integerArgument(1))
     .option('--layers <n>', 'stacked recurrent layers', integerArgument(1, 16))
@@ -83,7 +86,8 @@ export function addTrainCommand(program: Command): void {
     .option('--batch-size <n>', 'batch size', integerArgument(1))
     .option('--validation <fraction>', 'fraction of the training data held out for validation', numberArgument({ low: 0, high: 1 }))
     .option('--patience <n>', 'stop after N epochs without a lower val_loss, keeping the best weights', integerArgument(0))
-    .addOption(choiceOption('--dataset <name>', 'embedded data set (ignored with --train)', ['spamassassin'], 'spamassassin'))
+    .addOption(choiceOption('--dataset <name>', "'spamassassin' (embedded, headers stripped) or 'imdb' (needs --data-dir); ignored with --train", DATASETS, 'spamassassin'))
+    .option('--data-dir <dir>', 'for --dataset imdb: an aclImdb/ tree, or a folder with Keras\'s imdb.npz and imdb_word_index.json')
     .option('--train <file>', 'training data: CSV, TSV or JSONL with a text and a label column')
     .option('--test <file>', 'test data in the same format (default: 10% of --train)')
     .option('--text-column <name>', 'column (or JSON key) of the text', 'text')
@@ -94,7 +98,7 @@ export function addTrainCommand(program: Command): void {
 }
 
 function describe(s: ModelSettings): string {
-  return `${s.model} vocab ${s.vocab} embedding ${s.embedding} hidden ${s.hidden} layers ${s.layers} max-length ${s.maxLength} pooling ${s.pooling} dropout ${s.dropout} ${s.optimizer} lr ${s.lr} epochs ${s.epochs} batch ${s.batchSize} validation ${s.validation} patience ${s.patience ?? 'none'}`;
+  return `${s.model} tokenizer ${s.tokenizer} vocab ${s.vocab} embedding ${s.embedding} hidden ${s.hidden} layers ${s.layers} max-length ${s.maxLength} pooling ${s.pooling} dropout ${s.dropout} ${s.optimizer} lr ${s.lr} epochs ${s.epochs} batch ${s.batchSize} validation ${s.validation} patience ${s.patience ?? 'none'}`;
 }
 
 /** Refuses to replace a directory that another app (or no rnnkit app) wrote. */
@@ -106,6 +110,21 @@ async function checkOutDirectory(out: string): Promise<void> {
   if (hasConfig) await openModelDirectory(out, APP_KIND).catch((error: Error) => { throw new UsageError(error.message.replace(/^--model/, '--out')); });
 }
 
+/** The data settings of a new run from its flags. */
+function dataSettings(flags: TrainFlags, settings: ModelSettings): DataSettings {
+  if (flags.test && !flags.train) throw new UsageError('--test needs --train (the data sets have their own test splits)');
+  if (flags.dataDir && (flags.train || flags.dataset !== 'imdb')) throw new UsageError('--data-dir goes with --dataset imdb');
+  if (flags.train) {
+    return { dataset: 'file', train: flags.train, test: flags.test ?? null, textColumn: flags.textColumn, labelColumn: flags.labelColumn, validation: settings.validation, testFraction: 0.1 };
+  }
+  const subset = flags.quick ? { ...QUICK_SUBSET } : null;
+  if (flags.dataset === 'imdb') {
+    if (!flags.dataDir) throw new UsageError('--dataset imdb needs --data-dir DIR (an aclImdb/ tree, or a folder with Keras\'s imdb.npz and imdb_word_index.json)');
+    return { dataset: 'imdb', dataDir: flags.dataDir, validation: settings.validation, subset };
+  }
+  return { dataset: 'spamassassin', headers: 'strip', validation: settings.validation, test: 0.1, subset };
+}
+
 async function train(flags: TrainFlags): Promise<void> {
   const log = createLogger(flags);
   let run: TrainRun;
@@ -114,59 +133,58 @@ async function train(flags: TrainFlags): Promise<void> {
     resumed = await loadCheckpoint<TrainRun>(flags.resume, APP_KIND);
     run = { ...resumed.state.run, out: flags.resume };
   } else {
-    const data: DataSettings = flags.train
-      ? { dataset: 'file', train: flags.train, test: flags.test ?? null, textColumn: flags.textColumn, labelColumn: flags.labelColumn, test_fraction: 0.1, seed: flags.seed }
-      : { dataset: 'spamassassin', headers: 'strip', test: 0.1, seed: flags.seed, subset: flags.quick ? quickSubset() : null };
-    if (flags.test && !flags.train) throw new UsageError('--test needs --train (the embedded data set has its own test split)');
-    run = { settings: resolveSettings(flags), data, seed: flags.seed, out: flags.out };
+    const settings = resolveSettings(flags);
+    run = { settings, data: dataSettings(flags, settings), seed: flags.seed, out: flags.out };
     await checkOutDirectory(run.out);
   }
   const { settings } = run;
   const backend = await selectBackend(flags);
   const started = Date.now();
   const data = await loadData(run.data);
-  log.info(`data: ${data.train.length} training and ${data.test.length} test examples, labels ${data.labels.join(', ')}; backend ${backend.name}`, { event: 'data', train: data.train.length, test: data.test.length, labels: data.labels, backend: backend.name });
+  log.info(`data: ${data.train.length} training, ${data.validation.length} validation and ${data.test.length} test examples, labels ${data.labels.join(', ')}; backend ${backend.name}`,
+    { event: 'data', train: data.train.length, validation: data.validation.length, test: data.test.length, labels: data.labels, backend: backend.name });
+  if (settings.patience !== null && data.validation.length === 0) throw new UsageError('--patience needs validation data (--validation > 0 and enough examples)');
 
-  const tokenizer = fitTokenizer(data.train.map((e) => e.text), settings);
-  const xTrain = encodeTexts(tokenizer, data.train.map((e) => e.text), settings);
-  const yTrain = data.train.map((e) => e.label);
+  // The tokenizer sees the training split only: validation and test texts stay unseen.
+  const encoder = await fitTextEncoder(data.train.map((e) => e.text), settings);
+  const encode = (examples: LoadedData['train']) => encodeTexts(encoder, examples.map((e) => e.text), settings);
   const labelCount = data.labels.length;
   const model = resumed ? resumed.model : buildClassifier(settings, labelCount, run.seed);
   const optimizer = createOptimizer(settings);
-  if (resumed) await resumed.restoreOptimizer(optimizer);
-  model.compile({ optimizer, loss: lossFor(labelCount), metrics: ['acc'] });
+  const earlyStopping = settings.patience === null ? null : new EarlyStopping({ monitor: 'val_loss', patience: settings.patience, restoreBestWeights: true });
   const initialEpoch = resumed?.state.epoch ?? 0;
-  const pastHistory = resumed?.state.history ?? {};
-
-  const interrupt = installInterruptHandler(() => `interrupted; nothing half-written. ${checkpointed > 0 ? `Resume with: rnnkit-classify train --resume ${run.out}` : 'No epoch had finished, so there is no checkpoint to resume from.'}`);
+  const history: Record<string, number[]> = Object.fromEntries(Object.entries(resumed?.state.history ?? {}).map(([k, v]) => [k, [...v]]));
   let checkpointed = initialEpoch;
-  const history: Record<string, number[]> = Object.fromEntries(Object.entries(pastHistory).map(([k, v]) => [k, [...v]]));
-  const checkpoints: FitCallbacks = {
-    onEpochEnd: async (epoch: number, logs: EpochLogs) => {
-      for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
-      await interrupt.guard(() => saveCheckpoint<TrainRun>(run.out, model, optimizer, { app: APP_KIND, epoch: epoch + 1, run, history }));
-      checkpointed = epoch + 1;
-      if (log.json) log.info(`epoch ${epoch + 1}`, { event: 'epoch', epoch: epoch + 1, ...logs });
-    },
-  };
-  const callbacks: FitCallbacks[] = [checkpoints];
-  if (settings.patience !== null) callbacks.unshift(new EarlyStopping({ monitor: 'val_loss', patience: settings.patience, restoreBestWeights: true }));
+  const interrupt = installInterruptHandler(() => `interrupted; nothing half-written. ${checkpointed > 0 ? `Resume with: rnnkit-classify train --resume ${run.out}` : 'No epoch had finished, so there is no checkpoint to resume from.'}`);
   try {
-    await model.fit(xTrain, yTrain, {
-      epochs: settings.epochs, initialEpoch, batchSize: settings.batchSize, validationSplit: settings.validation, seed: run.seed,
-      callbacks, verbose: log.showsProgress ? 1 : 0,
+    if (resumed) {
+      await resumed.restoreOptimizer(optimizer);
+      if (earlyStopping) resumed.restoreEarlyStopping(earlyStopping);
+    }
+    model.compile({ optimizer, loss: lossFor(labelCount), metrics: ['acc'] });
+    const checkpoints: FitCallbacks = {
+      onEpochEnd: async (epoch: number, logs: EpochLogs) => {
+        for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
+        await interrupt.guard(() => saveCheckpoint<TrainRun>(run.out, model, optimizer, { app: APP_KIND, epoch: epoch + 1, run, history }, earlyStopping ? { earlyStopping } : {}));
+        checkpointed = epoch + 1;
+        if (log.json) log.info(`epoch ${epoch + 1}`, { event: 'epoch', epoch: epoch + 1, ...logs });
+      },
+    };
+    // Early stopping first: the checkpoint then records its counters after this epoch.
+    const callbacks: FitCallbacks[] = earlyStopping ? [earlyStopping, checkpoints] : [checkpoints];
+    await model.fit(encode(data.train), data.train.map((e) => e.label), {
+      epochs: settings.epochs, initialEpoch, batchSize: settings.batchSize, seed: run.seed, callbacks, verbose: log.showsProgress ? 1 : 0,
+      ...(data.validation.length > 0 ? { validationData: [encode(data.validation), data.validation.map((e) => e.label)] as [number[][], number[]] } : {}),
     });
-    const metrics = await testMetrics(model, tokenizer, data, settings);
+    const metrics = await testMetrics(model, encoder, data, settings);
     const minutes = (Date.now() - started) / 60000;
     const curves = await renderChart(trainingCurvesSpec(history, `Training curves (${settings.model})`));
     const confusion = await renderChart(confusionMatrixSpec(metrics.confusionMatrix, data.labels, `Confusion matrix (test, accuracy ${(metrics.accuracy * 100).toFixed(2)}%)`));
     const config: ClassifierConfig = {
-      model: settings, seed: run.seed, labels: data.labels,
-      tokenizer: { kind: 'word', file: TOKENIZER_FILE, numWords: settings.vocab, oovToken: usesMask(settings) ? OOV_TOKEN : null },
-      data: run.data,
+      model: settings, seed: run.seed, labels: data.labels, tokenizer: { kind: encoder.kind, file: encoder.fileName, vocab: settings.vocab }, data: run.data,
     };
     await interrupt.guard(() => writeModelDirectory(run.out, APP_KIND, model, config, {
-      [TOKENIZER_FILE]: tokenizer.toJson(),
+      [encoder.fileName]: encoder.serialize(),
       'metrics.json': `${JSON.stringify({ ...metrics, backend: backend.name, trainMinutes: minutes }, null, 2)}\n`,
       'history.json': `${JSON.stringify(history, null, 2)}\n`,
       'training-curves.svg': curves.svg, 'training-curves.png': curves.png,
@@ -175,13 +193,14 @@ async function train(flags: TrainFlags): Promise<void> {
     report(metrics, flags, log, run.out, minutes);
   } finally {
     interrupt.dispose();
+    encoder.dispose();
     model.dispose();
     optimizer.dispose();
   }
 }
 
-async function testMetrics(model: Sequential, tokenizer: ReturnType<typeof fitTokenizer>, data: { test: Array<{ text: string; label: number }>; labels: string[] }, settings: ModelSettings): Promise<ClassificationMetrics> {
-  const x = encodeTexts(tokenizer, data.test.map((e) => e.text), settings);
+async function testMetrics(model: Sequential, encoder: TextEncoder, data: LoadedData, settings: ModelSettings): Promise<ClassificationMetrics> {
+  const x = encodeTexts(encoder, data.test.map((e) => e.text), settings);
   const probabilities = await predictProbabilities(model, x);
   return classificationMetrics(probabilities, data.test.map((e) => e.label), data.labels);
 }

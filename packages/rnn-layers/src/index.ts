@@ -29,7 +29,7 @@ export { setWasmThreads, wasmThreads } from './ops/wasm/wasm_helper_threads.js';
 export { Sequential } from './keras/sequential.js';
 export type { CompileOptions, FitOptions, FitCallbacks, EpochLogs, History, ModelData, SequentialOptions } from './keras/sequential.js';
 export { EarlyStopping } from './keras/early_stopping.js';
-export type { EarlyStoppingOptions } from './keras/early_stopping.js';
+export type { EarlyStoppingOptions, EarlyStoppingState } from './keras/early_stopping.js';
 export { ModelCheckpoint } from './keras/model_checkpoint.js';
 export type { ModelCheckpointOptions } from './keras/model_checkpoint.js';
 export type { MonitorMode } from './keras/fit_callbacks.js';

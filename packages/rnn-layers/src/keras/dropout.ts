@@ -62,6 +62,14 @@ export class Dropout implements Layer {
     return [];
   }
 
+  randomState(): number[] {
+    return this.random.getState();
+  }
+
+  setRandomState(state: readonly number[]): void {
+    this.random.setState(state);
+  }
+
   setWeights(weights: Record<string, tf.Tensor>): void {
     const extra = Object.keys(weights);
     if (extra.length > 0) throw new Error(`Dropout '${this.name}'.setWeights: it has no weights, got ${extra.map((k) => `'${k}'`).join(', ')}`);

@@ -26,6 +26,15 @@ const EARLY_STOPPING_OPTIONS = optionKeys<EarlyStoppingOptions>({
   monitor: true, minDelta: true, patience: true, mode: true, baseline: true, restoreBestWeights: true, startFromEpoch: true,
 });
 
+/** The counters a checkpoint keeps to continue early stopping after a restart (JSON-safe). */
+export interface EarlyStoppingState {
+  wait: number;
+  /** The best monitored value so far; null before the first watched epoch. */
+  best: number | null;
+  bestEpoch: number;
+  lastEpoch: number;
+}
+
 function nonNegative(name: string, value: unknown, integer: boolean): number {
   if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
     throw new Error(`EarlyStopping: ${name} must be a non-negative ${integer ? 'integer' : 'number'}, got ${previewValue(value)}`);
@@ -55,6 +64,7 @@ export class EarlyStopping implements FitCallbacks {
   private wait = 0;
   private lastEpoch = -1;
   private bestWeights: Map<string, tf.Tensor> | null = null;
+  private resumed: { state: EarlyStoppingState; bestWeights: Map<string, tf.Tensor> | null } | null = null;
 
   constructor(given?: EarlyStoppingOptions) {
     const options = checkOptions('EarlyStopping', given, EARLY_STOPPING_OPTIONS);
@@ -76,7 +86,42 @@ export class EarlyStopping implements FitCallbacks {
     this.model = model;
   }
 
+  /** Counters after the last epoch, for a checkpoint (the best weights: `bestWeightsSnapshot`). */
+  state(): EarlyStoppingState {
+    return { wait: this.wait, best: Number.isFinite(this.best) ? this.best : null, bestEpoch: this.bestEpoch, lastEpoch: this.lastEpoch };
+  }
+
+  /** The kept best weights by model weight name (owned by this callback; clone to keep), or null. */
+  bestWeightsSnapshot(): Record<string, tf.Tensor> | null {
+    return this.bestWeights ? Object.fromEntries(this.bestWeights) : null;
+  }
+
+  /**
+   * Makes the next `fit` (resumed with `initialEpoch`) continue from a checkpoint's `state()` and best
+   * weights instead of starting over; the weights are copied.
+   */
+  resumeFrom(state: EarlyStoppingState, bestWeights?: Record<string, tf.Tensor> | null): void {
+    const counts = [state?.wait, state?.bestEpoch, state?.lastEpoch];
+    if (!counts.every((v) => Number.isInteger(v) && v! >= -1) || !(state.best === null || Number.isFinite(state.best))) {
+      throw new Error(`EarlyStopping.resumeFrom: state must be what state() returned, got ${previewValue(state)}`);
+    }
+    this.dropResumed();
+    this.resumed = { state: { ...state }, bestWeights: bestWeights ? new Map(Object.entries(bestWeights).map(([k, t]) => [k, tf.keep(tf.clone(t))])) : null };
+  }
+
   onTrainBegin(): void {
+    if (this.resumed) {
+      const { state, bestWeights } = this.resumed;
+      this.resumed = null;
+      this.dropBestWeights();
+      this.wait = state.wait;
+      this.stoppedEpoch = -1;
+      this.bestEpoch = state.bestEpoch;
+      this.lastEpoch = state.lastEpoch;
+      this.best = state.best ?? this.baseline ?? (this.mode === 'min' ? Infinity : -Infinity);
+      this.bestWeights = bestWeights;
+      return;
+    }
     this.wait = 0;
     this.stoppedEpoch = -1;
     this.bestEpoch = -1;
@@ -117,6 +162,11 @@ export class EarlyStopping implements FitCallbacks {
     if (!this.model) return;
     this.dropBestWeights();
     this.bestWeights = new Map(this.model.namedWeights().map(([name, variable]) => [name, tf.keep(tf.clone(variable))]));
+  }
+
+  private dropResumed(): void {
+    if (this.resumed?.bestWeights) tf.dispose([...this.resumed.bestWeights.values()]);
+    this.resumed = null;
   }
 
   private dropBestWeights(): void {

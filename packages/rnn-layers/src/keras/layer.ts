@@ -49,6 +49,10 @@ export interface Layer {
   computeMask?(x: tf.Tensor, mask: tf.Tensor | null): tf.Tensor | null;
   /** Weights by short name (`kernel`, `bias`, `weight_ih_l0`…), in a stable order. */
   namedWeights(): Array<[string, tf.Variable]>;
+  /** Where the layer's training-time random stream stands (dropout masks), for checkpoints; absent when it draws none. */
+  randomState?(): number[];
+  /** Continues the stream from `randomState()` output (a resumed run then draws the same masks). */
+  setRandomState?(state: readonly number[]): void;
   /** Replaces every weight from `weights` (same names and shapes as `namedWeights`); builds if needed. */
   setWeights(weights: Record<string, tf.Tensor>): void;
   getConfig(): LayerConfig;

@@ -20,6 +20,8 @@ export interface RecurrentLayerLike {
   loadStateDict(state: Record<string, tf.Tensor>): void;
   getConfig(): object;
   dispose(): void;
+  randomState?(): number[];
+  setRandomState?(state: readonly number[]): void;
 }
 
 export function isRecurrentLayerLike(value: unknown): value is RecurrentLayerLike {
@@ -95,6 +97,14 @@ export class RecurrentAdapter implements Layer {
   /** The mask goes on only with the sequence it describes. */
   computeMask(_x: tf.Tensor, mask: tf.Tensor | null): tf.Tensor | null {
     return this.layer.returnSequences ? mask : null;
+  }
+
+  randomState(): number[] {
+    return this.layer.randomState?.() ?? [];
+  }
+
+  setRandomState(state: readonly number[]): void {
+    if (this.layer.setRandomState) this.layer.setRandomState(state);
   }
 
   namedWeights(): Array<[string, tf.Variable]> {

@@ -197,6 +197,33 @@ export class Sequential {
     return this.layerList.flatMap((l) => l.namedWeights().map(([n, v]) => [`${l.name}.${n}`, v] as [string, tf.Variable]));
   }
 
+  /**
+   * Where each layer's training-time random stream stands (Dropout masks, between-layer recurrent
+   * dropout), by layer name: saved by checkpoints so that a resumed `fit` draws the masks an
+   * uninterrupted one would (fit replays its own shuffles from the seed).
+   */
+  randomState(): Record<string, number[]> {
+    this.checkAlive('randomState');
+    const state: Record<string, number[]> = {};
+    for (const layer of this.layerList) {
+      const s = layer.randomState?.() ?? [];
+      if (s.length > 0) state[layer.name] = s;
+    }
+    return state;
+  }
+
+  setRandomState(state: Record<string, readonly number[]>): void {
+    this.checkAlive('setRandomState');
+    if (typeof state !== 'object' || state === null || Array.isArray(state)) throw new Error(`Sequential.setRandomState: state must be an object of layer name → randomState(), got ${previewValue(state)}`);
+    const own = this.randomState();
+    const unknown = Object.keys(state).filter((name) => !(name in own));
+    const missing = Object.keys(own).filter((name) => !(name in state));
+    if (unknown.length > 0 || missing.length > 0) {
+      throw new Error(`Sequential.setRandomState: the state's layers (${Object.keys(state).join(', ') || 'none'}) are not this model's random layers (${Object.keys(own).join(', ') || 'none'})`);
+    }
+    for (const layer of this.layerList) if (state[layer.name]) layer.setRandomState?.(state[layer.name]!);
+  }
+
   /** Runs the layers (Keras's `model(x, training)`): differentiable, no lasting tensors besides the result. */
   apply(x: tf.Tensor, given?: { training?: boolean; realSteps?: RealSteps }): tf.Tensor {
     this.checkAlive('apply');

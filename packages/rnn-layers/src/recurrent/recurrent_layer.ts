@@ -335,6 +335,15 @@ export abstract class RecurrentLayer {
     return { output: input, hN, cN };
   }
 
+  /** Where the between-layer dropout stream stands (see Layer.randomState). */
+  randomState(): number[] {
+    return this.dropoutRandom.getState();
+  }
+
+  setRandomState(state: readonly number[]): void {
+    this.dropoutRandom.setState(state);
+  }
+
   /** Inverted dropout, its mask a function of the seed and the call (the same on every backend). */
   private applyDropout(t: tf.Tensor): tf.Tensor {
     return seededDropout(t, this.dropout, this.dropoutRandom.nextUint32());

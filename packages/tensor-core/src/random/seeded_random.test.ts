@@ -28,6 +28,19 @@ describe('SeededRandom', () => {
     expect(sc.filter((v, i) => v === sa[i]).length).toBe(0);
   });
 
+  it('continues its stream from getState (spare normal included) and rejects a malformed state', () => {
+    const a = new SeededRandom(7);
+    a.nextUint32();
+    a.nextNormal(); // leaves a spare normal
+    const b = new SeededRandom(99);
+    b.setState(JSON.parse(JSON.stringify(a.getState())) as number[]);
+    const draws = (r: SeededRandom) => [r.nextNormal(), r.nextUint32(), r.nextFloat(), r.nextNormal()];
+    expect(draws(b)).toEqual(draws(a));
+    expect(() => b.setState([1, 2, 3])).toThrow(/SeededRandom.setState: state must be the array getState returned/);
+    expect(() => b.setState([0, 0, 0, 0])).toThrow(/not all 0/);
+    expect(() => b.setState([1, 2, 3, 2 ** 32])).toThrow(/unsigned 32-bit/);
+  });
+
   it('draws uniform floats in [0, 1) and normals with the right moments', () => {
     const rng = new SeededRandom(1);
     const u = Float64Array.from({ length: 200_000 }, () => rng.nextFloat());

@@ -207,9 +207,12 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
   // push: a popped entry whose count is stale is re-pushed with the current count (see below).
   const touched = new Map<number, number>();
   const banned = new Set<number>(); // pairs longer than maxPieceLength or spelling a reserved piece
-  const addPairs = (wi: number, sign: 1 | -1): void => {
+  /** Counts (sign 1) or uncounts (-1) the word's pairs that start at `starts` (all pairs when omitted). */
+  const addPairs = (wi: number, sign: 1 | -1, starts?: Iterable<number>): void => {
     const { symbols, count } = words[wi];
-    for (let i = 1; i < symbols.length; i++) {
+    for (const start of starts ?? symbols.keys()) {
+      const i = start + 1;
+      if (start < 0 || i >= symbols.length) continue;
       const a = symbols[i - 1];
       const b = symbols[i];
       if (!mergeable(a, b)) continue;
@@ -268,18 +271,25 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
       merged.push({ piece: top.text, score: -merged.length, type: 'normal' });
       if (onProgress && merged.length % 100 === 0) onProgress({ merges: merged.length, targetMerges });
     }
+    // Only the pairs next to a merge change: uncount the old ones around each merged pair, count the
+    // new ones around each new symbol (a full rescan per word is quadratic in long words).
     for (const wi of [...(pairWords.get(top.key) ?? [])]) {
-      addPairs(wi, -1);
       const old = words[wi].symbols;
       const next: number[] = [];
+      const oldStarts = new Set<number>();
+      const newStarts = new Set<number>();
       for (let i = 0; i < old.length; i++) {
         if (i + 1 < old.length && old[i] === a && old[i + 1] === b) {
+          oldStarts.add(i - 1).add(i).add(i + 1);
+          newStarts.add(next.length - 1).add(next.length);
           next.push(c);
           i++;
         } else next.push(old[i]);
       }
+      if (oldStarts.size === 0) continue;
+      addPairs(wi, -1, oldStarts);
       words[wi].symbols = next;
-      addPairs(wi, 1);
+      addPairs(wi, 1, newStarts);
     }
     pairCount.delete(top.key);
     pairWords.delete(top.key);
