@@ -13,6 +13,8 @@
  * loop over the 10,000 rows on cpu, and missing on wasm, where it cannot train this model at all), so
  * it is timed on `--tfjs-batches` batches of one fit call after one warm-up batch and scaled to the
  * epoch (`measured` says so; `--tfjs-batches 0` times whole epochs: hours on cpu).
+ * rnnkit on the cpu backend is slow on this model (an epoch of 2,560 samples took over 4 minutes, see
+ * RESULTS.md); use `--backends wasm`, or `--samples` to shorten a cpu run.
  * Threads: rnnkit on wasm uses its default helper threads (`rnnkit_threads`), tfjs's wasm backend its
  * own; PyTorch runs once per `--pytorch-threads` entry (0: torch's default, all cores).
  */
@@ -167,7 +169,7 @@ for (const backend of backends) {
       ...common, library: 'rnnkit', backend, epoch_seconds: round(rnnkitSeconds!), epoch_runs_seconds: rnnkit.seconds.map(round), measured: rnnkit.measured,
       ...(backend === 'wasm' ? { rnnkit_threads: wasmThreads() } : {}),
       speedup_vs_tfjs_layers: layersSeconds ? round(layersSeconds / rnnkitSeconds!) : null,
-      speedup_vs_pytorch: Object.fromEntries(torch.filter((t) => typeof t.epoch_seconds === 'number').map((t) => [`threads_${t.threads}`, round((t.epoch_seconds as number) / rnnkitSeconds!)])),
+      speedup_vs_pytorch: Object.fromEntries(torch.filter((t) => typeof t.epoch_seconds === 'number').map((t) => [`threads_${t.threads}_blas_${t.blas_threads}`, round((t.epoch_seconds as number) / rnnkitSeconds!)])),
       faster_than_pytorch: torchBest.length > 0 ? rnnkitSeconds! < Math.min(...torchBest) : null,
       machine: machine(),
     }));
