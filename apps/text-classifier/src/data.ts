@@ -88,7 +88,8 @@ async function loadImdbSplits(dataDir: string, validation: number): Promise<Load
   return { ...holdOut(train, validation), test, labels: IMDB_LABELS };
 }
 
-async function readLabelFile(flag: string, path: string, textColumn: string, labelColumn: string, labels?: readonly string[]): Promise<TextLabelData> {
+/** Reads a CSV/TSV/JSONL file of texts and labels; a bad or empty file is a UsageError naming `flag` and the file. */
+export async function readLabelFile(flag: string, path: string, textColumn: string, labelColumn: string, labels?: readonly string[]): Promise<TextLabelData> {
   let data: TextLabelData;
   try {
     data = await loadTextLabelFile(path, { textField: textColumn, labelField: labelColumn, ...(labels ? { labels } : {}) });

@@ -2,10 +2,9 @@ import { readFile } from 'node:fs/promises';
 
 import { Command } from 'commander';
 import { UsageError, addCommonOptions, createLogger, jsonLine, selectBackend, type CommonOptions } from '@rnnkit/app-kit';
-import { loadTextLabelFile } from '@rnnkit/datasets';
 
 import { openClassifier, predictProbabilities, type ClassifierConfig } from './classifier_directory.js';
-import { loadData, type Example } from './data.js';
+import { loadData, readLabelFile, type Example } from './data.js';
 import { classificationMetrics } from './metrics.js';
 import { encodeTexts } from './text_encoder.js';
 import { report } from './train.js';
@@ -45,13 +44,7 @@ export function addEvaluateCommand(program: Command): void {
 /** `evaluate --test FILE`: its examples with the model's label indices (a label the model does not know is an error). */
 async function loadTestFile(file: string, config: ClassifierConfig): Promise<Example[]> {
   const columns = config.data.dataset === 'file' ? config.data : { textColumn: 'text', labelColumn: 'label' };
-  let data;
-  try {
-    data = await loadTextLabelFile(file, { textField: columns.textColumn, labelField: columns.labelColumn });
-  } catch (error) {
-    throw new UsageError(`--test ${file}: ${(error as Error).message.replace(/^loadTextLabelFile: /, '')}`, { cause: error });
-  }
-  if (data.examples.length === 0) throw new UsageError(`--test ${file}: the file has no examples`);
+  const data = await readLabelFile('--test', file, columns.textColumn, columns.labelColumn);
   const missing = data.labels.filter((l) => !config.labels.includes(l));
   if (missing.length > 0) throw new UsageError(`--test ${file}: labels ${missing.join(', ')} are not among the model's (${config.labels.join(', ')})`);
   return data.examples.map((e) => ({ text: e.text, label: config.labels.indexOf(data.labels[e.label]!) }));
