@@ -13,8 +13,10 @@
  * loop over the 10,000 rows on cpu, and missing on wasm, where it cannot train this model at all), so
  * it is timed on `--tfjs-batches` batches of one fit call after one warm-up batch and scaled to the
  * epoch (`measured` says so; `--tfjs-batches 0` times whole epochs: hours on cpu).
- * rnnkit on the cpu backend is slow on this model (an epoch of 2,560 samples took over 4 minutes, see
- * RESULTS.md); use `--backends wasm`, or `--samples` to shorten a cpu run.
+ * Each (library, backend) runs in a child process of its own (`--only rnnkit:cpu`), stopped after
+ * `--child-timeout` seconds (default 900; reported as unfinished, a lower bound): a fit that fails
+ * inside tfjs's gradient tape (tfjs-layers on wasm) leaves the engine recording, which made everything
+ * measured after it in the same process many times slower.
  * Threads: rnnkit on wasm uses its default helper threads (`rnnkit_threads`), tfjs's wasm backend its
  * own; PyTorch runs once per `--pytorch-threads` entry (0: torch's default, all cores).
  */
@@ -42,6 +44,8 @@ const { values: args } = parseArgs({
     'tfjs-batches': { type: 'string', default: '3' },
     'pytorch-threads': { type: 'string', default: '0,1' },
     skip: { type: 'string', default: '' },
+    only: { type: 'string' },
+    'child-timeout': { type: 'string', default: '900' },
   },
   strict: true,
 });
@@ -149,34 +153,75 @@ function benchPytorch(threads: number): Record<string, unknown> {
 const machine = () => ({ cpu: os.cpus()[0]?.model ?? 'unknown', cpus: os.cpus().length, loadavg: os.loadavg().map(round), node: process.version });
 const common = { bench: 'classify-epoch', samples: cfg.samples, length: cfg.length, vocab: cfg.vocab, batch: cfg.batch, warmup_batches: cfg.warmup, epochs_timed: cfg.epochs };
 
+/** One library on one backend, in this process: its JSON result on stdout (`--only`). */
+async function measureHere(library: string, backend: string): Promise<void> {
+  await useBackend(backend);
+  const before = tf.memory().numTensors;
+  const { x, y } = makeData();
+  let line: Record<string, unknown>;
+  if (library === 'rnnkit') {
+    const r = await benchRnnkit(x, y);
+    const leaked = tf.memory().numTensors - before - 2;
+    if (leaked !== 0) console.error(`classify-epoch: rnnkit left ${leaked} tensors on ${backend}`);
+    line = { seconds: r.seconds, measured: r.measured, ...(backend === 'wasm' ? { rnnkit_threads: wasmThreads() } : {}) };
+  } else {
+    // tfjs-layers' Embedding gradient needs UnsortedSegmentSum, which tfjs's wasm backend lacks: reported, not fatal.
+    line = await benchTfjsLayers(x, y).then((r) => ({ ...r }), (error: Error) => ({ error: error.message }));
+  }
+  tf.dispose([x, y]);
+  console.log(JSON.stringify(line));
+}
+
+/** Runs `--only library:backend` in a child process and returns its result line. */
+function measureInChild(library: string, backend: string): Record<string, unknown> {
+  const script = new URL(import.meta.url).pathname;
+  const forwarded = process.argv.slice(2).filter((a, i, all) => a !== '--only' && all[i - 1] !== '--only' && !a.startsWith('--only='));
+  const limit = count('child-timeout', 1);
+  const run = spawnSync(process.execPath, [...process.execArgv, script, ...forwarded, '--only', `${library}:${backend}`],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: limit * 1000 });
+  const line = run.stdout?.trim().split('\n').pop();
+  // A run past the limit is a lower bound, not a failure of the library (tfjs-layers on cpu: minutes per batch).
+  if (run.error && (run.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
+    return { error: `did not finish its warm-up and timed batches within --child-timeout ${limit} s`, unfinished_after_seconds: limit };
+  }
+  if (run.status !== 0 || !line) return { error: `the ${library} ${backend} run failed (${run.error?.message ?? `exit ${run.status}`})` };
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
+if (args.only) {
+  const [library, backend] = args.only.split(':');
+  if ((library !== 'rnnkit' && library !== 'tfjs-layers') || !backends.includes(backend ?? '')) {
+    console.error(`classify-epoch: --only must be rnnkit:<backend> or tfjs-layers:<backend>, got ${args.only}`);
+    process.exit(2);
+  }
+  await measureHere(library, backend!);
+  process.exit(0);
+}
+
 const torch = skip.has('pytorch') ? [] : torchThreads.map((t) => benchPytorch(t));
 for (const line of torch) console.log(JSON.stringify(line));
 const torchBest = torch.map((t) => t.epoch_seconds).filter((v): v is number => typeof v === 'number');
 for (const backend of backends) {
-  await useBackend(backend);
-  const before = tf.memory().numTensors;
-  const { x, y } = makeData();
-  const rnnkit = skip.has('rnnkit') ? null : await benchRnnkit(x, y);
-  const leaked = tf.memory().numTensors - before - 2;
-  if (leaked !== 0) console.error(`classify-epoch: rnnkit left ${leaked} tensors on ${backend}`);
-  // tfjs-layers' Embedding gradient needs UnsortedSegmentSum, which tfjs's wasm backend lacks: reported, not fatal.
-  let layersError: string | null = null;
-  const layers = skip.has('tfjs-layers') ? null : await benchTfjsLayers(x, y).catch((error: Error) => { layersError = error.message; return null; });
-  const rnnkitSeconds = rnnkit ? median(rnnkit.seconds) : null;
-  const layersSeconds = layers ? median(layers.seconds) : null;
-  if (rnnkit) {
+  const rnnkit = skip.has('rnnkit') ? null : measureInChild('rnnkit', backend);
+  const layers = skip.has('tfjs-layers') ? null : measureInChild('tfjs-layers', backend);
+  const seconds = (r: Record<string, unknown> | null) => (r && Array.isArray(r.seconds) ? median(r.seconds as number[]) : null);
+  const rnnkitSeconds = seconds(rnnkit);
+  const layersSeconds = seconds(layers);
+  if (rnnkit && rnnkitSeconds === null) console.log(JSON.stringify({ ...common, library: 'rnnkit', backend, epoch_seconds: null, error: rnnkit.error, machine: machine() }));
+  if (rnnkit && rnnkitSeconds !== null) {
     console.log(JSON.stringify({
-      ...common, library: 'rnnkit', backend, epoch_seconds: round(rnnkitSeconds!), epoch_runs_seconds: rnnkit.seconds.map(round), measured: rnnkit.measured,
-      ...(backend === 'wasm' ? { rnnkit_threads: wasmThreads() } : {}),
-      speedup_vs_tfjs_layers: layersSeconds ? round(layersSeconds / rnnkitSeconds!) : null,
-      speedup_vs_pytorch: Object.fromEntries(torch.filter((t) => typeof t.epoch_seconds === 'number').map((t) => [`threads_${t.threads}_blas_${t.blas_threads}`, round((t.epoch_seconds as number) / rnnkitSeconds!)])),
-      faster_than_pytorch: torchBest.length > 0 ? rnnkitSeconds! < Math.min(...torchBest) : null,
+      ...common, library: 'rnnkit', backend, epoch_seconds: round(rnnkitSeconds), epoch_runs_seconds: (rnnkit.seconds as number[]).map(round), measured: rnnkit.measured,
+      ...(rnnkit.rnnkit_threads !== undefined ? { rnnkit_threads: rnnkit.rnnkit_threads } : {}),
+      speedup_vs_tfjs_layers: layersSeconds ? round(layersSeconds / rnnkitSeconds) : null,
+      speedup_vs_pytorch: Object.fromEntries(torch.filter((t) => typeof t.epoch_seconds === 'number').map((t) => [`threads_${t.threads}_blas_${t.blas_threads}`, round((t.epoch_seconds as number) / rnnkitSeconds)])),
+      faster_than_pytorch: torchBest.length > 0 ? rnnkitSeconds < Math.min(...torchBest) : null,
       machine: machine(),
     }));
   }
-  if (layersError) console.log(JSON.stringify({ ...common, library: 'tfjs-layers', backend, epoch_seconds: null, error: layersError, machine: machine() }));
-  if (layers) {
-    console.log(JSON.stringify({ ...common, library: 'tfjs-layers', version: layers.version, backend, epoch_seconds: round(layersSeconds!), epoch_runs_seconds: layers.seconds.map(round), measured: layers.measured, machine: machine() }));
+  if (layers && layersSeconds === null) {
+    console.log(JSON.stringify({ ...common, library: 'tfjs-layers', backend, epoch_seconds: null, error: layers.error, ...(layers.unfinished_after_seconds ? { unfinished_after_seconds: layers.unfinished_after_seconds } : {}), machine: machine() }));
   }
-  tf.dispose([x, y]);
+  if (layers && layersSeconds !== null) {
+    console.log(JSON.stringify({ ...common, library: 'tfjs-layers', version: layers.version, backend, epoch_seconds: round(layersSeconds), epoch_runs_seconds: (layers.seconds as number[]).map(round), measured: layers.measured, machine: machine() }));
+  }
 }

@@ -140,6 +140,8 @@ describe('bad input: exit code 2, a message naming the problem, nothing overwrit
     ['--dataset imdb without --data-dir', ['--dataset', 'imdb'], /--dataset imdb needs --data-dir DIR/],
     ['a --data-dir that does not exist', ['--dataset', 'imdb', '--data-dir', 'no-such-dir'], /--data-dir no-such-dir: no such directory/],
     ['a --data-dir without IMDB data', ['--dataset', 'imdb', '--data-dir', '.'], /--data-dir \.: holds neither an aclImdb\/ tree .* nor Keras's imdb\.npz/],
+    ['--bucket-by-length without a mask', ['--train', 'data.csv', '--bucket-by-length'], /--bucket-by-length needs --pooling mean/],
+    ['--headers with a data file', ['--train', 'data.csv', '--headers', 'keep'], /--headers goes with --dataset spamassassin/],
     ['an unknown --tokenizer', ['--train', 'data.csv', '--tokenizer', 'char'], /--tokenizer.*'char' is not one of word, bpe|argument 'char' is invalid/],
   ];
   for (const [what, args, message] of cases) {
@@ -175,8 +177,8 @@ describe('bad input: exit code 2, a message naming the problem, nothing overwrit
 describe('checkpoints and --resume', () => {
   it('Ctrl-C after an epoch says how to resume, and the resumed run ends with the uninterrupted run\'s weights', async () => {
     await writeFile(join(dir, 'resume.csv'), csv(1500, 7));
-    // Dropout, masking and early stopping included: their random streams and counters are checkpointed too.
-    const run = ['train', '--train', 'resume.csv', '--epochs', '4', '--seed', '3', '--pooling', 'mean', '--dropout', '0.3', '--patience', '2', ...TINY.filter((a) => a !== '--quiet')];
+    // Dropout, masking, bucketing and early stopping included: their random streams and counters are checkpointed too.
+    const run = ['train', '--train', 'resume.csv', '--epochs', '4', '--seed', '3', '--pooling', 'mean', '--bucket-by-length', '--dropout', '0.3', '--patience', '2', ...TINY.filter((a) => a !== '--quiet')];
     const whole = await cli([...run, '--out', 'whole']);
     expect(whole.code, whole.stderr).toBe(0);
 

@@ -25,7 +25,7 @@ export interface SubsetSizes {
  * a fixed seed (0), not the training seed: every run of a data set is tested on the same examples.
  */
 export type DataSettings =
-  | { dataset: 'spamassassin'; headers: 'strip'; validation: number; test: number; subset: SubsetSizes | null }
+  | { dataset: 'spamassassin'; headers: 'keep' | 'strip'; validation: number; test: number; subset: SubsetSizes | null }
   | { dataset: 'imdb'; dataDir: string; validation: number; subset: SubsetSizes | null }
   | { dataset: 'file'; train: string; test: string | null; textColumn: string; labelColumn: string; validation: number; testFraction: number };
 
@@ -50,9 +50,9 @@ export async function loadData(settings: DataSettings): Promise<LoadedData> {
   return 'subset' in settings && settings.subset ? takeSubset(data, settings.subset) : data;
 }
 
-async function loadSpamAssassinSplits(settings: { validation: number; test: number }): Promise<LoadedData> {
+async function loadSpamAssassinSplits(settings: { headers: 'keep' | 'strip'; validation: number; test: number }): Promise<LoadedData> {
   // The data set's own split takes fractions of the whole corpus.
-  const splits = await loadSpamAssassin({ headers: 'strip', validation: settings.validation * (1 - settings.test), test: settings.test, seed: SPLIT_SEED });
+  const splits = await loadSpamAssassin({ headers: settings.headers, validation: settings.validation * (1 - settings.test), test: settings.test, seed: SPLIT_SEED });
   const examples = (list: typeof splits.train) => list.map((e) => ({ text: e.text, label: e.label }));
   return { train: examples(splits.train), validation: examples(splits.validation), test: examples(splits.test), labels: [...SPAM_ASSASSIN_LABELS] };
 }

@@ -61,7 +61,8 @@ export async function fitTextEncoder(texts: readonly string[], settings: ModelSe
     const bytes = trainSentencePiece({ texts, vocabSize: settings.vocab, padId: 0, unkId: UNKNOWN_ID, bosId: -1, eosId: -1 });
     return new BpeEncoder(await SentencePieceTokenizer.fromBytes(bytes), bytes);
   }
-  return new WordEncoder(new Tokenizer({ numWords: settings.vocab, oovToken: usesMask(settings) ? OOV_TOKEN : null }).fitOnTexts(texts));
+  // Pruned to the vocabulary: the same ids, and a tokenizer.json that loads in milliseconds instead of a second.
+  return new WordEncoder(new Tokenizer({ numWords: settings.vocab, oovToken: usesMask(settings) ? OOV_TOKEN : null }).fitOnTexts(texts).pruned());
 }
 
 /** Reads a tokenizer file written by `serialize` (errors are the tokenizers' own, for the caller to wrap). */

@@ -12,7 +12,7 @@ import { EarlyStopping, type EpochLogs, type FitCallbacks, type Sequential } fro
 import { predictProbabilities, type ClassifierConfig } from './classifier_directory.js';
 import { DATASETS, loadData, type DataSettings, type LoadedData } from './data.js';
 import { classificationMetrics, type ClassificationMetrics } from './metrics.js';
-import { buildClassifier, createOptimizer, lossFor } from './model.js';
+import { buildClassifier, createOptimizer, lossFor, usesMask } from './model.js';
 import { APP_KIND, DEFAULT_MODEL, MODEL_KINDS, OPTIMIZERS, POOLINGS, QUICK_MODEL, QUICK_SUBSET, SEED_MODEL, type ModelSettings } from './settings.js';
 import { TOKENIZERS, encodeTexts, fitTextEncoder, type TextEncoder } from './text_encoder.js';
 
@@ -35,8 +35,10 @@ interface TrainFlags extends CommonOptions {
   batchSize?: number;
   validation?: number;
   patience?: number;
+  bucketByLength?: boolean;
   dataset: (typeof DATASETS)[number];
   dataDir?: string;
+  headers?: 'keep' | 'strip';
   train?: string;
   test?: string;
   textColumn: string;
@@ -62,6 +64,11 @@ export function resolveSettings(flags: Partial<TrainFlags>): ModelSettings {
     const value = flags[key as keyof TrainFlags];
     if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
   }
+  // Padding can be cut only where the mask makes it inert: bucketing follows --pooling unless asked for.
+  if (!usesMask(settings)) {
+    if (flags.bucketByLength === true) throw new UsageError('--bucket-by-length needs --pooling mean (padding is cut only where it is masked)');
+    settings.bucketByLength = false;
+  }
   return settings;
 }
 
@@ -86,7 +93,10 @@ export function addTrainCommand(program: Command): void {
     .option('--batch-size <n>', 'batch size', integerArgument(1))
     .option('--validation <fraction>', 'fraction of the training data held out for validation', numberArgument({ low: 0, high: 1 }))
     .option('--patience <n>', 'stop after N epochs without a lower val_loss, keeping the best weights', integerArgument(0))
+    .option('--bucket-by-length', 'batch texts of similar length together, each batch cut to its longest (needs --pooling mean)')
+    .option('--no-bucket-by-length', 'batch texts at random, every batch padded to --max-length')
     .addOption(choiceOption('--dataset <name>', "'spamassassin' (embedded, headers stripped) or 'imdb' (needs --data-dir); ignored with --train", DATASETS, 'spamassassin'))
+    .addOption(choiceOption('--headers <mode>', "for --dataset spamassassin: 'strip' the email headers (default: bodies only) or 'keep' them", ['keep', 'strip']))
     .option('--data-dir <dir>', 'for --dataset imdb: an aclImdb/ tree, or a folder with Keras\'s imdb.npz and imdb_word_index.json')
     .option('--train <file>', 'training data: CSV, TSV or JSONL with a text and a label column')
     .option('--test <file>', 'test data in the same format (default: 10% of --train)')
@@ -98,7 +108,7 @@ export function addTrainCommand(program: Command): void {
 }
 
 function describe(s: ModelSettings): string {
-  return `${s.model} tokenizer ${s.tokenizer} vocab ${s.vocab} embedding ${s.embedding} hidden ${s.hidden} layers ${s.layers} max-length ${s.maxLength} pooling ${s.pooling} dropout ${s.dropout} ${s.optimizer} lr ${s.lr} epochs ${s.epochs} batch ${s.batchSize} validation ${s.validation} patience ${s.patience ?? 'none'}`;
+  return `${s.model} tokenizer ${s.tokenizer} vocab ${s.vocab} embedding ${s.embedding} hidden ${s.hidden} layers ${s.layers} max-length ${s.maxLength} pooling ${s.pooling} dropout ${s.dropout} ${s.optimizer} lr ${s.lr} epochs ${s.epochs} batch ${s.batchSize} validation ${s.validation} patience ${s.patience ?? 'none'}${s.bucketByLength ? ' bucket-by-length' : ''}`;
 }
 
 /** Refuses to replace a directory that another app (or no rnnkit app) wrote. */
@@ -114,6 +124,7 @@ async function checkOutDirectory(out: string): Promise<void> {
 function dataSettings(flags: TrainFlags, settings: ModelSettings): DataSettings {
   if (flags.test && !flags.train) throw new UsageError('--test needs --train (the data sets have their own test splits)');
   if (flags.dataDir && (flags.train || flags.dataset !== 'imdb')) throw new UsageError('--data-dir goes with --dataset imdb');
+  if (flags.headers && (flags.train || flags.dataset !== 'spamassassin')) throw new UsageError('--headers goes with --dataset spamassassin');
   if (flags.train) {
     return { dataset: 'file', train: flags.train, test: flags.test ?? null, textColumn: flags.textColumn, labelColumn: flags.labelColumn, validation: settings.validation, testFraction: 0.1 };
   }
@@ -122,7 +133,7 @@ function dataSettings(flags: TrainFlags, settings: ModelSettings): DataSettings 
     if (!flags.dataDir) throw new UsageError('--dataset imdb needs --data-dir DIR (an aclImdb/ tree, or a folder with Keras\'s imdb.npz and imdb_word_index.json)');
     return { dataset: 'imdb', dataDir: flags.dataDir, validation: settings.validation, subset };
   }
-  return { dataset: 'spamassassin', headers: 'strip', validation: settings.validation, test: 0.1, subset };
+  return { dataset: 'spamassassin', headers: flags.headers ?? 'strip', validation: settings.validation, test: 0.1, subset };
 }
 
 async function train(flags: TrainFlags): Promise<void> {
@@ -173,7 +184,7 @@ async function train(flags: TrainFlags): Promise<void> {
     // Early stopping first: the checkpoint then records its counters after this epoch.
     const callbacks: FitCallbacks[] = earlyStopping ? [earlyStopping, checkpoints] : [checkpoints];
     await model.fit(encode(data.train), data.train.map((e) => e.label), {
-      epochs: settings.epochs, initialEpoch, batchSize: settings.batchSize, seed: run.seed, callbacks, verbose: log.showsProgress ? 1 : 0,
+      epochs: settings.epochs, initialEpoch, batchSize: settings.batchSize, seed: run.seed, bucketByLength: settings.bucketByLength, callbacks, verbose: log.showsProgress ? 1 : 0,
       ...(data.validation.length > 0 ? { validationData: [encode(data.validation), data.validation.map((e) => e.label)] as [number[][], number[]] } : {}),
     });
     const metrics = await testMetrics(model, encoder, data, settings);

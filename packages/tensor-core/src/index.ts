@@ -14,6 +14,8 @@ export { listBackends } from './backends/list_backends.js';
 export type { BackendStatus } from './backends/list_backends.js';
 
 export { SeededRandom } from './random/seeded_random.js';
+export { bucketByLength, paddingWaste } from './batching/length_buckets.js';
+export type { BucketByLengthOptions, PaddingWaste } from './batching/length_buckets.js';
 export { randomUniform, randomNormal, glorotUniform, orthogonal, computeFans } from './random/initializers.js';
 export type { RandomSource } from './random/initializers.js';
 

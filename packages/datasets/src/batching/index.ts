@@ -3,8 +3,8 @@ export { stableHash, hashToUnit } from './stable_hash.js';
 export { shuffled, permutation } from './shuffle.js';
 export { splitByKey, stratifiedSplit } from './split.js';
 export type { DatasetSplits, SplitFractions, SplitByKeyOptions, StratifiedSplitOptions } from './split.js';
-export { bucketByLength, paddingWaste } from './length_buckets.js';
-export type { BucketByLengthOptions, PaddingWaste } from './length_buckets.js';
+export { bucketByLength, paddingWaste } from '@rnnkit/tensor-core';
+export type { BucketByLengthOptions, PaddingWaste } from '@rnnkit/tensor-core';
 export { padDenseBatch } from './pad.js';
 export type { DenseBatchOptions, DenseBatch, PadDtype } from './pad.js';
 // Keras's pad_sequences (number[][]), the one padSequences of rnnkit, lives in @rnnkit/tokenizers.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJsonl } from '../io/read_jsonl.js';
 import { readLines } from '../io/read_lines.js';
-import { paddingWaste } from './length_buckets.js';
+import { paddingWaste } from '@rnnkit/tensor-core';
 import { prefetch, streamBatches } from './stream_batches.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnkit-datasets-stream-'));

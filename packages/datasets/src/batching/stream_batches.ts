@@ -1,5 +1,4 @@
-import { checkOptions, optionKeys, type SeededRandom } from '@rnnkit/tensor-core';
-import { bucketByLength } from './length_buckets.js';
+import { bucketByLength, checkOptions, optionKeys, type SeededRandom } from '@rnnkit/tensor-core';
 import { checkBooleanOption } from '../options/option_values.js';
 import { toRandom } from './shuffle.js';
 

@@ -33,9 +33,16 @@ export function arrayToTensor(data: unknown, dtype: 'float32' | 'int32', where: 
  * on the host also avoids gathering int32 rows on the device (tfjs-webgpu 4.22 miscompiles some
  * int32 kernels).
  */
+/** Steps [start, end) of `[n, time]` samples. */
+export interface StepRange {
+  start: number;
+  end: number;
+}
+
 export class HostSamples {
   readonly count: number;
   private readonly rowSize: number;
+  private extents: { first: Int32Array; end: Int32Array } | null = null;
 
   private constructor(
     private readonly values: Float32Array | Int32Array,
@@ -52,28 +59,65 @@ export class HostSamples {
     return new HostSamples(values, [...tensor.shape], dtype);
   }
 
-  /** A tensor of the rows `indices`, in that order. */
   /** The flat index of the first value that is NaN or infinite, or -1. */
   firstNonFinite(): number {
     return this.values.findIndex((v) => !Number.isFinite(v));
   }
 
-  rows(indices: readonly number[]): tf.Tensor {
-    const out = this.dtype === 'int32' ? new Int32Array(indices.length * this.rowSize) : new Float32Array(indices.length * this.rowSize);
-    indices.forEach((row, i) => out.set(this.values.subarray(row * this.rowSize, (row + 1) * this.rowSize), i * this.rowSize));
-    return tf.tensor(out, [indices.length, ...this.shape.slice(1)], this.dtype);
+  /** A tensor of the rows `indices`, in that order; of `[n, time]` samples, only the steps in `steps`. */
+  rows(indices: readonly number[], steps?: StepRange): tf.Tensor {
+    const picked = this.pick(indices, steps);
+    const shape = steps ? [indices.length, steps.end - steps.start] : [indices.length, ...this.shape.slice(1)];
+    return tf.tensor(picked, shape, this.dtype);
   }
 
-  /** For `[n, time]` token ids with padding 0: the real steps of the rows `indices`. */
-  realSteps(indices: readonly number[]): RealSteps {
-    const picked = new Int32Array(indices.length * this.rowSize);
-    indices.forEach((row, i) => picked.set(this.values.subarray(row * this.rowSize, (row + 1) * this.rowSize), i * this.rowSize));
-    return realSteps(picked, [indices.length, this.rowSize]);
+  /** For `[n, time]` token ids with padding 0: the real steps of the rows `indices` (within `steps`). */
+  realSteps(indices: readonly number[], steps?: StepRange): RealSteps {
+    const picked = this.pick(indices, steps);
+    return realSteps(picked, [indices.length, steps ? steps.end - steps.start : this.rowSize]);
   }
 
-  /** A tensor of rows [start, start + size). */
-  range(start: number, size: number): tf.Tensor {
-    return tf.tensor(this.values.slice(start * this.rowSize, (start + size) * this.rowSize), [size, ...this.shape.slice(1)], this.dtype);
+  /**
+   * For `[n, time]` token ids with padding 0: each row's first real step and one past its last
+   * (0 and 0 for a row of padding only). Computed once.
+   */
+  tokenExtents(): { first: Int32Array; end: Int32Array } {
+    if (this.extents) return this.extents;
+    if (this.shape.length !== 2) throw new Error(`HostSamples.tokenExtents: samples have shape [${this.shape.join(', ')}], expected [n, time]`);
+    const first = new Int32Array(this.count);
+    const end = new Int32Array(this.count);
+    for (let r = 0; r < this.count; r++) {
+      const row = this.values.subarray(r * this.rowSize, (r + 1) * this.rowSize);
+      let a = 0;
+      while (a < row.length && row[a] === 0) a++;
+      let b = row.length;
+      while (b > a && row[b - 1] === 0) b--;
+      first[r] = a < b ? a : 0;
+      end[r] = a < b ? b : 0;
+    }
+    this.extents = { first, end };
+    return this.extents;
+  }
+
+  /** The steps of the rows `indices` that hold a token in at least one of them (all steps if none does). */
+  tokenSteps(indices: readonly number[]): StepRange {
+    const { first, end } = this.tokenExtents();
+    let start = this.rowSize;
+    let stop = 0;
+    for (const r of indices) {
+      if (end[r]! === 0) continue;
+      start = Math.min(start, first[r]!);
+      stop = Math.max(stop, end[r]!);
+    }
+    return stop > start ? { start, end: stop } : { start: 0, end: this.rowSize };
+  }
+
+  private pick(indices: readonly number[], steps?: StepRange): Float32Array | Int32Array {
+    const width = steps ? steps.end - steps.start : this.rowSize;
+    const offset = steps ? steps.start : 0;
+    const out = this.dtype === 'int32' ? new Int32Array(indices.length * width) : new Float32Array(indices.length * width);
+    indices.forEach((row, i) => out.set(this.values.subarray(row * this.rowSize + offset, row * this.rowSize + offset + width), i * width));
+    return out;
   }
 
   /** The samples [start, start + size) as their own set. */

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkOptions, optionKeys, SeededRandom, previewValue } from '@rnnkit/tensor-core';
+import { bucketByLength, checkOptions, optionKeys, SeededRandom, previewValue } from '@rnnkit/tensor-core';
 
 import { clipByGlobalNorm } from './clip_by_global_norm.js';
 import { Embedding } from './embedding.js';
-import { arrayToTensor, HostSamples } from './model_data.js';
+import { arrayToTensor, HostSamples, type StepRange } from './model_data.js';
 import { snakeCase, type Layer, type Shape } from './layer.js';
 import { resolveLoss, type LossFunction, type LossName } from './losses.js';
 import { resolveMetric, type MetricFunction, type MetricName } from './metrics.js';
@@ -48,6 +48,13 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Seed for the shuffles (default random). */
   seed?: number;
+  /**
+   * Batches of sequences of similar length (default false), for token ids padded with 0 into a first
+   * `Embedding({maskZero: true})`: each epoch the shuffled samples are sorted by length in pools of
+   * `BUCKET_POOL_BATCHES` batches, cut into batches, and the batches shuffled (OpenNMT's and
+   * torchtext's bucketing). Every batch is cut to its longest sequence, so far fewer padding steps are run.
+   */
+  bucketByLength?: boolean;
   callbacks?: FitCallbacks | FitCallbacks[];
   /** Shorthand for `callbacks: {onEpochEnd}`. */
   onEpochEnd?: FitCallbacks['onEpochEnd'];
@@ -66,8 +73,8 @@ export interface FitOptions {
 }
 
 const FIT_OPTIONS = optionKeys<FitOptions>({
-  epochs: true, initialEpoch: true, batchSize: true, validationSplit: true, validationData: true, shuffle: true, seed: true, callbacks: true,
-  onEpochEnd: true, verbose: true, log: true, terminateOnNaN: true,
+  epochs: true, initialEpoch: true, batchSize: true, validationSplit: true, validationData: true, shuffle: true, seed: true, bucketByLength: true,
+  callbacks: true, onEpochEnd: true, verbose: true, log: true, terminateOnNaN: true,
 });
 const COMPILE_OPTIONS = optionKeys<CompileOptions>({ optimizer: true, loss: true, metrics: true, clipNorm: true });
 const BATCH_SIZE_OPTIONS = optionKeys<{ batchSize?: number }>({ batchSize: true });
@@ -94,6 +101,23 @@ interface Compiled {
   metrics: MetricFunction[];
   clipNorm?: number;
   optimizerName: OptimizerName | 'custom';
+}
+
+/** With `bucketByLength`, how many batches' worth of shuffled samples are sorted by length together. */
+export const BUCKET_POOL_BATCHES = 100;
+
+/**
+ * The batches of one epoch, as sample indices: shuffled (or in order), cut every `batchSize`; with
+ * `lengths`, batched by length (tensor-core's bucketByLength). Draws the same random numbers for the
+ * same arguments, so that a resumed fit can replay the epochs it skips.
+ */
+function epochBatches(rng: SeededRandom, count: number, batchSize: number, shuffle: boolean, lengths: Int32Array | null): number[][] {
+  if (lengths !== null) return bucketByLength(lengths, { batchSize, poolSize: BUCKET_POOL_BATCHES, shuffle, seed: rng });
+  const order = Array.from({ length: count }, (_, i) => i);
+  if (shuffle) rng.shuffle(order);
+  const batches: number[][] = [];
+  for (let start = 0; start < count; start += batchSize) batches.push(order.slice(start, start + batchSize));
+  return batches;
 }
 
 function checkCount(what: string, value: unknown, min: number): number {
@@ -305,10 +329,37 @@ export class Sequential {
   }
 
   /** A batch's real steps, from the host, when the first layer masks padding (see ApplyOptions.realSteps). */
-  private batchRealSteps(x: HostSamples, indices: readonly number[]): { realSteps?: RealSteps } {
+  private batchRealSteps(x: HostSamples, indices: readonly number[], steps?: StepRange): { realSteps?: RealSteps } {
     const first = this.layerList[0];
     if (!(first instanceof Embedding) || !first.maskZero || x.shape.length !== 2) return {};
-    return { realSteps: x.realSteps(indices) };
+    return { realSteps: x.realSteps(indices, steps) };
+  }
+
+  /**
+   * Whether a batch of `x` can be cut to the steps that hold tokens without changing its outputs: token
+   * ids into a masking Embedding (masked steps are skipped, carrying the state, and pooled over as
+   * absent) and a model output whose shape does not depend on the number of steps.
+   */
+  private cutsPadding(x: HostSamples): boolean {
+    const first = this.layerList[0];
+    if (!(first instanceof Embedding) || !first.maskZero || x.shape.length !== 2) return false;
+    const outputShape = (time: number) => this.layerList.reduce<Shape>((shape, layer) => layer.computeOutputShape(shape), [null, time]);
+    return outputShape(2).join() === outputShape(3).join();
+  }
+
+  /**
+   * Batches for evaluate and predict: in order, or, where padding can be cut, sorted by length so that
+   * each batch runs few padding steps (the same outputs, computed faster).
+   */
+  private inferenceBatches(x: HostSamples, batchSize: number): number[][] {
+    const order = Array.from({ length: x.count }, (_, i) => i);
+    if (this.cutsPadding(x)) {
+      const { first, end } = x.tokenExtents();
+      order.sort((a, b) => end[a]! - first[a]! - (end[b]! - first[b]!));
+    }
+    const batches: number[][] = [];
+    for (let start = 0; start < x.count; start += batchSize) batches.push(order.slice(start, start + batchSize));
+    return batches;
   }
 
   private checkIndices(first: Embedding, values: ArrayLike<number>, shape: number[], arg: string): string | null {
@@ -391,6 +442,16 @@ export class Sequential {
       val = [vx, await this.prepareTarget(options.validationData[1], 'fit', vx.count)];
     }
     if (!this.built) this.build(xAll.shape);
+    const bucketByLength = options.bucketByLength ?? false;
+    if (typeof bucketByLength !== 'boolean') throw new Error(`fit: options.bucketByLength must be a boolean, got ${previewValue(bucketByLength)}`);
+    let lengths: Int32Array | null = null;
+    if (bucketByLength) {
+      if (!this.cutsPadding(xAll)) {
+        throw new Error('fit: options.bucketByLength needs token ids [samples, time] into a first Embedding with maskZero: true, and a model output without a time axis (padding is cut only where the mask makes it inert)');
+      }
+      const { first, end } = xAll.tokenExtents();
+      lengths = Int32Array.from(end, (e, i) => e - first[i]!);
+    }
 
     const history: History = {
       epoch: [], history: {},
@@ -402,7 +463,6 @@ export class Sequential {
 
     this.stopTraining = false;
     const progress = await createFitProgress({ verbose, ...(options.log ? { log: options.log } : {}) });
-    const batches = Math.ceil(trainCount / batchSize);
     const means = async (sums: tf.Tensor[], seen: number, epoch: number): Promise<EpochLogs> => {
       const values = await Promise.all(sums.map((sum) => sum.data()));
       const logs: EpochLogs = Object.fromEntries(keys.map((k, i) => [k, values[i]![0]! / seen]));
@@ -417,29 +477,32 @@ export class Sequential {
       for (const cb of callbacks) await cb.onTrainBegin?.();
       const shuffle = options.shuffle ?? true;
       // Replays the skipped epochs' shuffles so that a resumed run draws the same orders.
-      if (shuffle) for (let epoch = 0; epoch < Math.min(initialEpoch, epochs); epoch++) rng.shuffle(Array.from({ length: trainCount }, (_, i) => i));
+      for (let epoch = 0; epoch < Math.min(initialEpoch, epochs); epoch++) epochBatches(rng, trainCount, batchSize, shuffle, lengths);
       for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
         for (const cb of callbacks) await cb.onEpochBegin?.(epoch);
-        progress?.epochBegin(epoch, epochs, batches);
+        // Batched by length, pools may end in a short batch each: more batches than samples / batchSize.
+        const epochOrder = epochBatches(rng, trainCount, batchSize, shuffle, lengths);
+        progress?.epochBegin(epoch, epochs, epochOrder.length);
         const started = Date.now();
-        const order = Array.from({ length: trainCount }, (_, i) => i);
-        if (shuffle) rng.shuffle(order);
+        const cut = this.cutsPadding(xAll);
         // Sums stay on the device and are read only when the progress display redraws (at most a few
         // times a second) and at the epoch's end: no GPU sync per batch. Constants are filled there too:
         // a host number or tf.scalar is an upload, on webgpu a new staging buffer each.
         let sums: tf.Tensor[] = keys.map(() => tf.fill([], 0));
         try {
-          for (let start = 0, batch = 0; start < trainCount; start += batchSize, batch++) {
+          let seen = 0;
+          for (const [batch, idx] of epochOrder.entries()) {
             for (const cb of callbacks) await cb.onBatchBegin?.(batch);
-            const idx = order.slice(start, start + batchSize);
-            const xb = xAll.rows(idx);
+            const steps = cut ? xAll.tokenSteps(idx) : undefined;
+            const xb = xAll.rows(idx, steps);
             const yb = yAll.rows(idx);
-            const batchSums = this.trainBatch(compiled, xb, yb, this.batchRealSteps(xAll, idx));
+            const batchSums = this.trainBatch(compiled, xb, yb, this.batchRealSteps(xAll, idx, steps));
             const next = sums.map((s, k) => tf.add(s, batchSums[k]!));
             tf.dispose([xb, yb, ...sums, ...batchSums]);
             sums = next;
             for (const cb of callbacks) await cb.onBatchEnd?.(batch, { size: idx.length });
-            if (progress) progress.batchEnd(batch + 1, progress.wantsLogs() ? await means(sums, start + idx.length, epoch) : null);
+            seen += idx.length;
+            if (progress) progress.batchEnd(batch + 1, progress.wantsLogs() ? await means(sums, seen, epoch) : null);
           }
           lastLogs = await means(sums, trainCount, epoch);
         } finally {
@@ -489,11 +552,11 @@ export class Sequential {
     const sparse = compiled.lossName === 'sparse_categorical_crossentropy';
     const n = x.count;
     let sums: tf.Tensor[] = [tf.fill([], 0), ...compiled.metrics.map(() => tf.fill([], 0))];
-    for (let start = 0; start < n; start += batchSize) {
-      const size = Math.min(batchSize, n - start);
-      const xb = x.range(start, size);
-      const yb = y.range(start, size);
-      const extra = this.batchRealSteps(x, Array.from({ length: size }, (_, i) => start + i));
+    for (const idx of this.inferenceBatches(x, batchSize)) {
+      const steps = this.cutsPadding(x) ? x.tokenSteps(idx) : undefined;
+      const xb = x.rows(idx, steps);
+      const yb = y.rows(idx);
+      const extra = this.batchRealSteps(x, idx, steps);
       const next = tf.tidy(() => {
         const pred = this.apply(xb, { training: false, ...extra });
         const target = alignTarget(yb, pred, sparse);
@@ -528,16 +591,23 @@ export class Sequential {
     const options = checkOptions('predict', given, BATCH_SIZE_OPTIONS);
     const batchSize = checkCount('predict: options.batchSize', options.batchSize ?? 32, 1);
     const xs = await this.prepareInput(x, 'predict', 'x');
+    const batches = this.inferenceBatches(xs, batchSize);
     const parts: tf.Tensor[] = [];
-    for (let start = 0; start < xs.count; start += batchSize) {
-      const size = Math.min(batchSize, xs.count - start);
-      const xb = xs.range(start, size);
-      parts.push(this.apply(xb, this.batchRealSteps(xs, Array.from({ length: size }, (_, i) => start + i))));
+    for (const idx of batches) {
+      const steps = this.cutsPadding(xs) ? xs.tokenSteps(idx) : undefined;
+      const xb = xs.rows(idx, steps);
+      parts.push(this.apply(xb, this.batchRealSteps(xs, idx, steps)));
       xb.dispose();
     }
-    if (parts.length === 1) return parts[0]!;
-    const out = tf.concat(parts, 0);
-    tf.dispose(parts);
+    const joined = parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
+    if (parts.length > 1) tf.dispose(parts);
+    const order = batches.flat();
+    if (order.every((sample, i) => sample === i)) return joined;
+    // Batched by length: put the outputs back in the samples' order.
+    const place = new Int32Array(xs.count);
+    order.forEach((sample, i) => { place[sample] = i; });
+    const out = tf.tidy(() => tf.gather(joined, tf.tensor1d(place, 'int32')));
+    joined.dispose();
     return out;
   }
 

@@ -60,10 +60,13 @@ class CandidateHeap {
   push(item: { count: number; key: number; text: string }): void {
     const h = this.items;
     h.push(item);
+    // Swaps by hand: a destructuring swap allocates, and the heap sees millions of moves.
     for (let i = h.length - 1; i > 0; ) {
       const p = (i - 1) >> 1;
       if (!this.before(h[i], h[p])) break;
-      [h[i], h[p]] = [h[p], h[i]];
+      const t = h[i];
+      h[i] = h[p];
+      h[p] = t;
       i = p;
     }
   }
@@ -79,7 +82,9 @@ class CandidateHeap {
         if (l < h.length && this.before(h[l], h[best])) best = l;
         if (l + 1 < h.length && this.before(h[l + 1], h[best])) best = l + 1;
         if (best === i) break;
-        [h[i], h[best]] = [h[best], h[i]];
+        const t = h[i];
+        h[i] = h[best];
+        h[best] = t;
         i = best;
       }
     }
@@ -207,10 +212,15 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
   // push: a popped entry whose count is stale is re-pushed with the current count (see below).
   const touched = new Map<number, number>();
   const banned = new Set<number>(); // pairs longer than maxPieceLength or spelling a reserved piece
-  /** Counts (sign 1) or uncounts (-1) the word's pairs that start at `starts` (all pairs when omitted). */
-  const addPairs = (wi: number, sign: 1 | -1, starts?: Iterable<number>): void => {
+  /**
+   * Counts (sign 1) or uncounts (-1) the word's pairs that start at `starts[0..startCount)` (all pairs
+   * when omitted); starts may be out of range (skipped) but not repeated.
+   */
+  const addPairs = (wi: number, sign: 1 | -1, starts?: Int32Array, startCount = 0): void => {
     const { symbols, count } = words[wi];
-    for (const start of starts ?? symbols.keys()) {
+    const n = starts ? startCount : symbols.length;
+    for (let s = 0; s < n; s++) {
+      const start = starts ? starts[s] : s;
       const i = start + 1;
       if (start < 0 || i >= symbols.length) continue;
       const a = symbols[i - 1];
@@ -244,6 +254,10 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
 
   const merged: SentencePieceEntry[] = [];
   const reserved = new Set(pieces.map((p) => p.piece));
+  // Pair starts around the merges in one word, reused: a word of n symbols has at most n + 1 of each.
+  const longest = words.reduce((m, w) => Math.max(m, w.symbols.length), 0);
+  const oldStarts = new Int32Array(longest + 2);
+  const newStarts = new Int32Array(longest + 2);
   while (merged.length < targetMerges) {
     if (heap.size === 0) {
       fail(`vocabSize = ${vocabSize} is too large for these texts: only ${pieces.length + alphabet.length + merged.length} pieces can be learned`);
@@ -272,24 +286,34 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
       if (onProgress && merged.length % 100 === 0) onProgress({ merges: merged.length, targetMerges });
     }
     // Only the pairs next to a merge change: uncount the old ones around each merged pair, count the
-    // new ones around each new symbol (a full rescan per word is quadratic in long words).
-    for (const wi of [...(pairWords.get(top.key) ?? [])]) {
-      const old = words[wi].symbols;
-      const next: number[] = [];
-      const oldStarts = new Set<number>();
-      const newStarts = new Set<number>();
-      for (let i = 0; i < old.length; i++) {
-        if (i + 1 < old.length && old[i] === a && old[i + 1] === b) {
-          oldStarts.add(i - 1).add(i).add(i + 1);
-          newStarts.add(next.length - 1).add(next.length);
-          next.push(c);
+    // new ones around each new symbol (a full rescan per word is quadratic in long words). The new
+    // pairs all hold c, so the set of words holding (a, b) does not change while it is walked.
+    for (const wi of pairWords.get(top.key) ?? []) {
+      const symbols = words[wi].symbols;
+      // Starts ascend, so a repeat (two merges in a row share a neighbour) is always the last one added.
+      let oldCount = 0;
+      let newCount = 0;
+      let write = 0;
+      for (let i = 0; i < symbols.length; i++) {
+        if (i + 1 < symbols.length && symbols[i] === a && symbols[i + 1] === b) {
+          for (let k = i - 1; k <= i + 1; k++) if (oldCount === 0 || oldStarts[oldCount - 1] < k) oldStarts[oldCount++] = k;
+          for (let k = write - 1; k <= write; k++) if (newCount === 0 || newStarts[newCount - 1] < k) newStarts[newCount++] = k;
+          write++;
           i++;
-        } else next.push(old[i]);
+        } else write++;
       }
-      if (oldStarts.size === 0) continue;
-      addPairs(wi, -1, oldStarts);
-      words[wi].symbols = next;
-      addPairs(wi, 1, newStarts);
+      if (oldCount === 0) continue;
+      addPairs(wi, -1, oldStarts, oldCount);
+      // Merge in place: the write position never passes the read position.
+      write = 0;
+      for (let i = 0; i < symbols.length; i++) {
+        if (i + 1 < symbols.length && symbols[i] === a && symbols[i + 1] === b) {
+          symbols[write++] = c;
+          i++;
+        } else symbols[write++] = symbols[i];
+      }
+      symbols.length = write;
+      addPairs(wi, 1, newStarts, newCount);
     }
     pairCount.delete(top.key);
     pairWords.delete(top.key);

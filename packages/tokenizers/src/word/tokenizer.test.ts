@@ -28,6 +28,19 @@ describe('Tokenizer matches the port of keras_preprocessing/text.py (fixture)', 
       expect(tok.toJson()).toBe(c.to_json);
     });
 
+    it(`${c.name}: pruned() converts texts and sequences as Keras does, through its own JSON too`, () => {
+      const full = new Tokenizer(options(c.config)).fitOnTexts(fixture.texts);
+      const pruned = full.pruned();
+      for (const tok of [pruned, Tokenizer.fromJson(pruned.toJson())]) {
+        expect(tok.textsToSequences([...fixture.queries, ...fixture.texts])).toEqual(c.sequences);
+        expect(tok.sequencesToTexts([...c.sequences, [0, 1, 2, 999]])).toEqual(c.texts);
+      }
+      if (c.config.num_words !== undefined && c.config.num_words < full.wordIndex.size) {
+        expect(pruned.wordIndex.size).toBeLessThan(full.wordIndex.size);
+        expect(pruned.toJson().length).toBeLessThan(full.toJson().length);
+      }
+    });
+
     it(`${c.name}: fromJson(Keras's JSON) restores a tokenizer that converts identically and writes the same JSON`, () => {
       const tok = Tokenizer.fromJson(c.to_json);
       expect(tok.textsToSequences([...fixture.queries, ...fixture.texts])).toEqual(c.sequences);
@@ -47,6 +60,18 @@ describe('Tokenizer, hand-checked cases', () => {
     expect([...tok.wordIndex]).toEqual([['<OOV>', 1], ['a', 2], ['b', 3], ['c', 4]]);
     expect(tok.textsToSequences(['a b c zebra'])).toEqual([[2, 1, 1, 1]]);
     expect(tok.sequencesToTexts([[2, 3]])).toEqual(['a <OOV>']);
+  });
+
+  it('pruned() keeps the words below numWords and the OOV token, also when the texts hold the OOV token itself', () => {
+    const tok = new Tokenizer({ oovToken: 'zz', numWords: 3 }).fitOnTexts(['a a a b b c zz', 'd']);
+    // Keras: zz is index 1 in index_word and, seen in the texts, index 5 in word_index.
+    expect(tok.wordIndex.get('zz')).toBe(5);
+    const pruned = tok.pruned();
+    expect([...pruned.wordIndex]).toEqual([['zz', 5], ['a', 2]]);
+    expect(pruned.documentCount).toBe(2);
+    const texts = ['a b c d zz e'];
+    expect(pruned.textsToSequences(texts)).toEqual(tok.textsToSequences(texts));
+    expect(Tokenizer.fromJson(pruned.toJson()).textsToSequences(texts)).toEqual(tok.textsToSequences(texts));
   });
 
   it('without oovToken unknown words are dropped; "don\'t" keeps its apostrophe (not in the default filters)', () => {

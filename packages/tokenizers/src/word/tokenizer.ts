@@ -156,6 +156,25 @@ export class Tokenizer {
     });
   }
 
+  /**
+   * A copy that keeps only the words `textsToSequences` can return (index < numWords, and the OOV
+   * token): the same sequences and texts, and a `toJson()` a fraction of the size, to store with a
+   * model (a Keras tokenizer keeps every word it has seen: 14 MB for 5,000 emails). Its counts cover the
+   * kept words only, so fitting it on more texts differs from fitting the original.
+   */
+  pruned(): Tokenizer {
+    const copy = new Tokenizer({ numWords: this.numWords, filters: this.filters, lower: this.lower, split: this.split, charLevel: this.charLevel, oovToken: this.oovToken });
+    copy.documentCount = this.documentCount;
+    const limit = this.limit;
+    const kept = (w: string, i: number) => i < limit || w === this.oovToken;
+    for (const [w, c] of this.wordCounts) if (kept(w, this.wordIndex.get(w)!)) copy.wordCounts.set(w, c);
+    for (const [w, c] of this.wordDocs) if (kept(w, this.wordIndex.get(w)!)) copy.wordDocs.set(w, c);
+    for (const [i, w] of this.indexWord) if (kept(w, i)) copy.indexWord.set(i, w);
+    for (const [w, i] of this.wordIndex) if (kept(w, i)) copy.wordIndex.set(w, i);
+    for (const [i, c] of this.indexDocs) if (copy.indexWord.has(i)) copy.indexDocs.set(i, c);
+    return copy;
+  }
+
   /** Keras's `tokenizer.to_json()`, byte for byte (Python json.dumps defaults, nested JSON strings). */
   toJson(): string {
     return pythonJsonDumps({

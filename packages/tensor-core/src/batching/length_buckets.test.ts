@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRandom } from '@rnnkit/tensor-core';
+import { SeededRandom } from '../random/seeded_random.js';
 import { bucketByLength, paddingWaste } from './length_buckets.js';
 
 const rng = new SeededRandom(11);

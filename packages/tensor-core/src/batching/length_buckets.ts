@@ -1,6 +1,5 @@
-import { checkOptions, optionKeys, type SeededRandom } from '@rnnkit/tensor-core';
-import { checkBooleanOption } from '../options/option_values.js';
-import { toRandom } from './shuffle.js';
+import { booleanOption, checkOptions, optionKeys } from '../options/check_options.js';
+import { SeededRandom } from '../random/seeded_random.js';
 
 export interface BucketByLengthOptions {
   /** Examples per batch. Give this or `maxTokens`. */
@@ -25,12 +24,13 @@ const BUCKET_BY_LENGTH_OPTIONS = optionKeys<BucketByLengthOptions>({ batchSize: 
 
 /**
  * Groups example indices into batches of similar length so padding wastes little. Returns batches
- * of indices into `lengths`.
+ * of indices into `lengths`. (Here rather than in @rnnkit/datasets, which re-exports it: rnn-layers'
+ * `fit({bucketByLength})` batches with it too.)
  */
 export function bucketByLength(lengths: ArrayLike<number>, options: BucketByLengthOptions): number[][] {
   checkOptions('bucketByLength', options, BUCKET_BY_LENGTH_OPTIONS);
-  checkBooleanOption('bucketByLength', 'options.shuffle', options.shuffle);
-  checkBooleanOption('bucketByLength', 'options.dropRemainder', options.dropRemainder);
+  const shuffle = booleanOption('bucketByLength', 'options.shuffle', options.shuffle, true);
+  const dropRemainder = booleanOption('bucketByLength', 'options.dropRemainder', options.dropRemainder, false);
   const { batchSize, maxTokens } = options;
   if ((batchSize === undefined) === (maxTokens === undefined)) {
     throw new Error('bucketByLength: give exactly one of batchSize or maxTokens');
@@ -49,8 +49,8 @@ export function bucketByLength(lengths: ArrayLike<number>, options: BucketByLeng
       throw new Error(`bucketByLength: lengths[${i}] must be a non-negative integer, got ${n}`);
     }
   }
-  const shuffle = options.shuffle ?? true;
-  const rng = toRandom(options.seed ?? 0);
+  const seed = options.seed ?? 0;
+  const rng = typeof seed === 'number' ? new SeededRandom(seed) : seed;
   const order = Array.from({ length: lengths.length }, (_, i) => i);
   if (shuffle) rng.shuffle(order);
 
@@ -84,7 +84,7 @@ export function bucketByLength(lengths: ArrayLike<number>, options: BucketByLeng
     if (current.length > 0) batches.push(current);
   }
   let result = batches;
-  if (options.dropRemainder && batchSize !== undefined) result = result.filter((b) => b.length === batchSize);
+  if (dropRemainder && batchSize !== undefined) result = result.filter((b) => b.length === batchSize);
   if (shuffle) rng.shuffle(result);
   return result;
 }
