@@ -11,6 +11,7 @@ export { installDawn } from './backends/load_webgpu.js';
 export type { DawnModule, WebGpuAdapterInfo } from './backends/load_webgpu.js';
 export type { TensorflowInfo } from './backends/load_tensorflow.js';
 export { listBackends } from './backends/list_backends.js';
+export { IS_NODE } from './backends/runtime.js';
 export type { BackendStatus } from './backends/list_backends.js';
 
 export { SeededRandom } from './random/seeded_random.js';

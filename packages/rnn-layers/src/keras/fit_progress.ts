@@ -1,3 +1,5 @@
+import { IS_NODE } from '@rnnkit/tensor-core';
+
 /** Per-epoch losses and metrics, e.g. `{loss: 0.31, acc: 0.88, val_loss: 0.35, val_acc: 0.86}`. */
 export interface EpochLogs {
   [name: string]: number;
@@ -14,8 +16,6 @@ export interface FitProgress {
 }
 
 type LineWriter = (line: string) => void;
-
-const IS_NODE = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 /** Where fit's lines go by default: stderr in Node (stdout stays the program's), the console elsewhere. */
 export function defaultLogWriter(): LineWriter {
