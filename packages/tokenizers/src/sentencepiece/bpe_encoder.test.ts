@@ -25,9 +25,15 @@ describe('SentencePieceBpeEncoder (TypeScript) on a spm_train BPE model', () => 
     expect([enc.vocabSize, enc.unkId, enc.bosId, enc.eosId, enc.padId]).toEqual([info.vocab_size, info.unk_id, info.bos_id, info.eos_id, info.pad_id]);
   });
 
-  it('gives the same ids with and without its word cache (second call is cached)', () => {
-    const text = fixture.bpe.cases[0].text;
-    expect(enc.encode(text)).toEqual(enc.encode(text));
+  it('gives the C++ ids from a cold and from a warm word cache, which callers cannot alter', () => {
+    const cold = SentencePieceBpeEncoder.fromBytes(fixtureBytes('sp_bpe.model'));
+    const texts = fixture.bpe.cases.map((c) => c.text);
+    const expected = fixture.bpe.cases.map((c) => c.ids);
+    const first = texts.map((t) => cold.encode(t)); // every word encoded, then cached
+    expect(first).toEqual(expected);
+    for (const ids of first) ids.fill(-1); // a cache handing out its own arrays would now be corrupt
+    expect(texts.map((t) => cold.encode(t))).toEqual(expected);
+    expect(texts.map((t) => cold.encodePieces(t))).toEqual(fixture.bpe.cases.map((c) => c.pieces));
   });
 
   it('refuses models it cannot reproduce exactly (NFKC character map) with a pointer to SentencePieceTokenizer', () => {
