@@ -166,7 +166,7 @@ async function measureHere(library: string, backend: string): Promise<void> {
     line = { seconds: r.seconds, measured: r.measured, ...(backend === 'wasm' ? { rnnkit_threads: wasmThreads() } : {}) };
   } else {
     // tfjs-layers' Embedding gradient needs UnsortedSegmentSum, which tfjs's wasm backend lacks: reported, not fatal.
-    line = await benchTfjsLayers(x, y).then((r) => ({ ...r }), (error: Error) => ({ error: error.message }));
+    line = await benchTfjsLayers(x, y).catch((error: Error) => ({ error: error.message }));
   }
   tf.dispose([x, y]);
   console.log(JSON.stringify(line));

@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { previewValue } from '@rnnkit/tensor-core';
 
-import { realSteps, type RealSteps } from './real_steps.js';
-
 /**
  * Nested number arrays → tensor, checking they are rectangular and numeric. tf.tensor does not
  * check: a ragged array silently gets a wrong shape and fails later in some kernel.
@@ -28,21 +26,21 @@ export function arrayToTensor(data: unknown, dtype: 'float32' | 'int32', where: 
   return tf.tensor(values, shape, dtype);
 }
 
-/**
- * Samples kept on the host and uploaded one batch at a time, as Keras feeds NumPy arrays. Batching
- * on the host also avoids gathering int32 rows on the device (tfjs-webgpu 4.22 miscompiles some
- * int32 kernels).
- */
 /** Steps [start, end) of `[n, time]` samples. */
 export interface StepRange {
   start: number;
   end: number;
 }
 
+/**
+ * Samples kept on the host and uploaded one batch at a time, as Keras feeds NumPy arrays. Batching
+ * on the host also avoids gathering int32 rows on the device (tfjs-webgpu 4.22 miscompiles some
+ * int32 kernels).
+ */
 export class HostSamples {
   readonly count: number;
   private readonly rowSize: number;
-  private extents: { first: Int32Array; end: Int32Array } | null = null;
+  private extents: { first: Int32Array; end: Int32Array; lengths: Int32Array } | null = null;
 
   private constructor(
     private readonly values: Float32Array | Int32Array,
@@ -66,26 +64,29 @@ export class HostSamples {
 
   /** A tensor of the rows `indices`, in that order; of `[n, time]` samples, only the steps in `steps`. */
   rows(indices: readonly number[], steps?: StepRange): tf.Tensor {
-    const picked = this.pick(indices, steps);
-    const shape = steps ? [indices.length, steps.end - steps.start] : [indices.length, ...this.shape.slice(1)];
-    return tf.tensor(picked, shape, this.dtype);
+    const { values, shape } = this.pickRows(indices, steps);
+    return tf.tensor(values, shape, this.dtype);
   }
 
-  /** For `[n, time]` token ids with padding 0: the real steps of the rows `indices` (within `steps`). */
-  realSteps(indices: readonly number[], steps?: StepRange): RealSteps {
-    const picked = this.pick(indices, steps);
-    return realSteps(picked, [indices.length, steps ? steps.end - steps.start : this.rowSize]);
+  /** The values of `rows(indices, steps)` on the host, with their shape. */
+  pickRows(indices: readonly number[], steps?: StepRange): { values: Float32Array | Int32Array; shape: number[] } {
+    const width = steps ? steps.end - steps.start : this.rowSize;
+    const offset = steps ? steps.start : 0;
+    const values = this.dtype === 'int32' ? new Int32Array(indices.length * width) : new Float32Array(indices.length * width);
+    indices.forEach((row, i) => values.set(this.values.subarray(row * this.rowSize + offset, row * this.rowSize + offset + width), i * width));
+    return { values, shape: steps ? [indices.length, width] : [indices.length, ...this.shape.slice(1)] };
   }
 
   /**
-   * For `[n, time]` token ids with padding 0: each row's first real step and one past its last
-   * (0 and 0 for a row of padding only). Computed once.
+   * For `[n, time]` token ids with padding 0: each row's first real step, one past its last (0 and 0
+   * for a row of padding only) and their difference. Computed once.
    */
-  tokenExtents(): { first: Int32Array; end: Int32Array } {
+  private tokenExtents(): { first: Int32Array; end: Int32Array; lengths: Int32Array } {
     if (this.extents) return this.extents;
     if (this.shape.length !== 2) throw new Error(`HostSamples.tokenExtents: samples have shape [${this.shape.join(', ')}], expected [n, time]`);
     const first = new Int32Array(this.count);
     const end = new Int32Array(this.count);
+    const lengths = new Int32Array(this.count);
     for (let r = 0; r < this.count; r++) {
       const row = this.values.subarray(r * this.rowSize, (r + 1) * this.rowSize);
       let a = 0;
@@ -94,9 +95,15 @@ export class HostSamples {
       while (b > a && row[b - 1] === 0) b--;
       first[r] = a < b ? a : 0;
       end[r] = a < b ? b : 0;
+      lengths[r] = end[r]! - first[r]!;
     }
-    this.extents = { first, end };
+    this.extents = { first, end, lengths };
     return this.extents;
+  }
+
+  /** For `[n, time]` token ids with padding 0: each row's span from its first token to its last (0 for padding only). */
+  tokenLengths(): Int32Array {
+    return this.tokenExtents().lengths;
   }
 
   /** The steps of the rows `indices` that hold a token in at least one of them (all steps if none does). */
@@ -110,14 +117,6 @@ export class HostSamples {
       stop = Math.max(stop, end[r]!);
     }
     return stop > start ? { start, end: stop } : { start: 0, end: this.rowSize };
-  }
-
-  private pick(indices: readonly number[], steps?: StepRange): Float32Array | Int32Array {
-    const width = steps ? steps.end - steps.start : this.rowSize;
-    const offset = steps ? steps.start : 0;
-    const out = this.dtype === 'int32' ? new Int32Array(indices.length * width) : new Float32Array(indices.length * width);
-    indices.forEach((row, i) => out.set(this.values.subarray(row * this.rowSize + offset, row * this.rowSize + offset + width), i * width));
-    return out;
   }
 
   /** The samples [start, start + size) as their own set. */

@@ -3,7 +3,7 @@ import { bucketByLength, checkOptions, optionKeys, SeededRandom, previewValue } 
 
 import { clipByGlobalNorm } from './clip_by_global_norm.js';
 import { Embedding } from './embedding.js';
-import { arrayToTensor, HostSamples, type StepRange } from './model_data.js';
+import { arrayToTensor, HostSamples } from './model_data.js';
 import { snakeCase, type Layer, type Shape } from './layer.js';
 import { resolveLoss, type LossFunction, type LossName } from './losses.js';
 import { resolveMetric, type MetricFunction, type MetricName } from './metrics.js';
@@ -11,7 +11,7 @@ import { isOptimizer, resolveOptimizer, type OptimizerName } from './optimizers.
 import { fromArtifacts, toArtifacts, type ModelArtifacts } from './model_artifacts.js';
 import { isRecurrentLayerLike, RecurrentAdapter, type RecurrentLayerLike } from './recurrent_adapter.js';
 import { meanLoss } from './mean_loss.js';
-import { realStepsProblem, type RealSteps } from './real_steps.js';
+import { realSteps, realStepsProblem, type RealSteps } from './real_steps.js';
 import { loadModel, saveModel } from './save_model.js';
 import type { FitCallbacks } from './fit_callbacks.js';
 import { createFitProgress, type EpochLogs } from './fit_progress.js';
@@ -328,34 +328,42 @@ export class Sequential {
     }
   }
 
-  /** A batch's real steps, from the host, when the first layer masks padding (see ApplyOptions.realSteps). */
-  private batchRealSteps(x: HostSamples, indices: readonly number[], steps?: StepRange): { realSteps?: RealSteps } {
+  /** Whether `x` is token ids into a first Embedding that masks padding (0). */
+  private masksPadding(x: HostSamples): boolean {
     const first = this.layerList[0];
-    if (!(first instanceof Embedding) || !first.maskZero || x.shape.length !== 2) return {};
-    return { realSteps: x.realSteps(indices, steps) };
+    return first instanceof Embedding && first.maskZero && x.shape.length === 2;
   }
 
   /**
-   * Whether a batch of `x` can be cut to the steps that hold tokens without changing its outputs: token
-   * ids into a masking Embedding (masked steps are skipped, carrying the state, and pooled over as
-   * absent) and a model output whose shape does not depend on the number of steps.
+   * Whether a batch of `x` can be cut to the steps that hold tokens without changing its outputs: masked
+   * padding (masked steps are skipped, carrying the state, and pooled over as absent) and a model output
+   * whose shape does not depend on the number of steps.
    */
   private cutsPadding(x: HostSamples): boolean {
-    const first = this.layerList[0];
-    if (!(first instanceof Embedding) || !first.maskZero || x.shape.length !== 2) return false;
+    if (!this.masksPadding(x)) return false;
     const outputShape = (time: number) => this.layerList.reduce<Shape>((shape, layer) => layer.computeOutputShape(shape), [null, time]);
     return outputShape(2).join() === outputShape(3).join();
   }
 
   /**
-   * Batches for evaluate and predict: in order, or, where padding can be cut, sorted by length so that
-   * each batch runs few padding steps (the same outputs, computed faster).
+   * The model input of the samples `indices`, cut to the steps that hold tokens when `cut`, and, where
+   * the first layer masks padding, their real steps (ApplyOptions.realSteps), from one copy of the rows.
    */
-  private inferenceBatches(x: HostSamples, batchSize: number): number[][] {
+  private inputBatch(x: HostSamples, indices: readonly number[], cut: boolean): { xb: tf.Tensor; extra: { realSteps?: RealSteps } } {
+    const { values, shape } = x.pickRows(indices, cut ? x.tokenSteps(indices) : undefined);
+    const extra = this.masksPadding(x) ? { realSteps: realSteps(values, shape as [number, number]) } : {};
+    return { xb: tf.tensor(values, shape, x.dtype), extra };
+  }
+
+  /**
+   * Batches for evaluate and predict: in order, or, where padding is cut (`cut`), sorted by length so
+   * that each batch runs few padding steps (the same outputs, computed faster).
+   */
+  private inferenceBatches(x: HostSamples, batchSize: number, cut: boolean): number[][] {
     const order = Array.from({ length: x.count }, (_, i) => i);
-    if (this.cutsPadding(x)) {
-      const { first, end } = x.tokenExtents();
-      order.sort((a, b) => end[a]! - first[a]! - (end[b]! - first[b]!));
+    if (cut) {
+      const lengths = x.tokenLengths();
+      order.sort((a, b) => lengths[a]! - lengths[b]!);
     }
     const batches: number[][] = [];
     for (let start = 0; start < x.count; start += batchSize) batches.push(order.slice(start, start + batchSize));
@@ -442,16 +450,13 @@ export class Sequential {
       val = [vx, await this.prepareTarget(options.validationData[1], 'fit', vx.count)];
     }
     if (!this.built) this.build(xAll.shape);
-    const bucketByLength = options.bucketByLength ?? false;
-    if (typeof bucketByLength !== 'boolean') throw new Error(`fit: options.bucketByLength must be a boolean, got ${previewValue(bucketByLength)}`);
-    let lengths: Int32Array | null = null;
-    if (bucketByLength) {
-      if (!this.cutsPadding(xAll)) {
-        throw new Error('fit: options.bucketByLength needs token ids [samples, time] into a first Embedding with maskZero: true, and a model output without a time axis (padding is cut only where the mask makes it inert)');
-      }
-      const { first, end } = xAll.tokenExtents();
-      lengths = Int32Array.from(end, (e, i) => e - first[i]!);
+    const bucketed = options.bucketByLength ?? false;
+    if (typeof bucketed !== 'boolean') throw new Error(`fit: options.bucketByLength must be a boolean, got ${previewValue(bucketed)}`);
+    const cut = this.cutsPadding(xAll);
+    if (bucketed && !cut) {
+      throw new Error('fit: options.bucketByLength needs token ids [samples, time] into a first Embedding with maskZero: true, and a model output without a time axis (padding is cut only where the mask makes it inert)');
     }
+    const lengths = bucketed ? xAll.tokenLengths() : null;
 
     const history: History = {
       epoch: [], history: {},
@@ -484,7 +489,6 @@ export class Sequential {
         const epochOrder = epochBatches(rng, trainCount, batchSize, shuffle, lengths);
         progress?.epochBegin(epoch, epochs, epochOrder.length);
         const started = Date.now();
-        const cut = this.cutsPadding(xAll);
         // Sums stay on the device and are read only when the progress display redraws (at most a few
         // times a second) and at the epoch's end: no GPU sync per batch. Constants are filled there too:
         // a host number or tf.scalar is an upload, on webgpu a new staging buffer each.
@@ -493,10 +497,9 @@ export class Sequential {
           let seen = 0;
           for (const [batch, idx] of epochOrder.entries()) {
             for (const cb of callbacks) await cb.onBatchBegin?.(batch);
-            const steps = cut ? xAll.tokenSteps(idx) : undefined;
-            const xb = xAll.rows(idx, steps);
+            const { xb, extra } = this.inputBatch(xAll, idx, cut);
             const yb = yAll.rows(idx);
-            const batchSums = this.trainBatch(compiled, xb, yb, this.batchRealSteps(xAll, idx, steps));
+            const batchSums = this.trainBatch(compiled, xb, yb, extra);
             const next = sums.map((s, k) => tf.add(s, batchSums[k]!));
             tf.dispose([xb, yb, ...sums, ...batchSums]);
             sums = next;
@@ -552,11 +555,10 @@ export class Sequential {
     const sparse = compiled.lossName === 'sparse_categorical_crossentropy';
     const n = x.count;
     let sums: tf.Tensor[] = [tf.fill([], 0), ...compiled.metrics.map(() => tf.fill([], 0))];
-    for (const idx of this.inferenceBatches(x, batchSize)) {
-      const steps = this.cutsPadding(x) ? x.tokenSteps(idx) : undefined;
-      const xb = x.rows(idx, steps);
+    const cut = this.cutsPadding(x);
+    for (const idx of this.inferenceBatches(x, batchSize, cut)) {
+      const { xb, extra } = this.inputBatch(x, idx, cut);
       const yb = y.rows(idx);
-      const extra = this.batchRealSteps(x, idx, steps);
       const next = tf.tidy(() => {
         const pred = this.apply(xb, { training: false, ...extra });
         const target = alignTarget(yb, pred, sparse);
@@ -591,12 +593,12 @@ export class Sequential {
     const options = checkOptions('predict', given, BATCH_SIZE_OPTIONS);
     const batchSize = checkCount('predict: options.batchSize', options.batchSize ?? 32, 1);
     const xs = await this.prepareInput(x, 'predict', 'x');
-    const batches = this.inferenceBatches(xs, batchSize);
+    const cut = this.cutsPadding(xs);
+    const batches = this.inferenceBatches(xs, batchSize, cut);
     const parts: tf.Tensor[] = [];
     for (const idx of batches) {
-      const steps = this.cutsPadding(xs) ? xs.tokenSteps(idx) : undefined;
-      const xb = xs.rows(idx, steps);
-      parts.push(this.apply(xb, this.batchRealSteps(xs, idx, steps)));
+      const { xb, extra } = this.inputBatch(xs, idx, cut);
+      parts.push(this.apply(xb, extra));
       xb.dispose();
     }
     const joined = parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
