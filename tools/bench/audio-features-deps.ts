@@ -7,8 +7,20 @@ export { windowedRfft } from '../../packages/audio-features/src/spectral/windowe
 import { meyda } from '../../packages/audio-features/src/streaming/meyda_frame_extractor.js';
 
 /** meyda.extract('mfcc') called directly (the baseline users would write), after configuring it once. */
-export function meydaForBenchmark(sampleRate: number, bufferSize: number, melBands: number, nMfcc: number): (frame: Float32Array) => unknown {
+export function meydaForBenchmark(
+  sampleRate: number,
+  bufferSize: number,
+  melBands: number,
+  nMfcc: number,
+): (frame: Float32Array) => unknown {
   const m = meyda as unknown as Record<string, unknown>;
-  Object.assign(m, { sampleRate, bufferSize, melBands, numberOfMFCCCoefficients: nMfcc, windowingFunction: 'hanning', melFilterBank: undefined });
+  Object.assign(m, {
+    sampleRate,
+    bufferSize,
+    melBands,
+    numberOfMFCCCoefficients: nMfcc,
+    windowingFunction: 'hanning',
+    melFilterBank: undefined,
+  });
   return (frame) => meyda.extract('mfcc', frame);
 }

@@ -11,7 +11,15 @@ import os from 'node:os';
 
 import * as tf from '@tensorflow/tfjs-core';
 import { describeBackend, useBackend, SeededRandom, type BackendName } from '@rnnkit/tensor-core';
-import { kaldiFbank, logMelSpectrogram, mfcc, MeydaFrameExtractor, meydaForBenchmark, windowedRfft, type DftMethod } from './audio-features-deps.js';
+import {
+  kaldiFbank,
+  logMelSpectrogram,
+  mfcc,
+  MeydaFrameExtractor,
+  meydaForBenchmark,
+  windowedRfft,
+  type DftMethod,
+} from './audio-features-deps.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,7 +32,14 @@ const sampleRate = 16000;
 const HOUR = 3600;
 
 function emit(record: Record<string, unknown>): void {
-  console.log(JSON.stringify({ bench: 'audio-features', ...record, loadavg1: Number(os.loadavg()[0]!.toFixed(2)), cpus: os.cpus().length }));
+  console.log(
+    JSON.stringify({
+      bench: 'audio-features',
+      ...record,
+      loadavg1: Number(os.loadavg()[0]!.toFixed(2)),
+      cpus: os.cpus().length,
+    }),
+  );
 }
 
 function median(xs: number[]): number {
@@ -35,7 +50,8 @@ function median(xs: number[]): number {
 function makeSignal(n: number): Float32Array {
   const rng = new SeededRandom(1);
   const x = new Float32Array(n);
-  for (let i = 0; i < n; i++) x[i] = 0.5 * Math.sin((2 * Math.PI * (200 + (i % 16000) / 4) * i) / sampleRate) + 0.05 * rng.nextNormal();
+  for (let i = 0; i < n; i++)
+    x[i] = 0.5 * Math.sin((2 * Math.PI * (200 + (i % 16000) / 4) * i) / sampleRate) + 0.05 * rng.nextNormal();
   return x;
 }
 
@@ -58,7 +74,12 @@ const signal = makeSignal(seconds * sampleRate);
 
 // Baseline: meyda, one 512-sample frame at a time, hop 160.
 {
-  const extractor = new MeydaFrameExtractor({ sampleRate, bufferSize: 512, melBands: 40, numberOfMFCCCoefficients: 13 });
+  const extractor = new MeydaFrameExtractor({
+    sampleRate,
+    bufferSize: 512,
+    melBands: 40,
+    numberOfMFCCCoefficients: 13,
+  });
   const frames = Math.min(2000, Math.floor((signal.length - 512) / 160));
   const raw = meydaForBenchmark(sampleRate, 512, 40, 13);
   for (const [name, fn] of [
@@ -70,7 +91,15 @@ const signal = makeSignal(seconds * sampleRate);
     });
     const usPerFrame = (ms * 1000) / frames;
     const msPerAudioSecond = (usPerFrame * framesPerSecond) / 1000;
-    emit({ backend: 'meyda', feature: 'mfcc', contender: name, frames, usPerFrame: +usPerFrame.toFixed(2), msPerAudioSecond: +msPerAudioSecond.toFixed(3), hourSeconds: +((msPerAudioSecond * HOUR) / 1000).toFixed(1) });
+    emit({
+      backend: 'meyda',
+      feature: 'mfcc',
+      contender: name,
+      frames,
+      usPerFrame: +usPerFrame.toFixed(2),
+      msPerAudioSecond: +msPerAudioSecond.toFixed(3),
+      hourSeconds: +((msPerAudioSecond * HOUR) / 1000).toFixed(1),
+    });
   }
 }
 /** meyda's MFCC over 500 frames (5 s of audio at a 10 ms hop), in ms per second of audio. */
@@ -94,7 +123,8 @@ for (const backend of backends) {
   // Matmul DFTs on the plain-JS cpu backend and everything on lavapipe (software Vulkan) are slow:
   // their segments are kept short (matmul contenders are the ones whose name says dftMethod).
   const shortSeconds = Math.min(seconds, 10);
-  const segmentFor = (feature: string) => (backend === 'wasm' || (backend === 'cpu' && !feature.includes('dftMethod')) ? seconds : shortSeconds);
+  const segmentFor = (feature: string) =>
+    backend === 'wasm' || (backend === 'cpu' && !feature.includes('dftMethod')) ? seconds : shortSeconds;
   // 'auto' is the default (host FFT on cpu and wasm, factored matmul DFT on webgpu); the matmul forms
   // are timed too ('direct' was the default on cpu and wasm before the host FFT).
   const host = backend === 'cpu' || backend === 'wasm';
@@ -107,9 +137,15 @@ for (const backend of backends) {
       (x) => mfcc(x, { sampleRate, nMfcc: 13, logMels: true, melkwargs: { ...melkwargs, dftMethod } }),
     ]),
     ['logMelSpectrogram', (x) => logMelSpectrogram(x, melkwargs)],
-    ['logMelSpectrogram (dftMethod direct)', (x) => logMelSpectrogram(x, { ...melkwargs, dftMethod: 'direct' })],
+    [
+      'logMelSpectrogram (dftMethod direct)',
+      (x) => logMelSpectrogram(x, { ...melkwargs, dftMethod: 'direct' }),
+    ],
     ['logMelSpectrogram nFft 400', (x) => logMelSpectrogram(x, melkwargs400)],
-    ['logMelSpectrogram nFft 400 (dftMethod direct)', (x) => logMelSpectrogram(x, { ...melkwargs400, dftMethod: 'direct' })],
+    [
+      'logMelSpectrogram nFft 400 (dftMethod direct)',
+      (x) => logMelSpectrogram(x, { ...melkwargs400, dftMethod: 'direct' }),
+    ],
     ['kaldiFbank', (x) => kaldiFbank(x, { numMelBins: 40 })],
     ['kaldiFbank (dftMethod direct)', (x) => kaldiFbank(x, { numMelBins: 40, dftMethod: 'direct' })],
   ];
@@ -167,14 +203,16 @@ for (const backend of backends) {
   const x = tf.tensor2d(framesHost, [frames, nFft]);
   const basis = tf.tensor2d(cosSin, [nFft, nFft + 2]);
   const w = tf.tensor1d(win);
-  const viaMatmul = () => tf.tidy(() => {
-    const [re, im] = tf.split(tf.matMul(x, basis), 2, 1);
-    return tf.add(tf.square(re!), tf.square(im!));
-  });
-  const viaRfft = () => tf.tidy(() => {
-    const spec = tf.spectral.rfft(tf.mul(x, w));
-    return tf.add(tf.square(tf.real(spec)), tf.square(tf.imag(spec)));
-  });
+  const viaMatmul = () =>
+    tf.tidy(() => {
+      const [re, im] = tf.split(tf.matMul(x, basis), 2, 1);
+      return tf.add(tf.square(re!), tf.square(im!));
+    });
+  const viaRfft = () =>
+    tf.tidy(() => {
+      const spec = tf.spectral.rfft(tf.mul(x, w));
+      return tf.add(tf.square(tf.real(spec)), tf.square(tf.imag(spec)));
+    });
   // float64 reference for frame 0..9
   const ref: number[] = [];
   for (let f = 0; f < 10; f++) {
@@ -189,11 +227,15 @@ for (const backend of backends) {
       ref.push(re * re + im * im);
     }
   }
-  const viaHostFft = () => tf.tidy(() => {
-    const { real, imag } = windowedRfft(x, nFft, win, 0, { method: 'fft' });
-    return tf.add(tf.square(real), tf.square(imag));
-  });
-  const dftContenders: Array<[string, () => tf.Tensor]> = [['matmul basis', viaMatmul], ['tf.spectral.rfft', viaRfft]];
+  const viaHostFft = () =>
+    tf.tidy(() => {
+      const { real, imag } = windowedRfft(x, nFft, win, 0, { method: 'fft' });
+      return tf.add(tf.square(real), tf.square(imag));
+    });
+  const dftContenders: Array<[string, () => tf.Tensor]> = [
+    ['matmul basis', viaMatmul],
+    ['tf.spectral.rfft', viaRfft],
+  ];
   if (host) dftContenders.unshift(['host FFT (windowedRfft fft)', viaHostFft]);
   for (const [method, fn] of dftContenders) {
     let maxRel = Number.NaN;
@@ -211,9 +253,20 @@ for (const backend of backends) {
         await o.data();
         o.dispose();
       });
-      emit({ backend, feature: 'power spectrum 200x512', method, ms: +ms.toFixed(2), maxErrorRelativeToPeak: maxRel });
+      emit({
+        backend,
+        feature: 'power spectrum 200x512',
+        method,
+        ms: +ms.toFixed(2),
+        maxErrorRelativeToPeak: maxRel,
+      });
     } catch (error) {
-      emit({ backend, feature: 'power spectrum 200x512', method, error: String(error instanceof Error ? error.message : error) });
+      emit({
+        backend,
+        feature: 'power spectrum 200x512',
+        method,
+        error: String(error instanceof Error ? error.message : error),
+      });
     }
   }
   tf.dispose([x, basis, w]);

@@ -58,16 +58,29 @@ const count = (name: keyof typeof args, min: number): number => {
   return v;
 };
 const cfg = {
-  samples: count('samples', 1), length: count('length', 1), vocab: count('vocab', 2), batch: count('batch', 1),
-  warmup: count('warmup', 0), epochs: count('epochs', 1), tfjsBatches: count('tfjs-batches', 0),
+  samples: count('samples', 1),
+  length: count('length', 1),
+  vocab: count('vocab', 2),
+  batch: count('batch', 1),
+  warmup: count('warmup', 0),
+  epochs: count('epochs', 1),
+  tfjsBatches: count('tfjs-batches', 0),
 };
 const backends = args.backends!.split(',').filter(Boolean);
-for (const b of backends) if (b !== 'wasm' && b !== 'cpu') { console.error(`classify-epoch: --backends: unknown backend '${b}' (wasm, cpu)`); process.exit(2); }
+for (const b of backends)
+  if (b !== 'wasm' && b !== 'cpu') {
+    console.error(`classify-epoch: --backends: unknown backend '${b}' (wasm, cpu)`);
+    process.exit(2);
+  }
 const skip = new Set(args.skip!.split(',').filter(Boolean));
 const torchThreads = args['pytorch-threads']!.split(',').filter(Boolean).map(Number);
 const batchesPerEpoch = Math.ceil(cfg.samples / cfg.batch);
 const round = (v: number) => Math.round(v * 100) / 100;
-const median = (values: number[]) => { const s = [...values].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
+const median = (values: number[]) => {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 
 /** The same random ids and labels for every JS library (PyTorch draws its own of the same shape). */
 function makeData(): { x: tf.Tensor2D; y: tf.Tensor2D } {
@@ -75,11 +88,18 @@ function makeData(): { x: tf.Tensor2D; y: tf.Tensor2D } {
   const ids = new Int32Array(cfg.samples * cfg.length);
   for (let i = 0; i < ids.length; i++) ids[i] = 1 + random.nextInt(cfg.vocab - 1);
   const labels = Float32Array.from({ length: cfg.samples }, () => (random.nextFloat() < 0.5 ? 0 : 1));
-  return { x: tf.tensor2d(ids, [cfg.samples, cfg.length], 'int32'), y: tf.tensor2d(labels, [cfg.samples, 1]) };
+  return {
+    x: tf.tensor2d(ids, [cfg.samples, cfg.length], 'int32'),
+    y: tf.tensor2d(labels, [cfg.samples, 1]),
+  };
 }
 
 /** Seconds per epoch: `fitEpoch(rows)` trains one epoch on the first `rows` samples. */
-async function timeEpochs(fitEpoch: (rows: number) => Promise<void>, partialBatches: number, warmup = cfg.warmup): Promise<{ seconds: number[]; measured: string }> {
+async function timeEpochs(
+  fitEpoch: (rows: number) => Promise<void>,
+  partialBatches: number,
+  warmup = cfg.warmup,
+): Promise<{ seconds: number[]; measured: string }> {
   if (warmup > 0) await fitEpoch(Math.min(cfg.samples, warmup * cfg.batch));
   const rows = partialBatches > 0 ? Math.min(cfg.samples, partialBatches * cfg.batch) : cfg.samples;
   const scale = cfg.samples / rows;
@@ -89,7 +109,13 @@ async function timeEpochs(fitEpoch: (rows: number) => Promise<void>, partialBatc
     await fitEpoch(rows);
     seconds.push(((performance.now() - t0) / 1000) * scale);
   }
-  return { seconds, measured: rows === cfg.samples ? 'full epoch' : `${Math.ceil(rows / cfg.batch)} of ${batchesPerEpoch} batches, scaled to the epoch` };
+  return {
+    seconds,
+    measured:
+      rows === cfg.samples
+        ? 'full epoch'
+        : `${Math.ceil(rows / cfg.batch)} of ${batchesPerEpoch} batches, scaled to the epoch`,
+  };
 }
 
 const slice = (t: tf.Tensor2D, rows: number) => (rows === t.shape[0] ? t : tf.slice(t, [0, 0], [rows, -1]));
@@ -125,14 +151,22 @@ async function benchTfjsLayers(x: tf.Tensor2D, y: tf.Tensor2D) {
       tfl.layers.dense({ units: 1, activation: 'sigmoid' }),
     ],
   });
-  model.compile({ optimizer: tf.train.rmsprop(0.001, 0.9, 0, 1e-7), loss: 'binaryCrossentropy', metrics: ['acc'] });
+  model.compile({
+    optimizer: tf.train.rmsprop(0.001, 0.9, 0, 1e-7),
+    loss: 'binaryCrossentropy',
+    metrics: ['acc'],
+  });
   try {
-    const timing = await timeEpochs(async (rows) => {
-      const xs = slice(x, rows);
-      const ys = slice(y, rows);
-      await model.fit(xs, ys, { epochs: 1, batchSize: cfg.batch, verbose: 0 });
-      if (xs !== x) tf.dispose([xs, ys]);
-    }, cfg.tfjsBatches, Math.min(cfg.warmup, 1)); // one warm-up batch: a cpu batch takes about a minute
+    const timing = await timeEpochs(
+      async (rows) => {
+        const xs = slice(x, rows);
+        const ys = slice(y, rows);
+        await model.fit(xs, ys, { epochs: 1, batchSize: cfg.batch, verbose: 0 });
+        if (xs !== x) tf.dispose([xs, ys]);
+      },
+      cfg.tfjsBatches,
+      Math.min(cfg.warmup, 1),
+    ); // one warm-up batch: a cpu batch takes about a minute
     return { ...timing, version: tfl.version_layers };
   } finally {
     model.optimizer?.dispose();
@@ -143,15 +177,53 @@ async function benchTfjsLayers(x: tf.Tensor2D, y: tf.Tensor2D) {
 function benchPytorch(threads: number): Record<string, unknown> {
   const script = new URL('./classify_epoch_pytorch.py', import.meta.url).pathname;
   const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-  const run = spawnSync(python, [script, '--samples', `${cfg.samples}`, '--length', `${cfg.length}`, '--vocab', `${cfg.vocab}`, '--batch', `${cfg.batch}`,
-    '--warmup', `${cfg.warmup}`, '--epochs', `${cfg.epochs}`, '--threads', `${threads}`, '--json'], { encoding: 'utf8' });
+  const run = spawnSync(
+    python,
+    [
+      script,
+      '--samples',
+      `${cfg.samples}`,
+      '--length',
+      `${cfg.length}`,
+      '--vocab',
+      `${cfg.vocab}`,
+      '--batch',
+      `${cfg.batch}`,
+      '--warmup',
+      `${cfg.warmup}`,
+      '--epochs',
+      `${cfg.epochs}`,
+      '--threads',
+      `${threads}`,
+      '--json',
+    ],
+    { encoding: 'utf8' },
+  );
   const line = run.stdout?.trim().split('\n').pop();
-  if (run.status !== 0 || !line) return { bench: 'classify-epoch', library: 'pytorch', error: `${python} ${script} failed (${run.error?.message ?? `exit ${run.status}`}): ${run.stderr?.trim().slice(-400)}` };
+  if (run.status !== 0 || !line)
+    return {
+      bench: 'classify-epoch',
+      library: 'pytorch',
+      error: `${python} ${script} failed (${run.error?.message ?? `exit ${run.status}`}): ${run.stderr?.trim().slice(-400)}`,
+    };
   return JSON.parse(line) as Record<string, unknown>;
 }
 
-const machine = () => ({ cpu: os.cpus()[0]?.model ?? 'unknown', cpus: os.cpus().length, loadavg: os.loadavg().map(round), node: process.version });
-const common = { bench: 'classify-epoch', samples: cfg.samples, length: cfg.length, vocab: cfg.vocab, batch: cfg.batch, warmup_batches: cfg.warmup, epochs_timed: cfg.epochs };
+const machine = () => ({
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  cpus: os.cpus().length,
+  loadavg: os.loadavg().map(round),
+  node: process.version,
+});
+const common = {
+  bench: 'classify-epoch',
+  samples: cfg.samples,
+  length: cfg.length,
+  vocab: cfg.vocab,
+  batch: cfg.batch,
+  warmup_batches: cfg.warmup,
+  epochs_timed: cfg.epochs,
+};
 
 /** One library on one backend, in this process: its JSON result on stdout (`--only`). */
 async function measureHere(library: string, backend: string): Promise<void> {
@@ -163,7 +235,11 @@ async function measureHere(library: string, backend: string): Promise<void> {
     const r = await benchRnnkit(x, y);
     const leaked = tf.memory().numTensors - before - 2;
     if (leaked !== 0) console.error(`classify-epoch: rnnkit left ${leaked} tensors on ${backend}`);
-    line = { seconds: r.seconds, measured: r.measured, ...(backend === 'wasm' ? { rnnkit_threads: wasmThreads() } : {}) };
+    line = {
+      seconds: r.seconds,
+      measured: r.measured,
+      ...(backend === 'wasm' ? { rnnkit_threads: wasmThreads() } : {}),
+    };
   } else {
     // tfjs-layers' Embedding gradient needs UnsortedSegmentSum, which tfjs's wasm backend lacks: reported, not fatal.
     line = await benchTfjsLayers(x, y).catch((error: Error) => ({ error: error.message }));
@@ -175,23 +251,34 @@ async function measureHere(library: string, backend: string): Promise<void> {
 /** Runs `--only library:backend` in a child process and returns its result line. */
 function measureInChild(library: string, backend: string): Record<string, unknown> {
   const script = new URL(import.meta.url).pathname;
-  const forwarded = process.argv.slice(2).filter((a, i, all) => a !== '--only' && all[i - 1] !== '--only' && !a.startsWith('--only='));
+  const forwarded = process.argv
+    .slice(2)
+    .filter((a, i, all) => a !== '--only' && all[i - 1] !== '--only' && !a.startsWith('--only='));
   const limit = count('child-timeout', 1);
-  const run = spawnSync(process.execPath, [...process.execArgv, script, ...forwarded, '--only', `${library}:${backend}`],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: limit * 1000 });
+  const run = spawnSync(
+    process.execPath,
+    [...process.execArgv, script, ...forwarded, '--only', `${library}:${backend}`],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: limit * 1000 },
+  );
   const line = run.stdout?.trim().split('\n').pop();
   // A run past the limit is a lower bound, not a failure of the library (tfjs-layers on cpu: minutes per batch).
   if (run.error && (run.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
-    return { error: `did not finish its warm-up and timed batches within --child-timeout ${limit} s`, unfinished_after_seconds: limit };
+    return {
+      error: `did not finish its warm-up and timed batches within --child-timeout ${limit} s`,
+      unfinished_after_seconds: limit,
+    };
   }
-  if (run.status !== 0 || !line) return { error: `the ${library} ${backend} run failed (${run.error?.message ?? `exit ${run.status}`})` };
+  if (run.status !== 0 || !line)
+    return { error: `the ${library} ${backend} run failed (${run.error?.message ?? `exit ${run.status}`})` };
   return JSON.parse(line) as Record<string, unknown>;
 }
 
 if (args.only) {
   const [library, backend] = args.only.split(':');
   if ((library !== 'rnnkit' && library !== 'tfjs-layers') || !backends.includes(backend ?? '')) {
-    console.error(`classify-epoch: --only must be rnnkit:<backend> or tfjs-layers:<backend>, got ${args.only}`);
+    console.error(
+      `classify-epoch: --only must be rnnkit:<backend> or tfjs-layers:<backend>, got ${args.only}`,
+    );
     process.exit(2);
   }
   await measureHere(library, backend!);
@@ -204,24 +291,72 @@ const torchBest = torch.map((t) => t.epoch_seconds).filter((v): v is number => t
 for (const backend of backends) {
   const rnnkit = skip.has('rnnkit') ? null : measureInChild('rnnkit', backend);
   const layers = skip.has('tfjs-layers') ? null : measureInChild('tfjs-layers', backend);
-  const seconds = (r: Record<string, unknown> | null) => (r && Array.isArray(r.seconds) ? median(r.seconds as number[]) : null);
+  const seconds = (r: Record<string, unknown> | null) =>
+    r && Array.isArray(r.seconds) ? median(r.seconds as number[]) : null;
   const rnnkitSeconds = seconds(rnnkit);
   const layersSeconds = seconds(layers);
-  if (rnnkit && rnnkitSeconds === null) console.log(JSON.stringify({ ...common, library: 'rnnkit', backend, epoch_seconds: null, error: rnnkit.error, machine: machine() }));
+  if (rnnkit && rnnkitSeconds === null)
+    console.log(
+      JSON.stringify({
+        ...common,
+        library: 'rnnkit',
+        backend,
+        epoch_seconds: null,
+        error: rnnkit.error,
+        machine: machine(),
+      }),
+    );
   if (rnnkit && rnnkitSeconds !== null) {
-    console.log(JSON.stringify({
-      ...common, library: 'rnnkit', backend, epoch_seconds: round(rnnkitSeconds), epoch_runs_seconds: (rnnkit.seconds as number[]).map(round), measured: rnnkit.measured,
-      ...(rnnkit.rnnkit_threads !== undefined ? { rnnkit_threads: rnnkit.rnnkit_threads } : {}),
-      speedup_vs_tfjs_layers: layersSeconds ? round(layersSeconds / rnnkitSeconds) : null,
-      speedup_vs_pytorch: Object.fromEntries(torch.filter((t) => typeof t.epoch_seconds === 'number').map((t) => [`threads_${t.threads}_blas_${t.blas_threads}`, round((t.epoch_seconds as number) / rnnkitSeconds)])),
-      faster_than_pytorch: torchBest.length > 0 ? rnnkitSeconds < Math.min(...torchBest) : null,
-      machine: machine(),
-    }));
+    console.log(
+      JSON.stringify({
+        ...common,
+        library: 'rnnkit',
+        backend,
+        epoch_seconds: round(rnnkitSeconds),
+        epoch_runs_seconds: (rnnkit.seconds as number[]).map(round),
+        measured: rnnkit.measured,
+        ...(rnnkit.rnnkit_threads !== undefined ? { rnnkit_threads: rnnkit.rnnkit_threads } : {}),
+        speedup_vs_tfjs_layers: layersSeconds ? round(layersSeconds / rnnkitSeconds) : null,
+        speedup_vs_pytorch: Object.fromEntries(
+          torch
+            .filter((t) => typeof t.epoch_seconds === 'number')
+            .map((t) => [
+              `threads_${t.threads}_blas_${t.blas_threads}`,
+              round((t.epoch_seconds as number) / rnnkitSeconds),
+            ]),
+        ),
+        faster_than_pytorch: torchBest.length > 0 ? rnnkitSeconds < Math.min(...torchBest) : null,
+        machine: machine(),
+      }),
+    );
   }
   if (layers && layersSeconds === null) {
-    console.log(JSON.stringify({ ...common, library: 'tfjs-layers', backend, epoch_seconds: null, error: layers.error, ...(layers.unfinished_after_seconds ? { unfinished_after_seconds: layers.unfinished_after_seconds } : {}), machine: machine() }));
+    console.log(
+      JSON.stringify({
+        ...common,
+        library: 'tfjs-layers',
+        backend,
+        epoch_seconds: null,
+        error: layers.error,
+        ...(layers.unfinished_after_seconds
+          ? { unfinished_after_seconds: layers.unfinished_after_seconds }
+          : {}),
+        machine: machine(),
+      }),
+    );
   }
   if (layers && layersSeconds !== null) {
-    console.log(JSON.stringify({ ...common, library: 'tfjs-layers', version: layers.version, backend, epoch_seconds: round(layersSeconds), epoch_runs_seconds: (layers.seconds as number[]).map(round), measured: layers.measured, machine: machine() }));
+    console.log(
+      JSON.stringify({
+        ...common,
+        library: 'tfjs-layers',
+        version: layers.version,
+        backend,
+        epoch_seconds: round(layersSeconds),
+        epoch_runs_seconds: (layers.seconds as number[]).map(round),
+        measured: layers.measured,
+        machine: machine(),
+      }),
+    );
   }
 }

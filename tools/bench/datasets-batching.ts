@@ -35,7 +35,10 @@ function timeMs(fn: () => void, runs = 7): number {
 }
 
 function randomBatches(n: number, batchSize: number, seed: number): number[][] {
-  const order = shuffled(Array.from({ length: n }, (_, i) => i), seed);
+  const order = shuffled(
+    Array.from({ length: n }, (_, i) => i),
+    seed,
+  );
   const out: number[][] = [];
   for (let i = 0; i < n; i += batchSize) out.push(order.slice(i, i + batchSize));
   return out;
@@ -50,22 +53,58 @@ function report(corpus: string, lengths: number[], batchSize = 32) {
   ];
   for (const [method, batches] of cases) {
     const w = paddingWaste(lengths, batches);
-    console.log(JSON.stringify({ bench: 'padding-waste', corpus, examples: lengths.length, batchSize, method, waste: +w.waste.toFixed(4), paddedTokens: w.paddedTokens, realTokens: w.realTokens }));
+    console.log(
+      JSON.stringify({
+        bench: 'padding-waste',
+        corpus,
+        examples: lengths.length,
+        batchSize,
+        method,
+        waste: +w.waste.toFixed(4),
+        paddedTokens: w.paddedTokens,
+        realTokens: w.realTokens,
+      }),
+    );
   }
   const base = timeMs(() => randomBatches(lengths.length, batchSize, 1));
   const bucket = timeMs(() => bucketByLength(lengths, { batchSize, seed: 1 }));
-  console.log(JSON.stringify({ bench: 'batching-time', corpus, examples: lengths.length, baselineShuffleChunkMs: +base.toFixed(2), bucketByLengthMs: +bucket.toFixed(2) }));
+  console.log(
+    JSON.stringify({
+      bench: 'batching-time',
+      corpus,
+      examples: lengths.length,
+      baselineShuffleChunkMs: +base.toFixed(2),
+      bucketByLengthMs: +bucket.toFixed(2),
+    }),
+  );
 }
 
 const spam = await loadSpamAssassin({ test: 0, validation: 0 });
-report('spam-assassin bodies (tokens<=400)', spam.train.map((e) => Math.min(400, e.text.split(/\s+/).filter(Boolean).length)));
-const numbers = await generateNumberPhrases({ source: 'en', target: 'fr', maxNumber: 99_999, testSize: 0, validationSize: 0 });
-report('number phrases en (tokens)', numbers.train.map((p) => p.source.split(' ').length));
+report(
+  'spam-assassin bodies (tokens<=400)',
+  spam.train.map((e) => Math.min(400, e.text.split(/\s+/).filter(Boolean).length)),
+);
+const numbers = await generateNumberPhrases({
+  source: 'en',
+  target: 'fr',
+  maxNumber: 99_999,
+  testSize: 0,
+  validationSize: 0,
+});
+report(
+  'number phrases en (tokens)',
+  numbers.train.map((p) => p.source.split(' ').length),
+);
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnkit-bench-'));
 const file = join(dir, 'corpus.jsonl');
 const N = 100_000;
-writeFileSync(file, Array.from({ length: N }, (_, i) => JSON.stringify({ id: i, ids: Array.from({ length: 5 + (i * 7919) % 120 }, (_, j) => (i + j) % 1000) })).join('\n') + '\n');
+writeFileSync(
+  file,
+  Array.from({ length: N }, (_, i) =>
+    JSON.stringify({ id: i, ids: Array.from({ length: 5 + ((i * 7919) % 120) }, (_, j) => (i + j) % 1000) }),
+  ).join('\n') + '\n',
+);
 async function baseline() {
   let n = 0;
   for await (const _ of readJsonl(file)) n++;
@@ -76,10 +115,17 @@ async function streamed() {
   const source = (async function* () {
     for await (const { value } of readJsonl(file)) yield value as { ids: number[] };
   })();
-  for await (const batch of prefetch(streamBatches(source, { batchSize: 64, length: (x) => x.ids.length, seed: 1 }), 4)) n += batch.length;
+  for await (const batch of prefetch(
+    streamBatches(source, { batchSize: 64, length: (x) => x.ids.length, seed: 1 }),
+    4,
+  ))
+    n += batch.length;
   return n;
 }
-for (const [name, fn] of [['readJsonl (baseline)', baseline], ['readJsonl+streamBatches+prefetch', streamed]] as const) {
+for (const [name, fn] of [
+  ['readJsonl (baseline)', baseline],
+  ['readJsonl+streamBatches+prefetch', streamed],
+] as const) {
   await fn();
   const rates: number[] = [];
   for (let r = 0; r < 3; r++) {
@@ -87,6 +133,13 @@ for (const [name, fn] of [['readJsonl (baseline)', baseline], ['readJsonl+stream
     const n = await fn();
     rates.push(n / ((performance.now() - t0) / 1000));
   }
-  console.log(JSON.stringify({ bench: 'stream', method: name, examples: N, examplesPerSecond: Math.round(median(rates)) }));
+  console.log(
+    JSON.stringify({
+      bench: 'stream',
+      method: name,
+      examples: N,
+      examplesPerSecond: Math.round(median(rates)),
+    }),
+  );
 }
 rmSync(dir, { recursive: true, force: true });

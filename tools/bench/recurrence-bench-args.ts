@@ -23,9 +23,15 @@ export function parseRecurrenceBenchArgs(argv: string[]): RecurrenceBenchArgs {
   const cell = (args.get('cell') ?? 'lstm') as RecurrenceBenchArgs['cell'];
   const H = num('hidden', 128);
   return {
-    args, cell, kind: cell === 'rnn' ? 'rnn_tanh' : cell,
-    B: num('batch', 32), T: num('time', 100), I: num('input', 32), H,
+    args,
+    cell,
+    kind: cell === 'rnn' ? 'rnn_tanh' : cell,
+    B: num('batch', 32),
+    T: num('time', 100),
+    I: num('input', 32),
+    H,
     G: (cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1) * H,
-    warmup: num('warmup', 2), runs: num('runs', 5),
+    warmup: num('warmup', 2),
+    runs: num('runs', 5),
   };
 }

@@ -26,17 +26,46 @@ export interface RnnBenchConfig {
   threads: number;
 }
 
-const USAGE = 'usage: bench:rnn -- --backend <cpu|wasm|webgpu> --cell <lstm|gru|rnn> [--batch 32] [--time 100] [--input 32] [--hidden 128] [--layers 1] [--warmup 2] [--runs 5] [--only train|infer] [--no-baseline] [--no-rnnkit] [--floor] [--pytorch[=python]] [--pytorch-threads 1] [--threads N] [--json]';
+const USAGE =
+  'usage: bench:rnn -- --backend <cpu|wasm|webgpu> --cell <lstm|gru|rnn> [--batch 32] [--time 100] [--input 32] [--hidden 128] [--layers 1] [--warmup 2] [--runs 5] [--only train|infer] [--no-baseline] [--no-rnnkit] [--floor] [--pytorch[=python]] [--pytorch-threads 1] [--threads N] [--json]';
 
 export function parseRnnBenchArgs(argv: string[]): RnnBenchConfig {
   const cfg: RnnBenchConfig = {
-    backend: 'cpu', cell: 'lstm', batch: 32, time: 100, input: 32, hidden: 128, layers: 1, warmup: 2, runs: 5,
-    json: false, mode: 'both', skipBaseline: false, skipRnnkit: false, floor: false, pytorch: null, pytorchThreads: 1, threads: 0,
+    backend: 'cpu',
+    cell: 'lstm',
+    batch: 32,
+    time: 100,
+    input: 32,
+    hidden: 128,
+    layers: 1,
+    warmup: 2,
+    runs: 5,
+    json: false,
+    mode: 'both',
+    skipBaseline: false,
+    skipRnnkit: false,
+    floor: false,
+    pytorch: null,
+    pytorchThreads: 1,
+    threads: 0,
   };
-  const ints = new Set(['batch', 'time', 'input', 'hidden', 'layers', 'warmup', 'runs', 'pytorch-threads', 'threads']);
+  const ints = new Set([
+    'batch',
+    'time',
+    'input',
+    'hidden',
+    'layers',
+    'warmup',
+    'runs',
+    'pytorch-threads',
+    'threads',
+  ]);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(2, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg.replace(/^--/, ''), undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(2, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg.replace(/^--/, ''), undefined];
     const value = () => {
       const v = inline ?? argv[++i];
       if (v === undefined) throw new Error(`bench:rnn: --${flag} needs a value\n${USAGE}`);
@@ -49,21 +78,25 @@ export function parseRnnBenchArgs(argv: string[]): RnnBenchConfig {
     else if (flag === 'pytorch') cfg.pytorch = inline ?? '';
     else if (flag === 'backend') {
       const v = value();
-      if (!['cpu', 'wasm', 'webgpu', 'tensorflow'].includes(v)) throw new Error(`bench:rnn: --backend must be cpu, wasm, webgpu or tensorflow, got '${v}'`);
+      if (!['cpu', 'wasm', 'webgpu', 'tensorflow'].includes(v))
+        throw new Error(`bench:rnn: --backend must be cpu, wasm, webgpu or tensorflow, got '${v}'`);
       cfg.backend = v as RnnBenchBackend;
     } else if (flag === 'cell') {
       const v = value();
-      if (!['lstm', 'gru', 'rnn'].includes(v)) throw new Error(`bench:rnn: --cell must be lstm, gru or rnn, got '${v}'`);
+      if (!['lstm', 'gru', 'rnn'].includes(v))
+        throw new Error(`bench:rnn: --cell must be lstm, gru or rnn, got '${v}'`);
       cfg.cell = v as RnnBenchCell;
     } else if (flag === 'only') {
       const v = value();
-      if (v !== 'train' && v !== 'infer') throw new Error(`bench:rnn: --only must be train or infer, got '${v}'`);
+      if (v !== 'train' && v !== 'infer')
+        throw new Error(`bench:rnn: --only must be train or infer, got '${v}'`);
       cfg.mode = v;
     } else if (ints.has(flag)) {
       const raw = value();
       const n = Number(raw);
       const min = flag === 'warmup' || flag === 'pytorch-threads' || flag === 'threads' ? 0 : 1;
-      if (!Number.isInteger(n) || n < min) throw new Error(`bench:rnn: --${flag} must be an integer >= ${min}, got '${raw}'`);
+      if (!Number.isInteger(n) || n < min)
+        throw new Error(`bench:rnn: --${flag} must be an integer >= ${min}, got '${raw}'`);
       if (flag === 'pytorch-threads') cfg.pytorchThreads = n;
       else if (flag === 'threads') cfg.threads = n;
       else (cfg as unknown as Record<string, number>)[flag] = n;

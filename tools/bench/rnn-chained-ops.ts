@@ -4,7 +4,10 @@
 // the few that differ. It patches only methods that are missing.
 import * as tf from '@tensorflow/tfjs-core';
 
-const CHAINED = 'abs acos acosh add all any argMax argMin as1D as2D as3D as4D as5D asScalar asType asin asinh atan atan2 atanh avgPool batchNorm batchToSpaceND broadcastTo cast ceil clipByValue concat conv1d conv2d conv2dTranspose cos cosh cumprod cumsum depthToSpace depthwiseConv2d dilation2d div divNoNan dot elu equal erf euclideanNorm exp expandDims expm1 fft flatten floor floorDiv gather greater greaterEqual ifft irfft isFinite isInf isNaN leakyRelu less lessEqual localResponseNormalization log log1p logSigmoid logSoftmax logSumExp logicalAnd logicalNot logicalOr logicalXor matMul max maxPool maximum mean min minimum mirrorPad mod mul neg norm notEqual oneHot onesLike pad pool pow prelu prod reciprocal relu relu6 reshape reshapeAs resizeBilinear resizeNearestNeighbor reverse rfft round rsqrt selu separableConv2d sigmoid sign sin sinh slice softmax softplus spaceToBatchND split sqrt square squaredDifference squeeze stack step stridedSlice sub sum tan tanh tile toBool toFloat toInt topk transpose unique unsortedSegmentSum unstack where zerosLike '.trim().split(' ');
+const CHAINED =
+  'abs acos acosh add all any argMax argMin as1D as2D as3D as4D as5D asScalar asType asin asinh atan atan2 atanh avgPool batchNorm batchToSpaceND broadcastTo cast ceil clipByValue concat conv1d conv2d conv2dTranspose cos cosh cumprod cumsum depthToSpace depthwiseConv2d dilation2d div divNoNan dot elu equal erf euclideanNorm exp expandDims expm1 fft flatten floor floorDiv gather greater greaterEqual ifft irfft isFinite isInf isNaN leakyRelu less lessEqual localResponseNormalization log log1p logSigmoid logSoftmax logSumExp logicalAnd logicalNot logicalOr logicalXor matMul max maxPool maximum mean min minimum mirrorPad mod mul neg norm notEqual oneHot onesLike pad pool pow prelu prod reciprocal relu relu6 reshape reshapeAs resizeBilinear resizeNearestNeighbor reverse rfft round rsqrt selu separableConv2d sigmoid sign sin sinh slice softmax softplus spaceToBatchND split sqrt square squaredDifference squeeze stack step stridedSlice sub sum tan tanh tile toBool toFloat toInt topk transpose unique unsortedSegmentSum unstack where zerosLike '
+    .trim()
+    .split(' ');
 
 type Op = (...args: unknown[]) => unknown;
 const ops = tf as unknown as Record<string, Op>;
@@ -37,8 +40,12 @@ export function registerChainedOps(): number {
     const op = ops[name];
     if (!special && typeof op !== 'function') continue;
     proto[name] = special
-      ? function (this: tf.Tensor, ...args: unknown[]) { return special(this, ...args); }
-      : function (this: tf.Tensor, ...args: unknown[]) { return op!(this, ...args); };
+      ? function (this: tf.Tensor, ...args: unknown[]) {
+          return special(this, ...args);
+        }
+      : function (this: tf.Tensor, ...args: unknown[]) {
+          return op!(this, ...args);
+        };
     added++;
   }
   return added;

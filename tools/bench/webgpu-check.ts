@@ -14,7 +14,10 @@ function loss(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Scalar {
   const gate = tf.sigmoid(tf.sub(tf.mul(tf.slice(x, [0, 0], [-1, 3]), 2), 1));
   const y = tf.log1p(tf.exp(tf.add(tf.mul(h, gate), tf.square(tf.relu(h)))));
   const penalty = tf.mul(tf.sum(tf.mul(w, w)), 0.01);
-  return tf.sub(tf.add(tf.mean(y), penalty), tf.sum(tf.slice(tf.logSoftmax(h, 1), [0, 0], [-1, 1]))) as tf.Scalar;
+  return tf.sub(
+    tf.add(tf.mean(y), penalty),
+    tf.sum(tf.slice(tf.logSoftmax(h, 1), [0, 0], [-1, 1])),
+  ) as tf.Scalar;
 }
 
 async function gradients(): Promise<number[]> {
@@ -52,14 +55,17 @@ const info = await describeBackend();
 const gpuGrads = await gradients();
 const gpuMs = await matmulMs(n, 10);
 const maxDiff = Math.max(...cpuGrads.map((v, i) => Math.abs(v - gpuGrads[i]!)));
-console.log(JSON.stringify({
-  check: 'webgpu',
-  adapter: info.adapter,
-  // The largest tensor a kernel may bind: the split-reduction partials and recurrence workspaces must fit.
-  max_storage_buffer_binding_bytes: (tf.backend() as unknown as { device: GPUDevice }).device.limits.maxStorageBufferBindingSize,
-  gradient_max_abs_diff_vs_cpu: maxDiff,
-  gradients_agree_1e5: maxDiff <= 1e-5,
-  webgpu_matmul: { n, median_ms: gpuMs, gflops: (2 * n ** 3) / gpuMs / 1e6 },
-  cpu_matmul: { n: Math.min(n, 512), median_ms: cpuMs, gflops: (2 * Math.min(n, 512) ** 3) / cpuMs / 1e6 },
-}));
+console.log(
+  JSON.stringify({
+    check: 'webgpu',
+    adapter: info.adapter,
+    // The largest tensor a kernel may bind: the split-reduction partials and recurrence workspaces must fit.
+    max_storage_buffer_binding_bytes: (tf.backend() as unknown as { device: GPUDevice }).device.limits
+      .maxStorageBufferBindingSize,
+    gradient_max_abs_diff_vs_cpu: maxDiff,
+    gradients_agree_1e5: maxDiff <= 1e-5,
+    webgpu_matmul: { n, median_ms: gpuMs, gflops: (2 * n ** 3) / gpuMs / 1e6 },
+    cpu_matmul: { n: Math.min(n, 512), median_ms: cpuMs, gflops: (2 * Math.min(n, 512) ** 3) / cpuMs / 1e6 },
+  }),
+);
 process.exit(0);

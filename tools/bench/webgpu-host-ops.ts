@@ -14,14 +14,21 @@ export async function countHostOps(fn: () => Promise<void>): Promise<HostOps> {
   const device = backend.device;
   if (!device) throw new Error('countHostOps: the active backend is not webgpu');
   const counts: HostOps = { bindGroups: 0, buffers: 0, submits: 0 };
-  const originals = { createBindGroup: device.createBindGroup, createBuffer: device.createBuffer, submit: device.queue.submit };
+  const originals = {
+    createBindGroup: device.createBindGroup,
+    createBuffer: device.createBuffer,
+    submit: device.queue.submit,
+  };
   device.createBindGroup = (d) => (counts.bindGroups++, originals.createBindGroup.call(device, d));
   device.createBuffer = (d) => (counts.buffers++, originals.createBuffer.call(device, d));
   device.queue.submit = (b) => (counts.submits++, originals.submit.call(device.queue, b));
   try {
     await fn();
   } finally {
-    Object.assign(device, { createBindGroup: originals.createBindGroup, createBuffer: originals.createBuffer });
+    Object.assign(device, {
+      createBindGroup: originals.createBindGroup,
+      createBuffer: originals.createBuffer,
+    });
     device.queue.submit = originals.submit;
   }
   return counts;

@@ -15,11 +15,19 @@ import { installNodeWebGpu } from './node-webgpu.js';
 
 import { inputProjection } from '../../packages/rnn-layers/src/ops/input_projection.js';
 import {
-  GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RNN_RECURRENCE, RNN_RECURRENCE_GRAD,
+  GRU_RECURRENCE,
+  GRU_RECURRENCE_GRAD,
+  LSTM_RECURRENCE,
+  LSTM_RECURRENCE_GRAD,
+  RNN_RECURRENCE,
+  RNN_RECURRENCE_GRAD,
 } from '../../packages/rnn-layers/src/ops/kernel_names.js';
 import { recurrentSequence } from '../../packages/rnn-layers/src/ops/recurrent_sequence.js';
 import { registerRecurrenceKernels } from '../../packages/rnn-layers/src/ops/register_recurrence_kernels.js';
-import { startRecurrencePassTiming, stopRecurrencePassTiming } from '../../packages/rnn-layers/src/ops/webgpu/recurrence_pass_timing.js';
+import {
+  startRecurrencePassTiming,
+  stopRecurrencePassTiming,
+} from '../../packages/rnn-layers/src/ops/webgpu/recurrence_pass_timing.js';
 import { registerWebGpuRecurrenceKernels } from '../../packages/rnn-layers/src/ops/webgpu/register_webgpu_kernels.js';
 import { parseRecurrenceBenchArgs } from './recurrence-bench-args.js';
 
@@ -32,7 +40,12 @@ registerWebGpuRecurrenceKernels();
 const rng = new SeededRandom(1);
 const x = randomUniform([T, B, I], -1, 1, rng);
 const k = 1 / Math.sqrt(H);
-const w = { weightIh: randomUniform([G, I], -k, k, rng), weightHh: randomUniform([G, H], -k, k, rng), biasIh: randomUniform([G], -k, k, rng), biasHh: randomUniform([G], -k, k, rng) };
+const w = {
+  weightIh: randomUniform([G, I], -k, k, rng),
+  weightHh: randomUniform([G, H], -k, k, rng),
+  biasIh: randomUniform([G], -k, k, rng),
+  biasHh: randomUniform([G], -k, k, rng),
+};
 const h0 = tf.zeros([B, H]);
 const c0 = cell === 'lstm' ? tf.zeros([B, H]) : undefined;
 const r = randomUniform([T, B, H], -1, 1, rng);
@@ -57,14 +70,26 @@ async function measure(implementation: 'fused' | 'reference') {
   });
   const params = [w.weightIh, w.weightHh, w.biasIh, w.biasHh];
   const train = await median(async () => {
-    const grads = tf.grads((wi: tf.Tensor, wh: tf.Tensor, bi: tf.Tensor, bh: tf.Tensor) =>
-      tf.sum(tf.mul(recurrentSequence(kind, x, { weightIh: wi, weightHh: wh, biasIh: bi, biasHh: bh }, h0, c0, { implementation }).output, r)) as tf.Scalar)(params);
+    const grads = tf.grads(
+      (wi: tf.Tensor, wh: tf.Tensor, bi: tf.Tensor, bh: tf.Tensor) =>
+        tf.sum(
+          tf.mul(
+            recurrentSequence(kind, x, { weightIh: wi, weightHh: wh, biasIh: bi, biasHh: bh }, h0, c0, {
+              implementation,
+            }).output,
+            r,
+          ),
+        ) as tf.Scalar,
+    )(params);
     await Promise.all(grads.map((g) => g.data()));
     tf.dispose(grads);
   });
   // Gradients w.r.t. h0 alone: the forward and BPTT kernels without the weight-gradient matmuls.
   const bptt = await median(async () => {
-    const [g] = tf.grads((h: tf.Tensor) => tf.sum(tf.mul(recurrentSequence(kind, x, w, h, c0, { implementation }).output, r)) as tf.Scalar)([h0]);
+    const [g] = tf.grads(
+      (h: tf.Tensor) =>
+        tf.sum(tf.mul(recurrentSequence(kind, x, w, h, c0, { implementation }).output, r)) as tf.Scalar,
+    )([h0]);
     await g!.data();
     g!.dispose();
   });
@@ -74,12 +99,23 @@ async function measure(implementation: 'fused' | 'reference') {
 /** The fused forward and BPTT kernels alone, straight through runKernel. */
 async function measureKernels() {
   registerRecurrenceKernels();
-  const [forwardName, gradName] = cell === 'lstm' ? [LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD]
-    : cell === 'gru' ? [GRU_RECURRENCE, GRU_RECURRENCE_GRAD] : [RNN_RECURRENCE, RNN_RECURRENCE_GRAD];
+  const [forwardName, gradName] =
+    cell === 'lstm'
+      ? [LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD]
+      : cell === 'gru'
+        ? [GRU_RECURRENCE, GRU_RECURRENCE_GRAD]
+        : [RNN_RECURRENCE, RNN_RECURRENCE_GRAD];
   const attrs = { lengths: [], reverse: false, ...(cell === 'rnn' ? { activation: 'tanh' } : {}) };
   const xp = inputProjection(kind, x, w, true);
-  const inputs: tf.NamedTensorMap = { xp, weightHh: w.weightHh, h0, ...(c0 ? { c0 } : {}), ...(cell === 'gru' ? { biasHh: w.biasHh } : {}) };
-  const run = (name: string, named: tf.NamedTensorMap) => tf.engine().runKernel(name, named, attrs) as tf.Tensor[];
+  const inputs: tf.NamedTensorMap = {
+    xp,
+    weightHh: w.weightHh,
+    h0,
+    ...(c0 ? { c0 } : {}),
+    ...(cell === 'gru' ? { biasHh: w.biasHh } : {}),
+  };
+  const run = (name: string, named: tf.NamedTensorMap) =>
+    tf.engine().runKernel(name, named, attrs) as tf.Tensor[];
   const forward = await median(async () => {
     const outs = run(forwardName, inputs);
     await outs[1]!.data(); // hN
@@ -88,7 +124,8 @@ async function measureKernels() {
   const outs = run(forwardName, inputs);
   const [y, hN] = outs as [tf.Tensor, tf.Tensor];
   const gradInputs: tf.NamedTensorMap = { dy: r, dhN: tf.zerosLike(hN), weightHh: w.weightHh, y, h0 };
-  if (cell === 'lstm') Object.assign(gradInputs, { dcN: tf.zerosLike(hN), c0: c0!, gates: outs[3]!, cells: outs[4]! });
+  if (cell === 'lstm')
+    Object.assign(gradInputs, { dcN: tf.zerosLike(hN), c0: c0!, gates: outs[3]!, cells: outs[4]! });
   if (cell === 'gru') gradInputs['workspace'] = outs[2]!;
   const bptt = await median(async () => {
     const grads = run(gradName, gradInputs);
@@ -104,12 +141,31 @@ async function measureKernels() {
   tf.dispose([...timedForward, ...timedBptt]);
   tf.dispose([xp, ...outs, gradInputs['dhN']!, gradInputs['dcN'] ?? []]);
   const gpu = (kind: string) => passes.find((p) => p.pass.endsWith(kind))?.gpuMs ?? null;
-  return { forward_kernel_ms: forward, bptt_kernel_ms: bptt, forward_pass_gpu_ms: gpu('forward'), bptt_pass_gpu_ms: gpu('backward') };
+  return {
+    forward_kernel_ms: forward,
+    bptt_kernel_ms: bptt,
+    forward_pass_gpu_ms: gpu('forward'),
+    bptt_pass_gpu_ms: gpu('backward'),
+  };
 }
 
 const info = await describeBackend();
 const kernels = await measureKernels();
 const fused = await measure('fused');
 const reference = args.get('reference') === 'no' ? null : await measure('reference');
-console.log(JSON.stringify({ bench: 'webgpu-recurrence', backend: info.name, adapter: info.adapter, cell, batch: B, time: T, input: I, hidden: H, kernels, fused, reference }));
+console.log(
+  JSON.stringify({
+    bench: 'webgpu-recurrence',
+    backend: info.name,
+    adapter: info.adapter,
+    cell,
+    batch: B,
+    time: T,
+    input: I,
+    hidden: H,
+    kernels,
+    fused,
+    reference,
+  }),
+);
 process.exit(0);

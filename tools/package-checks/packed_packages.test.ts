@@ -12,14 +12,21 @@ const workDir = join(root, 'tools/package-checks/.packed');
 const packages = ['tensor-core', 'rnn-layers', 'tokenizers', 'audio-features', 'datasets', 'seq2seq'];
 const license = readFileSync(join(root, 'LICENSE'), 'utf8');
 
-interface PackResult { filename: string; files: Array<{ path: string }> }
+interface PackResult {
+  filename: string;
+  files: Array<{ path: string }>;
+}
 const packed = new Map<string, PackResult>();
 
 beforeAll(() => {
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(join(workDir, 'node_modules/@rnnkit'), { recursive: true });
   for (const name of packages) {
-    const out = execFileSync('npm', ['pack', '--json', '--workspace', `@rnnkit/${name}`, '--pack-destination', workDir], { cwd: root, encoding: 'utf8' });
+    const out = execFileSync(
+      'npm',
+      ['pack', '--json', '--workspace', `@rnnkit/${name}`, '--pack-destination', workDir],
+      { cwd: root, encoding: 'utf8' },
+    );
     const [result] = JSON.parse(out) as PackResult[];
     packed.set(name, result!);
     const dest = join(workDir, 'node_modules/@rnnkit', name);
@@ -46,9 +53,16 @@ describe('packed packages', () => {
     });
 
     it(`@rnnkit/${name}: import and require give the same exports`, () => {
-      const viaImport = run(['--input-type=module', '-e', `import * as m from '@rnnkit/${name}'; console.log(JSON.stringify(Object.keys(m).sort()));`]);
+      const viaImport = run([
+        '--input-type=module',
+        '-e',
+        `import * as m from '@rnnkit/${name}'; console.log(JSON.stringify(Object.keys(m).sort()));`,
+      ]);
       expect(viaImport.status, viaImport.stderr).toBe(0);
-      const viaRequire = run(['-e', `const m = require('@rnnkit/${name}'); console.log(JSON.stringify(Object.keys(m).filter((k) => k !== '__esModule' && k !== 'module.exports').sort()));`]);
+      const viaRequire = run([
+        '-e',
+        `const m = require('@rnnkit/${name}'); console.log(JSON.stringify(Object.keys(m).filter((k) => k !== '__esModule' && k !== 'module.exports').sort()));`,
+      ]);
       expect(viaRequire.status, viaRequire.stderr).toBe(0);
       const keys = JSON.parse(viaImport.stdout) as string[];
       expect(JSON.parse(viaRequire.stdout)).toEqual(keys);
@@ -64,7 +78,11 @@ describe('packed packages', () => {
       expect(r.status, `${specifier}: ${r.stderr}`).toBe(0);
     }
     // The vitest helpers probe the backends once with a top-level await: ES modules only, as vitest is.
-    const testing = run(['--input-type=module', '-e', "import { describeWithBackends } from '@rnnkit/tensor-core/testing'; console.log(typeof describeWithBackends);"]);
+    const testing = run([
+      '--input-type=module',
+      '-e',
+      "import { describeWithBackends } from '@rnnkit/tensor-core/testing'; console.log(typeof describeWithBackends);",
+    ]);
     expect(testing.stdout.trim(), testing.stderr).toBe('function');
   });
 });

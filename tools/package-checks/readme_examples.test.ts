@@ -12,8 +12,14 @@ import { readmeExamples } from './readme_examples.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const workDir = join(root, 'tools/package-checks/.examples');
 const readmes = [
-  'README.md', 'packages/tensor-core/README.md', 'packages/rnn-layers/README.md', 'packages/rnn-layers/src/keras/README.md',
-  'packages/tokenizers/README.md', 'packages/audio-features/README.md', 'packages/datasets/README.md', 'packages/seq2seq/README.md',
+  'README.md',
+  'packages/tensor-core/README.md',
+  'packages/rnn-layers/README.md',
+  'packages/rnn-layers/src/keras/README.md',
+  'packages/tokenizers/README.md',
+  'packages/audio-features/README.md',
+  'packages/datasets/README.md',
+  'packages/seq2seq/README.md',
 ].map((file) => join(root, file));
 
 mkdirSync(workDir, { recursive: true });
@@ -31,19 +37,31 @@ const examples = readmes.flatMap((file) => {
 describe('README examples', () => {
   it('finds the examples (a broken glob or parser must not pass as "nothing to run")', () => {
     expect(examples.filter((e) => !e.notRunnable).length).toBeGreaterThanOrEqual(15);
-    for (const file of readmes.slice(0, 7)) expect(examples.some((e) => e.file === file), relative(root, file)).toBe(true);
+    for (const file of readmes.slice(0, 7))
+      expect(
+        examples.some((e) => e.file === file),
+        relative(root, file),
+      ).toBe(true);
   });
 
   for (const example of examples) {
     const where = `${relative(root, example.file)}:${example.line}`;
     if (example.notRunnable) {
-      it(`${where} is marked not runnable with a reason`, () => expect(example.notRunnable!.length).toBeGreaterThan(10));
+      it(`${where} is marked not runnable with a reason`, () =>
+        expect(example.notRunnable!.length).toBeGreaterThan(10));
       continue;
     }
     it(`${where} runs`, () => {
-      const file = join(workDir, `${where.replace(/[/:.]/g, '_')}.${example.language === 'ts' ? 'mts' : 'mjs'}`);
+      const file = join(
+        workDir,
+        `${where.replace(/[/:.]/g, '_')}.${example.language === 'ts' ? 'mts' : 'mjs'}`,
+      );
       writeFileSync(file, example.code);
-      const run = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: workDir, encoding: 'utf8', timeout: 170_000 });
+      const run = spawnSync(process.execPath, ['--import', 'tsx', file], {
+        cwd: workDir,
+        encoding: 'utf8',
+        timeout: 170_000,
+      });
       expect(run.status, `${where} failed:\n${run.stderr.slice(-3000)}`).toBe(0);
     });
   }

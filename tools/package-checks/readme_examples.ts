@@ -27,7 +27,10 @@ export function readmeExamples(file: string): ReadmeExample[] {
     while (above >= 0 && lines[above]!.trim() === '') above--;
     const marker = above >= 0 ? NOT_RUNNABLE.exec(lines[above]!.trim()) : null;
     examples.push({
-      file, line: i + 1, language: open[1]!.startsWith('t') ? 'ts' : 'js', code: lines.slice(i + 1, end).join('\n'),
+      file,
+      line: i + 1,
+      language: open[1]!.startsWith('t') ? 'ts' : 'js',
+      code: lines.slice(i + 1, end).join('\n'),
       ...(marker ? { notRunnable: marker[1]! } : {}),
     });
     i = end;

@@ -12,7 +12,8 @@ const python = ['/usr/bin/python3', 'python3'].find((p) => p === 'python3' || ex
 describe('tools/bench/torch_blas.py', () => {
   it('tells the reference BLAS from OpenBLAS, BLIS and MKL by path', () => {
     const run = spawnSync(python, [script, '--self-test'], { encoding: 'utf8' });
-    if (run.error && (run.error as NodeJS.ErrnoException).code === 'ENOENT' && process.env.CI !== 'true') return;
+    if (run.error && (run.error as NodeJS.ErrnoException).code === 'ENOENT' && process.env.CI !== 'true')
+      return;
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/torch_blas self-test: (\d+)\/\1 paths ok/);
   });

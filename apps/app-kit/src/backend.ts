@@ -9,7 +9,8 @@ export async function selectBackend(options: { backend: string; threads?: number
   try {
     return await useBackend(options.backend);
   } catch (error) {
-    if (error instanceof BackendUnavailableError) throw new UsageError(`--backend ${options.backend}: ${error.message}`, { cause: error });
+    if (error instanceof BackendUnavailableError)
+      throw new UsageError(`--backend ${options.backend}: ${error.message}`, { cause: error });
     throw error;
   }
 }

@@ -3,7 +3,12 @@ import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs-core';
 import { Sequential, type EarlyStopping, type EarlyStoppingState } from '@rnnkit/rnn-layers';
-import { readSafetensors, recoverDirectory, writeDirectoryAtomically, writeSafetensors } from '@rnnkit/tensor-core';
+import {
+  readSafetensors,
+  recoverDirectory,
+  writeDirectoryAtomically,
+  writeSafetensors,
+} from '@rnnkit/tensor-core';
 
 import { sha256Hex } from './model_directory.js';
 import { UsageError } from './usage_error.js';
@@ -44,12 +49,18 @@ interface StoredState<T> extends CheckpointState<T> {
  * A process killed while writing leaves the previous checkpoint intact.
  */
 export async function saveCheckpoint<T>(
-  dir: string, model: Sequential, optimizer: tf.Optimizer, state: Omit<CheckpointState<T>, 'rnnkitVersion'>, extras: { earlyStopping?: EarlyStopping } = {},
+  dir: string,
+  model: Sequential,
+  optimizer: tf.Optimizer,
+  state: Omit<CheckpointState<T>, 'rnnkitVersion'>,
+  extras: { earlyStopping?: EarlyStopping } = {},
 ): Promise<void> {
   const artifacts = await model.toArtifacts();
   const slots = await optimizer.getWeights();
   const named: Record<string, tf.Tensor> = {};
-  slots.forEach((slot, i) => { named[`${i}`] = slot.tensor; });
+  slots.forEach((slot, i) => {
+    named[`${i}`] = slot.tensor;
+  });
   let optimizerBytes: Uint8Array;
   try {
     optimizerBytes = await writeSafetensors(named);
@@ -57,19 +68,29 @@ export async function saveCheckpoint<T>(
     // getWeights makes a new scalar for the iteration count; the other slots are the optimizer's variables.
     tf.dispose(slots.filter((s) => !(s.tensor instanceof tf.Variable)).map((s) => s.tensor));
   }
-  const files: Record<string, Uint8Array | string> = { [MODEL_FILE]: artifacts.weights, [OPTIMIZER_FILE]: optimizerBytes };
+  const files: Record<string, Uint8Array | string> = {
+    [MODEL_FILE]: artifacts.weights,
+    [OPTIMIZER_FILE]: optimizerBytes,
+  };
   let earlyStopping: StoredState<T>['earlyStopping'] = null;
   if (extras.earlyStopping) {
     const best = extras.earlyStopping.bestWeightsSnapshot();
     const bestBytes = best ? await writeSafetensors(best) : null;
     if (bestBytes) files[BEST_WEIGHTS_FILE] = bestBytes;
-    earlyStopping = { state: extras.earlyStopping.state(), bestWeightsSha256: bestBytes ? sha256Hex(bestBytes) : null };
+    earlyStopping = {
+      state: extras.earlyStopping.state(),
+      bestWeightsSha256: bestBytes ? sha256Hex(bestBytes) : null,
+    };
   }
   const full: StoredState<T> = {
-    ...state, rnnkitVersion: RNNKIT_VERSION,
-    network: artifacts.config, weightsSha256: sha256Hex(artifacts.weights),
-    optimizerSlots: slots.map((s) => s.name), optimizerSha256: sha256Hex(optimizerBytes),
-    randomState: model.randomState(), earlyStopping,
+    ...state,
+    rnnkitVersion: RNNKIT_VERSION,
+    network: artifacts.config,
+    weightsSha256: sha256Hex(artifacts.weights),
+    optimizerSlots: slots.map((s) => s.name),
+    optimizerSha256: sha256Hex(optimizerBytes),
+    randomState: model.randomState(),
+    earlyStopping,
   };
   files[STATE_FILE] = `${JSON.stringify(full, null, 2)}\n`;
   await writeDirectoryAtomically(join(dir, CHECKPOINT_DIR), files, { carryOver: false });
@@ -88,13 +109,16 @@ export interface LoadedCheckpoint<T> {
 export async function loadCheckpoint<T>(dir: string, app: string): Promise<LoadedCheckpoint<T>> {
   const where = join(dir, CHECKPOINT_DIR);
   await recoverDirectory(where);
-  if (!(await stat(where).catch(() => null))) throw new UsageError(`--resume ${dir}: no checkpoint there (expected ${where}/ written by ${app} train)`);
+  if (!(await stat(where).catch(() => null)))
+    throw new UsageError(`--resume ${dir}: no checkpoint there (expected ${where}/ written by ${app} train)`);
   const read = async (name: string): Promise<Uint8Array> => {
     try {
       const b = await readFile(join(where, name));
       return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
     } catch (error) {
-      throw new UsageError(`--resume ${dir}: cannot read ${join(CHECKPOINT_DIR, name)} (${(error as Error).message})`);
+      throw new UsageError(
+        `--resume ${dir}: cannot read ${join(CHECKPOINT_DIR, name)} (${(error as Error).message})`,
+      );
     }
   };
   let state: StoredState<T>;
@@ -104,21 +128,32 @@ export async function loadCheckpoint<T>(dir: string, app: string): Promise<Loade
     if (error instanceof UsageError) throw error;
     throw new UsageError(`--resume ${dir}: ${join(CHECKPOINT_DIR, STATE_FILE)} is not valid JSON`);
   }
-  if (state.app !== app) throw new UsageError(`--resume ${dir}: the checkpoint was written by ${String(state.app)}, not ${app}`);
+  if (state.app !== app)
+    throw new UsageError(`--resume ${dir}: the checkpoint was written by ${String(state.app)}, not ${app}`);
   const weights = await read(MODEL_FILE);
   const optimizerBytes = await read(OPTIMIZER_FILE);
-  if (sha256Hex(weights) !== state.weightsSha256) throw new UsageError(`--resume ${dir}: ${join(CHECKPOINT_DIR, MODEL_FILE)} is damaged (its SHA-256 does not match state.json)`);
-  if (sha256Hex(optimizerBytes) !== state.optimizerSha256) throw new UsageError(`--resume ${dir}: ${join(CHECKPOINT_DIR, OPTIMIZER_FILE)} is damaged (its SHA-256 does not match state.json)`);
+  if (sha256Hex(weights) !== state.weightsSha256)
+    throw new UsageError(
+      `--resume ${dir}: ${join(CHECKPOINT_DIR, MODEL_FILE)} is damaged (its SHA-256 does not match state.json)`,
+    );
+  if (sha256Hex(optimizerBytes) !== state.optimizerSha256)
+    throw new UsageError(
+      `--resume ${dir}: ${join(CHECKPOINT_DIR, OPTIMIZER_FILE)} is damaged (its SHA-256 does not match state.json)`,
+    );
   const bestBytes = state.earlyStopping?.bestWeightsSha256 ? await read(BEST_WEIGHTS_FILE) : null;
   if (bestBytes && sha256Hex(bestBytes) !== state.earlyStopping!.bestWeightsSha256) {
-    throw new UsageError(`--resume ${dir}: ${join(CHECKPOINT_DIR, BEST_WEIGHTS_FILE)} is damaged (its SHA-256 does not match state.json)`);
+    throw new UsageError(
+      `--resume ${dir}: ${join(CHECKPOINT_DIR, BEST_WEIGHTS_FILE)} is damaged (its SHA-256 does not match state.json)`,
+    );
   }
   const model = Sequential.fromArtifacts({ config: state.network as never, weights });
   try {
     model.setRandomState(state.randomState ?? {});
   } catch (error) {
     model.dispose();
-    throw new UsageError(`--resume ${dir}: ${join(CHECKPOINT_DIR, STATE_FILE)} has a random state that does not fit the network (${(error as Error).message})`);
+    throw new UsageError(
+      `--resume ${dir}: ${join(CHECKPOINT_DIR, STATE_FILE)} has a random state that does not fit the network (${(error as Error).message})`,
+    );
   }
   return {
     state,

@@ -8,7 +8,10 @@ export interface InterruptHandler {
   dispose(): void;
 }
 
-export function installInterruptHandler(message: () => string, write: (text: string) => void = (t) => process.stderr.write(t)): InterruptHandler {
+export function installInterruptHandler(
+  message: () => string,
+  write: (text: string) => void = (t) => process.stderr.write(t),
+): InterruptHandler {
   let writing = 0;
   let pending = false;
   const stop = (): never => {
@@ -30,6 +33,8 @@ export function installInterruptHandler(message: () => string, write: (text: str
         if (pending && writing === 0) stop();
       }
     },
-    dispose: () => { process.off('SIGINT', onSigint); },
+    dispose: () => {
+      process.off('SIGINT', onSigint);
+    },
   };
 }

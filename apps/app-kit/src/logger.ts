@@ -9,7 +9,11 @@ export interface Logger {
   readonly quiet: boolean;
 }
 
-export function createLogger(options: { quiet?: boolean; logJson?: boolean; write?: (text: string) => void }): Logger {
+export function createLogger(options: {
+  quiet?: boolean;
+  logJson?: boolean;
+  write?: (text: string) => void;
+}): Logger {
   const write = options.write ?? ((text: string) => process.stderr.write(text));
   const quiet = options.quiet ?? false;
   const json = options.logJson ?? false;

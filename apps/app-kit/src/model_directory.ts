@@ -28,9 +28,14 @@ export function sha256Hex(bytes: Uint8Array): string {
 }
 
 /** Model config and weights as files of a model directory (config.json's `network` and weights.safetensors). */
-export async function modelFiles(model: Sequential): Promise<{ network: ModelDirectoryHeader['network']; weights: Uint8Array }> {
+export async function modelFiles(
+  model: Sequential,
+): Promise<{ network: ModelDirectoryHeader['network']; weights: Uint8Array }> {
   const artifacts = await model.toArtifacts();
-  return { network: { config: artifacts.config, weightsSha256: sha256Hex(artifacts.weights) }, weights: artifacts.weights };
+  return {
+    network: { config: artifacts.config, weightsSha256: sha256Hex(artifacts.weights) },
+    weights: artifacts.weights,
+  };
 }
 
 /**
@@ -39,11 +44,25 @@ export async function modelFiles(model: Sequential): Promise<{ network: ModelDir
  * Entries not named (checkpoints/) are kept.
  */
 export async function writeModelDirectory<T extends object>(
-  dir: string, app: string, model: Sequential, settings: T, files: Record<string, Uint8Array | string> = {},
+  dir: string,
+  app: string,
+  model: Sequential,
+  settings: T,
+  files: Record<string, Uint8Array | string> = {},
 ): Promise<ModelDirectoryConfig<T>> {
   const { network, weights } = await modelFiles(model);
-  const config = { app, rnnkitVersion: RNNKIT_VERSION, createdAt: new Date().toISOString(), network, ...settings } as ModelDirectoryConfig<T>;
-  await writeDirectoryAtomically(dir, { ...files, [WEIGHTS_FILE]: weights, [CONFIG_FILE]: `${JSON.stringify(config, null, 2)}\n` });
+  const config = {
+    app,
+    rnnkitVersion: RNNKIT_VERSION,
+    createdAt: new Date().toISOString(),
+    network,
+    ...settings,
+  } as ModelDirectoryConfig<T>;
+  await writeDirectoryAtomically(dir, {
+    ...files,
+    [WEIGHTS_FILE]: weights,
+    [CONFIG_FILE]: `${JSON.stringify(config, null, 2)}\n`,
+  });
   return config;
 }
 
@@ -71,7 +90,9 @@ export async function openModelDirectory<T>(dir: string, app: string): Promise<M
       return await readFile(join(dir, name));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new UsageError(`--model ${dir}: cannot read ${name} (${code === 'ENOENT' ? `missing; is this a model directory written by ${app} train?` : (error as Error).message})`);
+      throw new UsageError(
+        `--model ${dir}: cannot read ${name} (${code === 'ENOENT' ? `missing; is this a model directory written by ${app} train?` : (error as Error).message})`,
+      );
     }
   };
   let parsed: unknown;
@@ -82,12 +103,20 @@ export async function openModelDirectory<T>(dir: string, app: string): Promise<M
     throw new UsageError(`--model ${dir}: ${CONFIG_FILE} is not valid JSON (${(error as Error).message})`);
   }
   const config = parsed as Partial<ModelDirectoryHeader> | null;
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new UsageError(`--model ${dir}: ${CONFIG_FILE} must hold a JSON object`);
+  if (config === null || typeof config !== 'object' || Array.isArray(config))
+    throw new UsageError(`--model ${dir}: ${CONFIG_FILE} must hold a JSON object`);
   if (config.app !== app) {
-    const other = typeof config.app === 'string' ? `was written by ${config.app}, not ${app}` : `has no "app" field: it was not written by an rnnkit app (expected ${app})`;
+    const other =
+      typeof config.app === 'string'
+        ? `was written by ${config.app}, not ${app}`
+        : `has no "app" field: it was not written by an rnnkit app (expected ${app})`;
     throw new UsageError(`--model ${dir}: ${CONFIG_FILE} ${other}`);
   }
-  if (!config.network || typeof config.network !== 'object' || typeof config.network.weightsSha256 !== 'string') {
+  if (
+    !config.network ||
+    typeof config.network !== 'object' ||
+    typeof config.network.weightsSha256 !== 'string'
+  ) {
     throw new UsageError(`--model ${dir}: ${CONFIG_FILE} has no "network" with "weightsSha256"`);
   }
   const network = config.network;
@@ -109,7 +138,9 @@ export async function openModelDirectory<T>(dir: string, app: string): Promise<M
       }
       const actual = sha256Hex(weights);
       if (actual !== network.weightsSha256) {
-        throw new UsageError(`--model ${dir}: ${WEIGHTS_FILE} (${weights.byteLength} bytes, SHA-256 ${actual.slice(0, 12)}…) does not match ${CONFIG_FILE} (SHA-256 ${network.weightsSha256.slice(0, 12)}…): truncated, damaged or from another save`);
+        throw new UsageError(
+          `--model ${dir}: ${WEIGHTS_FILE} (${weights.byteLength} bytes, SHA-256 ${actual.slice(0, 12)}…) does not match ${CONFIG_FILE} (SHA-256 ${network.weightsSha256.slice(0, 12)}…): truncated, damaged or from another save`,
+        );
       }
       try {
         return Sequential.fromArtifacts({ config: network.config as never, weights });

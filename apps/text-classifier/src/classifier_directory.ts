@@ -24,7 +24,11 @@ export interface OpenedClassifier {
 export async function openClassifier(dir: string): Promise<OpenedClassifier> {
   const directory = await openModelDirectory<ClassifierConfig>(dir, APP_KIND);
   const { tokenizer } = directory.config;
-  if (!tokenizer || (tokenizer.kind !== 'word' && tokenizer.kind !== 'bpe') || typeof tokenizer.file !== 'string') {
+  if (
+    !tokenizer ||
+    (tokenizer.kind !== 'word' && tokenizer.kind !== 'bpe') ||
+    typeof tokenizer.file !== 'string'
+  ) {
     throw new UsageError(`--model ${dir}: config.json has no valid "tokenizer" entry`);
   }
   const contents = await directory.readBytes(tokenizer.file);
@@ -43,7 +47,11 @@ export async function openClassifier(dir: string): Promise<OpenedClassifier> {
 }
 
 /** Class probabilities per text, [1 − p, p] for a sigmoid output. */
-export async function predictProbabilities(network: Sequential, ids: number[][], batchSize = 128): Promise<number[][]> {
+export async function predictProbabilities(
+  network: Sequential,
+  ids: number[][],
+  batchSize = 128,
+): Promise<number[][]> {
   const out = await network.predict(ids, { batchSize });
   const values = await out.data();
   const width = out.shape[1] ?? 1;

@@ -1,7 +1,14 @@
 import { readFile } from 'node:fs/promises';
 
-import { Command } from 'commander';
-import { UsageError, addCommonOptions, createLogger, jsonLine, selectBackend, type CommonOptions } from '@rnnkit/app-kit';
+import { type Command } from 'commander';
+import {
+  UsageError,
+  addCommonOptions,
+  createLogger,
+  jsonLine,
+  selectBackend,
+  type CommonOptions,
+} from '@rnnkit/app-kit';
 
 import { openClassifier, predictProbabilities, type ClassifierConfig } from './classifier_directory.js';
 import { loadData, readLabelFile, type Example } from './data.js';
@@ -20,8 +27,11 @@ interface PredictFlags extends CommonOptions {
 }
 
 export function addEvaluateCommand(program: Command): void {
-  const command = program.command('evaluate')
-    .description('accuracy, precision, recall, F1, ROC AUC and confusion matrix of a trained model on its stored test split or --test FILE')
+  const command = program
+    .command('evaluate')
+    .description(
+      'accuracy, precision, recall, F1, ROC AUC and confusion matrix of a trained model on its stored test split or --test FILE',
+    )
     .requiredOption('--model <dir>', 'model directory written by train')
     .option('--test <file>', 'test data (CSV, TSV or JSONL, with the columns the model was trained on)');
   addCommonOptions(command, { quick: false }).action(async (flags: EvaluateFlags) => {
@@ -31,9 +41,22 @@ export function addEvaluateCommand(program: Command): void {
     try {
       const { config } = directory;
       const test = flags.test ? await loadTestFile(flags.test, config) : (await loadData(config.data)).test;
-      const x = encodeTexts(encoder, test.map((e) => e.text), config.model);
+      const x = encodeTexts(
+        encoder,
+        test.map((e) => e.text),
+        config.model,
+      );
       const probabilities = await predictProbabilities(network, x);
-      report(classificationMetrics(probabilities, test.map((e) => e.label), config.labels), flags, log, null);
+      report(
+        classificationMetrics(
+          probabilities,
+          test.map((e) => e.label),
+          config.labels,
+        ),
+        flags,
+        log,
+        null,
+      );
     } finally {
       network.dispose();
       encoder.dispose();
@@ -46,19 +69,28 @@ async function loadTestFile(file: string, config: ClassifierConfig): Promise<Exa
   const columns = config.data.dataset === 'file' ? config.data : { textColumn: 'text', labelColumn: 'label' };
   const data = await readLabelFile('--test', file, columns.textColumn, columns.labelColumn);
   const missing = data.labels.filter((l) => !config.labels.includes(l));
-  if (missing.length > 0) throw new UsageError(`--test ${file}: labels ${missing.join(', ')} are not among the model's (${config.labels.join(', ')})`);
+  if (missing.length > 0)
+    throw new UsageError(
+      `--test ${file}: labels ${missing.join(', ')} are not among the model's (${config.labels.join(', ')})`,
+    );
   return data.examples.map((e) => ({ text: e.text, label: config.labels.indexOf(data.labels[e.label]!) }));
 }
 
 async function readStdinLines(): Promise<string[]> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/).filter((line) => line.trim() !== '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '');
 }
 
 export function addPredictCommand(program: Command): void {
-  const command = program.command('predict')
-    .description('label and probability of each text: from arguments, --file (one per line) or standard input (one per line)')
+  const command = program
+    .command('predict')
+    .description(
+      'label and probability of each text: from arguments, --file (one per line) or standard input (one per line)',
+    )
     .argument('[text...]', 'texts to classify')
     .requiredOption('--model <dir>', 'model directory written by train')
     .option('--file <file>', 'read texts from FILE, one per line');
@@ -67,13 +99,21 @@ export function addPredictCommand(program: Command): void {
     const { directory, network, encoder } = await openClassifier(flags.model);
     let inputs = texts;
     if (flags.file) {
-      const content = await readFile(flags.file, 'utf8').catch((error: NodeJS.ErrnoException) => { throw new UsageError(`--file ${flags.file}: cannot read it (${error.code ?? error.message})`); });
+      const content = await readFile(flags.file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new UsageError(`--file ${flags.file}: cannot read it (${error.code ?? error.message})`);
+      });
       inputs = [...inputs, ...content.split(/\r?\n/).filter((line) => line.trim() !== '')];
     }
     if (inputs.length === 0 && !flags.file) inputs = await readStdinLines();
-    if (inputs.length === 0) throw new UsageError('predict: no texts (give them as arguments, with --file, or one per line on standard input)');
+    if (inputs.length === 0)
+      throw new UsageError(
+        'predict: no texts (give them as arguments, with --file, or one per line on standard input)',
+      );
     const { labels } = directory.config;
-    const probabilities = await predictProbabilities(network, encodeTexts(encoder, inputs, directory.config.model));
+    const probabilities = await predictProbabilities(
+      network,
+      encodeTexts(encoder, inputs, directory.config.model),
+    );
     network.dispose();
     encoder.dispose();
     let out = '';
@@ -81,7 +121,12 @@ export function addPredictCommand(program: Command): void {
       let best = 0;
       for (let c = 1; c < p.length; c++) if (p[c]! > p[best]!) best = c;
       out += flags.json
-        ? jsonLine({ text: inputs[i], label: labels[best], probability: p[best], probabilities: Object.fromEntries(labels.map((l, c) => [l, p[c]])) })
+        ? jsonLine({
+            text: inputs[i],
+            label: labels[best],
+            probability: p[best],
+            probabilities: Object.fromEntries(labels.map((l, c) => [l, p[c]])),
+          })
         : `${labels[best]}\t${p[best]!.toFixed(4)}\n`;
     });
     process.stdout.write(out);

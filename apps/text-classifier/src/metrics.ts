@@ -14,7 +14,11 @@ export interface ClassificationMetrics {
 }
 
 /** `probabilities[i]` holds one probability per label (for two labels: [1 − p, p]). */
-export function classificationMetrics(probabilities: readonly (readonly number[])[], truth: readonly number[], labels: readonly string[]): ClassificationMetrics {
+export function classificationMetrics(
+  probabilities: readonly (readonly number[])[],
+  truth: readonly number[],
+  labels: readonly string[],
+): ClassificationMetrics {
   const k = labels.length;
   const cm = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   let correct = 0;
@@ -31,7 +35,13 @@ export function classificationMetrics(probabilities: readonly (readonly number[]
     const support = cm[c]!.reduce((s, v) => s + v, 0);
     const precision = predicted ? tp / predicted : 0;
     const recall = support ? tp / support : 0;
-    return { label, precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0, support };
+    return {
+      label,
+      precision,
+      recall,
+      f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
+      support,
+    };
   });
   const mean = (f: (m: (typeof perClass)[number]) => number) => perClass.reduce((s, m) => s + f(m), 0) / k;
   const supports = perClass.map((m) => m.support);
@@ -44,7 +54,11 @@ export function classificationMetrics(probabilities: readonly (readonly number[]
     confusionMatrix: cm,
     labels: [...labels],
   };
-  if (k === 2) metrics.rocAuc = rocAuc(probabilities.map((p) => p[1]!), truth);
+  if (k === 2)
+    metrics.rocAuc = rocAuc(
+      probabilities.map((p) => p[1]!),
+      truth,
+    );
   return metrics;
 }
 

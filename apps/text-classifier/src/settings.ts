@@ -37,8 +37,23 @@ export interface ModelSettings {
  * Any explicit `--model` starts from these settings with that cell.
  */
 export const SEED_MODEL: Readonly<ModelSettings> = Object.freeze({
-  model: 'simple-rnn', tokenizer: 'word', vocab: 10000, embedding: 32, hidden: 32, layers: 1, maxLength: 500, truncating: 'pre',
-  pooling: 'last', dropout: 0, optimizer: 'rmsprop', lr: 1e-3, epochs: 10, batchSize: 128, validation: 0.1, patience: null, bucketByLength: false,
+  model: 'simple-rnn',
+  tokenizer: 'word',
+  vocab: 10000,
+  embedding: 32,
+  hidden: 32,
+  layers: 1,
+  maxLength: 500,
+  truncating: 'pre',
+  pooling: 'last',
+  dropout: 0,
+  optimizer: 'rmsprop',
+  lr: 1e-3,
+  epochs: 10,
+  batchSize: 128,
+  validation: 0.1,
+  patience: null,
+  bucketByLength: false,
 });
 
 /**
@@ -48,15 +63,43 @@ export const SEED_MODEL: Readonly<ModelSettings> = Object.freeze({
  * (bucketByLength) beat batches of 128 (98.68% for seeds 1 and 2) at about the same time per epoch.
  */
 export const DEFAULT_MODEL: Readonly<ModelSettings> = Object.freeze({
-  model: 'bilstm', tokenizer: 'word', vocab: 30000, embedding: 64, hidden: 64, layers: 1, maxLength: 800, truncating: 'post',
-  pooling: 'mean', dropout: 0.3, optimizer: 'adam', lr: 1e-3, epochs: 10, batchSize: 32, validation: 0.1, patience: 3,
+  model: 'bilstm',
+  tokenizer: 'word',
+  vocab: 30000,
+  embedding: 64,
+  hidden: 64,
+  layers: 1,
+  maxLength: 800,
+  truncating: 'post',
+  pooling: 'mean',
+  dropout: 0.3,
+  optimizer: 'adam',
+  lr: 1e-3,
+  epochs: 10,
+  batchSize: 32,
+  validation: 0.1,
+  patience: 3,
   bucketByLength: true,
 });
 
 /** `--quick`: a tiny model on a subset, for smoke tests (well under two minutes on two cores). */
 export const QUICK_MODEL: Readonly<ModelSettings> = Object.freeze({
-  model: 'gru', tokenizer: 'word', vocab: 4000, embedding: 16, hidden: 16, layers: 1, maxLength: 120, truncating: 'post',
-  pooling: 'mean', dropout: 0, optimizer: 'adam', lr: 1e-2, epochs: 2, batchSize: 64, validation: 0.1, patience: null,
+  model: 'gru',
+  tokenizer: 'word',
+  vocab: 4000,
+  embedding: 16,
+  hidden: 16,
+  layers: 1,
+  maxLength: 120,
+  truncating: 'post',
+  pooling: 'mean',
+  dropout: 0,
+  optimizer: 'adam',
+  lr: 1e-2,
+  epochs: 2,
+  batchSize: 64,
+  validation: 0.1,
+  patience: null,
   bucketByLength: true,
 });
 /** Examples of each split `--quick` keeps. */

@@ -22,7 +22,10 @@ export interface TextEncoder {
   dispose(): void;
 }
 
-export const TOKENIZER_FILES: Record<TokenizerKind, string> = { word: 'tokenizer.json', bpe: 'tokenizer.model' };
+export const TOKENIZER_FILES: Record<TokenizerKind, string> = {
+  word: 'tokenizer.json',
+  bpe: 'tokenizer.model',
+};
 
 class WordEncoder implements TextEncoder {
   readonly kind = 'word';
@@ -40,7 +43,10 @@ class WordEncoder implements TextEncoder {
 class BpeEncoder implements TextEncoder {
   readonly kind = 'bpe';
   readonly fileName = TOKENIZER_FILES.bpe;
-  constructor(readonly tokenizer: SentencePieceTokenizer, private readonly bytes: Uint8Array) {}
+  constructor(
+    readonly tokenizer: SentencePieceTokenizer,
+    private readonly bytes: Uint8Array,
+  ) {}
   sequences(texts: readonly string[]): number[][] {
     return texts.map((text) => this.tokenizer.encode(text));
   }
@@ -56,13 +62,27 @@ class BpeEncoder implements TextEncoder {
  * Fits the tokenizer on the training texts: the Keras word tokenizer keeps the `vocab` − 1 most frequent
  * words; BPE trains a SentencePiece model of `vocab` pieces with <pad> = 0 and <unk> = 1, no <s>/</s>.
  */
-export async function fitTextEncoder(texts: readonly string[], settings: ModelSettings): Promise<TextEncoder> {
+export async function fitTextEncoder(
+  texts: readonly string[],
+  settings: ModelSettings,
+): Promise<TextEncoder> {
   if (settings.tokenizer === 'bpe') {
-    const bytes = trainSentencePiece({ texts, vocabSize: settings.vocab, padId: 0, unkId: UNKNOWN_ID, bosId: -1, eosId: -1 });
+    const bytes = trainSentencePiece({
+      texts,
+      vocabSize: settings.vocab,
+      padId: 0,
+      unkId: UNKNOWN_ID,
+      bosId: -1,
+      eosId: -1,
+    });
     return new BpeEncoder(await SentencePieceTokenizer.fromBytes(bytes), bytes);
   }
   // Pruned to the vocabulary: the same ids, and a tokenizer.json that loads in milliseconds instead of a second.
-  return new WordEncoder(new Tokenizer({ numWords: settings.vocab, oovToken: usesMask(settings) ? OOV_TOKEN : null }).fitOnTexts(texts).pruned());
+  return new WordEncoder(
+    new Tokenizer({ numWords: settings.vocab, oovToken: usesMask(settings) ? OOV_TOKEN : null })
+      .fitOnTexts(texts)
+      .pruned(),
+  );
 }
 
 /** Reads a tokenizer file written by `serialize` (errors are the tokenizers' own, for the caller to wrap). */
@@ -72,9 +92,14 @@ export async function readTextEncoder(kind: TokenizerKind, contents: Uint8Array)
 }
 
 /** Token ids padded (and cut) to maxLength as Keras's pad_sequences does ('pre' padding). */
-export function encodeTexts(encoder: TextEncoder, texts: readonly string[], settings: ModelSettings): number[][] {
+export function encodeTexts(
+  encoder: TextEncoder,
+  texts: readonly string[],
+  settings: ModelSettings,
+): number[][] {
   const sequences = encoder.sequences(texts);
   // A masked model needs one real step per row: an empty text reads as one unknown token.
-  if (usesMask(settings)) for (let i = 0; i < sequences.length; i++) if (sequences[i]!.length === 0) sequences[i] = [UNKNOWN_ID];
+  if (usesMask(settings))
+    for (let i = 0; i < sequences.length; i++) if (sequences[i]!.length === 0) sequences[i] = [UNKNOWN_ID];
   return padSequences(sequences, { maxLength: settings.maxLength, truncating: settings.truncating });
 }

@@ -21,10 +21,25 @@ export {
   invertKerasImdbWordIndex,
   decodeKerasImdb,
 } from './text/keras_imdb.js';
-export type { KerasImdbOptions, KerasImdbData, KerasImdbSplit, DecodeKerasImdbOptions } from './text/keras_imdb.js';
+export type {
+  KerasImdbOptions,
+  KerasImdbData,
+  KerasImdbSplit,
+  DecodeKerasImdbOptions,
+} from './text/keras_imdb.js';
 export { loadTextLabelFile, parseTextLabelFile } from './text/text_label_file.js';
-export type { TextLabelFileOptions, TextLabelExample, TextLabelData, TextLabelFormat } from './text/text_label_file.js';
-export { loadSpamAssassin, stripEmailHeaders, SPAM_ASSASSIN_LABELS, SPAM_ASSASSIN_PACKAGE } from './text/spam_assassin.js';
+export type {
+  TextLabelFileOptions,
+  TextLabelExample,
+  TextLabelData,
+  TextLabelFormat,
+} from './text/text_label_file.js';
+export {
+  loadSpamAssassin,
+  stripEmailHeaders,
+  SPAM_ASSASSIN_LABELS,
+  SPAM_ASSASSIN_PACKAGE,
+} from './text/spam_assassin.js';
 export type { SpamAssassinEmail, SpamAssassinGroup, SpamAssassinOptions } from './text/spam_assassin.js';
 export type { TextToIds, EncodedExample, EncodeTextsOptions } from './text/encode.js';
 export { encodeTexts } from './text/encode.js';
@@ -32,9 +47,23 @@ export { encodeTexts } from './text/encode.js';
 export { normalizeText } from './translation/normalize_text.js';
 export type { TextNormalization } from './translation/normalize_text.js';
 export { loadTabSeparatedPairs, streamTabSeparatedPairs } from './translation/tab_separated_pairs.js';
-export type { TranslationPair, TabSeparatedPairsOptions, TabSeparatedPairsStats } from './translation/tab_separated_pairs.js';
-export { generateNumberPhrases, numberSpeller, pairsToTsv, NUMBER_LANGUAGES } from './translation/number_phrases.js';
-export type { NumberLanguage, NumberSpeller, NumberPair, NumberPhrasesOptions } from './translation/number_phrases.js';
+export type {
+  TranslationPair,
+  TabSeparatedPairsOptions,
+  TabSeparatedPairsStats,
+} from './translation/tab_separated_pairs.js';
+export {
+  generateNumberPhrases,
+  numberSpeller,
+  pairsToTsv,
+  NUMBER_LANGUAGES,
+} from './translation/number_phrases.js';
+export type {
+  NumberLanguage,
+  NumberSpeller,
+  NumberPair,
+  NumberPhrasesOptions,
+} from './translation/number_phrases.js';
 
 export type { SpeechExample } from './speech/speech_example.js';
 export { readAudioBytes } from './speech/speech_example.js';
@@ -44,6 +73,17 @@ export { loadLJSpeech } from './speech/ljspeech.js';
 export type { LJSpeechOptions } from './speech/ljspeech.js';
 export { createEspeakSynthesizer, wavDuration, ESPEAK_NG_PACKAGE } from './speech/espeak_synthesizer.js';
 export type { EspeakSynthesizer, EspeakVoiceSettings } from './speech/espeak_synthesizer.js';
-export { synthesizeSpokenCorpus, synthesizeSpokenDigits, addNoiseAtSnr, digitStringTexts, DEFAULT_ESPEAK_VOICES } from './speech/spoken_corpus.js';
-export type { SpokenCorpusOptions, SpokenExample, SpokenDigitsOptions, DigitStringOptions } from './speech/spoken_corpus.js';
+export {
+  synthesizeSpokenCorpus,
+  synthesizeSpokenDigits,
+  addNoiseAtSnr,
+  digitStringTexts,
+  DEFAULT_ESPEAK_VOICES,
+} from './speech/spoken_corpus.js';
+export type {
+  SpokenCorpusOptions,
+  SpokenExample,
+  SpokenDigitsOptions,
+  DigitStringOptions,
+} from './speech/spoken_corpus.js';
 export { createFliteSynthesizer, FLITE_VOICES, FLITE_PACKAGE } from './speech/flite_synthesizer.js';

@@ -8,16 +8,28 @@ import { gateCount, type CellKind } from '../src/ops/cell_kind.js';
 import { recurrentSequence } from '../src/ops/recurrent_sequence.js';
 
 const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1]!);
+for (let i = 2; i < process.argv.length; i += 2)
+  args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1]!);
 const num = (k: string, d: number): number => Number(args.get(k) ?? d);
 const backend = args.get('backend') ?? 'cpu';
 const cell = (args.get('cell') ?? 'lstm') as CellKind;
-const [B, T, I, H, runs] = [num('batch', 32), num('time', 100), num('input', 32), num('hidden', 128), num('runs', 5)];
+const [B, T, I, H, runs] = [
+  num('batch', 32),
+  num('time', 100),
+  num('input', 32),
+  num('hidden', 128),
+  num('runs', 5),
+];
 
 await useBackend(backend as 'cpu');
 const g = gateCount(cell) * H;
 const x = randomUniform([T, B, I], -1, 1, 1);
-const weights = { weightIh: randomUniform([g, I], -0.1, 0.1, 2), weightHh: randomUniform([g, H], -0.1, 0.1, 3), biasIh: randomUniform([g], -0.1, 0.1, 4), biasHh: randomUniform([g], -0.1, 0.1, 5) };
+const weights = {
+  weightIh: randomUniform([g, I], -0.1, 0.1, 2),
+  weightHh: randomUniform([g, H], -0.1, 0.1, 3),
+  biasIh: randomUniform([g], -0.1, 0.1, 4),
+  biasHh: randomUniform([g], -0.1, 0.1, 5),
+};
 const h0 = tf.zeros([B, H]);
 const c0 = cell === 'lstm' ? tf.zeros([B, H]) : undefined;
 
@@ -55,10 +67,19 @@ for (const implementation of (['fused', 'reference'] as const).filter((i) => imp
       fCpu.push(cpuMs.at(-1)!);
     }
   }
-  const vars = [weights.weightIh, weights.weightHh, weights.biasIh, weights.biasHh].map((t) => tf.variable(t));
+  const vars = [weights.weightIh, weights.weightHh, weights.biasIh, weights.biasHh].map((t) =>
+    tf.variable(t),
+  );
   const trainStep = () => {
     const { value, grads } = tf.variableGrads(() => {
-      const r = recurrentSequence(cell, x, { weightIh: vars[0]!, weightHh: vars[1]!, biasIh: vars[2]!, biasHh: vars[3]! }, h0, c0, { implementation });
+      const r = recurrentSequence(
+        cell,
+        x,
+        { weightIh: vars[0]!, weightHh: vars[1]!, biasIh: vars[2]!, biasHh: vars[3]! },
+        h0,
+        c0,
+        { implementation },
+      );
       return tf.sum(r.output) as tf.Scalar;
     }, vars);
     return [value, ...Object.values(grads)];
@@ -71,7 +92,21 @@ for (const implementation of (['fused', 'reference'] as const).filter((i) => imp
     }
   }
   tf.dispose(vars);
-  console.log(JSON.stringify({ backend, cell, implementation, batch: B, time: T, input: I, hidden: H, runs,
-    forward_ms: +median(f).toFixed(1), forward_backward_ms: +median(fb).toFixed(1),
-    forward_cpu_ms: +median(fCpu).toFixed(1), forward_backward_cpu_ms: +median(fbCpu).toFixed(1), loadavg: (await import('node:os')).loadavg()[0] }));
+  console.log(
+    JSON.stringify({
+      backend,
+      cell,
+      implementation,
+      batch: B,
+      time: T,
+      input: I,
+      hidden: H,
+      runs,
+      forward_ms: +median(f).toFixed(1),
+      forward_backward_ms: +median(fb).toFixed(1),
+      forward_cpu_ms: +median(fCpu).toFixed(1),
+      forward_backward_cpu_ms: +median(fbCpu).toFixed(1),
+      loadavg: (await import('node:os')).loadavg()[0],
+    }),
+  );
 }

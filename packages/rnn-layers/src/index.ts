@@ -7,8 +7,13 @@ export { GRU } from './recurrent/gru.js';
 export { RecurrentStream } from './recurrent/recurrent_stream.js';
 export { recurrentLayerFromConfig } from './recurrent/recurrent_layer_from_config.js';
 export type {
-  RecurrentLayerOptions, SimpleRNNOptions, RecurrentForwardOptions, RecurrentApplyOptions, RecurrentOutput,
-  RecurrentLayerConfig, RecurrentClassName,
+  RecurrentLayerOptions,
+  SimpleRNNOptions,
+  RecurrentForwardOptions,
+  RecurrentApplyOptions,
+  RecurrentOutput,
+  RecurrentLayerConfig,
+  RecurrentClassName,
 } from './recurrent/recurrent_options.js';
 
 // Fused sequence ops (src/ops): one layer, one direction, whole sequence; tfjs-core style kernels.
@@ -16,9 +21,18 @@ export { lstmSequence } from './ops/lstm_sequence.js';
 export { gruSequence } from './ops/gru_sequence.js';
 export { rnnSequence } from './ops/rnn_sequence.js';
 export type { RnnSequenceOptions } from './ops/rnn_sequence.js';
-export { recurrentSequence, recurrentSequenceReference, hasFusedRecurrenceKernel } from './ops/recurrent_sequence.js';
+export {
+  recurrentSequence,
+  recurrentSequenceReference,
+  hasFusedRecurrenceKernel,
+} from './ops/recurrent_sequence.js';
 export type { RecurrentSequenceOptions, RecurrenceImplementation } from './ops/recurrent_sequence.js';
-export type { RecurrentWeights, SequenceLengths, SequenceOptions, SequenceResult } from './ops/sequence_types.js';
+export type {
+  RecurrentWeights,
+  SequenceLengths,
+  SequenceOptions,
+  SequenceResult,
+} from './ops/sequence_types.js';
 export type { CellKind } from './ops/cell_kind.js';
 export * as recurrenceKernelNames from './ops/kernel_names.js';
 export { FusedRMSPropOptimizer, rmsprop } from './optimizers/fused_rmsprop.js';
@@ -27,7 +41,15 @@ export { setWasmThreads, wasmThreads } from './ops/wasm/wasm_helper_threads.js';
 
 // Keras-style building blocks (src/keras): Embedding, Dense, Sequential, losses, metrics, clipping, save/load.
 export { Sequential } from './keras/sequential.js';
-export type { CompileOptions, FitOptions, FitCallbacks, EpochLogs, History, ModelData, SequentialOptions } from './keras/sequential.js';
+export type {
+  CompileOptions,
+  FitOptions,
+  FitCallbacks,
+  EpochLogs,
+  History,
+  ModelData,
+  SequentialOptions,
+} from './keras/sequential.js';
 export { EarlyStopping } from './keras/early_stopping.js';
 export type { EarlyStoppingOptions, EarlyStoppingState } from './keras/early_stopping.js';
 export { ModelCheckpoint } from './keras/model_checkpoint.js';
@@ -51,7 +73,12 @@ export type { LayerFactory } from './keras/layer_registry.js';
 export { ACTIVATIONS } from './keras/activations.js';
 export type { ActivationName } from './keras/activations.js';
 export {
-  binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy, meanSquaredError, KERAS_EPSILON, LOSS_NAMES,
+  binaryCrossentropy,
+  categoricalCrossentropy,
+  sparseCategoricalCrossentropy,
+  meanSquaredError,
+  KERAS_EPSILON,
+  LOSS_NAMES,
 } from './keras/losses.js';
 export type { LossFunction, LossName } from './keras/losses.js';
 export { meanLoss } from './keras/mean_loss.js';

@@ -14,7 +14,9 @@ interface Fixture {
   dw: number[];
   db: number[];
 }
-const fixture: Fixture = JSON.parse(readFileSync(new URL('./__fixtures__/composite_grad.json', import.meta.url), 'utf8'));
+const fixture: Fixture = JSON.parse(
+  readFileSync(new URL('./__fixtures__/composite_grad.json', import.meta.url), 'utf8'),
+);
 
 // The same composite function as tools/fixtures/tensor_core.py, in tfjs ops.
 function loss(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Scalar {

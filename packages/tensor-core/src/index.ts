@@ -1,6 +1,11 @@
 import './gradients.js';
 
-export { BACKEND_NAMES, AUTO_BACKEND_ORDER, isBackendName, parseBackendRequest } from './backends/backend_name.js';
+export {
+  BACKEND_NAMES,
+  AUTO_BACKEND_ORDER,
+  isBackendName,
+  parseBackendRequest,
+} from './backends/backend_name.js';
 export type { BackendName, BackendRequest } from './backends/backend_name.js';
 export { BackendUnavailableError } from './backends/backend_unavailable_error.js';
 export { useBackend, tryUseBackend } from './backends/use_backend.js';
@@ -17,7 +22,13 @@ export type { BackendStatus } from './backends/list_backends.js';
 export { SeededRandom } from './random/seeded_random.js';
 export { bucketByLength, paddingWaste } from './batching/length_buckets.js';
 export type { BucketByLengthOptions, PaddingWaste } from './batching/length_buckets.js';
-export { randomUniform, randomNormal, glorotUniform, orthogonal, computeFans } from './random/initializers.js';
+export {
+  randomUniform,
+  randomNormal,
+  glorotUniform,
+  orthogonal,
+  computeFans,
+} from './random/initializers.js';
 export type { RandomSource } from './random/initializers.js';
 
 export { readSafetensors, readSafetensorsHeader } from './safetensors/read_safetensors.js';

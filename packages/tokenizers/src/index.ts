@@ -11,13 +11,37 @@ export { SentencePieceTokenizer } from './sentencepiece/sentencepiece_tokenizer.
 export type { EncodeOptions } from './sentencepiece/sentencepiece_tokenizer.js';
 export { SentencePieceBpeEncoder } from './sentencepiece/bpe_encoder.js';
 export { trainSentencePiece } from './sentencepiece/train_sentencepiece.js';
-export type { TrainSentencePieceOptions, TrainSentencePieceProgress } from './sentencepiece/train_sentencepiece.js';
-export { decodeModelProto, encodeModelProto, validateModelProto, resolveSpecialIds } from './sentencepiece/model_proto.js';
-export type { ModelProto, SentencePieceEntry, PieceType, ModelType, TrainerSpec, NormalizerSpec, SpecialIds } from './sentencepiece/model_proto.js';
+export type {
+  TrainSentencePieceOptions,
+  TrainSentencePieceProgress,
+} from './sentencepiece/train_sentencepiece.js';
+export {
+  decodeModelProto,
+  encodeModelProto,
+  validateModelProto,
+  resolveSpecialIds,
+} from './sentencepiece/model_proto.js';
+export type {
+  ModelProto,
+  SentencePieceEntry,
+  PieceType,
+  ModelType,
+  TrainerSpec,
+  NormalizerSpec,
+  SpecialIds,
+} from './sentencepiece/model_proto.js';
 export { normalizeWhitespace, SPACE_SYMBOL } from './sentencepiece/whitespace_normalizer.js';
 
 export { CharVocabulary, SPECIAL_TOKEN_TEXT } from './char/char_vocabulary.js';
-export type { CharVocabularyOptions, CharVocabularyJson, CharEncodeOptions, CharDecodeOptions, SpecialToken, UnicodeNormalization, UnknownCharPolicy } from './char/char_vocabulary.js';
+export type {
+  CharVocabularyOptions,
+  CharVocabularyJson,
+  CharEncodeOptions,
+  CharDecodeOptions,
+  SpecialToken,
+  UnicodeNormalization,
+  UnknownCharPolicy,
+} from './char/char_vocabulary.js';
 
 export { padBatch, encodeBatch } from './batch/encode_batch.js';
 export type { PadBatchOptions, PaddedBatch, EncodedBatch, TextToIds } from './batch/encode_batch.js';

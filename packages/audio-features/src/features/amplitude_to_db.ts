@@ -12,7 +12,12 @@ export interface AmplitudeToDbOptions {
   ref?: number;
 }
 
-const AMPLITUDE_TO_DB_OPTIONS = optionKeys<AmplitudeToDbOptions>({ stype: true, topDb: true, amin: true, ref: true });
+const AMPLITUDE_TO_DB_OPTIONS = optionKeys<AmplitudeToDbOptions>({
+  stype: true,
+  topDb: true,
+  amin: true,
+  ref: true,
+});
 
 /**
  * torchaudio.transforms.AmplitudeToDB on [..., bins, frames]. The topDb clamp uses the maximum of
@@ -22,7 +27,8 @@ const AMPLITUDE_TO_DB_OPTIONS = optionKeys<AmplitudeToDbOptions>({ stype: true, 
 export function amplitudeToDb(x: tf.Tensor, dbOptions?: AmplitudeToDbOptions): tf.Tensor {
   const fn = 'amplitudeToDb';
   const options = checkOptions(fn, dbOptions, AMPLITUDE_TO_DB_OPTIONS);
-  if (x.rank < 2) throw new Error(`${fn}: x must have shape [..., bins, frames], got [${x.shape.join(', ')}]`);
+  if (x.rank < 2)
+    throw new Error(`${fn}: x must have shape [..., bins, frames], got [${x.shape.join(', ')}]`);
   const multiplier = (options.stype ?? 'power') === 'power' ? 10 : 20;
   if (options.stype !== undefined && options.stype !== 'power' && options.stype !== 'magnitude') {
     throw new Error(`${fn}: stype must be 'power' or 'magnitude', got ${JSON.stringify(options.stype)}`);

@@ -6,8 +6,16 @@ import { cmvn, GlobalCmvn } from './cmvn.js';
 
 // [2 utterances, 3 features, 4 frames]
 const values = [
-  [[1, 2, 3, 6], [0, 0, 4, 4], [-1, 1, -1, 1]],
-  [[10, 10, 10, 10], [1, 3, 5, 7], [2, 2, 4, 4]],
+  [
+    [1, 2, 3, 6],
+    [0, 0, 4, 4],
+    [-1, 1, -1, 1],
+  ],
+  [
+    [10, 10, 10, 10],
+    [1, 3, 5, 7],
+    [2, 2, 4, 4],
+  ],
 ];
 
 function meanStd(row: number[]): [number, number] {
@@ -21,7 +29,9 @@ describeWithBackends('cmvn', () => {
     const mean = cmvn(x);
     const both = cmvn(x, { normVars: true });
     const expectedMean = values.map((u) => u.map((row) => row.map((v) => v - meanStd(row)[0])));
-    const expectedBoth = values.map((u) => u.map((row) => row.map((v) => (v - meanStd(row)[0]) / (meanStd(row)[1] + 1e-10))));
+    const expectedBoth = values.map((u) =>
+      u.map((row) => row.map((v) => (v - meanStd(row)[0]) / (meanStd(row)[1] + 1e-10))),
+    );
     expectArraysClose(await mean.data(), expectedMean.flat(2), { atol: 1e-5 });
     expectArraysClose(await both.data(), expectedBoth.flat(2), { atol: 1e-4 });
     // [frames, bins] layout (kaldiFbank): timeAxis -2.
@@ -42,13 +52,23 @@ describeWithBackends('cmvn', () => {
     expect(g.count).toBe(8);
     const { mean, std } = g.stats();
     const perFeature = [0, 1, 2].map((f) => meanStd([...values[0]![f]!, ...values[1]![f]!]));
-    expectArraysClose(mean, perFeature.map((p) => p[0]), { atol: 1e-5 });
-    expectArraysClose(std, perFeature.map((p) => p[1]), { atol: 1e-5 });
+    expectArraysClose(
+      mean,
+      perFeature.map((p) => p[0]),
+      { atol: 1e-5 },
+    );
+    expectArraysClose(
+      std,
+      perFeature.map((p) => p[1]),
+      { atol: 1e-5 },
+    );
     const out = g.apply(b);
     const expected = values[1]!.map((row, f) => row.map((v) => (v - perFeature[f]![0]) / perFeature[f]![1]));
     expectArraysClose(await out.data(), expected.flat(), { atol: 1e-4 });
     const wrong = tf.zeros([5, 4]);
-    await expect(g.accumulate(wrong)).rejects.toThrow('GlobalCmvn.accumulate: features have 5 dimensions, earlier batches had 3');
+    await expect(g.accumulate(wrong)).rejects.toThrow(
+      'GlobalCmvn.accumulate: features have 5 dimensions, earlier batches had 3',
+    );
     tf.dispose([a, b, out, wrong]);
   });
 });

@@ -14,7 +14,8 @@ const CMVN_OPTIONS = optionKeys<CmvnOptions>({ timeAxis: true, normVars: true, e
 
 function resolveAxis(fn: string, rank: number, axis: number): number {
   const a = axis < 0 ? rank + axis : axis;
-  if (!Number.isInteger(axis) || a < 0 || a >= rank) throw new Error(`${fn}: timeAxis ${axis} is out of range for rank ${rank}`);
+  if (!Number.isInteger(axis) || a < 0 || a >= rank)
+    throw new Error(`${fn}: timeAxis ${axis} is out of range for rank ${rank}`);
   return a;
 }
 
@@ -56,9 +57,13 @@ export class GlobalCmvn {
     const fn = 'GlobalCmvn.accumulate';
     const axis = resolveAxis(fn, features.rank, this.options.timeAxis ?? -1);
     const featAxis = axis === features.rank - 1 ? features.rank - 2 : features.rank - 1;
-    if (featAxis < 0) throw new Error(`${fn}: features need a feature axis and a time axis, got shape [${features.shape.join(', ')}]`);
+    if (featAxis < 0)
+      throw new Error(
+        `${fn}: features need a feature axis and a time axis, got shape [${features.shape.join(', ')}]`,
+      );
     const dim = features.shape[featAxis]!;
-    if (this.sum && this.sum.length !== dim) throw new Error(`${fn}: features have ${dim} dimensions, earlier batches had ${this.sum.length}`);
+    if (this.sum && this.sum.length !== dim)
+      throw new Error(`${fn}: features have ${dim} dimensions, earlier batches had ${this.sum.length}`);
     // Move the feature axis last and flatten everything else into rows.
     const perm = [...Array(features.rank).keys()].filter((a) => a !== featAxis).concat([featAxis]);
     const rows = tf.tidy(() => tf.reshape(tf.transpose(features, perm), [-1, dim]));
@@ -77,7 +82,8 @@ export class GlobalCmvn {
 
   /** Mean and standard deviation per feature. */
   stats(): { mean: Float32Array; std: Float32Array } {
-    if (!this.sum || !this.sumSq || this.frames === 0) throw new Error('GlobalCmvn.stats: no frames accumulated yet');
+    if (!this.sum || !this.sumSq || this.frames === 0)
+      throw new Error('GlobalCmvn.stats: no frames accumulated yet');
     const mean = new Float32Array(this.sum.length);
     const std = new Float32Array(this.sum.length);
     for (let i = 0; i < mean.length; i++) {
@@ -95,14 +101,22 @@ export class GlobalCmvn {
     const { mean, std } = this.stats();
     const featAxis = axis === features.rank - 1 ? features.rank - 2 : features.rank - 1;
     if (features.shape[featAxis] !== mean.length) {
-      throw new Error(`${fn}: features have ${features.shape[featAxis]} dimensions, the statistics ${mean.length}`);
+      throw new Error(
+        `${fn}: features have ${features.shape[featAxis]} dimensions, the statistics ${mean.length}`,
+      );
     }
     const shape = features.shape.map((d, a) => (a === featAxis ? d : 1));
     const eps = this.options.eps ?? 1e-10;
     return tf.tidy(() => {
       const centred = tf.sub(features, tf.tensor(mean, shape));
       if (!this.options.normVars) return centred;
-      return tf.div(centred, tf.tensor(std.map((s) => s + eps), shape));
+      return tf.div(
+        centred,
+        tf.tensor(
+          std.map((s) => s + eps),
+          shape,
+        ),
+      );
     });
   }
 }

@@ -16,7 +16,8 @@ export function computeDeltas(specgram: tf.Tensor, deltaOptions?: DeltasOptions)
   const fn = 'computeDeltas';
   const options = checkOptions(fn, deltaOptions, DELTAS_OPTIONS);
   const winLength = options.winLength ?? 5;
-  if (!Number.isInteger(winLength) || winLength < 3) throw new Error(`${fn}: winLength must be an integer >= 3, got ${winLength}`);
+  if (!Number.isInteger(winLength) || winLength < 3)
+    throw new Error(`${fn}: winLength must be an integer >= 3, got ${winLength}`);
   if (specgram.rank < 1) throw new Error(`${fn}: specgram must have a time axis, got a scalar`);
   const n = Math.floor((winLength - 1) / 2);
   const denom = (n * (n + 1) * (2 * n + 1)) / 3;
@@ -32,7 +33,10 @@ export function computeDeltas(specgram: tf.Tensor, deltaOptions?: DeltasOptions)
         ahead[t] = Math.min(frames - 1, t + k);
         behind[t] = Math.max(0, t - k);
       }
-      const diff = tf.sub(tf.gather(specgram, tf.tensor1d(ahead, 'int32'), axis), tf.gather(specgram, tf.tensor1d(behind, 'int32'), axis));
+      const diff = tf.sub(
+        tf.gather(specgram, tf.tensor1d(ahead, 'int32'), axis),
+        tf.gather(specgram, tf.tensor1d(behind, 'int32'), axis),
+      );
       out = tf.add(out, tf.mul(diff, k / denom));
     }
     return out;

@@ -16,7 +16,11 @@ describeWithBackends('logMelSpectrogram, amplitudeToDb and the MFCC lifter', () 
   it("log: 'ln' is ln(max(mel, floor)) of torchaudio's mel spectrogram", async () => {
     const x = tf.tensor2d(signal.values, signal.shape as [number, number]);
     const out = logMelSpectrogram(x, { ...c, floor: 1e-4 });
-    expectArraysClose(await out.data(), Array.from(mel.values, (v) => Math.log(Math.max(v, 1e-4))), { atol: 1e-3 });
+    expectArraysClose(
+      await out.data(),
+      Array.from(mel.values, (v) => Math.log(Math.max(v, 1e-4))),
+      { atol: 1e-3 },
+    );
     tf.dispose([x, out]);
   });
 
@@ -26,13 +30,20 @@ describeWithBackends('logMelSpectrogram, amplitudeToDb and the MFCC lifter', () 
     const per = mel.values.length / 2;
     const expected: number[] = [];
     for (let b = 0; b < 2; b++) {
-      const db = Array.from(mel.values.subarray(b * per, (b + 1) * per), (v) => 10 * Math.log10(Math.max(v, 1e-10)));
+      const db = Array.from(
+        mel.values.subarray(b * per, (b + 1) * per),
+        (v) => 10 * Math.log10(Math.max(v, 1e-10)),
+      );
       const peak = Math.max(...db);
       expected.push(...db.map((v) => Math.max(v, peak - 40)));
     }
     expectArraysClose(await out.data(), expected, { atol: 1e-3 });
     const magnitude = amplitudeToDb(tf.tensor(mel.values, mel.shape), { stype: 'magnitude', ref: 2 });
-    expectArraysClose(await magnitude.data(), Array.from(mel.values, (v) => 20 * Math.log10(Math.max(v, 1e-10)) - 20 * Math.log10(2)), { atol: 1e-3 });
+    expectArraysClose(
+      await magnitude.data(),
+      Array.from(mel.values, (v) => 20 * Math.log10(Math.max(v, 1e-10)) - 20 * Math.log10(2)),
+      { atol: 1e-3 },
+    );
     tf.dispose([x, out, magnitude]);
   });
 

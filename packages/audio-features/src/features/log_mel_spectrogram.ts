@@ -2,7 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 
 import { amplitudeToDb } from './amplitude_to_db.js';
-import { MEL_SPECTROGRAM_KEYS, melSpectrogramChecked, type MelSpectrogramOptions } from './mel_spectrogram.js';
+import {
+  MEL_SPECTROGRAM_KEYS,
+  melSpectrogramChecked,
+  type MelSpectrogramOptions,
+} from './mel_spectrogram.js';
 
 export interface LogMelSpectrogramOptions extends MelSpectrogramOptions {
   /** 'ln': natural log of max(mel, floor) (default); 'db': AmplitudeToDB('power', topDb). */
@@ -14,14 +18,23 @@ export interface LogMelSpectrogramOptions extends MelSpectrogramOptions {
 }
 
 /** The schema of LogMelSpectrogramOptions. */
-export const LOG_MEL_SPECTROGRAM_OPTIONS = optionKeys<LogMelSpectrogramOptions>({ ...MEL_SPECTROGRAM_KEYS, log: true, floor: true, topDb: true });
+export const LOG_MEL_SPECTROGRAM_OPTIONS = optionKeys<LogMelSpectrogramOptions>({
+  ...MEL_SPECTROGRAM_KEYS,
+  log: true,
+  floor: true,
+  topDb: true,
+});
 
 /** Log-mel spectrogram, [..., nMels, frames]. */
-export function logMelSpectrogram(signal: tf.Tensor1D | tf.Tensor2D, logMelOptions?: LogMelSpectrogramOptions): tf.Tensor {
+export function logMelSpectrogram(
+  signal: tf.Tensor1D | tf.Tensor2D,
+  logMelOptions?: LogMelSpectrogramOptions,
+): tf.Tensor {
   const fn = 'logMelSpectrogram';
   const options = checkOptions(fn, logMelOptions, LOG_MEL_SPECTROGRAM_OPTIONS);
   const log = options.log ?? 'ln';
-  if (log !== 'ln' && log !== 'db') throw new Error(`${fn}: log must be 'ln' or 'db', got ${JSON.stringify(log)}`);
+  if (log !== 'ln' && log !== 'db')
+    throw new Error(`${fn}: log must be 'ln' or 'db', got ${JSON.stringify(log)}`);
   const floor = options.floor ?? 1e-6;
   if (!(floor > 0)) throw new Error(`${fn}: floor must be > 0, got ${floor}`);
   return tf.tidy(() => {

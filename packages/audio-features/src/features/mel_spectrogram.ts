@@ -3,7 +3,15 @@ import { checkOptions, optionKeys, type OptionKeys } from '@rnnkit/tensor-core';
 
 import { melFilterbankValues, type MelNorm, type MelScale } from '../spectral/mel_scale.js';
 import { sparseBank, resolvesToHostFft } from '../spectral/host_spectrum.js';
-import { as2d, dropBatch, hostPowerSpectrogram, powerFramesMajor, resolveStft, STFT_KEYS, type StftOptions } from '../spectral/stft.js';
+import {
+  as2d,
+  dropBatch,
+  hostPowerSpectrogram,
+  powerFramesMajor,
+  resolveStft,
+  STFT_KEYS,
+  type StftOptions,
+} from '../spectral/stft.js';
 import { checkPositive, checkPositiveInt, checkSignal } from '../spectral/validate.js';
 
 /** torchaudio.transforms.MelSpectrogram's options, camelCase, with its defaults. */
@@ -31,7 +39,15 @@ export interface MelSpectrogramOptions extends StftOptions {
 
 /** The keys of MelSpectrogramOptions, spread into LogMelSpectrogramOptions'. */
 export const MEL_SPECTROGRAM_KEYS = {
-  ...STFT_KEYS, sampleRate: true, fMin: true, fMax: true, nMels: true, power: true, melScale: true, norm: true, allowEmptyMelFilters: true,
+  ...STFT_KEYS,
+  sampleRate: true,
+  fMin: true,
+  fMax: true,
+  nMels: true,
+  power: true,
+  melScale: true,
+  norm: true,
+  allowEmptyMelFilters: true,
 } as const satisfies OptionKeys<MelSpectrogramOptions>;
 /** The schema of MelSpectrogramOptions (also of mfcc's melkwargs). */
 export const MEL_SPECTROGRAM_OPTIONS = optionKeys<MelSpectrogramOptions>(MEL_SPECTROGRAM_KEYS);
@@ -75,7 +91,14 @@ export function melFreqMajor(fn: string, signal2d: tf.Tensor2D, m: ResolvedMel):
   if (resolvesToHostFft(fn, m.stft.dftMethod)) {
     // Power and mel filters fused on the host (each filter touches only its few nonzero bins),
     // written straight into [batch, nMels, frames].
-    return hostPowerSpectrogram(fn, signal2d, m.stft, m.power, sparseBank(m.filterbank, m.stft.nFreqs, m.nMels), true);
+    return hostPowerSpectrogram(
+      fn,
+      signal2d,
+      m.stft,
+      m.power,
+      sparseBank(m.filterbank, m.stft.nFreqs, m.nMels),
+      true,
+    );
   }
   return tf.tidy(() => {
     const spec = powerFramesMajor(fn, signal2d, m.stft, m.power);
@@ -89,12 +112,23 @@ export function melFreqMajor(fn: string, signal2d: tf.Tensor2D, m: ResolvedMel):
 /**
  * torchaudio.transforms.MelSpectrogram: [time] -> [nMels, frames], [batch, time] -> [batch, nMels, frames].
  */
-export function melSpectrogram(signal: tf.Tensor1D | tf.Tensor2D, options?: MelSpectrogramOptions): tf.Tensor {
-  return melSpectrogramChecked('melSpectrogram', signal, checkOptions('melSpectrogram', options, MEL_SPECTROGRAM_OPTIONS));
+export function melSpectrogram(
+  signal: tf.Tensor1D | tf.Tensor2D,
+  options?: MelSpectrogramOptions,
+): tf.Tensor {
+  return melSpectrogramChecked(
+    'melSpectrogram',
+    signal,
+    checkOptions('melSpectrogram', options, MEL_SPECTROGRAM_OPTIONS),
+  );
 }
 
 /** melSpectrogram after its options were checked (logMelSpectrogram passes its own, larger set); errors name `fn`. */
-export function melSpectrogramChecked(fn: string, signal: tf.Tensor1D | tf.Tensor2D, options: MelSpectrogramOptions): tf.Tensor {
+export function melSpectrogramChecked(
+  fn: string,
+  signal: tf.Tensor1D | tf.Tensor2D,
+  options: MelSpectrogramOptions,
+): tf.Tensor {
   checkSignal(fn, signal);
   const m = resolveMel(fn, options);
   return tf.tidy(() => dropBatch(melFreqMajor(fn, as2d(signal), m), signal.rank));

@@ -4,7 +4,12 @@ import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 import { dctMatrixValues } from '../spectral/dct.js';
 import { as2d, dropBatch } from '../spectral/stft.js';
 import { checkPositiveInt, checkSignal } from '../spectral/validate.js';
-import { MEL_SPECTROGRAM_OPTIONS, melFreqMajor, resolveMel, type MelSpectrogramOptions } from './mel_spectrogram.js';
+import {
+  MEL_SPECTROGRAM_OPTIONS,
+  melFreqMajor,
+  resolveMel,
+  type MelSpectrogramOptions,
+} from './mel_spectrogram.js';
 
 export interface MfccOptions {
   /** Default 16000 (overrides melkwargs.sampleRate, as in torchaudio). */
@@ -27,7 +32,15 @@ export interface MfccOptions {
 }
 
 /** The schema of MfccOptions (melkwargs is checked against MelSpectrogramOptions' keys). */
-export const MFCC_OPTIONS = optionKeys<MfccOptions>({ sampleRate: true, nMfcc: true, norm: true, logMels: true, topDb: true, lifter: true, melkwargs: true });
+export const MFCC_OPTIONS = optionKeys<MfccOptions>({
+  sampleRate: true,
+  nMfcc: true,
+  norm: true,
+  logMels: true,
+  topDb: true,
+  lifter: true,
+  melkwargs: true,
+});
 
 /** Checks mfcc options and the nested melkwargs under `fn`. */
 export function checkMfccOptions(fn: string, options: MfccOptions | undefined): MfccOptions {
@@ -45,9 +58,11 @@ export function mfcc(signal: tf.Tensor1D | tf.Tensor2D, mfccOptions?: MfccOption
   const m = resolveMel(fn, { ...options.melkwargs, sampleRate: options.sampleRate ?? 16000 });
   if (nMfcc > m.nMels) throw new Error(`${fn}: nMfcc (${nMfcc}) cannot exceed melkwargs.nMels (${m.nMels})`);
   const norm = options.norm === undefined ? 'ortho' : options.norm;
-  if (norm !== 'ortho' && norm !== null) throw new Error(`${fn}: norm must be 'ortho' or null, got ${JSON.stringify(norm)}`);
+  if (norm !== 'ortho' && norm !== null)
+    throw new Error(`${fn}: norm must be 'ortho' or null, got ${JSON.stringify(norm)}`);
   const lifter = options.lifter ?? 0;
-  if (options.logMels !== undefined && typeof options.logMels !== 'boolean') throw new TypeError(`${fn}: logMels must be a boolean, got ${JSON.stringify(options.logMels)}`);
+  if (options.logMels !== undefined && typeof options.logMels !== 'boolean')
+    throw new TypeError(`${fn}: logMels must be a boolean, got ${JSON.stringify(options.logMels)}`);
   if (!(lifter >= 0)) throw new Error(`${fn}: lifter must be >= 0, got ${lifter}`);
   const topDb = options.topDb === undefined ? 80 : options.topDb;
   const dct = dctMatrixValues(nMfcc, m.nMels, norm);

@@ -36,8 +36,12 @@ describeWithBackends('specAugment', () => {
     const y = specAugment(x, { freqMaskParam: 4, random: 3, maskValue: -5 });
     const vals = Array.from(await y.data());
     expect(vals.every((c) => c === 1 || c === -5)).toBe(true);
-    expect(() => specAugment(x, { freqMaskParam: 5, random: 1 })).toThrow('specAugment: freqMaskParam (5) exceeds the 4 frequency bins');
-    expect(() => specAugment(x, { timeMaskParam: -1, random: 1 })).toThrow(/timeMaskParam must be a non-negative integer, got -1/);
+    expect(() => specAugment(x, { freqMaskParam: 5, random: 1 })).toThrow(
+      'specAugment: freqMaskParam (5) exceeds the 4 frequency bins',
+    );
+    expect(() => specAugment(x, { timeMaskParam: -1, random: 1 })).toThrow(
+      /timeMaskParam must be a non-negative integer, got -1/,
+    );
     expect(() => specAugment(x, {} as never)).toThrow(/random \(a seed or a SeededRandom\) is required/);
     tf.dispose([x, y]);
   });

@@ -19,7 +19,13 @@ export interface SpecAugmentOptions {
 }
 
 const SPEC_AUGMENT_OPTIONS = optionKeys<SpecAugmentOptions>({
-  freqMaskParam: true, numFreqMasks: true, timeMaskParam: true, numTimeMasks: true, maxTimeRatio: true, maskValue: true, random: true,
+  freqMaskParam: true,
+  numFreqMasks: true,
+  timeMaskParam: true,
+  numTimeMasks: true,
+  maxTimeRatio: true,
+  maskValue: true,
+  random: true,
 });
 
 /**
@@ -30,16 +36,25 @@ const SPEC_AUGMENT_OPTIONS = optionKeys<SpecAugmentOptions>({
 export function specAugment(specgram: tf.Tensor, options: SpecAugmentOptions): tf.Tensor {
   const fn = 'specAugment';
   checkOptions(fn, options, SPEC_AUGMENT_OPTIONS);
-  if (specgram.rank < 2) throw new Error(`${fn}: specgram must be [..., freq, frames], got shape [${specgram.shape.join(', ')}]`);
+  if (specgram.rank < 2)
+    throw new Error(`${fn}: specgram must be [..., freq, frames], got shape [${specgram.shape.join(', ')}]`);
   const F = options.freqMaskParam ?? 0;
   const T = options.timeMaskParam ?? 0;
-  for (const [name, v] of [['freqMaskParam', F], ['timeMaskParam', T]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new Error(`${fn}: ${name} must be a non-negative integer, got ${v}`);
+  for (const [name, v] of [
+    ['freqMaskParam', F],
+    ['timeMaskParam', T],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0)
+      throw new Error(`${fn}: ${name} must be a non-negative integer, got ${v}`);
   }
   const nF = options.numFreqMasks ?? (F > 0 ? 1 : 0);
   const nT = options.numTimeMasks ?? (T > 0 ? 1 : 0);
-  for (const [name, v] of [['numFreqMasks', nF], ['numTimeMasks', nT]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new Error(`${fn}: ${name} must be a non-negative integer, got ${v}`);
+  for (const [name, v] of [
+    ['numFreqMasks', nF],
+    ['numTimeMasks', nT],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0)
+      throw new Error(`${fn}: ${name} must be a non-negative integer, got ${v}`);
   }
   const ratio = options.maxTimeRatio ?? 1;
   if (!(ratio > 0 && ratio <= 1)) throw new Error(`${fn}: maxTimeRatio must be in (0, 1], got ${ratio}`);

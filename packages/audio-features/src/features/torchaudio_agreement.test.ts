@@ -30,7 +30,10 @@ describeWithBackends('agreement with torchaudio', () => {
       expect(out.shape).toEqual(expected.shape);
       closeRelative((await out.data()) as Float32Array, expected.values);
       // A Tensor1D gives the first row without the batch axis.
-      const one = melSpectrogram(tf.tensor1d(signal.values.subarray(0, signal.shape[1])), optionsOf<MelSpectrogramOptions>(c));
+      const one = melSpectrogram(
+        tf.tensor1d(signal.values.subarray(0, signal.shape[1])),
+        optionsOf<MelSpectrogramOptions>(c),
+      );
       expect(one.shape).toEqual(expected.shape.slice(1));
       closeRelative((await one.data()) as Float32Array, expected.values.subarray(0, one.size));
       tf.dispose([x, out, one]);

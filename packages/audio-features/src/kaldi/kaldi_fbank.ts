@@ -2,7 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkOptions, optionKeys, SeededRandom } from '@rnnkit/tensor-core';
 
 import { frameByBlocks } from '../spectral/frames.js';
-import { applyBank, HostFrames, hostPowerSpectra, resolvesToHostFft, sparseBank } from '../spectral/host_spectrum.js';
+import {
+  applyBank,
+  HostFrames,
+  hostPowerSpectra,
+  resolvesToHostFft,
+  sparseBank,
+} from '../spectral/host_spectrum.js';
 import { windowedRfft, type DftMethod } from '../spectral/windowed_rfft.js';
 import { checkWindowType, windowValues, type WindowType } from '../spectral/window.js';
 import { checkPositive, checkPositiveInt, checkSignal } from '../spectral/validate.js';
@@ -57,9 +63,28 @@ export interface KaldiFbankOptions {
 
 /** The schema of KaldiFbankOptions. */
 export const KALDI_FBANK_OPTIONS = optionKeys<KaldiFbankOptions>({
-  sampleFrequency: true, frameLength: true, frameShift: true, numMelBins: true, dither: true, seed: true, preemphasisCoefficient: true,
-  removeDcOffset: true, windowType: true, lowFreq: true, highFreq: true, snipEdges: true, useEnergy: true, rawEnergy: true, energyFloor: true,
-  htkCompat: true, useLogFbank: true, usePower: true, roundToPowerOfTwo: true, subtractMean: true, dftMethod: true, vtlnWarp: true,
+  sampleFrequency: true,
+  frameLength: true,
+  frameShift: true,
+  numMelBins: true,
+  dither: true,
+  seed: true,
+  preemphasisCoefficient: true,
+  removeDcOffset: true,
+  windowType: true,
+  lowFreq: true,
+  highFreq: true,
+  snipEdges: true,
+  useEnergy: true,
+  rawEnergy: true,
+  energyFloor: true,
+  htkCompat: true,
+  useLogFbank: true,
+  usePower: true,
+  roundToPowerOfTwo: true,
+  subtractMean: true,
+  dftMethod: true,
+  vtlnWarp: true,
 });
 
 // torch.finfo(torch.float).eps, the floor torchaudio uses for log energy and log mel.
@@ -70,13 +95,23 @@ function kaldiMel(f: number): number {
 }
 
 /** Kaldi's mel banks [paddedWindow / 2 + 1, numBins] (the Nyquist row is zero, as torchaudio pads it). */
-function kaldiMelBanks(fn: string, numBins: number, paddedWindow: number, sampleFreq: number, lowFreq: number, highFreq: number): Float32Array {
+function kaldiMelBanks(
+  fn: string,
+  numBins: number,
+  paddedWindow: number,
+  sampleFreq: number,
+  lowFreq: number,
+  highFreq: number,
+): Float32Array {
   const numFftBins = paddedWindow / 2;
   const nyquist = 0.5 * sampleFreq;
   const high = highFreq <= 0 ? highFreq + nyquist : highFreq;
-  if (!(lowFreq >= 0 && lowFreq < nyquist)) throw new Error(`${fn}: lowFreq must be in [0, ${nyquist}), got ${lowFreq}`);
+  if (!(lowFreq >= 0 && lowFreq < nyquist))
+    throw new Error(`${fn}: lowFreq must be in [0, ${nyquist}), got ${lowFreq}`);
   if (!(high > 0 && high <= nyquist && lowFreq < high)) {
-    throw new Error(`${fn}: highFreq resolves to ${high} Hz; it must be in (lowFreq = ${lowFreq}, ${nyquist}]`);
+    throw new Error(
+      `${fn}: highFreq resolves to ${high} Hz; it must be in (lowFreq = ${lowFreq}, ${nyquist}]`,
+    );
   }
   const fftBinWidth = sampleFreq / paddedWindow;
   const melLow = kaldiMel(lowFreq);
@@ -126,12 +161,15 @@ export function kaldiFbank(signal: tf.Tensor1D | tf.Tensor2D, fbankOptions?: Kal
   const dither = options.dither ?? 0;
   if (!(dither >= 0)) throw new Error(`${fn}: dither must be >= 0, got ${dither}`);
   const preemph = options.preemphasisCoefficient ?? 0.97;
-  if (!(preemph >= 0 && preemph <= 1)) throw new Error(`${fn}: preemphasisCoefficient must be in [0, 1], got ${preemph}`);
+  if (!(preemph >= 0 && preemph <= 1))
+    throw new Error(`${fn}: preemphasisCoefficient must be in [0, 1], got ${preemph}`);
   const windowType = options.windowType ?? 'povey';
-  const windowName: WindowType = windowType === 'hanning' ? 'hann' : checkWindowType(fn, 'windowType', windowType);
+  const windowName: WindowType =
+    windowType === 'hanning' ? 'hann' : checkWindowType(fn, 'windowType', windowType);
   const energyFloor = options.energyFloor ?? 1;
   if (!(energyFloor >= 0)) throw new Error(`${fn}: energyFloor must be >= 0, got ${energyFloor}`);
-  if ((options.vtlnWarp ?? 1) !== 1) throw new Error(`${fn}: vtlnWarp = ${options.vtlnWarp} is not supported (only 1)`);
+  if ((options.vtlnWarp ?? 1) !== 1)
+    throw new Error(`${fn}: vtlnWarp = ${options.vtlnWarp} is not supported (only 1)`);
   const snipEdges = options.snipEdges ?? true;
   const useEnergy = options.useEnergy ?? false;
   const rawEnergy = options.rawEnergy ?? true;
@@ -141,12 +179,16 @@ export function kaldiFbank(signal: tf.Tensor1D | tf.Tensor2D, fbankOptions?: Kal
   // Same integer truncation as torchaudio (int(sample_frequency * ms * 0.001)).
   const shift = Math.trunc(sampleFreq * frameShiftMs * 0.001);
   const size = Math.trunc(sampleFreq * frameLengthMs * 0.001);
-  if (shift < 1) throw new Error(`${fn}: frameShift = ${frameShiftMs} ms is less than one sample at ${sampleFreq} Hz`);
-  if (size < 2) throw new Error(`${fn}: frameLength = ${frameLengthMs} ms gives ${size} samples; need at least 2`);
+  if (shift < 1)
+    throw new Error(`${fn}: frameShift = ${frameShiftMs} ms is less than one sample at ${sampleFreq} Hz`);
+  if (size < 2)
+    throw new Error(`${fn}: frameLength = ${frameLengthMs} ms gives ${size} samples; need at least 2`);
   const padded = (options.roundToPowerOfTwo ?? true) ? 2 ** Math.ceil(Math.log2(size)) : size;
   const length = signal.shape[signal.rank - 1]!;
   if (length < size) {
-    throw new Error(`${fn}: signal has ${length} samples, fewer than one frame (frameLength = ${frameLengthMs} ms = ${size} samples)`);
+    throw new Error(
+      `${fn}: signal has ${length} samples, fewer than one frame (frameLength = ${frameLengthMs} ms = ${size} samples)`,
+    );
   }
   let frames: number;
   let start: number;
@@ -175,7 +217,17 @@ export function kaldiFbank(signal: tf.Tensor1D | tf.Tensor2D, fbankOptions?: Kal
     // The whole per-frame pipeline on the host (float64), in Kaldi's order: dither, DC removal,
     // raw energy, preemphasis, window, FFT, power, mel, log. Only the result becomes a tensor.
     const batch = signal.rank === 1 ? 1 : signal.shape[0]!;
-    const host = new HostFrames(fn, signal.dataSync() as Float32Array, batch, length, frames, size, shift, start, 'symmetric');
+    const host = new HostFrames(
+      fn,
+      signal.dataSync() as Float32Array,
+      batch,
+      length,
+      frames,
+      size,
+      shift,
+      start,
+      'symmetric',
+    );
     const rows = host.rows;
     const bank = sparseBank(banks, bankRows, numBins);
     const width = numBins + (useEnergy ? 1 : 0);
@@ -216,7 +268,8 @@ export function kaldiFbank(signal: tf.Tensor1D | tf.Tensor2D, fbankOptions?: Kal
         if (!usePower) for (let k = 0; k < bankRows; k++) p[k] = Math.sqrt(p[k]!);
         applyBank(p, bank, mel, 0);
         const o = r * width;
-        for (let m = 0; m < numBins; m++) values[o + melAt + m] = useLog ? Math.log(Math.max(mel[m]!, EPSILON)) : mel[m]!;
+        for (let m = 0; m < numBins; m++)
+          values[o + melAt + m] = useLog ? Math.log(Math.max(mel[m]!, EPSILON)) : mel[m]!;
         if (useEnergy) values[o + energyAt] = energies[r]!;
       },
     );
@@ -230,7 +283,10 @@ export function kaldiFbank(signal: tf.Tensor1D | tf.Tensor2D, fbankOptions?: Kal
   return tf.tidy(() => {
     const s2 = (signal.rank === 1 ? tf.expandDims(signal, 0) : signal) as tf.Tensor2D;
     const batch = s2.shape[0];
-    let x: tf.Tensor = tf.reshape(frameByBlocks(fn, s2, frames, size, shift, start, 'symmetric', true), [batch * frames, size]);
+    let x: tf.Tensor = tf.reshape(frameByBlocks(fn, s2, frames, size, shift, start, 'symmetric', true), [
+      batch * frames,
+      size,
+    ]);
     if (dither > 0) {
       const noise = new Float32Array(batch * frames * size);
       for (let i = 0; i < noise.length; i++) noise[i] = rng.nextNormal() * dither;

@@ -28,7 +28,8 @@ describe('resample', () => {
   it('keeps a tone below the cut-off', () => {
     const x = new Float32Array(16000).map((_, i) => Math.sin((2 * Math.PI * 440 * i) / 16000));
     const y = resample(x, 16000, 8000);
-    for (let i = 200; i < 7800; i += 97) expect(y[i]).toBeCloseTo(Math.sin((2 * Math.PI * 440 * i) / 8000), 2);
+    for (let i = 200; i < 7800; i += 97)
+      expect(y[i]).toBeCloseTo(Math.sin((2 * Math.PI * 440 * i) / 8000), 2);
   });
 
   it('rejects bad rates and options, naming the argument', () => {
@@ -45,7 +46,8 @@ describe('resample', () => {
     const y = resample(x, 4001, 16000);
     expect(y.length).toBe(Math.ceil((16000 * 4001) / 4001));
     expect(resampleKernelCacheBytes()).toBeLessThanOrEqual(KERNEL_CACHE_BYTES);
-    for (let i = 400; i < 15600; i += 331) expect(y[i]).toBeCloseTo(Math.sin((2 * Math.PI * 440 * i) / 16000), 2);
+    for (let i = 400; i < 15600; i += 331)
+      expect(y[i]).toBeCloseTo(Math.sin((2 * Math.PI * 440 * i) / 16000), 2);
   });
 
   it('keeps the kernel cache within its byte budget across many ratios', () => {
@@ -58,7 +60,11 @@ describe('resample', () => {
 
   it('evaluates tap by tap to the same values as the cached polyphase table', () => {
     const x = new Float32Array(3000).map((_, i) => Math.sin(i * 0.07) + 0.3 * Math.cos(i * 1.3));
-    for (const [from, to, g] of [[44100, 16000, 100], [16000, 22050, 50], [8000, 11025, 25]] as const) {
+    for (const [from, to, g] of [
+      [44100, 16000, 100],
+      [16000, 22050, 50],
+      [8000, 11025, 25],
+    ] as const) {
       const table = resample(x, from, to);
       const direct = resampleDirect(x, from / g, to / g, 6, 0.99, table.length);
       expectArraysClose(direct, table, { atol: 1e-6, rtol: 1e-5 });

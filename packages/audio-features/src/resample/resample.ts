@@ -46,7 +46,12 @@ export function resampleKernelCacheBytes(): number {
   return cachedBytes;
 }
 
-function kernelWidth(orig: number, newRate: number, lowpassFilterWidth: number, rolloff: number): { baseFreq: number; width: number; taps: number } {
+function kernelWidth(
+  orig: number,
+  newRate: number,
+  lowpassFilterWidth: number,
+  rolloff: number,
+): { baseFreq: number; width: number; taps: number } {
   const baseFreq = Math.min(orig, newRate) * rolloff;
   const width = Math.ceil((lowpassFilterWidth * orig) / baseFreq);
   return { baseFreq, width, taps: 2 * width + orig };
@@ -99,7 +104,14 @@ function sincKernel(orig: number, newRate: number, lowpassFilterWidth: number, r
  * taps the table also holds beyond that are clamped to the window's zero (about 1e-49) and are skipped.
  * Work is O(output length x taps per output) and no table is allocated.
  */
-export function resampleDirect(samples: Float32Array, orig: number, newRate: number, lpw: number, rolloff: number, outLength: number): Float32Array {
+export function resampleDirect(
+  samples: Float32Array,
+  orig: number,
+  newRate: number,
+  lpw: number,
+  rolloff: number,
+  outLength: number,
+): Float32Array {
   const { baseFreq, width, taps } = kernelWidth(orig, newRate, lpw, rolloff);
   const scale = baseFreq / orig;
   const reach = (lpw * orig) / baseFreq; // |i - (m * orig + phase * orig / newRate)| < reach
@@ -132,15 +144,25 @@ export function resampleDirect(samples: Float32Array, orig: number, newRate: num
  * The polyphase table of a ratio is cached (KERNEL_CACHE_BYTES in all); a ratio whose gcd-reduced
  * table would exceed MAX_KERNEL_BYTES (e.g. 4001 -> 16000 Hz) is computed tap by tap without a table.
  */
-export function resample(samples: Float32Array, origFreq: number, newFreq: number, resampleOptions?: ResampleOptions): Float32Array {
+export function resample(
+  samples: Float32Array,
+  origFreq: number,
+  newFreq: number,
+  resampleOptions?: ResampleOptions,
+): Float32Array {
   const fn = 'resample';
   const options = checkOptions(fn, resampleOptions, RESAMPLE_OPTIONS);
   if (!(samples instanceof Float32Array)) throw new Error(`${fn}: samples must be a Float32Array`);
-  for (const [name, v] of [['origFreq', origFreq], ['newFreq', newFreq]] as const) {
-    if (!Number.isInteger(v) || v <= 0) throw new Error(`${fn}: ${name} must be a positive integer (Hz), got ${v}`);
+  for (const [name, v] of [
+    ['origFreq', origFreq],
+    ['newFreq', newFreq],
+  ] as const) {
+    if (!Number.isInteger(v) || v <= 0)
+      throw new Error(`${fn}: ${name} must be a positive integer (Hz), got ${v}`);
   }
   const lpw = options.lowpassFilterWidth ?? 6;
-  if (!Number.isInteger(lpw) || lpw <= 0) throw new Error(`${fn}: lowpassFilterWidth must be a positive integer, got ${lpw}`);
+  if (!Number.isInteger(lpw) || lpw <= 0)
+    throw new Error(`${fn}: lowpassFilterWidth must be a positive integer, got ${lpw}`);
   const rolloff = options.rolloff ?? 0.99;
   if (!(rolloff > 0 && rolloff <= 1)) throw new Error(`${fn}: rolloff must be in (0, 1], got ${rolloff}`);
   if (origFreq === newFreq) return samples.slice();
@@ -150,7 +172,8 @@ export function resample(samples: Float32Array, origFreq: number, newFreq: numbe
   const length = samples.length;
   const outLength = Math.ceil((newRate * length) / orig);
   const { taps } = kernelWidth(orig, newRate, lpw, rolloff);
-  if (newRate * taps * 8 > MAX_KERNEL_BYTES) return resampleDirect(samples, orig, newRate, lpw, rolloff, outLength);
+  if (newRate * taps * 8 > MAX_KERNEL_BYTES)
+    return resampleDirect(samples, orig, newRate, lpw, rolloff, outLength);
   const k = sincKernel(orig, newRate, lpw, rolloff);
   const out = new Float32Array(outLength);
   // y[m * newRate + phase] = sum_k x[m * orig + k - width] * w[phase][k] (zero outside the signal).

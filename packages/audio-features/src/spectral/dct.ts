@@ -18,7 +18,9 @@ export function dctMatrixValues(nMfcc: number, nMels: number, norm: 'ortho' | nu
 }
 
 export function createDct(nMfcc: number, nMels: number, norm: 'ortho' | null = 'ortho'): tf.Tensor2D {
-  if (!Number.isInteger(nMfcc) || nMfcc < 1) throw new Error(`createDct: nMfcc must be a positive integer, got ${nMfcc}`);
-  if (!Number.isInteger(nMels) || nMels < 1) throw new Error(`createDct: nMels must be a positive integer, got ${nMels}`);
+  if (!Number.isInteger(nMfcc) || nMfcc < 1)
+    throw new Error(`createDct: nMfcc must be a positive integer, got ${nMfcc}`);
+  if (!Number.isInteger(nMels) || nMels < 1)
+    throw new Error(`createDct: nMels must be a positive integer, got ${nMels}`);
   return tf.tensor2d(dctMatrixValues(nMfcc, nMels, norm), [nMels, nMfcc], 'float32');
 }

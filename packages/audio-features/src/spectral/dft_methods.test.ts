@@ -10,7 +10,9 @@ import { stft } from './stft.js';
 
 // A chirp plus noise, so that every bin has energy (logs of near-empty bins only measure float32 rounding).
 const rng = new SeededRandom(5);
-const signal = new Float32Array(4000).map((_, i) => 0.5 * Math.sin(i * 0.07 + 0.00001 * i * i) + 0.05 * rng.nextNormal());
+const signal = new Float32Array(4000).map(
+  (_, i) => 0.5 * Math.sin(i * 0.07 + 0.00001 * i * i) + 0.05 * rng.nextNormal(),
+);
 
 /** The host FFT ('auto' on cpu and wasm) and the matmul DFT agree on every feature; 'fft' needs a host backend. */
 describeWithBackends('dftMethod', (backend) => {
@@ -37,7 +39,13 @@ describeWithBackends('dftMethod', (backend) => {
         tf.dispose([m1, m2, c1, c2]);
       }
     }
-    const k = { useEnergy: true, rawEnergy: false, numMelBins: 23, snipEdges: false, subtractMean: true } as const;
+    const k = {
+      useEnergy: true,
+      rawEnergy: false,
+      numMelBins: 23,
+      snipEdges: false,
+      subtractMean: true,
+    } as const;
     const k1 = kaldiFbank(tf.mul(x, 32768) as tf.Tensor2D, { ...k, dftMethod: 'auto' });
     const k2 = kaldiFbank(tf.mul(x, 32768) as tf.Tensor2D, { ...k, dftMethod: 'direct' });
     expect(k1.shape).toEqual([2, 25, 24]);
@@ -60,7 +68,9 @@ describeWithBackends('dftMethod', (backend) => {
   if (!host) {
     it("'fft' is refused where tensors cannot be read synchronously", () => {
       const x = tf.tensor1d(signal);
-      expect(() => stft(x, { dftMethod: 'fft' })).toThrow(`stft: dftMethod 'fft' runs on the host and needs a backend whose tensors can be read synchronously (cpu, wasm, tensorflow); the active backend is ${backend}`);
+      expect(() => stft(x, { dftMethod: 'fft' })).toThrow(
+        `stft: dftMethod 'fft' runs on the host and needs a backend whose tensors can be read synchronously (cpu, wasm, tensorflow); the active backend is ${backend}`,
+      );
       x.dispose();
     });
   }

@@ -37,7 +37,9 @@ export function padIndex(fn: string, length: number, p: number, padMode: PadMode
       break;
   }
   if (j < 0 || j >= length) {
-    throw new Error(`${fn}: the signal (${length} samples) is too short to pad by ${amount} samples in '${padMode}' mode`);
+    throw new Error(
+      `${fn}: the signal (${length} samples) is too short to pad by ${amount} samples in '${padMode}' mode`,
+    );
   }
   return j;
 }
@@ -52,7 +54,12 @@ export interface FrameOptions {
 }
 
 /** Number of frames torch.stft / frameSignal produce. */
-const FRAME_OPTIONS = optionKeys<FrameOptions>({ frameLength: true, hopLength: true, center: true, padMode: true });
+const FRAME_OPTIONS = optionKeys<FrameOptions>({
+  frameLength: true,
+  hopLength: true,
+  center: true,
+  padMode: true,
+});
 
 export function numFrames(length: number, frameLength: number, hopLength: number, center: boolean): number {
   const padded = center ? length + 2 * Math.floor(frameLength / 2) : length;
@@ -70,10 +77,20 @@ export function frameSignal(signal: tf.Tensor1D | tf.Tensor2D, options: FrameOpt
   const padMode = checkPadMode(fn, options.padMode ?? 'reflect');
   const length = signal.shape[signal.rank - 1]!;
   const n = numFrames(length, frameLength, hop, center);
-  if (n === 0) throw new Error(`${fn}: signal has ${length} samples, fewer than frameLength = ${frameLength}`);
+  if (n === 0)
+    throw new Error(`${fn}: signal has ${length} samples, fewer than frameLength = ${frameLength}`);
   return tf.tidy(() => {
     const s2 = signal.rank === 1 ? tf.expandDims(signal, 0) : signal;
-    const frames = frameByBlocks(fn, s2 as tf.Tensor2D, n, frameLength, hop, center ? -Math.floor(frameLength / 2) : 0, padMode, true);
+    const frames = frameByBlocks(
+      fn,
+      s2 as tf.Tensor2D,
+      n,
+      frameLength,
+      hop,
+      center ? -Math.floor(frameLength / 2) : 0,
+      padMode,
+      true,
+    );
     return signal.rank === 1 ? tf.squeeze(frames, [0]) : frames;
   });
 }
@@ -130,8 +147,11 @@ export function frameByBlocks(
     const padded = parts.length === 1 ? parts[0]! : tf.concat(parts, 1);
     const blocks = tf.reshape(padded, [batch, numFrames - 1 + k, hop]);
     const views = [];
-    for (let j = 0; j < k; j++) views.push(k === 1 ? blocks : tf.slice(blocks, [0, j, 0], [batch, numFrames, hop]));
-    const frames = (k === 1 ? tf.slice(blocks, [0, 0, 0], [batch, numFrames, hop]) : tf.concat(views, 2)) as tf.Tensor3D;
+    for (let j = 0; j < k; j++)
+      views.push(k === 1 ? blocks : tf.slice(blocks, [0, j, 0], [batch, numFrames, hop]));
+    const frames = (
+      k === 1 ? tf.slice(blocks, [0, 0, 0], [batch, numFrames, hop]) : tf.concat(views, 2)
+    ) as tf.Tensor3D;
     const width = k * hop;
     if (width !== frameLength && (exact || width - frameLength > frameLength / 4)) {
       return tf.slice(frames, [0, 0, 0], [batch, numFrames, frameLength]);

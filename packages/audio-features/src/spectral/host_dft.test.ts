@@ -31,7 +31,9 @@ describe('HostRealDft', () => {
     it(`matches a float64 DFT for nFft = ${n}, two frames at once and one alone`, () => {
       const dft = new HostRealDft(n);
       expect(dft.nFreqs).toBe(Math.floor(n / 2) + 1);
-      const a = new Float64Array(n).map((_, i) => Math.sin(i * 0.37) + 0.3 * Math.cos(i * 2.1) + (i % 5) * 0.01);
+      const a = new Float64Array(n).map(
+        (_, i) => Math.sin(i * 0.37) + 0.3 * Math.cos(i * 2.1) + (i % 5) * 0.01,
+      );
       const b = new Float64Array(n).map((_, i) => Math.cos(i * 0.11) - 0.5 * Math.sin(i * 1.7));
       const [ar, ai] = naive(a);
       const [br, bi] = naive(b);

@@ -40,7 +40,8 @@ export class HostRealDft {
   private readonly kernelFft?: Float64Array;
 
   constructor(nFft: number) {
-    if (!Number.isInteger(nFft) || nFft < 1) throw new Error(`HostRealDft: nFft must be a positive integer, got ${nFft}`);
+    if (!Number.isInteger(nFft) || nFft < 1)
+      throw new Error(`HostRealDft: nFft must be a positive integer, got ${nFft}`);
     this.nFft = nFft;
     this.nFreqs = Math.floor(nFft / 2) + 1;
     this.input = new Float64Array(2 * nFft);

@@ -18,7 +18,9 @@ export function resolvesToHostFft(fn: string, method: string): boolean {
   if (method === 'fft') {
     const backend = tf.getBackend();
     if (backend === 'webgpu' || backend === 'webgl') {
-      throw new Error(`${fn}: dftMethod 'fft' runs on the host and needs a backend whose tensors can be read synchronously (cpu, wasm, tensorflow); the active backend is ${backend}`);
+      throw new Error(
+        `${fn}: dftMethod 'fft' runs on the host and needs a backend whose tensors can be read synchronously (cpu, wasm, tensorflow); the active backend is ${backend}`,
+      );
     }
     return true;
   }
@@ -101,7 +103,15 @@ export class HostFrames {
   }
 
   /** Writes frame `row`'s samples, times `weights` (window) if given, to dst[(offset + j) * stride + lane]. */
-  read(row: number, dst: Float64Array, offset: number, weights?: Float32Array, scale = 1, stride = 1, lane = 0): void {
+  read(
+    row: number,
+    dst: Float64Array,
+    offset: number,
+    weights?: Float32Array,
+    scale = 1,
+    stride = 1,
+    lane = 0,
+  ): void {
     const b = Math.floor(row / this.frames);
     const t = row - b * this.frames;
     const base = b * this.length;
@@ -169,7 +179,13 @@ export function sparseBank(bank: Float32Array, nFreqs: number, nBands: number): 
 }
 
 /** out[offset + m * stride] = sum_k p[k] bank[k, m]. */
-export function applyBank(p: Float64Array, bank: SparseBank, out: Float32Array | Float64Array, offset: number, stride = 1): void {
+export function applyBank(
+  p: Float64Array,
+  bank: SparseBank,
+  out: Float32Array | Float64Array,
+  offset: number,
+  stride = 1,
+): void {
   for (let m = 0; m < bank.nBands; m++) {
     const w = bank.weights[m]!;
     const lo = bank.from[m]!;

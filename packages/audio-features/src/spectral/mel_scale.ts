@@ -36,7 +36,14 @@ export interface MelFilterbankOptions {
 }
 
 const MEL_FILTERBANK_OPTIONS = optionKeys<MelFilterbankOptions>({
-  nFreqs: true, fMin: true, fMax: true, nMels: true, sampleRate: true, norm: true, melScale: true, allowEmptyFilters: true,
+  nFreqs: true,
+  fMin: true,
+  fMax: true,
+  nMels: true,
+  sampleRate: true,
+  norm: true,
+  melScale: true,
+  allowEmptyFilters: true,
 });
 
 /**
@@ -49,12 +56,16 @@ export function melFilterbankValues(fn: string, o: MelFilterbankOptions): Float3
   const { nFreqs, fMin, fMax, nMels, sampleRate } = o;
   const scale = o.melScale ?? 'htk';
   const norm = o.norm ?? null;
-  if (scale !== 'htk' && scale !== 'slaney') throw new Error(`${fn}: melScale must be 'htk' or 'slaney', got ${JSON.stringify(scale)}`);
-  if (norm !== null && norm !== 'slaney') throw new Error(`${fn}: norm must be 'slaney' or null, got ${JSON.stringify(norm)}`);
-  if (!Number.isInteger(nMels) || nMels < 1) throw new Error(`${fn}: nMels must be a positive integer, got ${nMels}`);
+  if (scale !== 'htk' && scale !== 'slaney')
+    throw new Error(`${fn}: melScale must be 'htk' or 'slaney', got ${JSON.stringify(scale)}`);
+  if (norm !== null && norm !== 'slaney')
+    throw new Error(`${fn}: norm must be 'slaney' or null, got ${JSON.stringify(norm)}`);
+  if (!Number.isInteger(nMels) || nMels < 1)
+    throw new Error(`${fn}: nMels must be a positive integer, got ${nMels}`);
   if (!(fMin >= 0)) throw new Error(`${fn}: fMin must be >= 0, got ${fMin}`);
   if (!(fMax > fMin)) throw new Error(`${fn}: fMax (${fMax}) must be greater than fMin (${fMin})`);
-  if (fMax > sampleRate / 2) throw new Error(`${fn}: fMax (${fMax}) exceeds the Nyquist frequency sampleRate / 2 = ${sampleRate / 2}`);
+  if (fMax > sampleRate / 2)
+    throw new Error(`${fn}: fMax (${fMax}) exceeds the Nyquist frequency sampleRate / 2 = ${sampleRate / 2}`);
   const allFreqs = new Float64Array(nFreqs);
   const top = Math.floor(sampleRate / 2); // torchaudio: linspace(0, sample_rate // 2, n_freqs)
   for (let i = 0; i < nFreqs; i++) allFreqs[i] = nFreqs === 1 ? 0 : (top * i) / (nFreqs - 1);
@@ -86,5 +97,9 @@ export function melFilterbankValues(fn: string, o: MelFilterbankOptions): Float3
 /** torchaudio.functional.melscale_fbanks as a tensor [nFreqs, nMels]. */
 export function melFilterbank(options: MelFilterbankOptions): tf.Tensor2D {
   checkOptions('melFilterbank', options, MEL_FILTERBANK_OPTIONS);
-  return tf.tensor2d(melFilterbankValues('melFilterbank', options), [options.nFreqs, options.nMels], 'float32');
+  return tf.tensor2d(
+    melFilterbankValues('melFilterbank', options),
+    [options.nFreqs, options.nMels],
+    'float32',
+  );
 }

@@ -31,7 +31,14 @@ export class MixedRadixFft {
     this.work(out, 0, input, 0, 1, 0);
   }
 
-  private work(out: Float64Array, o: number, f: Float64Array, fi: number, fstride: number, stage: number): void {
+  private work(
+    out: Float64Array,
+    o: number,
+    f: Float64Array,
+    fi: number,
+    fstride: number,
+    stage: number,
+  ): void {
     const p = this.factors[2 * stage]!;
     const m = this.factors[2 * stage + 1]!;
     if (m === 1) {

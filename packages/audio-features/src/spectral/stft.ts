@@ -28,7 +28,14 @@ export interface StftOptions {
 
 /** The keys of StftOptions, spread into the key lists of the options types that extend it. */
 export const STFT_KEYS = {
-  nFft: true, winLength: true, hopLength: true, window: true, center: true, padMode: true, normalized: true, dftMethod: true,
+  nFft: true,
+  winLength: true,
+  hopLength: true,
+  window: true,
+  center: true,
+  padMode: true,
+  normalized: true,
+  dftMethod: true,
 } as const satisfies OptionKeys<StftOptions>;
 /** The schema of StftOptions. */
 export const STFT_OPTIONS = optionKeys<StftOptions>(STFT_KEYS);
@@ -99,7 +106,17 @@ function stftGeometry(fn: string, signal2d: tf.Tensor2D, s: ResolvedStft): StftG
 
 function hostFrames(fn: string, signal2d: tf.Tensor2D, s: ResolvedStft, g: StftGeometry): HostFrames {
   const values = signal2d.dataSync() as Float32Array;
-  return new HostFrames(fn, values, g.batch, g.length, g.frames, s.winLength, s.hopLength, g.start, s.padMode);
+  return new HostFrames(
+    fn,
+    values,
+    g.batch,
+    g.length,
+    g.frames,
+    s.winLength,
+    s.hopLength,
+    g.start,
+    s.padMode,
+  );
 }
 
 /**
@@ -108,24 +125,48 @@ function hostFrames(fn: string, signal2d: tf.Tensor2D, s: ResolvedStft, g: StftG
  * host FFT: the signal is read once, and only the result becomes a tensor. Only where
  * resolvesToHostFft(s.dftMethod) holds.
  */
-export function hostPowerSpectrogram(fn: string, signal2d: tf.Tensor2D, s: ResolvedStft, power: number, bank?: SparseBank, freqMajor = false): tf.Tensor3D {
+export function hostPowerSpectrogram(
+  fn: string,
+  signal2d: tf.Tensor2D,
+  s: ResolvedStft,
+  power: number,
+  bank?: SparseBank,
+  freqMajor = false,
+): tf.Tensor3D {
   const g = stftGeometry(fn, signal2d, s);
   const frames = hostFrames(fn, signal2d, s, g);
-  const out = hostWindowedSpectra(frames, s.nFft, g.win, g.left, g.scale, { kind: 'power', power, bank, freqMajor });
+  const out = hostWindowedSpectra(frames, s.nFft, g.win, g.left, g.scale, {
+    kind: 'power',
+    power,
+    bank,
+    freqMajor,
+  });
   const width = bank ? bank.nBands : s.nFreqs;
-  return tf.tensor3d((out as { values: Float32Array }).values, freqMajor ? [g.batch, width, g.frames] : [g.batch, g.frames, width]);
+  return tf.tensor3d(
+    (out as { values: Float32Array }).values,
+    freqMajor ? [g.batch, width, g.frames] : [g.batch, g.frames, width],
+  );
 }
 
 /**
  * Real and imaginary STFT, frames-major: signal [batch, time] -> two tensors [batch, frames, nFreqs].
  * (Frames-major keeps the following matmuls with filterbanks free of transposes.)
  */
-export function stftFramesMajor(fn: string, signal2d: tf.Tensor2D, s: ResolvedStft): { real: tf.Tensor3D; imag: tf.Tensor3D } {
+export function stftFramesMajor(
+  fn: string,
+  signal2d: tf.Tensor2D,
+  s: ResolvedStft,
+): { real: tf.Tensor3D; imag: tf.Tensor3D } {
   const g = stftGeometry(fn, signal2d, s);
   const { batch, frames, left, start, win, scale } = g;
   if (resolvesToHostFft(fn, s.dftMethod)) {
-    const out = hostWindowedSpectra(hostFrames(fn, signal2d, s, g), s.nFft, win, left, scale, { kind: 'complex' }) as { real: Float32Array; imag: Float32Array };
-    return { real: tf.tensor3d(out.real, [batch, frames, s.nFreqs]), imag: tf.tensor3d(out.imag, [batch, frames, s.nFreqs]) };
+    const out = hostWindowedSpectra(hostFrames(fn, signal2d, s, g), s.nFft, win, left, scale, {
+      kind: 'complex',
+    }) as { real: Float32Array; imag: Float32Array };
+    return {
+      real: tf.tensor3d(out.real, [batch, frames, s.nFreqs]),
+      imag: tf.tensor3d(out.imag, [batch, frames, s.nFreqs]),
+    };
   }
   return tf.tidy(() => {
     const framed = frameByBlocks(fn, signal2d, frames, s.winLength, s.hopLength, start, s.padMode, false);
@@ -139,7 +180,12 @@ export function stftFramesMajor(fn: string, signal2d: tf.Tensor2D, s: ResolvedSt
 }
 
 /** |X|^power, frames-major [batch, frames, nFreqs]. */
-export function powerFramesMajor(fn: string, signal2d: tf.Tensor2D, s: ResolvedStft, power: number): tf.Tensor3D {
+export function powerFramesMajor(
+  fn: string,
+  signal2d: tf.Tensor2D,
+  s: ResolvedStft,
+  power: number,
+): tf.Tensor3D {
   if (resolvesToHostFft(fn, s.dftMethod)) return hostPowerSpectrogram(fn, signal2d, s, power);
   return tf.tidy(() => {
     const { real, imag } = stftFramesMajor(fn, signal2d, s);
@@ -166,7 +212,10 @@ export function toFreqMajor(x: tf.Tensor3D, inputRank: number): tf.Tensor {
 }
 
 /** torch.stft(..., return_complex=True) as two real tensors [..., nFreqs, frames]. */
-export function stft(signal: tf.Tensor1D | tf.Tensor2D, options: StftOptions = {}): { real: tf.Tensor; imag: tf.Tensor } {
+export function stft(
+  signal: tf.Tensor1D | tf.Tensor2D,
+  options: StftOptions = {},
+): { real: tf.Tensor; imag: tf.Tensor } {
   const fn = 'stft';
   checkOptions(fn, options, STFT_OPTIONS);
   checkSignal(fn, signal);
@@ -192,7 +241,9 @@ export function spectrogram(signal: tf.Tensor1D | tf.Tensor2D, options: Spectrog
   const s = resolveStft(fn, options);
   const power = checkPositive(fn, 'power', options.power ?? 2);
   if (resolvesToHostFft(fn, s.dftMethod)) {
-    return tf.tidy(() => dropBatch(hostPowerSpectrogram(fn, as2d(signal), s, power, undefined, true), signal.rank));
+    return tf.tidy(() =>
+      dropBatch(hostPowerSpectrogram(fn, as2d(signal), s, power, undefined, true), signal.rank),
+    );
   }
   return tf.tidy(() => toFreqMajor(powerFramesMajor(fn, as2d(signal), s, power), signal.rank));
 }

@@ -20,7 +20,9 @@ export function checkSignal(fn: string, signal: tf.Tensor): void {
     throw new Error(`${fn}: signal must be a Tensor1D [time] or Tensor2D [batch, time]`);
   }
   if (signal.rank !== 1 && signal.rank !== 2) {
-    throw new Error(`${fn}: signal must be a Tensor1D [time] or Tensor2D [batch, time], got shape [${signal.shape.join(', ')}]`);
+    throw new Error(
+      `${fn}: signal must be a Tensor1D [time] or Tensor2D [batch, time], got shape [${signal.shape.join(', ')}]`,
+    );
   }
   if (signal.dtype !== 'float32') throw new Error(`${fn}: signal must be float32, got ${signal.dtype}`);
   const time = signal.shape[signal.rank - 1]!;

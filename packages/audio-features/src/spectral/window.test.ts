@@ -24,7 +24,9 @@ describeWithBackends('createWindow', () => {
   });
 
   it('rejects unknown types and bad lengths', () => {
-    expect(() => createWindow('kaiser' as never, 8)).toThrow(/createWindow: type must be one of hann, hamming, povey/);
+    expect(() => createWindow('kaiser' as never, 8)).toThrow(
+      /createWindow: type must be one of hann, hamming, povey/,
+    );
     expect(() => createWindow('hann', 0)).toThrow(/length must be a positive integer, got 0/);
   });
 });

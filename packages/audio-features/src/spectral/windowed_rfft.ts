@@ -56,13 +56,21 @@ function chooseFactor(n: number): number | null {
   return best * best * 4 >= n ? best : null;
 }
 
-function makePlan(nFft: number, window: Float32Array, offset: number, scale: number, method: DftMethod): Plan {
+function makePlan(
+  nFft: number,
+  window: Float32Array,
+  offset: number,
+  scale: number,
+  method: DftMethod,
+): Plan {
   const rows = window.length;
   const nFreqs = Math.floor(nFft / 2) + 1;
   const wantFactored = method === 'factored' || (method === 'auto' && tf.getBackend() === 'webgpu');
   const factor = wantFactored ? chooseFactor(nFft) : null;
-  if (method === 'factored' && factor === null) throw new Error(`windowedRfft: nFft = ${nFft} has no usable factorisation`);
-  if (method === 'folded' && nFft % 2 !== 0) throw new Error(`windowedRfft: 'folded' needs an even nFft, got ${nFft}`);
+  if (method === 'factored' && factor === null)
+    throw new Error(`windowedRfft: nFft = ${nFft} has no usable factorisation`);
+  if (method === 'folded' && nFft % 2 !== 0)
+    throw new Error(`windowedRfft: 'folded' needs an even nFft, got ${nFft}`);
   if (method === 'folded') {
     const half = nFft / 2;
     const full = new Float32Array(nFft);
@@ -175,7 +183,8 @@ export function windowedRfft(
   const m = frames.shape[0];
   const width = frames.shape[1];
   if (resolvesToHostFft('windowedRfft', method)) {
-    if (width < window.length) throw new Error(`windowedRfft: frames have ${width} samples, fewer than the window's ${window.length}`);
+    if (width < window.length)
+      throw new Error(`windowedRfft: frames have ${width} samples, fewer than the window's ${window.length}`);
     const x = frames.dataSync() as Float32Array;
     const rows = window.length;
     const nFreqs = Math.floor(nFft / 2) + 1;
@@ -197,22 +206,33 @@ export function windowedRfft(
     return { real: tf.tensor2d(real, [m, nFreqs]), imag: tf.tensor2d(imag, [m, nFreqs]) };
   }
   const plan = getPlan(nFft, window, offset, options.scale ?? 1, method);
-  if (width < plan.rows) throw new Error(`windowedRfft: frames have ${width} samples, fewer than the window's ${plan.rows}`);
+  if (width < plan.rows)
+    throw new Error(`windowedRfft: frames have ${width} samples, fewer than the window's ${plan.rows}`);
   if (plan.directRe) {
     // Samples past the window (from block framing) meet zero rows of the basis.
-    const basis = (b: Float32Array) => tf.tensor2d(width === plan.rows ? b : padRows(b, plan.rows, width, plan.nFreqs), [width, plan.nFreqs]);
+    const basis = (b: Float32Array) =>
+      tf.tensor2d(width === plan.rows ? b : padRows(b, plan.rows, width, plan.nFreqs), [width, plan.nFreqs]);
     return { real: tf.matMul(frames, basis(plan.directRe)), imag: tf.matMul(frames, basis(plan.directIm!)) };
   }
   const padRight = nFft - plan.offset - plan.rows;
   const exact = width === plan.rows ? frames : tf.slice(frames, [0, 0], [m, plan.rows]);
-  const padded = plan.offset || padRight ? tf.pad(exact, [[0, 0], [plan.offset, padRight]]) : exact;
+  const padded =
+    plan.offset || padRight
+      ? tf.pad(exact, [
+          [0, 0],
+          [plan.offset, padRight],
+        ])
+      : exact;
   const windowed = tf.mul(padded, tf.tensor1d(plan.window!));
   if (plan.foldedRe) {
     // u[n] = x[n] + x[N - n], v[n] = x[n] - x[N - n] for n = 0..N/2 (x[N - 0] and x[N/2]'s partner
     // taken as 0): Re X = u @ cos, Im X = v @ -sin.
     const half = nFft / 2;
     const head = tf.slice(windowed, [0, 0], [m, half + 1]);
-    const mirrored = tf.pad(tf.reverse(tf.slice(windowed, [0, half + 1], [m, half - 1]), 1), [[0, 0], [1, 1]]);
+    const mirrored = tf.pad(tf.reverse(tf.slice(windowed, [0, half + 1], [m, half - 1]), 1), [
+      [0, 0],
+      [1, 1],
+    ]);
     return {
       real: tf.matMul(tf.add(head, mirrored), tf.tensor2d(plan.foldedRe, [half + 1, plan.nFreqs])),
       imag: tf.matMul(tf.sub(head, mirrored), tf.tensor2d(plan.foldedIm!, [half + 1, plan.nFreqs])),

@@ -3,13 +3,25 @@ import { describe, expect, it } from 'vitest';
 import { fixtureRow } from '../__fixtures__/load.js';
 import { meyda, MeydaFrameExtractor, resetMeydaCaches } from './meyda_frame_extractor.js';
 
-type RawMeyda = { bufferSize: number; sampleRate: number; melBands: number; numberOfMFCCCoefficients: number; windowingFunction: string };
+type RawMeyda = {
+  bufferSize: number;
+  sampleRate: number;
+  melBands: number;
+  numberOfMFCCCoefficients: number;
+  windowingFunction: string;
+};
 
 /** meyda used directly with a freshly built filter bank: what a correct result looks like. */
 function freshMeyda(frame: Float32Array, sampleRate: number, melBands: number): number[] {
   resetMeydaCaches();
   const m = meyda as unknown as RawMeyda;
-  Object.assign(m, { bufferSize: frame.length, sampleRate, melBands, numberOfMFCCCoefficients: 13, windowingFunction: 'hanning' });
+  Object.assign(m, {
+    bufferSize: frame.length,
+    sampleRate,
+    melBands,
+    numberOfMFCCCoefficients: 13,
+    windowingFunction: 'hanning',
+  });
   const out = (meyda.extract('mfcc', frame.slice()) as unknown as number[]).slice();
   resetMeydaCaches();
   return out;
@@ -51,12 +63,18 @@ describe('MeydaFrameExtractor', () => {
 
   it('rejects what meyda would mishandle', () => {
     expect(() => new MeydaFrameExtractor({ sampleRate: 16000, bufferSize: 400 })).toThrow(
-      'MeydaFrameExtractor: bufferSize must be a power of two (meyda\'s FFT needs one), got 400',
+      "MeydaFrameExtractor: bufferSize must be a power of two (meyda's FFT needs one), got 400",
     );
-    expect(() => new MeydaFrameExtractor({ sampleRate: 16000, numberOfMFCCCoefficients: 50 })).toThrow(/1..40 \(meyda clamps silently\), got 50/);
-    expect(() => new MeydaFrameExtractor({ sampleRate: 16000, melBands: 10, numberOfMFCCCoefficients: 13 })).toThrow(/cannot exceed melBands \(10\)/);
+    expect(() => new MeydaFrameExtractor({ sampleRate: 16000, numberOfMFCCCoefficients: 50 })).toThrow(
+      /1..40 \(meyda clamps silently\), got 50/,
+    );
+    expect(
+      () => new MeydaFrameExtractor({ sampleRate: 16000, melBands: 10, numberOfMFCCCoefficients: 13 }),
+    ).toThrow(/cannot exceed melBands \(10\)/);
     const x = new MeydaFrameExtractor({ sampleRate: 16000, bufferSize: 256 });
-    expect(() => x.extract(['mfcc'], new Float32Array(512))).toThrow('MeydaFrameExtractor.extract: frame has 512 samples, expected bufferSize = 256');
+    expect(() => x.extract(['mfcc'], new Float32Array(512))).toThrow(
+      'MeydaFrameExtractor.extract: frame has 512 samples, expected bufferSize = 256',
+    );
     expect(() => x.extract(['mfcc'], new Float32Array(256).fill(Number.NaN))).toThrow(/frame\[0\] is NaN/);
   });
 });

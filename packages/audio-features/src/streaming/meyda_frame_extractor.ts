@@ -27,7 +27,11 @@ export interface MeydaFrameExtractorOptions {
 }
 
 const MEYDA_FRAME_EXTRACTOR_OPTIONS = optionKeys<MeydaFrameExtractorOptions>({
-  sampleRate: true, bufferSize: true, melBands: true, numberOfMFCCCoefficients: true, windowingFunction: true,
+  sampleRate: true,
+  bufferSize: true,
+  melBands: true,
+  numberOfMFCCCoefficients: true,
+  windowingFunction: true,
 });
 
 /** The configuration meyda's global caches were last built for (meyda is a process-wide singleton). */
@@ -58,34 +62,50 @@ export class MeydaFrameExtractor {
     const fn = 'MeydaFrameExtractor';
     checkOptions(fn, options, MEYDA_FRAME_EXTRACTOR_OPTIONS);
     this.sampleRate = options.sampleRate;
-    if (!(this.sampleRate > 0)) throw new Error(`${fn}: sampleRate must be a positive number, got ${options.sampleRate}`);
+    if (!(this.sampleRate > 0))
+      throw new Error(`${fn}: sampleRate must be a positive number, got ${options.sampleRate}`);
     this.bufferSize = options.bufferSize ?? 512;
     if (!isPowerOfTwo(this.bufferSize)) {
-      throw new Error(`${fn}: bufferSize must be a power of two (meyda's FFT needs one), got ${this.bufferSize}`);
+      throw new Error(
+        `${fn}: bufferSize must be a power of two (meyda's FFT needs one), got ${this.bufferSize}`,
+      );
     }
     this.melBands = options.melBands ?? 26;
-    if (!Number.isInteger(this.melBands) || this.melBands < 1) throw new Error(`${fn}: melBands must be a positive integer, got ${this.melBands}`);
+    if (!Number.isInteger(this.melBands) || this.melBands < 1)
+      throw new Error(`${fn}: melBands must be a positive integer, got ${this.melBands}`);
     this.numberOfMFCCCoefficients = options.numberOfMFCCCoefficients ?? 13;
     const n = this.numberOfMFCCCoefficients;
     if (!Number.isInteger(n) || n < 1 || n > 40) {
-      throw new Error(`${fn}: numberOfMFCCCoefficients must be an integer in 1..40 (meyda clamps silently), got ${n}`);
+      throw new Error(
+        `${fn}: numberOfMFCCCoefficients must be an integer in 1..40 (meyda clamps silently), got ${n}`,
+      );
     }
-    if (n > this.melBands) throw new Error(`${fn}: numberOfMFCCCoefficients (${n}) cannot exceed melBands (${this.melBands})`);
+    if (n > this.melBands)
+      throw new Error(`${fn}: numberOfMFCCCoefficients (${n}) cannot exceed melBands (${this.melBands})`);
     this.windowingFunction = options.windowingFunction ?? 'hanning';
     if (!['hanning', 'hamming', 'blackman', 'sine', 'rect'].includes(this.windowingFunction)) {
-      throw new Error(`${fn}: windowingFunction must be hanning, hamming, blackman, sine or rect, got ${JSON.stringify(this.windowingFunction)}`);
+      throw new Error(
+        `${fn}: windowingFunction must be hanning, hamming, blackman, sine or rect, got ${JSON.stringify(this.windowingFunction)}`,
+      );
     }
     this.key = [this.sampleRate, this.bufferSize, this.melBands, this.numberOfMFCCCoefficients].join(':');
   }
 
   /** Features of one frame (exactly bufferSize samples). */
-  extract<F extends MeydaAudioFeature>(features: readonly F[], frame: Float32Array): Pick<MeydaFeaturesObject, F & keyof MeydaFeaturesObject> {
-    if (!(frame instanceof Float32Array)) throw new Error('MeydaFrameExtractor.extract: frame must be a Float32Array');
+  extract<F extends MeydaAudioFeature>(
+    features: readonly F[],
+    frame: Float32Array,
+  ): Pick<MeydaFeaturesObject, F & keyof MeydaFeaturesObject> {
+    if (!(frame instanceof Float32Array))
+      throw new Error('MeydaFrameExtractor.extract: frame must be a Float32Array');
     if (frame.length !== this.bufferSize) {
-      throw new Error(`MeydaFrameExtractor.extract: frame has ${frame.length} samples, expected bufferSize = ${this.bufferSize}`);
+      throw new Error(
+        `MeydaFrameExtractor.extract: frame has ${frame.length} samples, expected bufferSize = ${this.bufferSize}`,
+      );
     }
     for (let i = 0; i < frame.length; i++) {
-      if (!Number.isFinite(frame[i]!)) throw new Error(`MeydaFrameExtractor.extract: frame[${i}] is ${frame[i]}`);
+      if (!Number.isFinite(frame[i]!))
+        throw new Error(`MeydaFrameExtractor.extract: frame[${i}] is ${frame[i]}`);
     }
     const m = Meyda as unknown as MeydaCaches & {
       bufferSize: number;
@@ -111,7 +131,8 @@ export class MeydaFrameExtractor {
 
   /** MFCCs of every frame of a signal, frames `hopSize` apart (no padding): [frames][coefficients]. */
   mfccFrames(signal: Float32Array, hopSize = this.bufferSize / 2): Float32Array[] {
-    if (!Number.isInteger(hopSize) || hopSize < 1) throw new Error(`MeydaFrameExtractor.mfccFrames: hopSize must be a positive integer, got ${hopSize}`);
+    if (!Number.isInteger(hopSize) || hopSize < 1)
+      throw new Error(`MeydaFrameExtractor.mfccFrames: hopSize must be a positive integer, got ${hopSize}`);
     const out: Float32Array[] = [];
     for (let start = 0; start + this.bufferSize <= signal.length; start += hopSize) {
       const f = this.extract(['mfcc'], signal.subarray(start, start + this.bufferSize));

@@ -8,7 +8,12 @@ import { logMelSpectrogram } from '../features/log_mel_spectrogram.js';
 import { mfcc } from '../features/mfcc.js';
 import { StreamingFeatures, type StreamingFeatureSpec } from './streaming_features.js';
 
-async function streamed(spec: StreamingFeatureSpec, signal: Float32Array, chunkSizes: number[], axis: number): Promise<tf.Tensor> {
+async function streamed(
+  spec: StreamingFeatureSpec,
+  signal: Float32Array,
+  chunkSizes: number[],
+  axis: number,
+): Promise<tf.Tensor> {
   const s = new StreamingFeatures(spec);
   const parts: tf.Tensor[] = [];
   let at = 0;
@@ -37,7 +42,11 @@ describeWithBackends('StreamingFeatures', () => {
   });
 
   it('mfcc (logMels) and kaldiFbank over chunks equal the batch results', async () => {
-    const mopts = { nMfcc: 13, logMels: true, melkwargs: { nFft: 512, winLength: 400, hopLength: 160, nMels: 40, center: false } };
+    const mopts = {
+      nMfcc: 13,
+      logMels: true,
+      melkwargs: { nFft: 512, winLength: 400, hopLength: 160, nMels: 40, center: false },
+    };
     const mb = mfcc(tf.tensor1d(signal), mopts);
     const ms = await streamed({ kind: 'mfcc', options: mopts }, signal, chunks, 1);
     expectArraysClose(await ms.data(), await mb.data(), { atol: 1e-3 });
@@ -52,12 +61,20 @@ describeWithBackends('StreamingFeatures', () => {
 
   it('refuses definitions that need the whole signal', () => {
     expect(() => new StreamingFeatures({ kind: 'melSpectrogram', options: {} })).toThrow(/set center: false/);
-    expect(() => new StreamingFeatures({ kind: 'mfcc', options: { melkwargs: { center: false } } })).toThrow(/use topDb: null or logMels: true/);
-    expect(() => new StreamingFeatures({ kind: 'kaldiFbank', options: { snipEdges: false } })).toThrow(/snipEdges = true/);
-    expect(() => new StreamingFeatures({ kind: 'kaldiFbank', options: { subtractMean: true } })).toThrow(/subtractMean/);
+    expect(() => new StreamingFeatures({ kind: 'mfcc', options: { melkwargs: { center: false } } })).toThrow(
+      /use topDb: null or logMels: true/,
+    );
+    expect(() => new StreamingFeatures({ kind: 'kaldiFbank', options: { snipEdges: false } })).toThrow(
+      /snipEdges = true/,
+    );
+    expect(() => new StreamingFeatures({ kind: 'kaldiFbank', options: { subtractMean: true } })).toThrow(
+      /subtractMean/,
+    );
     const s = new StreamingFeatures({ kind: 'kaldiFbank', options: {} });
     expect(s.push(new Float32Array(100))).toBeNull();
     expect(s.bufferedSamples).toBe(100);
-    expect(() => s.push(new Float32Array([0, Number.NaN]))).toThrow('StreamingFeatures.push: chunk[1] is NaN');
+    expect(() => s.push(new Float32Array([0, Number.NaN]))).toThrow(
+      'StreamingFeatures.push: chunk[1] is NaN',
+    );
   });
 });

@@ -2,8 +2,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkOptions, optionKeys, type OptionSchema } from '@rnnkit/tensor-core';
 
 import { KALDI_FBANK_OPTIONS, kaldiFbank, type KaldiFbankOptions } from '../kaldi/kaldi_fbank.js';
-import { LOG_MEL_SPECTROGRAM_OPTIONS, logMelSpectrogram, type LogMelSpectrogramOptions } from '../features/log_mel_spectrogram.js';
-import { MEL_SPECTROGRAM_OPTIONS, melSpectrogram, type MelSpectrogramOptions } from '../features/mel_spectrogram.js';
+import {
+  LOG_MEL_SPECTROGRAM_OPTIONS,
+  logMelSpectrogram,
+  type LogMelSpectrogramOptions,
+} from '../features/log_mel_spectrogram.js';
+import {
+  MEL_SPECTROGRAM_OPTIONS,
+  melSpectrogram,
+  type MelSpectrogramOptions,
+} from '../features/mel_spectrogram.js';
 import { checkMfccOptions, mfcc, type MfccOptions } from '../features/mfcc.js';
 import { resolveStft } from '../spectral/stft.js';
 
@@ -40,22 +48,33 @@ export class StreamingFeatures {
     if (spec === undefined) throw new TypeError(`${fn}: spec must be { kind, options }, got undefined`);
     checkOptions(fn, spec, SPEC_KEYS, { argument: 'spec' });
     const kinds = ['mfcc', ...Object.keys(KIND_OPTIONS)];
-    if (!kinds.includes(spec.kind)) throw new RangeError(`${fn}: spec.kind must be one of ${kinds.join(', ')}, got ${JSON.stringify(spec.kind)}`);
+    if (!kinds.includes(spec.kind))
+      throw new RangeError(
+        `${fn}: spec.kind must be one of ${kinds.join(', ')}, got ${JSON.stringify(spec.kind)}`,
+      );
     // The options of the chosen feature, checked as that function checks them (mfcc with its melkwargs).
     if (spec.kind === 'mfcc') checkMfccOptions(`${fn}: mfcc options`, spec.options);
     else checkOptions(`${fn}: ${spec.kind} options`, spec.options, KIND_OPTIONS[spec.kind]);
     if (spec.kind === 'kaldiFbank') {
       const o = spec.options;
-      if (o.snipEdges === false) throw new Error(`${fn}: kaldiFbank needs snipEdges = true (its edge mirroring needs the whole signal)`);
-      if (o.subtractMean) throw new Error(`${fn}: kaldiFbank subtractMean uses the whole utterance; apply cmvn to the result instead`);
-      if ((o.dither ?? 0) !== 0) throw new Error(`${fn}: dither must be 0 (random noise cannot match a batch computation)`);
+      if (o.snipEdges === false)
+        throw new Error(
+          `${fn}: kaldiFbank needs snipEdges = true (its edge mirroring needs the whole signal)`,
+        );
+      if (o.subtractMean)
+        throw new Error(
+          `${fn}: kaldiFbank subtractMean uses the whole utterance; apply cmvn to the result instead`,
+        );
+      if ((o.dither ?? 0) !== 0)
+        throw new Error(`${fn}: dither must be 0 (random noise cannot match a batch computation)`);
       const sf = o.sampleFrequency ?? 16000;
       this.frameLength = Math.trunc(sf * (o.frameLength ?? 25) * 0.001);
       this.hopLength = Math.trunc(sf * (o.frameShift ?? 10) * 0.001);
       if (this.hopLength < 1) throw new Error(`${fn}: frameShift is less than one sample`);
     } else {
       const mel = spec.kind === 'mfcc' ? { ...spec.options.melkwargs } : spec.options;
-      if (mel.center !== false) throw new Error(`${fn}: set center: false (centred frames need the signal's end for their padding)`);
+      if (mel.center !== false)
+        throw new Error(`${fn}: set center: false (centred frames need the signal's end for their padding)`);
       const s = resolveStft(fn, mel);
       this.frameLength = s.nFft;
       this.hopLength = s.hopLength;
@@ -63,7 +82,9 @@ export class StreamingFeatures {
       const usesDb = spec.kind === 'mfcc' ? !o.logMels : spec.kind === 'logMelSpectrogram' && o.log === 'db';
       const topDb = o.topDb === undefined ? 80 : o.topDb;
       if (usesDb && topDb !== null) {
-        throw new Error(`${fn}: topDb clamps against the utterance's maximum; use topDb: null${spec.kind === 'mfcc' ? ' or logMels: true' : " or log: 'ln'"}`);
+        throw new Error(
+          `${fn}: topDb clamps against the utterance's maximum; use topDb: null${spec.kind === 'mfcc' ? ' or logMels: true' : " or log: 'ln'"}`,
+        );
       }
     }
   }
@@ -75,7 +96,8 @@ export class StreamingFeatures {
 
   /** Adds a chunk; returns the features of the frames it completed, or null if none. */
   push(chunk: Float32Array): tf.Tensor | null {
-    if (!(chunk instanceof Float32Array)) throw new Error('StreamingFeatures.push: chunk must be a Float32Array');
+    if (!(chunk instanceof Float32Array))
+      throw new Error('StreamingFeatures.push: chunk must be a Float32Array');
     for (let i = 0; i < chunk.length; i++) {
       if (!Number.isFinite(chunk[i]!)) throw new Error(`StreamingFeatures.push: chunk[${i}] is ${chunk[i]}`);
     }

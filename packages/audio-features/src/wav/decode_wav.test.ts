@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { decodeWav } from './decode_wav.js';
 
 /** A canonical 44-byte-header WAV written by hand (independent of the decoder's library). */
-function wavBytes(formatTag: number, bitDepth: number, channels: number, sampleRate: number, payload: Uint8Array): Uint8Array {
+function wavBytes(
+  formatTag: number,
+  bitDepth: number,
+  channels: number,
+  sampleRate: number,
+  payload: Uint8Array,
+): Uint8Array {
   const out = new Uint8Array(44 + payload.length);
   const v = new DataView(out.buffer);
   const ascii = (s: string, at: number) => [...s].forEach((ch, i) => (out[at + i] = ch.charCodeAt(0)));
@@ -30,7 +36,13 @@ describe('decodeWav', () => {
     const pcm = new Int16Array([0, 16384, -32768, 32767, -1]);
     const out = decodeWav(wavBytes(1, 16, 1, 8000, new Uint8Array(pcm.buffer)));
     expect(out.sampleRate).toBe(8000);
-    expect(out.source).toEqual({ sampleRate: 8000, numChannels: 1, bitDepth: 16, sampleFormat: 'pcm', numFrames: 5 });
+    expect(out.source).toEqual({
+      sampleRate: 8000,
+      numChannels: 1,
+      bitDepth: 16,
+      sampleFormat: 'pcm',
+      numFrames: 5,
+    });
     expect(Array.from(out.samples)).toEqual(Array.from(pcm).map((v) => v / 32768));
   });
 
@@ -59,13 +71,16 @@ describe('decodeWav', () => {
       expect(out.source.bitDepth).toBe(bitDepth);
       expect(out.source.numChannels).toBe(3);
       const mean = chans[0]!.map((_, i) => (chans[0]![i]! + chans[1]![i]! + chans[2]![i]!) / 3);
-      for (let i = 0; i < 50; i++) expect(Math.abs(out.samples[i]! - mean[i]!)).toBeLessThanOrEqual(tol + 1e-6);
+      for (let i = 0; i < 50; i++)
+        expect(Math.abs(out.samples[i]! - mean[i]!)).toBeLessThanOrEqual(tol + 1e-6);
     });
   }
 
   it('resamples to targetSampleRate', () => {
     const x = new Float32Array(4410).map((_, i) => Math.sin(i * 0.05));
-    const out = decodeWav(encodeWaveFromFloat32Channels([x], 44100, 32, SampleFormat.Float), { targetSampleRate: 16000 });
+    const out = decodeWav(encodeWaveFromFloat32Channels([x], 44100, 32, SampleFormat.Float), {
+      targetSampleRate: 16000,
+    });
     expect(out.sampleRate).toBe(16000);
     expect(out.samples.length).toBe(1600);
     expect(out.source.sampleRate).toBe(44100);
@@ -89,18 +104,26 @@ describe('decodeWav', () => {
     expect(() => decodeWav(wavBytes(2, 4, 1, 8000, new Uint8Array(64)))).toThrow(
       /unsupported encoding: WAVE format tag 2 \(Microsoft ADPCM\)/,
     );
-    expect(() => decodeWav(wavBytes(85, 16, 1, 8000, new Uint8Array(64)))).toThrow(/format tag 85 \(MPEG Layer 3/);
-    expect(() => decodeWav(wavBytes(1, 12, 1, 8000, new Uint8Array(60)))).toThrow(/unsupported encoding: .*bit depth of 12/);
+    expect(() => decodeWav(wavBytes(85, 16, 1, 8000, new Uint8Array(64)))).toThrow(
+      /format tag 85 \(MPEG Layer 3/,
+    );
+    expect(() => decodeWav(wavBytes(1, 12, 1, 8000, new Uint8Array(60)))).toThrow(
+      /unsupported encoding: .*bit depth of 12/,
+    );
   });
 
   it('rejects NaN and infinite float samples, naming channel and index', () => {
     const f = new Float32Array([0, 0.5, Number.NaN, 0.1]);
-    expect(() => decodeWav(wavBytes(3, 32, 1, 8000, new Uint8Array(f.buffer)))).toThrow(/channel 0 sample 2 is NaN/);
+    expect(() => decodeWav(wavBytes(3, 32, 1, 8000, new Uint8Array(f.buffer)))).toThrow(
+      /channel 0 sample 2 is NaN/,
+    );
     const g = new Float32Array([0, 0.5, 0.2, Number.POSITIVE_INFINITY]);
-    expect(() => decodeWav(wavBytes(3, 32, 2, 8000, new Uint8Array(g.buffer)))).toThrow(/channel 1 sample 1 is Infinity/);
+    expect(() => decodeWav(wavBytes(3, 32, 2, 8000, new Uint8Array(g.buffer)))).toThrow(
+      /channel 1 sample 1 is Infinity/,
+    );
   });
 
-  it('reads chunks of odd length followed by their pad byte, as Python\'s wave module does', () => {
+  it("reads chunks of odd length followed by their pad byte, as Python's wave module does", () => {
     // Python: wave.open(...).readframes(10) == bytes([128, 255, 0, 192, 64]) for both layouts.
     const u8 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
     const le32 = (n: number) => new Uint8Array(new Uint32Array([n]).buffer);
@@ -126,13 +149,21 @@ describe('decodeWav', () => {
       else v.setUint32(at, value, true);
       return w;
     };
-    expect(() => decodeWav(patch(24, 4294967295, 4))).toThrow(/fmt nSamplesPerSec = 4294967295, expected a sample rate in \[1, 768000\] Hz/);
+    expect(() => decodeWav(patch(24, 4294967295, 4))).toThrow(
+      /fmt nSamplesPerSec = 4294967295, expected a sample rate in \[1, 768000\] Hz/,
+    );
     expect(() => decodeWav(patch(24, 0, 4))).toThrow(/fmt nSamplesPerSec = 0/);
-    expect(() => decodeWav(patch(24, 16001, 4))).toThrow(/fmt nAvgBytesPerSec = 32000, expected nSamplesPerSec × nBlockAlign = 16001 × 2 = 32002/);
-    expect(() => decodeWav(patch(34, 24, 2))).toThrow(/fmt nBlockAlign = 2, expected nChannels × wBitsPerSample \/ 8 = 1 × 24 \/ 8 = 3/);
+    expect(() => decodeWav(patch(24, 16001, 4))).toThrow(
+      /fmt nAvgBytesPerSec = 32000, expected nSamplesPerSec × nBlockAlign = 16001 × 2 = 32002/,
+    );
+    expect(() => decodeWav(patch(34, 24, 2))).toThrow(
+      /fmt nBlockAlign = 2, expected nChannels × wBitsPerSample \/ 8 = 1 × 24 \/ 8 = 3/,
+    );
     expect(() => decodeWav(patch(22, 0, 2))).toThrow(/fmt nChannels = 0/);
     expect(() => decodeWav(patch(16, 12, 4))).toThrow(/decodeWav: .*chunk/);
-    expect(() => decodeWav(patch(24, 0, 4), { name: 'a.wav' })).toThrow(/^decodeWav: a\.wav: corrupt WAV file: fmt nSamplesPerSec = 0/);
+    expect(() => decodeWav(patch(24, 0, 4), { name: 'a.wav' })).toThrow(
+      /^decodeWav: a\.wav: corrupt WAV file: fmt nSamplesPerSec = 0/,
+    );
   });
 
   it('decodes a 4001 Hz file to 16 kHz without building a 0.5 GB resampling table', () => {
@@ -144,9 +175,14 @@ describe('decodeWav', () => {
 
   it('type-checks its options', () => {
     const good = wavBytes(1, 16, 1, 16000, new Uint8Array(8));
-    expect(() => decodeWav(good, { keepChannels: 'yes' as never })).toThrow(/options\.keepChannels must be a boolean, got "yes"/);
-    expect(() => decodeWav(good, { allowTruncated: 1 as never })).toThrow(/options\.allowTruncated must be a boolean/);
-    expect(() => decodeWav(good, { targetSampleRate: -1 })).toThrow(/options\.targetSampleRate must be an integer in \[1, 768000\] Hz, got -1/);
+    expect(() => decodeWav(good, { keepChannels: 'yes' as never })).toThrow(
+      /options\.keepChannels must be a boolean, got "yes"/,
+    );
+    expect(() => decodeWav(good, { allowTruncated: 1 as never })).toThrow(
+      /options\.allowTruncated must be a boolean/,
+    );
+    expect(() => decodeWav(good, { targetSampleRate: -1 })).toThrow(
+      /options\.targetSampleRate must be an integer in \[1, 768000\] Hz, got -1/,
+    );
   });
 });
-

@@ -14,7 +14,13 @@ export interface DecodedWav {
   /** Each channel before mixing, at the file's rate (only with keepChannels). */
   channels?: Float32Array[];
   /** What the file held. */
-  source: { sampleRate: number; numChannels: number; bitDepth: number; sampleFormat: WavSampleFormat; numFrames: number };
+  source: {
+    sampleRate: number;
+    numChannels: number;
+    bitDepth: number;
+    sampleFormat: WavSampleFormat;
+    numFrames: number;
+  };
 }
 
 export interface DecodeWavOptions {
@@ -30,7 +36,13 @@ export interface DecodeWavOptions {
   name?: string;
 }
 
-const DECODE_WAV_OPTIONS = optionKeys<DecodeWavOptions>({ targetSampleRate: true, resample: true, keepChannels: true, allowTruncated: true, name: true });
+const DECODE_WAV_OPTIONS = optionKeys<DecodeWavOptions>({
+  targetSampleRate: true,
+  resample: true,
+  keepChannels: true,
+  allowTruncated: true,
+  name: true,
+});
 
 const FORMAT_OF: Record<number, WavSampleFormat> = {
   [SampleFormat.PCM]: 'pcm',
@@ -53,22 +65,31 @@ function fail(message: string): never {
 export function decodeWav(bytes: Uint8Array | ArrayBuffer, wavOptions?: DecodeWavOptions): DecodedWav {
   const options = checkOptions('decodeWav', wavOptions, DECODE_WAV_OPTIONS);
   checkOptions('decodeWav: resample', options.resample, RESAMPLE_OPTIONS);
-  if (options.name !== undefined && typeof options.name !== 'string') fail(`options.name must be a string, got ${typeof options.name}`);
+  if (options.name !== undefined && typeof options.name !== 'string')
+    fail(`options.name must be a string, got ${typeof options.name}`);
   for (const key of ['keepChannels', 'allowTruncated'] as const) {
-    if (options[key] !== undefined && typeof options[key] !== 'boolean') fail(`options.${key} must be a boolean, got ${JSON.stringify(options[key])}`);
+    if (options[key] !== undefined && typeof options[key] !== 'boolean')
+      fail(`options.${key} must be a boolean, got ${JSON.stringify(options[key])}`);
   }
   const target = options.targetSampleRate;
   if (target !== undefined && (!Number.isInteger(target) || target < 1 || target > WAV_MAX_SAMPLE_RATE)) {
-    fail(`options.targetSampleRate must be an integer in [1, ${WAV_MAX_SAMPLE_RATE}] Hz, got ${String(target)}`);
+    fail(
+      `options.targetSampleRate must be an integer in [1, ${WAV_MAX_SAMPLE_RATE}] Hz, got ${String(target)}`,
+    );
   }
   const label = options.name ? `${options.name}: ` : '';
-  const data = bytes instanceof Uint8Array ? bytes : bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : null;
-  if (!data) fail(`bytes must be a Uint8Array or an ArrayBuffer, got ${Object.prototype.toString.call(bytes)}`);
-  if (data.length < 12) fail(`${label}not a WAV file: ${data.length} bytes, shorter than the 12-byte RIFF header`);
+  const data =
+    bytes instanceof Uint8Array ? bytes : bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : null;
+  if (!data)
+    fail(`bytes must be a Uint8Array or an ArrayBuffer, got ${Object.prototype.toString.call(bytes)}`);
+  if (data.length < 12)
+    fail(`${label}not a WAV file: ${data.length} bytes, shorter than the 12-byte RIFF header`);
   const magic = String.fromCharCode(...data.subarray(0, 4));
   const wave = String.fromCharCode(...data.subarray(8, 12));
   if (magic !== 'RIFF' || wave !== 'WAVE') {
-    fail(`${label}not a WAV file: starts with ${JSON.stringify(magic)}…${JSON.stringify(wave)}, expected "RIFF"…"WAVE"${magic === 'RF64' ? ' (RF64 is not supported)' : ''}`);
+    fail(
+      `${label}not a WAV file: starts with ${JSON.stringify(magic)}…${JSON.stringify(wave)}, expected "RIFF"…"WAVE"${magic === 'RF64' ? ' (RF64 is not supported)' : ''}`,
+    );
   }
   const strict = !options.allowTruncated;
   const header = readWavHeader(data, label, !strict);
@@ -77,7 +98,9 @@ export function decodeWav(bytes: Uint8Array | ArrayBuffer, wavOptions?: DecodeWa
   let audio = header.data;
   if (audio.length % blockAlign !== 0) {
     if (strict) {
-      fail(`${label}truncated or corrupt file: the data chunk holds ${audio.length} bytes, not a whole number of ${blockAlign}-byte sample frames`);
+      fail(
+        `${label}truncated or corrupt file: the data chunk holds ${audio.length} bytes, not a whole number of ${blockAlign}-byte sample frames`,
+      );
     }
     audio = audio.subarray(0, audio.length - (audio.length % blockAlign));
   }
@@ -89,7 +112,8 @@ export function decodeWav(bytes: Uint8Array | ArrayBuffer, wavOptions?: DecodeWa
     for (let c = 0; c < channelCount; c++) {
       const ch = channels[c]!;
       for (let i = 0; i < ch.length; i++) {
-        if (!Number.isFinite(ch[i]!)) fail(`${label}channel ${c} sample ${i} is ${ch[i]} (NaN or infinite samples are not valid audio)`);
+        if (!Number.isFinite(ch[i]!))
+          fail(`${label}channel ${c} sample ${i} is ${ch[i]} (NaN or infinite samples are not valid audio)`);
       }
     }
   }
@@ -107,7 +131,8 @@ export function decodeWav(bytes: Uint8Array | ArrayBuffer, wavOptions?: DecodeWa
     rate = options.targetSampleRate;
   }
   return {
-    samples: channelCount === 1 && samples === channels[0] && options.keepChannels ? samples.slice() : samples,
+    samples:
+      channelCount === 1 && samples === channels[0] && options.keepChannels ? samples.slice() : samples,
     sampleRate: rate,
     ...(options.keepChannels ? { channels } : {}),
     source: { sampleRate, numChannels: channelCount, bitDepth, sampleFormat: format, numFrames },

@@ -50,7 +50,8 @@ export class WavFormatError extends Error {
   override readonly name = 'WavFormatError';
 }
 
-const ascii = (bytes: Uint8Array, at: number): string => String.fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!);
+const ascii = (bytes: Uint8Array, at: number): string =>
+  String.fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!);
 
 /**
  * Walks the RIFF chunks (each padded to an even length, as Python's `wave` and libsndfile read them) up
@@ -70,11 +71,14 @@ export function readWavHeader(bytes: Uint8Array, label: string, allowTruncated: 
   if (end > bytes.length) {
     // A RIFF size one byte over is a writer that counted the final pad byte but did not write it.
     if (!allowTruncated && end - bytes.length > 1) {
-      fail(`truncated or corrupt file: RIFF chunk size field = ${riffSize} but the file holds ${bytes.length - 8} bytes after it`);
+      fail(
+        `truncated or corrupt file: RIFF chunk size field = ${riffSize} but the file holds ${bytes.length - 8} bytes after it`,
+      );
     }
     end = bytes.length;
   }
-  if (end < 12) fail(`corrupt WAV file: RIFF chunk size field = ${riffSize}, expected at least 4 (the "WAVE" id)`);
+  if (end < 12)
+    fail(`corrupt WAV file: RIFF chunk size field = ${riffSize}, expected at least 4 (the "WAVE" id)`);
 
   let fmt: Omit<WavHeader, 'data' | 'truncated'> | undefined;
   let pos = 12;
@@ -88,7 +92,9 @@ export function readWavHeader(bytes: Uint8Array, label: string, allowTruncated: 
       let truncated = false;
       if (size > end - body) {
         if (!allowTruncated) {
-          fail(`truncated or corrupt file: the data chunk's size field = ${size} but ${end - body} bytes follow it`);
+          fail(
+            `truncated or corrupt file: the data chunk's size field = ${size} but ${end - body} bytes follow it`,
+          );
         }
         size = end - body;
         truncated = true;
@@ -96,7 +102,9 @@ export function readWavHeader(bytes: Uint8Array, label: string, allowTruncated: 
       return { ...fmt!, data: bytes.subarray(body, body + size), truncated };
     }
     if (size > end - body) {
-      fail(`truncated or corrupt file: the ${JSON.stringify(id)} chunk at byte ${pos} has size field = ${size} but ${end - body} bytes follow it`);
+      fail(
+        `truncated or corrupt file: the ${JSON.stringify(id)} chunk at byte ${pos} has size field = ${size} but ${end - body} bytes follow it`,
+      );
     }
     if (id === 'fmt ') {
       if (fmt) fail(`corrupt WAV file: a second fmt chunk at byte ${pos}`);
@@ -104,11 +112,19 @@ export function readWavHeader(bytes: Uint8Array, label: string, allowTruncated: 
     }
     pos = body + size + (size & 1);
   }
-  return fail(fmt ? 'truncated or corrupt file: no data chunk' : 'corrupt WAV file: no fmt chunk before the end of the RIFF chunk');
+  return fail(
+    fmt
+      ? 'truncated or corrupt file: no data chunk'
+      : 'corrupt WAV file: no fmt chunk before the end of the RIFF chunk',
+  );
 }
 
-function readFormatChunk(chunk: Uint8Array, fail: (message: string) => never): Omit<WavHeader, 'data' | 'truncated'> {
-  if (chunk.length < 16) fail(`corrupt WAV file: the fmt chunk holds ${chunk.length} bytes, expected at least 16`);
+function readFormatChunk(
+  chunk: Uint8Array,
+  fail: (message: string) => never,
+): Omit<WavHeader, 'data' | 'truncated'> {
+  if (chunk.length < 16)
+    fail(`corrupt WAV file: the fmt chunk holds ${chunk.length} bytes, expected at least 16`);
   const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   const tag = view.getUint16(0, true);
   const channelCount = view.getUint16(2, true);
@@ -118,9 +134,13 @@ function readFormatChunk(chunk: Uint8Array, fail: (message: string) => never): O
   const bitDepth = view.getUint16(14, true);
   let format = tag;
   if (tag === EXTENSIBLE) {
-    if (chunk.length < 40) fail(`corrupt WAV file: a WAVE_FORMAT_EXTENSIBLE fmt chunk holds ${chunk.length} bytes, expected at least 40`);
+    if (chunk.length < 40)
+      fail(
+        `corrupt WAV file: a WAVE_FORMAT_EXTENSIBLE fmt chunk holds ${chunk.length} bytes, expected at least 40`,
+      );
     const validBits = view.getUint16(18, true);
-    if (validBits > bitDepth) fail(`corrupt WAV file: fmt wValidBitsPerSample = ${validBits} exceeds wBitsPerSample = ${bitDepth}`);
+    if (validBits > bitDepth)
+      fail(`corrupt WAV file: fmt wValidBitsPerSample = ${validBits} exceeds wBitsPerSample = ${bitDepth}`);
     format = view.getUint16(24, true);
     if (GUID_TAIL.some((b, i) => chunk[26 + i] !== b)) {
       const hex = Array.from(chunk.subarray(24, 40), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -137,18 +157,32 @@ function readFormatChunk(chunk: Uint8Array, fail: (message: string) => never): O
   }
   const formatName = SampleFormat[format as SampleFormat];
   if (!depths!.includes(bitDepth)) {
-    fail(`unsupported encoding: ${formatName} audio with a bit depth of ${bitDepth} (fmt wBitsPerSample); supported: ${depths!.join(', ')}`);
+    fail(
+      `unsupported encoding: ${formatName} audio with a bit depth of ${bitDepth} (fmt wBitsPerSample); supported: ${depths!.join(', ')}`,
+    );
   }
   if (channelCount < 1) fail('corrupt WAV file: fmt nChannels = 0, expected at least 1');
   if (sampleRate < WAV_MIN_SAMPLE_RATE || sampleRate > WAV_MAX_SAMPLE_RATE) {
-    fail(`corrupt WAV file: fmt nSamplesPerSec = ${sampleRate}, expected a sample rate in [${WAV_MIN_SAMPLE_RATE}, ${WAV_MAX_SAMPLE_RATE}] Hz`);
+    fail(
+      `corrupt WAV file: fmt nSamplesPerSec = ${sampleRate}, expected a sample rate in [${WAV_MIN_SAMPLE_RATE}, ${WAV_MAX_SAMPLE_RATE}] Hz`,
+    );
   }
   const expectedAlign = (channelCount * bitDepth) / 8;
   if (blockAlign !== expectedAlign) {
-    fail(`corrupt WAV file: fmt nBlockAlign = ${blockAlign}, expected nChannels × wBitsPerSample / 8 = ${channelCount} × ${bitDepth} / 8 = ${expectedAlign}`);
+    fail(
+      `corrupt WAV file: fmt nBlockAlign = ${blockAlign}, expected nChannels × wBitsPerSample / 8 = ${channelCount} × ${bitDepth} / 8 = ${expectedAlign}`,
+    );
   }
   if (byteRate !== sampleRate * blockAlign) {
-    fail(`corrupt WAV file: fmt nAvgBytesPerSec = ${byteRate}, expected nSamplesPerSec × nBlockAlign = ${sampleRate} × ${blockAlign} = ${sampleRate * blockAlign}`);
+    fail(
+      `corrupt WAV file: fmt nAvgBytesPerSec = ${byteRate}, expected nSamplesPerSec × nBlockAlign = ${sampleRate} × ${blockAlign} = ${sampleRate * blockAlign}`,
+    );
   }
-  return { sampleFormat: format as SampleFormat, channelCount, sampleRate, bitDepth: bitDepth as WavHeader['bitDepth'], blockAlign };
+  return {
+    sampleFormat: format as SampleFormat,
+    channelCount,
+    sampleRate,
+    bitDepth: bitDepth as WavHeader['bitDepth'],
+    blockAlign,
+  };
 }

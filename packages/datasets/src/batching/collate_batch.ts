@@ -14,8 +14,16 @@ export function collateBatch(
   const checked = checkOptions('collateBatch', options, DENSE_BATCH_OPTIONS);
   const labels = new Int32Array(examples.length);
   examples.forEach((e, i) => {
-    if (!Number.isInteger(e.label)) throw new Error(`collateBatch: examples[${i}].label must be an integer class index, got ${e.label}`);
+    if (!Number.isInteger(e.label))
+      throw new Error(`collateBatch: examples[${i}].label must be an integer class index, got ${e.label}`);
     labels[i] = e.label;
   });
-  return { inputs: padDenseBatchChecked('collateBatch', examples.map((e) => e.ids), checked), labels };
+  return {
+    inputs: padDenseBatchChecked(
+      'collateBatch',
+      examples.map((e) => e.ids),
+      checked,
+    ),
+    labels,
+  };
 }

@@ -61,6 +61,8 @@ describe('collateBatch', () => {
     ]);
     expect(Array.from(inputs.values)).toEqual([5, 6, 7, 0]);
     expect(Array.from(labels)).toEqual([1, 0]);
-    expect(() => collateBatch([{ ids: [1], label: 0.5 }])).toThrow(/examples\[0\]\.label must be an integer class index, got 0.5/);
+    expect(() => collateBatch([{ ids: [1], label: 0.5 }])).toThrow(
+      /examples\[0\]\.label must be an integer class index, got 0.5/,
+    );
   });
 });

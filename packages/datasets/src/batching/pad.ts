@@ -32,19 +32,37 @@ export interface DenseBatch {
 }
 
 /** The keys of DenseBatchOptions (collateBatch checks them under its own name). */
-export const DENSE_BATCH_OPTIONS = optionKeys<DenseBatchOptions>({ maxLength: true, value: true, padding: true, truncating: true, dtype: true, featureSize: true });
+export const DENSE_BATCH_OPTIONS = optionKeys<DenseBatchOptions>({
+  maxLength: true,
+  value: true,
+  padding: true,
+  truncating: true,
+  dtype: true,
+  featureSize: true,
+});
 
 /**
  * Pads (and truncates) id or feature sequences into one dense batch with a mask and lengths, as plain
  * typed arrays; pass it to paddedBatchToTensors. For Keras's `pad_sequences` (`number[][]`, padding at the
  * front) use `padSequences`.
  */
-export function padDenseBatch(sequences: readonly ArrayLike<number>[], options?: DenseBatchOptions): DenseBatch {
-  return padDenseBatchChecked('padDenseBatch', sequences, checkOptions('padDenseBatch', options, DENSE_BATCH_OPTIONS));
+export function padDenseBatch(
+  sequences: readonly ArrayLike<number>[],
+  options?: DenseBatchOptions,
+): DenseBatch {
+  return padDenseBatchChecked(
+    'padDenseBatch',
+    sequences,
+    checkOptions('padDenseBatch', options, DENSE_BATCH_OPTIONS),
+  );
 }
 
 /** padDenseBatch after its options were checked; errors name `fn`. */
-export function padDenseBatchChecked(fn: string, sequences: readonly ArrayLike<number>[], options: DenseBatchOptions): DenseBatch {
+export function padDenseBatchChecked(
+  fn: string,
+  sequences: readonly ArrayLike<number>[],
+  options: DenseBatchOptions,
+): DenseBatch {
   const featureSize = options.featureSize ?? 1;
   if (!Number.isInteger(featureSize) || featureSize < 1) {
     throw new Error(`${fn}: featureSize must be a positive integer, got ${featureSize}`);
@@ -63,7 +81,10 @@ export function padDenseBatchChecked(fn: string, sequences: readonly ArrayLike<n
   }
   const padding = options.padding ?? 'post';
   const truncating = options.truncating ?? 'post';
-  for (const [name, value] of [['padding', padding], ['truncating', truncating]] as const) {
+  for (const [name, value] of [
+    ['padding', padding],
+    ['truncating', truncating],
+  ] as const) {
     if (value !== 'pre' && value !== 'post') {
       throw new Error(`${fn}: ${name} must be 'pre' or 'post', got '${String(value)}'`);
     }
@@ -73,14 +94,17 @@ export function padDenseBatchChecked(fn: string, sequences: readonly ArrayLike<n
     throw new Error(`${fn}: dtype must be 'int32' or 'float32', got '${String(dtype)}'`);
   }
   // Int32Array and Float32Array would turn NaN into 0 and 2.5 into 2 without a word.
-  const valid = dtype === 'int32'
-    ? (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= -(2 ** 31) && x < 2 ** 31
-    : (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+  const valid =
+    dtype === 'int32'
+      ? (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= -(2 ** 31) && x < 2 ** 31
+      : (x: unknown) => typeof x === 'number' && Number.isFinite(x);
   const expected = dtype === 'int32' ? 'an int32 integer (dtype int32)' : 'a finite number (dtype float32)';
-  if (options.value !== undefined && !valid(options.value)) throw new Error(`${fn}: value must be ${expected}, got ${String(options.value)}`);
+  if (options.value !== undefined && !valid(options.value))
+    throw new Error(`${fn}: value must be ${expected}, got ${String(options.value)}`);
   sequences.forEach((seq, i) => {
     for (let j = 0; j < seq.length; j++) {
-      if (!valid(seq[j])) throw new Error(`${fn}: sequences[${i}][${j}] must be ${expected}, got ${String(seq[j])}`);
+      if (!valid(seq[j]))
+        throw new Error(`${fn}: sequences[${i}][${j}] must be ${expected}, got ${String(seq[j])}`);
     }
   });
   const batchSize = sequences.length;

@@ -3,7 +3,10 @@ import { splitByKey, stratifiedSplit } from './split.js';
 import { hashToUnit, stableHash } from './stable_hash.js';
 import { permutation, shuffled } from './shuffle.js';
 
-const items = Array.from({ length: 2000 }, (_, i) => ({ id: `doc-${i}`, label: i % 5 === 0 ? 'spam' : 'ham' }));
+const items = Array.from({ length: 2000 }, (_, i) => ({
+  id: `doc-${i}`,
+  label: i % 5 === 0 ? 'spam' : 'ham',
+}));
 const ids = (xs: { id: string }[]) => new Set(xs.map((x) => x.id));
 
 function expectDisjoint(a: Set<string>, b: Set<string>) {
@@ -59,13 +62,21 @@ describe('splitByKey', () => {
     expect(() => splitByKey(items, { key: (x) => x.id, validation: 0.6, test: 0.5 })).toThrow(
       /validation \+ test must be at most 1, got 0.6 \+ 0.5/,
     );
-    expect(() => splitByKey(items, { key: (x) => x.id, test: -0.1 })).toThrow(/test must be a fraction in \[0, 1\], got -0.1/);
+    expect(() => splitByKey(items, { key: (x) => x.id, test: -0.1 })).toThrow(
+      /test must be a fraction in \[0, 1\], got -0.1/,
+    );
   });
 });
 
 describe('stratifiedSplit', () => {
   it('splits each class in the requested proportion, disjointly', () => {
-    const s = stratifiedSplit(items, { key: (x) => x.id, label: (x) => x.label, validation: 0.1, test: 0.1, seed: 1 });
+    const s = stratifiedSplit(items, {
+      key: (x) => x.id,
+      label: (x) => x.label,
+      validation: 0.1,
+      test: 0.1,
+      seed: 1,
+    });
     const count = (xs: typeof items, label: string) => xs.filter((x) => x.label === label).length;
     expect(count(s.test, 'spam')).toBe(40);
     expect(count(s.test, 'ham')).toBe(160);
@@ -74,7 +85,13 @@ describe('stratifiedSplit', () => {
     expectDisjoint(ids(s.train), ids(s.test));
     expectDisjoint(ids(s.train), ids(s.validation));
     expectDisjoint(ids(s.validation), ids(s.test));
-    const other = stratifiedSplit(items, { key: (x) => x.id, label: (x) => x.label, validation: 0.1, test: 0.1, seed: 2 });
+    const other = stratifiedSplit(items, {
+      key: (x) => x.id,
+      label: (x) => x.label,
+      validation: 0.1,
+      test: 0.1,
+      seed: 2,
+    });
     expect(ids(other.test)).not.toEqual(ids(s.test));
   });
 

@@ -25,19 +25,35 @@ export interface StratifiedSplitOptions<T> extends SplitByKeyOptions<T> {
   label: (item: T, index: number) => string | number;
 }
 
-const SPLIT_BY_KEY_OPTIONS = optionKeys<SplitByKeyOptions<unknown>>({ validation: true, test: true, key: true, seed: true });
-const STRATIFIED_SPLIT_OPTIONS = optionKeys<StratifiedSplitOptions<unknown>>({ validation: true, test: true, key: true, seed: true, label: true });
+const SPLIT_BY_KEY_OPTIONS = optionKeys<SplitByKeyOptions<unknown>>({
+  validation: true,
+  test: true,
+  key: true,
+  seed: true,
+});
+const STRATIFIED_SPLIT_OPTIONS = optionKeys<StratifiedSplitOptions<unknown>>({
+  validation: true,
+  test: true,
+  key: true,
+  seed: true,
+  label: true,
+});
 
 function checkFractions(fn: string, fractions: SplitFractions): { validation: number; test: number } {
   const validation = fractions.validation ?? 0;
   const test = fractions.test ?? 0;
-  for (const [name, value] of [['validation', validation], ['test', test]] as const) {
+  for (const [name, value] of [
+    ['validation', validation],
+    ['test', test],
+  ] as const) {
     if (!Number.isFinite(value) || value < 0 || value > 1) {
       throw new Error(`${fn}: ${name} must be a fraction in [0, 1], got ${value}`);
     }
   }
   if (validation + test > 1) {
-    throw new Error(`${fn}: validation + test must be at most 1, got ${validation} + ${test} = ${validation + test}`);
+    throw new Error(
+      `${fn}: validation + test must be at most 1, got ${validation} + ${test} = ${validation + test}`,
+    );
   }
   return { validation, test };
 }
@@ -66,7 +82,10 @@ export function splitByKey<T>(items: readonly T[], options: SplitByKeyOptions<T>
  * class by the hash of the key. Examples sharing a key are kept together so no key appears in two
  * splits. Output keeps the input order within each split.
  */
-export function stratifiedSplit<T>(items: readonly T[], options: StratifiedSplitOptions<T>): DatasetSplits<T> {
+export function stratifiedSplit<T>(
+  items: readonly T[],
+  options: StratifiedSplitOptions<T>,
+): DatasetSplits<T> {
   checkOptions('stratifiedSplit', options, STRATIFIED_SPLIT_OPTIONS);
   const { validation, test } = checkFractions('stratifiedSplit', options);
   const seed = options.seed ?? 0;

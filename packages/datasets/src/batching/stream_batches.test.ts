@@ -12,8 +12,9 @@ const corpus = join(dir, 'corpus.jsonl');
 const N = 2000;
 writeFileSync(
   corpus,
-  Array.from({ length: N }, (_, i) => JSON.stringify({ id: i, tokens: Array.from({ length: 1 + ((i * 37) % 97) }, () => i % 10) }))
-    .join('\n') + '\n',
+  Array.from({ length: N }, (_, i) =>
+    JSON.stringify({ id: i, tokens: Array.from({ length: 1 + ((i * 37) % 97) }, () => i % 10) }),
+  ).join('\n') + '\n',
 );
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
@@ -29,8 +30,13 @@ const examples = () =>
 
 describe('streamBatches', () => {
   it('streams a file into length-bucketed batches holding every example once', async () => {
-    const batches = await collect(streamBatches(examples(), { batchSize: 32, bufferSize: 512, length: (x) => x.tokens.length, seed: 3 }));
-    const seen = batches.flat().map((x) => x.id).sort((a, b) => a - b);
+    const batches = await collect(
+      streamBatches(examples(), { batchSize: 32, bufferSize: 512, length: (x) => x.tokens.length, seed: 3 }),
+    );
+    const seen = batches
+      .flat()
+      .map((x) => x.id)
+      .sort((a, b) => a - b);
     expect(seen).toEqual(Array.from({ length: N }, (_, i) => i));
     expect(batches.slice(0, -1).every((b) => b.length === 32)).toBe(true);
     const lengths = batches.flat().map((x) => x.tokens.length);
@@ -40,11 +46,14 @@ describe('streamBatches', () => {
     let j = 0;
     const plainLengths = plain.flat().map((x) => x.tokens.length);
     const plainBatches = plain.map((b) => b.map(() => j++));
-    expect(paddingWaste(lengths, indexBatches).waste).toBeLessThan(paddingWaste(plainLengths, plainBatches).waste / 4);
+    expect(paddingWaste(lengths, indexBatches).waste).toBeLessThan(
+      paddingWaste(plainLengths, plainBatches).waste / 4,
+    );
   });
 
   it('is reproducible for a seed and honours dropRemainder', async () => {
-    const run = (seed: number) => collect(streamBatches(examples(), { batchSize: 30, bufferSize: 300, seed, dropRemainder: true }));
+    const run = (seed: number) =>
+      collect(streamBatches(examples(), { batchSize: 30, bufferSize: 300, seed, dropRemainder: true }));
     const a = await run(1);
     expect((await run(1)).map((b) => b.map((x) => x.id))).toEqual(a.map((b) => b.map((x) => x.id)));
     expect((await run(2)).map((b) => b.map((x) => x.id))).not.toEqual(a.map((b) => b.map((x) => x.id)));
@@ -117,6 +126,8 @@ describe('readLines / readJsonl', () => {
       })(),
     ).rejects.toThrow(new RegExp(`${path.replace(/[.]/g, '\\.')}:4: invalid JSON`));
     expect(read).toEqual([1, 3]);
-    await expect(collect(readLines(join(dir, 'missing.txt')))).rejects.toThrow(/readLines: file not found or not readable: .*missing\.txt/);
+    await expect(collect(readLines(join(dir, 'missing.txt')))).rejects.toThrow(
+      /readLines: file not found or not readable: .*missing\.txt/,
+    );
   });
 });

@@ -19,7 +19,14 @@ export interface StreamBatchesOptions<T> {
   dropRemainder?: boolean;
 }
 
-const STREAM_BATCHES_OPTIONS = optionKeys<StreamBatchesOptions<unknown>>({ batchSize: true, bufferSize: true, length: true, shuffle: true, seed: true, dropRemainder: true });
+const STREAM_BATCHES_OPTIONS = optionKeys<StreamBatchesOptions<unknown>>({
+  batchSize: true,
+  bufferSize: true,
+  length: true,
+  shuffle: true,
+  seed: true,
+  dropRemainder: true,
+});
 
 /**
  * Turns a (possibly huge, lazily read) stream of examples into batches. Only `bufferSize` examples
@@ -44,7 +51,12 @@ export function streamBatches<T>(
   return batchesOf(source, options, batchSize, requested);
 }
 
-async function* batchesOf<T>(source: AsyncIterable<T> | Iterable<T>, options: StreamBatchesOptions<T>, batchSize: number, requested: number): AsyncGenerator<T[]> {
+async function* batchesOf<T>(
+  source: AsyncIterable<T> | Iterable<T>,
+  options: StreamBatchesOptions<T>,
+  batchSize: number,
+  requested: number,
+): AsyncGenerator<T[]> {
   const bufferSize = Math.ceil(requested / batchSize) * batchSize;
   const shuffle = options.shuffle ?? true;
   const rng = toRandom(options.seed ?? 0);
@@ -89,7 +101,10 @@ async function* batchesOf<T>(source: AsyncIterable<T> | Iterable<T>, options: St
  * next reads (file I/O, decoding) are already under way. Order is preserved and errors surface at
  * the item where they happened.
  */
-export async function* prefetch<T>(source: AsyncIterable<T> | Iterable<T>, bufferSize = 2): AsyncGenerator<T> {
+export async function* prefetch<T>(
+  source: AsyncIterable<T> | Iterable<T>,
+  bufferSize = 2,
+): AsyncGenerator<T> {
   if (!Number.isInteger(bufferSize) || bufferSize < 1) {
     throw new Error(`prefetch: bufferSize must be a positive integer, got ${bufferSize}`);
   }

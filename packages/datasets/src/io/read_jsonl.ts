@@ -15,7 +15,11 @@ export async function* readJsonl(path: string, caller = 'readJsonl'): AsyncGener
     try {
       value = JSON.parse(text);
     } catch (err) {
-      throw new DatasetFormatError(path, lineNumber, `invalid JSON: ${err instanceof Error ? err.message : String(err)}`);
+      throw new DatasetFormatError(
+        path,
+        lineNumber,
+        `invalid JSON: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new DatasetFormatError(path, lineNumber, 'expected a JSON object per line');

@@ -7,15 +7,28 @@ import { readZip } from '../zip/read_zip.js';
 import { readNpy, type NpyArray } from './read_npy.js';
 import { readNpz } from './read_npz.js';
 
-const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../__fixtures__/${name}`, import.meta.url)));
+const fixture = (name: string) =>
+  new Uint8Array(readFileSync(new URL(`../__fixtures__/${name}`, import.meta.url)));
 
 /** Typed arrays become plain arrays (bigints as strings) so results compare with isDeepStrictEqual. */
-const plain = (a: NpyArray) => ({ ...a, data: Array.from(a.data as ArrayLike<unknown>, (v) => (typeof v === 'bigint' ? `${v}n` : v)) });
+const plain = (a: NpyArray) => ({
+  ...a,
+  data: Array.from(a.data as ArrayLike<unknown>, (v) => (typeof v === 'bigint' ? `${v}n` : v)),
+});
 
 function npy(descr: string, shape: string, data: Uint8Array): Uint8Array {
   const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
   const header = dict.padEnd(64 - 10 - 1, ' ') + '\n';
-  return new Uint8Array([0x93, ...Buffer.from('NUMPY'), 1, 0, header.length, 0, ...Buffer.from(header, 'latin1'), ...data]);
+  return new Uint8Array([
+    0x93,
+    ...Buffer.from('NUMPY'),
+    1,
+    0,
+    header.length,
+    0,
+    ...Buffer.from(header, 'latin1'),
+    ...data,
+  ]);
 }
 
 const members = [...readZip(fixture('numpy_dtypes.npz'), 'numpy_dtypes.npz', 'test').values()];
@@ -27,7 +40,11 @@ describe('readNpy / readNpz / the Keras imdb pickle path under seeded mutation',
   it('readNpy: every header field checked, no garbage values, no RangeError from DataView', () => {
     const tally = fuzzParser({
       name: 'readNpy',
-      bases: [npy('<i4', '(3, 4)', new Uint8Array(new Int32Array(12).map((_, i) => i * 7 - 20).buffer)), npy('<f8', '(5,)', new Uint8Array(new Float64Array([0.5, -1, 2, 1e300, 3]).buffer)), ...members],
+      bases: [
+        npy('<i4', '(3, 4)', new Uint8Array(new Int32Array(12).map((_, i) => i * 7 - 20).buffer)),
+        npy('<f8', '(5,)', new Uint8Array(new Float64Array([0.5, -1, 2, 1e300, 3]).buffer)),
+        ...members,
+      ],
       parse: (bytes) => readNpy(bytes, 'fuzz.npy'),
       project: plain,
       errorPattern: /^readNpy: fuzz\.npy[ :]/,
@@ -39,7 +56,11 @@ describe('readNpy / readNpz / the Keras imdb pickle path under seeded mutation',
   });
 
   it('readNpz: sizes checked before allocating, CRC-32 verified, no entry silently dropped', () => {
-    const bases = [fixture('numpy_dtypes.npz'), fixture('keras_imdb_small.npz'), fixture('keras_imdb_py2.npz')];
+    const bases = [
+      fixture('numpy_dtypes.npz'),
+      fixture('keras_imdb_small.npz'),
+      fixture('keras_imdb_py2.npz'),
+    ];
     const tally = fuzzParser({
       name: 'readNpz',
       bases,
@@ -60,7 +81,8 @@ describe('readNpy / readNpz / the Keras imdb pickle path under seeded mutation',
     const tally = fuzzParser({
       name: 'keras imdb pickle (readNpy |O + kerasImdbFromArrays)',
       bases: [pickled, pickledPy2],
-      parse: (bytes) => kerasImdbFromArrays({ ...imdb, x_train: readNpy(bytes, 'fuzz.npz/x_train.npy') }, 'fuzz.npz'),
+      parse: (bytes) =>
+        kerasImdbFromArrays({ ...imdb, x_train: readNpy(bytes, 'fuzz.npz/x_train.npy') }, 'fuzz.npz'),
       errorPattern: /^(readNpy|loadKerasImdb): fuzz\.npz/,
       fields: [8, 128, 130, 134],
       seed: 3,

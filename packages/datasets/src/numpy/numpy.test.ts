@@ -12,11 +12,14 @@ describe('NumpyRandomState', () => {
     big: { seed: number; n: number; head: number[]; tail: number[]; weightedSum: number };
   };
 
-  it.each(ref.cases)('matches np.random.RandomState($seed).shuffle twice over arange($n)', ({ seed, n, first, second }) => {
-    const rng = new NumpyRandomState(seed);
-    expect(rng.shuffle(Array.from({ length: n }, (_, i) => i))).toEqual(first);
-    expect(rng.shuffle(Array.from({ length: n }, (_, i) => i))).toEqual(second);
-  });
+  it.each(ref.cases)(
+    'matches np.random.RandomState($seed).shuffle twice over arange($n)',
+    ({ seed, n, first, second }) => {
+      const rng = new NumpyRandomState(seed);
+      expect(rng.shuffle(Array.from({ length: n }, (_, i) => i))).toEqual(first);
+      expect(rng.shuffle(Array.from({ length: n }, (_, i) => i))).toEqual(second);
+    },
+  );
 
   it('matches the 25,000-element shuffle Keras applies to the IMDB training set', () => {
     const perm = new NumpyRandomState(ref.big.seed).shuffle(Array.from({ length: ref.big.n }, (_, i) => i));
@@ -44,15 +47,22 @@ describe('readNpz / readNpy', () => {
       expect(got.shape, key).toEqual(want.shape);
       expect(got.fortranOrder, key).toBe(want.fortran);
       if (key === 'strings') expect(got.data).toEqual(want.values);
-      else if (key === 'f4') Array.from(got.data as Float32Array).forEach((v, i) => expect(v).toBeCloseTo(want.values[i] as number, 7));
+      else if (key === 'f4')
+        Array.from(got.data as Float32Array).forEach((v, i) =>
+          expect(v).toBeCloseTo(want.values[i] as number, 7),
+        );
       else expect(npyToNumbers(got, key)).toEqual(want.values);
     }
   });
 
   it('names the file when the magic is wrong or the header is cut', () => {
-    expect(() => readNpy(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]), 'bad.npy')).toThrow(/bad\.npy is not a \.npy file/);
+    expect(() => readNpy(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]), 'bad.npy')).toThrow(
+      /bad\.npy is not a \.npy file/,
+    );
     const npz = readFileSync(fixture('numpy_dtypes.npz'));
-    expect(() => readNpz(new Uint8Array(npz.subarray(0, 50)), 'cut.npz')).toThrow(/readNpz: cut\.npz is not a readable zip archive/);
+    expect(() => readNpz(new Uint8Array(npz.subarray(0, 50)), 'cut.npz')).toThrow(
+      /readNpz: cut\.npz is not a readable zip archive/,
+    );
   });
 
   it('refuses pickles that reference anything but numpy object-array globals', () => {
@@ -60,7 +70,18 @@ describe('readNpz / readNpy', () => {
     const header = "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }";
     const padded = header.padEnd(117, ' ') + '\n';
     const pickle = [0x80, 0x02, ...Buffer.from('cos\nsystem\n'), 0x58, 1, 0, 0, 0, 0x78, 0x85, 0x52, 0x2e];
-    const bytes = new Uint8Array([0x93, ...Buffer.from('NUMPY'), 1, 0, padded.length, 0, ...Buffer.from(padded), ...pickle]);
-    expect(() => readNpy(bytes, 'evil.npy')).toThrow(/evil\.npy is a pickled object array that refers to os\.system/);
+    const bytes = new Uint8Array([
+      0x93,
+      ...Buffer.from('NUMPY'),
+      1,
+      0,
+      padded.length,
+      0,
+      ...Buffer.from(padded),
+      ...pickle,
+    ]);
+    expect(() => readNpy(bytes, 'evil.npy')).toThrow(
+      /evil\.npy is a pickled object array that refers to os\.system/,
+    );
   });
 });

@@ -32,7 +32,8 @@ export class NumpyRandomState {
   /** numpy's random_interval: uniform in [0, max] by masking and rejection (max < 2^32 here). */
   interval(max: number): number {
     if (max === 0) return 0;
-    if (max > 0xffffffff) throw new Error(`NumpyRandomState.interval: max ${max} above 2^32 - 1 is not supported`);
+    if (max > 0xffffffff)
+      throw new Error(`NumpyRandomState.interval: max ${max} above 2^32 - 1 is not supported`);
     let mask = max;
     mask |= mask >>> 1;
     mask |= mask >>> 2;

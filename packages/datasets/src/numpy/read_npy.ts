@@ -49,36 +49,52 @@ export function readNpy(bytes: Uint8Array, name = 'array.npy'): NpyArray {
   const fail = (message: string): never => {
     throw new Error(`readNpy: ${name} ${message}`);
   };
-  if (!(bytes instanceof Uint8Array)) throw new TypeError(`readNpy: bytes must be a Uint8Array, got ${Object.prototype.toString.call(bytes)}`);
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) fail('is not a .npy file (missing \\x93NUMPY magic)');
+  if (!(bytes instanceof Uint8Array))
+    throw new TypeError(`readNpy: bytes must be a Uint8Array, got ${Object.prototype.toString.call(bytes)}`);
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b))
+    fail('is not a .npy file (missing \\x93NUMPY magic)');
   const major = bytes[6]!;
   const minor = bytes[7]!;
-  if (major !== 1 && major !== 2 && major !== 3) fail(`has .npy format version ${major}.${minor}, expected 1.0, 2.0 or 3.0`);
+  if (major !== 1 && major !== 2 && major !== 3)
+    fail(`has .npy format version ${major}.${minor}, expected 1.0, 2.0 or 3.0`);
   if (minor !== 0) fail(`has .npy format version ${major}.${minor}, expected ${major}.0`);
   const headerStart = major === 1 ? 10 : 12;
-  if (bytes.length < headerStart) fail(`is truncated: ${bytes.length} bytes, a version ${major} header needs ${headerStart} before the header text`);
+  if (bytes.length < headerStart)
+    fail(
+      `is truncated: ${bytes.length} bytes, a version ${major} header needs ${headerStart} before the header text`,
+    );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const dataStart = headerStart + headerLength;
-  if (dataStart > bytes.length) fail(`is truncated inside its header: header length field = ${headerLength} but ${bytes.length - headerStart} bytes follow it`);
+  if (dataStart > bytes.length)
+    fail(
+      `is truncated inside its header: header length field = ${headerLength} but ${bytes.length - headerStart} bytes follow it`,
+    );
   let header: string;
   try {
-    header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1', { fatal: true }).decode(bytes.subarray(headerStart, dataStart));
+    header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1', { fatal: true }).decode(
+      bytes.subarray(headerStart, dataStart),
+    );
   } catch {
     return fail('has a version 3 header that is not valid UTF-8');
   }
   // numpy pads the header with spaces to a multiple of 64 (16 before numpy 1.9) and ends it with '\n';
   // a header length off by one byte leaves a different last character.
-  if (!header.endsWith('\n')) fail(`has a header that does not end with '\\n' (header length field = ${headerLength} wrong?)`);
+  if (!header.endsWith('\n'))
+    fail(`has a header that does not end with '\\n' (header length field = ${headerLength} wrong?)`);
   const { descr, fortranOrder, shape } = parseNpyHeader(header, fail);
   let count = 1;
   for (const d of shape) count *= d;
-  if (!Number.isSafeInteger(count)) fail(`has shape (${shape.join(', ')}) with more elements than fit in memory`);
+  if (!Number.isSafeInteger(count))
+    fail(`has shape (${shape.join(', ')}) with more elements than fit in memory`);
   const body = bytes.subarray(dataStart);
   const base = { dtype: descr, shape, fortranOrder };
 
   if (descr === '|O') {
-    if (count > body.length) fail(`has shape (${shape.join(', ')}) = ${count} objects but only ${body.length} bytes of pickled data`);
+    if (count > body.length)
+      fail(
+        `has shape (${shape.join(', ')}) = ${count} objects but only ${body.length} bytes of pickled data`,
+      );
     return { ...base, data: readPickledObjects(body, name, count) };
   }
 
@@ -89,23 +105,31 @@ export function readNpy(bytes: Uint8Array, name = 'array.npy'): NpyArray {
   }
   const byteLength = count * ctor!.BYTES_PER_ELEMENT;
   if (body.length < byteLength) {
-    fail(`is truncated: shape (${shape.join(', ')}) of '${descr}' needs ${byteLength} data bytes, found ${body.length}`);
+    fail(
+      `is truncated: shape (${shape.join(', ')}) of '${descr}' needs ${byteLength} data bytes, found ${body.length}`,
+    );
   }
   if (body.length > byteLength) {
-    fail(`has ${body.length - byteLength} bytes after the ${byteLength} data bytes shape (${shape.join(', ')}) of '${descr}' needs (header length field = ${headerLength} wrong?)`);
+    fail(
+      `has ${body.length - byteLength} bytes after the ${byteLength} data bytes shape (${shape.join(', ')}) of '${descr}' needs (header length field = ${headerLength} wrong?)`,
+    );
   }
   // Copy so the typed array is aligned whatever the header length was.
   const aligned = body.slice(0, byteLength);
   return { ...base, data: new ctor!(aligned.buffer) };
 }
 
-const HEADER_ENTRY = /\s*'(descr|fortran_order|shape)'\s*:\s*('(?:[^'\\]|\\.)*'|True|False|\([^()]*\))\s*(,|(?=\}))/y;
+const HEADER_ENTRY =
+  /\s*'(descr|fortran_order|shape)'\s*:\s*('(?:[^'\\]|\\.)*'|True|False|\([^()]*\))\s*(,|(?=\}))/y;
 
 /**
  * Parses the header dict numpy writes (`{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }`):
  * exactly these three keys, each once; shape entries are non-negative integers (Python 2's `3L` too).
  */
-function parseNpyHeader(header: string, fail: (message: string) => never): { descr: string; fortranOrder: boolean; shape: number[] } {
+function parseNpyHeader(
+  header: string,
+  fail: (message: string) => never,
+): { descr: string; fortranOrder: boolean; shape: number[] } {
   const text = header.trimEnd();
   const quoted = JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…` : text);
   if (!text.startsWith('{') || !text.endsWith('}')) fail(`has a header that is not a Python dict: ${quoted}`);
@@ -116,7 +140,9 @@ function parseNpyHeader(header: string, fail: (message: string) => never): { des
     HEADER_ENTRY.lastIndex = pos;
     const m = HEADER_ENTRY.exec(text);
     if (!m) {
-      fail(`has a header rnnkit cannot read (expected 'descr', 'fortran_order' and 'shape' with string, bool and tuple values; structured dtypes are not supported): ${quoted}`);
+      fail(
+        `has a header rnnkit cannot read (expected 'descr', 'fortran_order' and 'shape' with string, bool and tuple values; structured dtypes are not supported): ${quoted}`,
+      );
     }
     const [, key, value] = m!;
     if (found[key!] !== undefined) fail(`has a header with '${key}' twice: ${quoted}`);
@@ -129,16 +155,21 @@ function parseNpyHeader(header: string, fail: (message: string) => never): { des
   const descr = found.descr!;
   if (!descr.startsWith("'")) fail(`has header descr = ${descr}, expected a dtype string such as '<f4'`);
   const fortran = found.fortran_order!;
-  if (fortran !== 'True' && fortran !== 'False') fail(`has header fortran_order = ${fortran}, expected True or False`);
+  if (fortran !== 'True' && fortran !== 'False')
+    fail(`has header fortran_order = ${fortran}, expected True or False`);
   const inner = found.shape!.slice(1, -1).trim();
   const parts = inner === '' ? [] : inner.split(',').map((p) => p.trim());
   // (3,) and (3, 4) are tuples; a trailing comma is only allowed after the last entry.
   if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
   const shape = parts.map((p, i) => {
-    if (!/^\d{1,15}L?$/.test(p)) fail(`has header shape = ${found.shape}: entry ${i} is ${JSON.stringify(p)}, expected a non-negative integer`);
+    if (!/^\d{1,15}L?$/.test(p))
+      fail(
+        `has header shape = ${found.shape}: entry ${i} is ${JSON.stringify(p)}, expected a non-negative integer`,
+      );
     return Number(p.replace(/L$/, ''));
   });
-  if (parts.length === 1 && !/,\s*$/.test(inner)) fail(`has header shape = ${found.shape}, expected a tuple (a one-element tuple is written (n,))`);
+  if (parts.length === 1 && !/,\s*$/.test(inner))
+    fail(`has header shape = ${found.shape}, expected a tuple (a one-element tuple is written (n,))`);
   return { descr: descr.slice(1, -1), fortranOrder: fortran === 'True', shape };
 }
 
@@ -186,7 +217,9 @@ function readPickledObjects(body: Uint8Array, name: string, count: number): unkn
   }
   registry.register('numpy', 'ndarray', function ndarray() {});
   // Protocol-2 pickles written by Python 3 spell bytes as _codecs.encode(text, 'latin1'); a pure function.
-  registry.register('_codecs', 'encode', (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff));
+  registry.register('_codecs', 'encode', (text: string) =>
+    Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff),
+  );
   registry.register('numpy', 'dtype', () => new DtypeState());
   scanPickle(body, `readNpy: ${name}`);
   let result: unknown;
@@ -198,7 +231,10 @@ function readPickledObjects(body: Uint8Array, name: string, count: number): unkn
     // The parser's own errors (e.g. "list.push is not a function" when APPEND meets a non-list) mean an
     // opcode was applied to the wrong kind of object.
     if (err instanceof TypeError) {
-      throw new Error(`readNpy: ${name}: malformed pickle in its object array: an opcode found the wrong kind of object on the stack`, { cause: err });
+      throw new Error(
+        `readNpy: ${name}: malformed pickle in its object array: an opcode found the wrong kind of object on the stack`,
+        { cause: err },
+      );
     }
     throw new Error(`readNpy: ${name}: malformed pickle in its object array: ${message}`, { cause: err });
   }
@@ -206,7 +242,9 @@ function readPickledObjects(body: Uint8Array, name: string, count: number): unkn
     throw new Error(`readNpy: ${name}: the pickled payload is not a numpy object array`);
   }
   if (result.data.length !== count) {
-    throw new Error(`readNpy: ${name}: header shape holds ${count} objects but the pickle holds ${result.data.length}`);
+    throw new Error(
+      `readNpy: ${name}: header shape holds ${count} objects but the pickle holds ${result.data.length}`,
+    );
   }
   return result.data;
 }

@@ -7,7 +7,8 @@ import { readNpy, type NpyArray } from './read_npy.js';
  * the file before anything is allocated and every member's CRC-32 is verified.
  */
 export function readNpz(bytes: Uint8Array, name = 'archive.npz'): Record<string, NpyArray> {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError(`readNpz: bytes must be a Uint8Array, got ${Object.prototype.toString.call(bytes)}`);
+  if (!(bytes instanceof Uint8Array))
+    throw new TypeError(`readNpz: bytes must be a Uint8Array, got ${Object.prototype.toString.call(bytes)}`);
   const entries = readZip(bytes, name, 'readNpz');
   const out: Record<string, NpyArray> = {};
   for (const [entry, data] of entries) {

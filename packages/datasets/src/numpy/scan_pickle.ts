@@ -7,7 +7,8 @@ type ArgKind = 0 | 1 | 2 | 4 | 8 | 'line' | 'lines2' | 'len1' | 'len4' | 'len8';
 
 const ARGS: Record<number, ArgKind> = {};
 const set = (codes: string | number[], kind: ArgKind) => {
-  for (const c of typeof codes === 'string' ? Array.from(codes, (ch) => ch.charCodeAt(0)) : codes) ARGS[c] = kind;
+  for (const c of typeof codes === 'string' ? Array.from(codes, (ch) => ch.charCodeAt(0)) : codes)
+    ARGS[c] = kind;
 };
 set('(.012NRbd}el]ostu)aQ', 0);
 set([0x81, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8f, 0x90, 0x91, 0x92, 0x93, 0x94, 0x97, 0x98], 0);
@@ -48,7 +49,8 @@ export function scanPickle(bytes: Uint8Array, label: string): void {
   let depth = 0;
   let pos = 0;
   const need = (at: number, n: number, what: string) => {
-    if (n > bytes.length - pos) fail(at, `${what} needs ${n} bytes, ${bytes.length - pos} remain (truncated?)`);
+    if (n > bytes.length - pos)
+      fail(at, `${what} needs ${n} bytes, ${bytes.length - pos} remain (truncated?)`);
   };
   while (pos < bytes.length) {
     const at = pos;
@@ -87,7 +89,8 @@ export function scanPickle(bytes: Uint8Array, label: string): void {
         n = big > BigInt(bytes.length) ? Infinity : Number(big);
       }
       pos += width;
-      if ((op === LONG4 || op === 0x8a) && n > MAX_PICKLE_LONG_BYTES) fail(at, `an integer of ${n} bytes (at most ${MAX_PICKLE_LONG_BYTES} accepted)`);
+      if ((op === LONG4 || op === 0x8a) && n > MAX_PICKLE_LONG_BYTES)
+        fail(at, `an integer of ${n} bytes (at most ${MAX_PICKLE_LONG_BYTES} accepted)`);
       need(at, n, name);
       pos += n;
     }

@@ -41,10 +41,15 @@ export async function createEspeakSynthesizer(): Promise<EspeakSynthesizer> {
     compiled = undefined; // let the module find and compile its own .wasm
   }
   return async (text, settings) => {
-    const { voice, rate, pitch } = checkOptions('espeak', settings, VOICE_SETTINGS_KEYS, { argument: 'settings' });
-    if (!/^[\w-]+(\+[\w-]+)?$/.test(voice)) throw new Error(`espeak: voice must look like 'en-us' or 'en-us+f3', got '${voice}'`);
-    if (!Number.isInteger(rate) || rate < 80 || rate > 450) throw new Error(`espeak: rate must be an integer in [80, 450] words/min, got ${rate}`);
-    if (!Number.isInteger(pitch) || pitch < 0 || pitch > 99) throw new Error(`espeak: pitch must be an integer in [0, 99], got ${pitch}`);
+    const { voice, rate, pitch } = checkOptions('espeak', settings, VOICE_SETTINGS_KEYS, {
+      argument: 'settings',
+    });
+    if (!/^[\w-]+(\+[\w-]+)?$/.test(voice))
+      throw new Error(`espeak: voice must look like 'en-us' or 'en-us+f3', got '${voice}'`);
+    if (!Number.isInteger(rate) || rate < 80 || rate > 450)
+      throw new Error(`espeak: rate must be an integer in [80, 450] words/min, got ${rate}`);
+    if (!Number.isInteger(pitch) || pitch < 0 || pitch > 99)
+      throw new Error(`espeak: pitch must be an integer in [0, 99], got ${pitch}`);
     if (text.trim() === '') throw new Error('espeak: text is empty');
     const errors: string[] = [];
     // A leading '-' would be read as an option.
@@ -69,9 +74,14 @@ export async function createEspeakSynthesizer(): Promise<EspeakSynthesizer> {
     try {
       wav = instance.FS.readFile('/out.wav');
     } catch {
-      throw new Error(`espeak: no audio for voice '${voice}'${errors.length ? `: ${errors.join(' ').trim()}` : ''}`);
+      throw new Error(
+        `espeak: no audio for voice '${voice}'${errors.length ? `: ${errors.join(' ').trim()}` : ''}`,
+      );
     }
-    if (wav.length <= 44) throw new Error(`espeak: voice '${voice}' produced no samples${errors.length ? `: ${errors.join(' ').trim()}` : ''}`);
+    if (wav.length <= 44)
+      throw new Error(
+        `espeak: voice '${voice}' produced no samples${errors.length ? `: ${errors.join(' ').trim()}` : ''}`,
+      );
     return wav.slice();
   };
 }
@@ -80,9 +90,10 @@ export async function createEspeakSynthesizer(): Promise<EspeakSynthesizer> {
 export function wavDuration(bytes: Uint8Array, name = 'audio.wav'): number {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tag = (o: number) => String.fromCharCode(bytes[o]!, bytes[o + 1]!, bytes[o + 2]!, bytes[o + 3]!);
-  if (bytes.length < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE') throw new Error(`wavDuration: ${name} is not a RIFF/WAVE file`);
+  if (bytes.length < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE')
+    throw new Error(`wavDuration: ${name} is not a RIFF/WAVE file`);
   let byteRate = 0;
-  for (let o = 12; o + 8 <= bytes.length; ) {
+  for (let o = 12; o + 8 <= bytes.length;) {
     const id = tag(o);
     const size = view.getUint32(o + 4, true);
     if (id === 'fmt ') byteRate = view.getUint32(o + 16, true);

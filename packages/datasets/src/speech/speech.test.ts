@@ -31,10 +31,20 @@ describe('loadSpeechManifest', () => {
     );
     const examples = await loadSpeechManifest(manifest);
     expect(examples).toEqual([
-      { id: 'clips/a.wav', audioPath: join(dir, 'clips', 'a.wav'), text: 'one two three', duration: 1.5, line: 1 },
+      {
+        id: 'clips/a.wav',
+        audioPath: join(dir, 'clips', 'a.wav'),
+        text: 'one two three',
+        duration: 1.5,
+        line: 1,
+      },
       { id: 'b', audioPath: join(dir, 'clips', 'b.wav'), text: 'four', line: 3 },
     ]);
-    expect(Buffer.from(await readAudioBytes(examples[0]!)).subarray(0, 4).toString()).toBe('RIFF');
+    expect(
+      Buffer.from(await readAudioBytes(examples[0]!))
+        .subarray(0, 4)
+        .toString(),
+    ).toBe('RIFF');
   });
 
   it('names manifest and line for missing audio, missing fields and bad JSON', async () => {
@@ -44,14 +54,25 @@ describe('loadSpeechManifest', () => {
       writeFileSync(p, lines.join('\n'));
       return p;
     };
-    const missing = write('m1.jsonl', [JSON.stringify({ audio: 'clips/a.wav', text: 'x' }), JSON.stringify({ audio: 'clips/zzz.wav', text: 'y' })]);
-    await expect(loadSpeechManifest(missing)).rejects.toThrow(new RegExp(`^${esc(missing)}:2: audio file not found: .*clips/zzz\\.wav`));
+    const missing = write('m1.jsonl', [
+      JSON.stringify({ audio: 'clips/a.wav', text: 'x' }),
+      JSON.stringify({ audio: 'clips/zzz.wav', text: 'y' }),
+    ]);
+    await expect(loadSpeechManifest(missing)).rejects.toThrow(
+      new RegExp(`^${esc(missing)}:2: audio file not found: .*clips/zzz\\.wav`),
+    );
     expect(await loadSpeechManifest(missing, { checkFiles: false })).toHaveLength(2);
     const noText = write('m2.jsonl', [JSON.stringify({ audio: 'clips/a.wav' })]);
-    await expect(loadSpeechManifest(noText)).rejects.toThrow(new RegExp(`^${esc(noText)}:1: field 'text' must be a string, got undefined`));
+    await expect(loadSpeechManifest(noText)).rejects.toThrow(
+      new RegExp(`^${esc(noText)}:1: field 'text' must be a string, got undefined`),
+    );
     const bad = write('m3.jsonl', ['{"audio": "clips/a.wav", "text": "x"}', '[1, 2]']);
-    await expect(loadSpeechManifest(bad)).rejects.toThrow(new RegExp(`^${esc(bad)}:2: expected a JSON object per line`));
-    await expect(loadSpeechManifest(join(dir, 'none.jsonl'))).rejects.toThrow(/loadSpeechManifest: file not found or not readable/);
+    await expect(loadSpeechManifest(bad)).rejects.toThrow(
+      new RegExp(`^${esc(bad)}:2: expected a JSON object per line`),
+    );
+    await expect(loadSpeechManifest(join(dir, 'none.jsonl'))).rejects.toThrow(
+      /loadSpeechManifest: file not found or not readable/,
+    );
   });
 });
 
@@ -79,18 +100,26 @@ describe('loadLJSpeech', () => {
     ]);
     expect(examples[2]!.text).toBe('in the year eighteen oh one, the "Sunday Times."');
     expect(examples[2]!.audioPath).toBe(join(dir, 'wavs', 'LJ002-0026.wav'));
-    expect((await loadLJSpeech(dir, { transcript: 'raw' }))[2]!.text).toBe('in the year 1801, the "Sunday Times."');
+    expect((await loadLJSpeech(dir, { transcript: 'raw' }))[2]!.text).toBe(
+      'in the year 1801, the "Sunday Times."',
+    );
   });
 
   it('names metadata.csv and line for wrong column counts, duplicate ids and missing wavs', async () => {
     const twoCols = lj([LINES[0]!, 'LJ001-0008|has never been surpassed.'], ['LJ001-0001', 'LJ001-0008']);
     await expect(loadLJSpeech(twoCols)).rejects.toThrow(
-      new RegExp(`^${esc(join(twoCols, 'metadata.csv'))}:2: expected 3 '\\|'-separated columns \\(id\\|raw\\|normalized\\), got 2`),
+      new RegExp(
+        `^${esc(join(twoCols, 'metadata.csv'))}:2: expected 3 '\\|'-separated columns \\(id\\|raw\\|normalized\\), got 2`,
+      ),
     );
     const dup = lj([LINES[1]!, LINES[1]!], ['LJ001-0008']);
     await expect(loadLJSpeech(dup)).rejects.toThrow(/metadata\.csv:2: clip id 'LJ001-0008' appears twice/);
     const noWav = lj(LINES, ['LJ001-0001', 'LJ001-0008']);
-    await expect(loadLJSpeech(noWav)).rejects.toThrow(/metadata\.csv:3: audio file not found: .*wavs\/LJ002-0026\.wav/);
-    await expect(loadLJSpeech('/nonexistent/LJSpeech-1.1')).rejects.toThrow(/loadLJSpeech: \/nonexistent\/LJSpeech-1\.1 is not a directory/);
+    await expect(loadLJSpeech(noWav)).rejects.toThrow(
+      /metadata\.csv:3: audio file not found: .*wavs\/LJ002-0026\.wav/,
+    );
+    await expect(loadLJSpeech('/nonexistent/LJSpeech-1.1')).rejects.toThrow(
+      /loadLJSpeech: \/nonexistent\/LJSpeech-1\.1 is not a directory/,
+    );
   });
 });

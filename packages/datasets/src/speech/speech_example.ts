@@ -17,6 +17,8 @@ export async function readAudioBytes(example: Pick<SpeechExample, 'audioPath'>):
   try {
     return new Uint8Array(await readFile(example.audioPath));
   } catch (err) {
-    throw new Error(`readAudioBytes: cannot read ${example.audioPath} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new Error(
+      `readAudioBytes: cannot read ${example.audioPath} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    );
   }
 }

@@ -14,13 +14,20 @@ export interface SpeechManifestOptions {
   checkFiles?: boolean;
 }
 
-const SPEECH_MANIFEST_OPTIONS = optionKeys<SpeechManifestOptions>({ audioField: true, textField: true, checkFiles: true });
+const SPEECH_MANIFEST_OPTIONS = optionKeys<SpeechManifestOptions>({
+  audioField: true,
+  textField: true,
+  checkFiles: true,
+});
 
 /**
  * Streams a JSON Lines manifest, one `{ "audio": "clips/a.wav", "text": "...", "duration"?: 1.2,
  * "id"?: "..." }` per line, in bounded memory.
  */
-export function streamSpeechManifest(path: string, options?: SpeechManifestOptions): AsyncGenerator<SpeechExample> {
+export function streamSpeechManifest(
+  path: string,
+  options?: SpeechManifestOptions,
+): AsyncGenerator<SpeechExample> {
   return examplesOf(path, checkOptions('streamSpeechManifest', options, SPEECH_MANIFEST_OPTIONS));
 }
 
@@ -33,10 +40,18 @@ async function* examplesOf(path: string, options: SpeechManifestOptions): AsyncG
     const audio = value[audioKey];
     const text = value[textKey];
     if (typeof audio !== 'string' || audio === '') {
-      throw new DatasetFormatError(path, lineNumber, `field '${audioKey}' must be a non-empty path string, got ${JSON.stringify(audio)}`);
+      throw new DatasetFormatError(
+        path,
+        lineNumber,
+        `field '${audioKey}' must be a non-empty path string, got ${JSON.stringify(audio)}`,
+      );
     }
     if (typeof text !== 'string') {
-      throw new DatasetFormatError(path, lineNumber, `field '${textKey}' must be a string, got ${JSON.stringify(text)}`);
+      throw new DatasetFormatError(
+        path,
+        lineNumber,
+        `field '${textKey}' must be a string, got ${JSON.stringify(text)}`,
+      );
     }
     const audioPath = isAbsolute(audio) ? audio : resolve(base, audio);
     if (checkFiles) {
@@ -46,10 +61,19 @@ async function* examplesOf(path: string, options: SpeechManifestOptions): AsyncG
         throw new DatasetFormatError(path, lineNumber, `audio file not found: ${audioPath}`);
       }
     }
-    const example: SpeechExample = { id: typeof value.id === 'string' ? value.id : audio, audioPath, text, line: lineNumber };
+    const example: SpeechExample = {
+      id: typeof value.id === 'string' ? value.id : audio,
+      audioPath,
+      text,
+      line: lineNumber,
+    };
     if (value.duration !== undefined) {
       if (typeof value.duration !== 'number' || !(value.duration >= 0)) {
-        throw new DatasetFormatError(path, lineNumber, `field 'duration' must be a non-negative number of seconds, got ${JSON.stringify(value.duration)}`);
+        throw new DatasetFormatError(
+          path,
+          lineNumber,
+          `field 'duration' must be a non-negative number of seconds, got ${JSON.stringify(value.duration)}`,
+        );
       }
       example.duration = value.duration;
     }
@@ -58,7 +82,10 @@ async function* examplesOf(path: string, options: SpeechManifestOptions): AsyncG
 }
 
 /** Loads a JSON Lines speech manifest (see streamSpeechManifest). */
-export async function loadSpeechManifest(path: string, options?: SpeechManifestOptions): Promise<SpeechExample[]> {
+export async function loadSpeechManifest(
+  path: string,
+  options?: SpeechManifestOptions,
+): Promise<SpeechExample[]> {
   checkOptions('loadSpeechManifest', options, SPEECH_MANIFEST_OPTIONS);
   const out: SpeechExample[] = [];
   for await (const example of streamSpeechManifest(path, options)) out.push(example);

@@ -1,11 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEspeakSynthesizer, wavDuration, type EspeakSynthesizer } from './espeak_synthesizer.js';
 import { createFliteSynthesizer } from './flite_synthesizer.js';
-import { addNoiseAtSnr, digitStringTexts, synthesizeSpokenCorpus, synthesizeSpokenDigits } from './spoken_corpus.js';
+import {
+  addNoiseAtSnr,
+  digitStringTexts,
+  synthesizeSpokenCorpus,
+  synthesizeSpokenDigits,
+} from './spoken_corpus.js';
 import { loadSpeechManifest } from './speech_manifest.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'rnnkit-spoken-'));
@@ -41,7 +45,14 @@ describe('synthesizeSpokenCorpus (cache logic, stand-in engine)', () => {
     const synth = fakeSynth();
     const progress: number[] = [];
     const texts = digitStringTexts(5, { seed: 3 });
-    const opts = { texts, cacheDir: join(dir, 'cache'), manifestPath: join(dir, 'train.jsonl'), seed: 4, renditions: 2, synthesizer: synth };
+    const opts = {
+      texts,
+      cacheDir: join(dir, 'cache'),
+      manifestPath: join(dir, 'train.jsonl'),
+      seed: 4,
+      renditions: 2,
+      synthesizer: synth,
+    };
     const first = await synthesizeSpokenCorpus({ ...opts, onProgress: (p) => progress.push(p.done) });
     expect(first.examples).toHaveLength(10);
     expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -53,10 +64,14 @@ describe('synthesizeSpokenCorpus (cache logic, stand-in engine)', () => {
     expect(again.reused).toBe(10);
     expect(readFileSync(opts.manifestPath).equals(manifestBytes)).toBe(true);
     const loaded = await loadSpeechManifest(opts.manifestPath);
-    expect(loaded.map((e) => [e.audioPath, e.text])).toEqual(first.examples.map((e) => [e.audioPath, e.text]));
+    expect(loaded.map((e) => [e.audioPath, e.text])).toEqual(
+      first.examples.map((e) => [e.audioPath, e.text]),
+    );
     expect(loaded[0]!.duration).toBeCloseTo(first.examples[0]!.duration, 4);
     const other = await synthesizeSpokenCorpus({ ...opts, manifestPath: undefined, seed: 5 });
-    expect(other.examples.map((e) => e.voice + e.rate + e.pitch)).not.toEqual(first.examples.map((e) => e.voice + e.rate + e.pitch));
+    expect(other.examples.map((e) => e.voice + e.rate + e.pitch)).not.toEqual(
+      first.examples.map((e) => e.voice + e.rate + e.pitch),
+    );
   });
 });
 
@@ -72,15 +87,24 @@ describe('espeak-ng synthesis (WASM)', () => {
     const seconds = wavDuration(a);
     expect(seconds).toBeGreaterThan(0.3);
     expect(seconds).toBeLessThan(3);
-    await expect(synth('x', { voice: 'zz-nonexistent', rate: 160, pitch: 50 })).rejects.toThrow(/espeak: .*voice 'zz-nonexistent'/);
-    await expect(synth('x', { voice: 'en-us', rate: 20, pitch: 50 })).rejects.toThrow(/rate must be an integer in \[80, 450\] words\/min, got 20/);
+    await expect(synth('x', { voice: 'zz-nonexistent', rate: 160, pitch: 50 })).rejects.toThrow(
+      /espeak: .*voice 'zz-nonexistent'/,
+    );
+    await expect(synth('x', { voice: 'en-us', rate: 20, pitch: 50 })).rejects.toThrow(
+      /rate must be an integer in \[80, 450\] words\/min, got 20/,
+    );
   });
 });
 
 describe('synthesizeSpokenCorpus (espeak-ng WASM)', () => {
   it('synthesises once, then reuses the cache with identical bytes', async () => {
     const dir = tmp();
-    const opts = { texts: ['seven', { id: 'n42', text: 'forty two' }], cacheDir: dir, voices: ['en-us', 'en-029'], seed: 1 };
+    const opts = {
+      texts: ['seven', { id: 'n42', text: 'forty two' }],
+      cacheDir: dir,
+      voices: ['en-us', 'en-029'],
+      seed: 1,
+    };
     const first = await synthesizeSpokenCorpus(opts);
     expect([first.synthesized, first.reused]).toEqual([2, 0]);
     expect(first.examples.map((e) => e.id)).toEqual(['0', 'n42']);
@@ -97,11 +121,15 @@ describe('Flite (WASI) held-out synthesiser', () => {
     const synth = await createFliteSynthesizer();
     const slt = await synth('forty two', { voice: 'slt', rate: 160, pitch: 50 });
     const kal = await synth('forty two', { voice: 'kal', rate: 160, pitch: 50 });
-    expect(Buffer.from(await synth('forty two', { voice: 'slt', rate: 160, pitch: 50 })).equals(Buffer.from(slt))).toBe(true);
+    expect(
+      Buffer.from(await synth('forty two', { voice: 'slt', rate: 160, pitch: 50 })).equals(Buffer.from(slt)),
+    ).toBe(true);
     expect(Buffer.from(slt).equals(Buffer.from(kal))).toBe(false);
     const slow = await synth('forty two', { voice: 'slt', rate: 100, pitch: 50 });
     expect(wavDuration(slow)).toBeGreaterThan(wavDuration(slt) * 1.3);
-    await expect(synth('x', { voice: 'en-us', rate: 160, pitch: 50 })).rejects.toThrow(/flite: voice must be one of kal, kal16, awb, rms, slt, got 'en-us'/);
+    await expect(synth('x', { voice: 'en-us', rate: 160, pitch: 50 })).rejects.toThrow(
+      /flite: voice must be one of kal, kal16, awb, rms, slt, got 'en-us'/,
+    );
   });
 
   it('gives a held-out test corpus through the same cache', async () => {
@@ -122,12 +150,21 @@ describe('synthesizeSpokenDigits', () => {
   it('trains on espeak-ng voices and tests on Flite voices, writing both manifests', async () => {
     const dir = tmp();
     const seen: string[] = [];
-    const out = await synthesizeSpokenDigits({ cacheDir: dir, trainSize: 3, testSize: 2, maxDigits: 3, seed: 2, onProgress: (p) => seen.push(`${p.split}${p.done}/${p.total}`) });
+    const out = await synthesizeSpokenDigits({
+      cacheDir: dir,
+      trainSize: 3,
+      testSize: 2,
+      maxDigits: 3,
+      seed: 2,
+      onProgress: (p) => seen.push(`${p.split}${p.done}/${p.total}`),
+    });
     expect(seen).toEqual(['train1/3', 'train2/3', 'train3/3', 'test1/2', 'test2/2']);
     const trainVoices = new Set(out.train.map((e) => e.voice));
     for (const e of out.test) expect(trainVoices.has(e.voice)).toBe(false);
     for (const e of out.train) expect(e.text).toMatch(/^\d( \d){0,2}$/);
-    expect((await loadSpeechManifest(out.testManifest)).map((e) => e.text)).toEqual(out.test.map((e) => e.text));
+    expect((await loadSpeechManifest(out.testManifest)).map((e) => e.text)).toEqual(
+      out.test.map((e) => e.text),
+    );
   });
 });
 
@@ -136,7 +173,9 @@ describe('digitStringTexts', () => {
     const a = digitStringTexts(50, { minDigits: 2, maxDigits: 4, seed: 1 });
     expect(digitStringTexts(50, { minDigits: 2, maxDigits: 4, seed: 1 })).toEqual(a);
     for (const t of a) expect(t).toMatch(/^\d( \d){1,3}$/);
-    expect(() => digitStringTexts(1, { minDigits: 3, maxDigits: 2 })).toThrow(/need integers 1 <= minDigits <= maxDigits, got 3 and 2/);
+    expect(() => digitStringTexts(1, { minDigits: 3, maxDigits: 2 })).toThrow(
+      /need integers 1 <= minDigits <= maxDigits, got 3 and 2/,
+    );
   });
 });
 
@@ -151,7 +190,9 @@ describe('addNoiseAtSnr', () => {
       pn += (noisy[i]! - clean[i]!) ** 2;
     }
     expect(10 * Math.log10(ps / pn)).toBeCloseTo(10, 0);
-    expect(Array.from(addNoiseAtSnr(clean, 10, 1).subarray(0, 50))).toEqual(Array.from(noisy.subarray(0, 50)));
+    expect(Array.from(addNoiseAtSnr(clean, 10, 1).subarray(0, 50))).toEqual(
+      Array.from(noisy.subarray(0, 50)),
+    );
     expect(Array.from(addNoiseAtSnr(new Float32Array(4), 10, 1))).toEqual([0, 0, 0, 0]);
   });
 });

@@ -2,10 +2,23 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { checkOptions, optionKeys, SeededRandom } from '@rnnkit/tensor-core';
-import { createEspeakSynthesizer, wavDuration, type EspeakSynthesizer, type EspeakVoiceSettings } from './espeak_synthesizer.js';
+import {
+  createEspeakSynthesizer,
+  wavDuration,
+  type EspeakSynthesizer,
+  type EspeakVoiceSettings,
+} from './espeak_synthesizer.js';
 import type { SpeechExample } from './speech_example.js';
 
-export const DEFAULT_ESPEAK_VOICES = ['en-us', 'en-gb', 'en-gb-scotland', 'en-029', 'en-gb-x-rp+m3', 'en-us+f3', 'en-us-nyc+f2'] as const;
+export const DEFAULT_ESPEAK_VOICES = [
+  'en-us',
+  'en-gb',
+  'en-gb-scotland',
+  'en-029',
+  'en-gb-x-rp+m3',
+  'en-us+f3',
+  'en-us-nyc+f2',
+] as const;
 
 export interface SpokenCorpusOptions {
   /** Texts to speak; `id` defaults to the index. */
@@ -32,7 +45,17 @@ export interface SpokenCorpusOptions {
 }
 
 const SPOKEN_CORPUS_OPTIONS = optionKeys<SpokenCorpusOptions>({
-  texts: true, cacheDir: true, manifestPath: true, voices: true, rates: true, pitches: true, renditions: true, seed: true, onProgress: true, synthesizer: true, engineId: true,
+  texts: true,
+  cacheDir: true,
+  manifestPath: true,
+  voices: true,
+  rates: true,
+  pitches: true,
+  renditions: true,
+  seed: true,
+  onProgress: true,
+  synthesizer: true,
+  engineId: true,
 });
 
 export interface SpokenExample extends SpeechExample, EspeakVoiceSettings {
@@ -53,7 +76,11 @@ export async function synthesizeSpokenCorpus(
   const rates = options.rates ?? [130, 160, 190];
   const pitches = options.pitches ?? [35, 50, 65];
   const renditions = options.renditions ?? 1;
-  for (const [name, list] of [['voices', voices], ['rates', rates], ['pitches', pitches]] as const) {
+  for (const [name, list] of [
+    ['voices', voices],
+    ['rates', rates],
+    ['pitches', pitches],
+  ] as const) {
     if (list.length === 0) throw new Error(`synthesizeSpokenCorpus: ${name} must not be empty`);
   }
   if (!Number.isInteger(renditions) || renditions < 1) {
@@ -64,7 +91,10 @@ export async function synthesizeSpokenCorpus(
   const rng = new SeededRandom(options.seed ?? 0);
   const jobs: { id: string; text: string; settings: EspeakVoiceSettings }[] = [];
   options.texts.forEach((entry, i) => {
-    const { id, text } = typeof entry === 'string' ? { id: String(i), text: entry } : { id: entry.id ?? String(i), text: entry.text };
+    const { id, text } =
+      typeof entry === 'string'
+        ? { id: String(i), text: entry }
+        : { id: entry.id ?? String(i), text: entry.text };
     for (let r = 0; r < renditions; r++) {
       const settings = {
         voice: voices[rng.nextInt(voices.length)]!,
@@ -85,7 +115,12 @@ export async function synthesizeSpokenCorpus(
       .digest('hex');
     const audioPath = join(cacheDir, key.slice(0, 2), `${key}.wav`);
     let wav: Uint8Array;
-    if (await stat(audioPath).then((s) => s.isFile(), () => false)) {
+    if (
+      await stat(audioPath).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    ) {
       wav = new Uint8Array(await readFile(audioPath));
       reused++;
     } else {
@@ -97,7 +132,14 @@ export async function synthesizeSpokenCorpus(
       await rename(tmp, audioPath);
       synthesized++;
     }
-    examples.push({ id: job.id, audioPath, text: job.text, line: examples.length + 1, duration: wavDuration(wav, audioPath), ...job.settings });
+    examples.push({
+      id: job.id,
+      audioPath,
+      text: job.text,
+      line: examples.length + 1,
+      duration: wavDuration(wav, audioPath),
+      ...job.settings,
+    });
     options.onProgress?.({ done: examples.length, total: jobs.length, reused });
   }
 
@@ -105,7 +147,15 @@ export async function synthesizeSpokenCorpus(
     const manifest = resolve(options.manifestPath);
     const base = dirname(manifest);
     const lines = examples.map((e) =>
-      JSON.stringify({ id: e.id, audio: relative(base, e.audioPath), text: e.text, duration: +e.duration.toFixed(4), voice: e.voice, rate: e.rate, pitch: e.pitch }),
+      JSON.stringify({
+        id: e.id,
+        audio: relative(base, e.audioPath),
+        text: e.text,
+        duration: +e.duration.toFixed(4),
+        voice: e.voice,
+        rate: e.rate,
+        pitch: e.pitch,
+      }),
     );
     await mkdir(base, { recursive: true });
     const tmp = `${manifest}.${process.pid}.tmp`;
@@ -119,7 +169,11 @@ export async function synthesizeSpokenCorpus(
  * Adds white Gaussian noise at a signal-to-noise ratio in dB (power of the whole clip), seeded.
  * Returns a new array; silence stays silence (no signal power, so no noise scale).
  */
-export function addNoiseAtSnr(samples: Float32Array, snrDb: number, seed: number | SeededRandom = 0): Float32Array {
+export function addNoiseAtSnr(
+  samples: Float32Array,
+  snrDb: number,
+  seed: number | SeededRandom = 0,
+): Float32Array {
   if (!Number.isFinite(snrDb)) throw new Error(`addNoiseAtSnr: snrDb must be a finite number, got ${snrDb}`);
   const rng = typeof seed === 'number' ? new SeededRandom(seed) : seed;
   let power = 0;
@@ -168,7 +222,15 @@ export interface SpokenDigitsOptions {
   onProgress?: (progress: { split: 'train' | 'test'; done: number; total: number; reused: number }) => void;
 }
 
-const SPOKEN_DIGITS_OPTIONS = optionKeys<SpokenDigitsOptions>({ cacheDir: true, trainSize: true, testSize: true, minDigits: true, maxDigits: true, seed: true, onProgress: true });
+const SPOKEN_DIGITS_OPTIONS = optionKeys<SpokenDigitsOptions>({
+  cacheDir: true,
+  trainSize: true,
+  testSize: true,
+  minDigits: true,
+  maxDigits: true,
+  seed: true,
+  onProgress: true,
+});
 
 /**
  * The embedded speech default: spoken digit strings, training set in espeak-ng voices (accents,

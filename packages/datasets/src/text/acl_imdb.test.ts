@@ -24,7 +24,9 @@ describe('loadAclImdb', () => {
 
   it('optionally reads unsup and replaces <br /> tags', async () => {
     const data = await loadAclImdb(root, { includeUnsup: true, replaceBreakTags: true });
-    expect(data.unsup).toEqual([{ id: 'unsup/unsup/0_0', text: 'I watched this on a plane.', label: null, rating: 0 }]);
+    expect(data.unsup).toEqual([
+      { id: 'unsup/unsup/0_0', text: 'I watched this on a plane.', label: null, rating: 0 },
+    ]);
     expect(data.train[2]!.text).toBe('A wonderful film.  Loved it.');
   });
 
@@ -35,15 +37,21 @@ describe('loadAclImdb', () => {
   });
 
   it('names the missing folder and the badly named file', async () => {
-    await expect(loadAclImdb('/nonexistent/aclImdb')).rejects.toThrow(/loadAclImdb: \/nonexistent\/aclImdb is not a directory/);
+    await expect(loadAclImdb('/nonexistent/aclImdb')).rejects.toThrow(
+      /loadAclImdb: \/nonexistent\/aclImdb is not a directory/,
+    );
     const copy = mkdtempSync(join(tmpdir(), 'rnnkit-aclimdb-'));
     try {
       cpSync(root, copy, { recursive: true });
       rmSync(join(copy, 'test', 'neg'), { recursive: true });
-      await expect(loadAclImdb(copy)).rejects.toThrow(/folder .*test\/neg not found; expected the Stanford aclImdb layout/);
+      await expect(loadAclImdb(copy)).rejects.toThrow(
+        /folder .*test\/neg not found; expected the Stanford aclImdb layout/,
+      );
       cpSync(join(root, 'test', 'neg'), join(copy, 'test', 'neg'), { recursive: true });
       writeFileSync(join(copy, 'train', 'pos', 'review.txt'), 'x');
-      await expect(loadAclImdb(copy)).rejects.toThrow(/train\/pos\/review\.txt: review file name must be '<n>_<rating>\.txt'/);
+      await expect(loadAclImdb(copy)).rejects.toThrow(
+        /train\/pos\/review\.txt: review file name must be '<n>_<rating>\.txt'/,
+      );
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }

@@ -37,7 +37,12 @@ export async function listAclImdbFiles(
   split: AclImdbSplit,
 ): Promise<{ path: string; id: string; label: 0 | 1 | null; rating: number }[]> {
   const parts: [string, string, 0 | 1 | null][] =
-    split === 'unsup' ? [['train', 'unsup', null]] : [[split, 'neg', 0], [split, 'pos', 1]];
+    split === 'unsup'
+      ? [['train', 'unsup', null]]
+      : [
+          [split, 'neg', 0],
+          [split, 'pos', 1],
+        ];
   const files: { path: string; id: string; label: 0 | 1 | null; rating: number; n: number }[] = [];
   for (const [dir, sub, label] of parts) {
     const folder = join(root, dir, sub);
@@ -53,7 +58,12 @@ export async function listAclImdbFiles(
     for (const name of names) {
       if (!name.endsWith('.txt')) continue;
       const m = REVIEW_FILE.exec(name);
-      if (!m) throw new DatasetFormatError(join(folder, name), undefined, "review file name must be '<n>_<rating>.txt'");
+      if (!m)
+        throw new DatasetFormatError(
+          join(folder, name),
+          undefined,
+          "review file name must be '<n>_<rating>.txt'",
+        );
       part.push({
         path: join(folder, name),
         id: `${dir === 'train' && sub === 'unsup' ? 'unsup' : dir}/${sub}/${m[1]}_${m[2]}`,
@@ -69,13 +79,26 @@ export async function listAclImdbFiles(
 }
 
 /** Streams one split review by review, for machines where the corpus should not sit in memory. */
-export function streamAclImdb(root: string, split: AclImdbSplit, options?: AclImdbOptions): AsyncGenerator<ImdbReview> {
+export function streamAclImdb(
+  root: string,
+  split: AclImdbSplit,
+  options?: AclImdbOptions,
+): AsyncGenerator<ImdbReview> {
   return reviewsOf(root, split, checkOptions('streamAclImdb', options, ACL_IMDB_OPTIONS));
 }
 
-async function* reviewsOf(root: string, split: AclImdbSplit, options: AclImdbOptions): AsyncGenerator<ImdbReview> {
+async function* reviewsOf(
+  root: string,
+  split: AclImdbSplit,
+  options: AclImdbOptions,
+): AsyncGenerator<ImdbReview> {
   for (const file of await listAclImdbFiles(root, split)) {
-    yield { id: file.id, text: clean(await readFile(file.path, 'utf8'), options), label: file.label, rating: file.rating };
+    yield {
+      id: file.id,
+      text: clean(await readFile(file.path, 'utf8'), options),
+      label: file.label,
+      rating: file.rating,
+    };
   }
 }
 
@@ -96,7 +119,12 @@ export async function loadAclImdb(
       while (next < files.length) {
         const i = next++;
         const f = files[i]!;
-        out[i] = { id: f.id, text: clean(await readFile(f.path, 'utf8'), checked), label: f.label, rating: f.rating };
+        out[i] = {
+          id: f.id,
+          text: clean(await readFile(f.path, 'utf8'), checked),
+          label: f.label,
+          rating: f.rating,
+        };
       }
     };
     await Promise.all(Array.from({ length: 16 }, worker));

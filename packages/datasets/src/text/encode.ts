@@ -29,11 +29,14 @@ export function encodeTexts<L>(
   checkIntegerOption('encodeTexts', 'options.maxLength', options.maxLength, 0);
   return examples.map(({ text, label }, i) => {
     const raw = encode(text);
-    if (!raw || typeof raw.length !== 'number') throw new Error(`encodeTexts: encoder returned no id array for examples[${i}]`);
+    if (!raw || typeof raw.length !== 'number')
+      throw new Error(`encodeTexts: encoder returned no id array for examples[${i}]`);
     for (let j = 0; j < raw.length; j++) {
       const id = raw[j];
       if (typeof id !== 'number' || !Number.isInteger(id) || id < -(2 ** 31) || id >= 2 ** 31) {
-        throw new Error(`encodeTexts: the encoder returned ${String(id)} at examples[${i}] position ${j}, expected an int32 id`);
+        throw new Error(
+          `encodeTexts: the encoder returned ${String(id)} at examples[${i}] position ${j}, expected an int32 id`,
+        );
       }
     }
     const ids = Int32Array.from(raw);

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { decodeKerasImdb, invertKerasImdbWordIndex, loadKerasImdb, loadKerasImdbWordIndex, type KerasImdbOptions } from './keras_imdb.js';
+import {
+  decodeKerasImdb,
+  invertKerasImdbWordIndex,
+  loadKerasImdb,
+  loadKerasImdbWordIndex,
+  type KerasImdbOptions,
+} from './keras_imdb.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../__fixtures__/${name}`, import.meta.url));
 
@@ -42,9 +48,15 @@ describe('loadKerasImdb', () => {
   });
 
   it('explains a missing file, a missing array and a maxlen that keeps nothing', async () => {
-    await expect(loadKerasImdb('/nonexistent/imdb.npz')).rejects.toThrow(/loadKerasImdb: cannot read \/nonexistent\/imdb\.npz \(ENOENT\)/);
-    await expect(loadKerasImdb(fixture('numpy_dtypes.npz'))).rejects.toThrow(/has no 'x_train' array \(found: /);
-    await expect(loadKerasImdb(fixture('keras_imdb_small.npz'), { maxLength: 2 })).rejects.toThrow(/no sequence was left; increase maxLength/);
+    await expect(loadKerasImdb('/nonexistent/imdb.npz')).rejects.toThrow(
+      /loadKerasImdb: cannot read \/nonexistent\/imdb\.npz \(ENOENT\)/,
+    );
+    await expect(loadKerasImdb(fixture('numpy_dtypes.npz'))).rejects.toThrow(
+      /has no 'x_train' array \(found: /,
+    );
+    await expect(loadKerasImdb(fixture('keras_imdb_small.npz'), { maxLength: 2 })).rejects.toThrow(
+      /no sequence was left; increase maxLength/,
+    );
   });
 });
 
@@ -61,11 +73,17 @@ describe('decodeKerasImdb', () => {
     const wordIndex = await loadKerasImdbWordIndex(fixture('keras_imdb_word_index.json'));
     const byRank = new Map([...wordIndex].map(([w, r]) => [r, w]));
     const plain = expected.cases.find((c) => c.options.start_char === null && c.options.index_from === 0)!;
-    const text = decodeKerasImdb(plain.train.x[0]!, wordIndex, { indexFrom: 0, startChar: null, oovChar: null });
+    const text = decodeKerasImdb(plain.train.x[0]!, wordIndex, {
+      indexFrom: 0,
+      startChar: null,
+      oovChar: null,
+    });
     expect(text).toBe(plain.train.x[0]!.map((r) => byRank.get(r)).join(' '));
   });
 
   it('rejects a word index that is not word -> integer', async () => {
-    await expect(loadKerasImdbWordIndex(fixture('numpy_dtypes.json'))).rejects.toThrow(/index of 'b1' must be a non-negative integer/);
+    await expect(loadKerasImdbWordIndex(fixture('numpy_dtypes.json'))).rejects.toThrow(
+      /index of 'b1' must be a non-negative integer/,
+    );
   });
 });

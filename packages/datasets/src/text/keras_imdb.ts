@@ -22,7 +22,15 @@ export interface KerasImdbOptions {
   indexFrom?: number;
 }
 
-const KERAS_IMDB_OPTIONS = optionKeys<KerasImdbOptions>({ numWords: true, skipTop: true, maxLength: true, seed: true, startChar: true, oovChar: true, indexFrom: true });
+const KERAS_IMDB_OPTIONS = optionKeys<KerasImdbOptions>({
+  numWords: true,
+  skipTop: true,
+  maxLength: true,
+  seed: true,
+  startChar: true,
+  oovChar: true,
+  indexFrom: true,
+});
 
 export interface KerasImdbSplit {
   x: number[][];
@@ -41,7 +49,10 @@ export interface KerasImdbData {
  * Note Keras's quirk, kept for parity: without numWords the limit is the largest id, which is
  * therefore itself replaced by oovChar.
  */
-export async function loadKerasImdb(pathOrBytes: string | Uint8Array, options?: KerasImdbOptions): Promise<KerasImdbData> {
+export async function loadKerasImdb(
+  pathOrBytes: string | Uint8Array,
+  options?: KerasImdbOptions,
+): Promise<KerasImdbData> {
   checkOptions('loadKerasImdb', options, KERAS_IMDB_OPTIONS);
   const name = typeof pathOrBytes === 'string' ? pathOrBytes : 'imdb.npz';
   const bytes = typeof pathOrBytes === 'string' ? await readBytes(pathOrBytes, 'loadKerasImdb') : pathOrBytes;
@@ -73,7 +84,9 @@ export function kerasImdbFromArrays(
   const skipTop = options.skipTop ?? 0;
   for (const key of ['x_train', 'y_train', 'x_test', 'y_test']) {
     if (!arrays[key]) {
-      throw new Error(`loadKerasImdb: ${name} has no '${key}' array (found: ${Object.keys(arrays).join(', ') || 'none'})`);
+      throw new Error(
+        `loadKerasImdb: ${name} has no '${key}' array (found: ${Object.keys(arrays).join(', ') || 'none'})`,
+      );
     }
   }
   const rng = new NumpyRandomState(seed);
@@ -81,7 +94,9 @@ export function kerasImdbFromArrays(
     const x = sequencesOf(arrays[`x_${split}`]!, `${name}/x_${split}.npy`);
     const y = npyToNumbers(arrays[`y_${split}`]!, `${name}/y_${split}.npy`);
     if (x.length !== y.length) {
-      throw new Error(`loadKerasImdb: ${name} has ${x.length} x_${split} sequences but ${y.length} y_${split} labels`);
+      throw new Error(
+        `loadKerasImdb: ${name} has ${x.length} x_${split} sequences but ${y.length} y_${split} labels`,
+      );
     }
     const order = rng.shuffle(Array.from({ length: x.length }, (_, i) => i));
     return { x: order.map((i) => x[i]!), y: order.map((i) => y[i]!) };
@@ -108,7 +123,9 @@ export function kerasImdbFromArrays(
     const a = keep(xTrain, yTrain);
     const b = keep(xTest, yTest);
     if (a.xs.length === 0 || b.xs.length === 0) {
-      throw new Error(`loadKerasImdb: after keeping sequences shorter than maxLength = ${maxlen}, no sequence was left; increase maxLength`);
+      throw new Error(
+        `loadKerasImdb: after keeping sequences shorter than maxLength = ${maxlen}, no sequence was left; increase maxLength`,
+      );
     }
     [xTrain, yTrain, xTest, yTest] = [a.xs, a.ys, b.xs, b.ys];
   }
@@ -128,7 +145,9 @@ export function kerasImdbFromArrays(
 
 function sequencesOf(array: NpyArray, name: string): number[][] {
   if (!Array.isArray(array.data)) {
-    throw new Error(`loadKerasImdb: ${name} has dtype '${array.dtype}', expected an object array of word-id lists`);
+    throw new Error(
+      `loadKerasImdb: ${name} has dtype '${array.dtype}', expected an object array of word-id lists`,
+    );
   }
   return array.data.map((seq, i) => {
     if (!Array.isArray(seq)) throw new Error(`loadKerasImdb: ${name}[${i}] is not a list of word ids`);
@@ -149,7 +168,9 @@ export async function loadKerasImdbWordIndex(path: string): Promise<Map<string, 
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new Error(`loadKerasImdbWordIndex: ${path} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(
+      `loadKerasImdbWordIndex: ${path} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new Error(`loadKerasImdbWordIndex: ${path} must hold a JSON object of word → index`);
@@ -157,7 +178,9 @@ export async function loadKerasImdbWordIndex(path: string): Promise<Map<string, 
   const index = new Map<string, number>();
   for (const [word, value] of Object.entries(parsed)) {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-      throw new Error(`loadKerasImdbWordIndex: ${path}: index of '${word}' must be a non-negative integer, got ${JSON.stringify(value)}`);
+      throw new Error(
+        `loadKerasImdbWordIndex: ${path}: index of '${word}' must be a non-negative integer, got ${JSON.stringify(value)}`,
+      );
     }
     index.set(word, value);
   }
@@ -174,17 +197,30 @@ export interface DecodeKerasImdbOptions {
   oovToken?: string;
 }
 
-const DECODE_KERAS_IMDB_OPTIONS = optionKeys<DecodeKerasImdbOptions>({ startChar: true, oovChar: true, indexFrom: true, padToken: true, startToken: true, oovToken: true });
+const DECODE_KERAS_IMDB_OPTIONS = optionKeys<DecodeKerasImdbOptions>({
+  startChar: true,
+  oovChar: true,
+  indexFrom: true,
+  padToken: true,
+  startToken: true,
+  oovToken: true,
+});
 
 /** Inverts the word index for the same offsets load_data used (id = rank + indexFrom). */
 export function invertKerasImdbWordIndex(
   wordIndex: ReadonlyMap<string, number>,
   options?: DecodeKerasImdbOptions,
 ): Map<number, string> {
-  return invertWordIndex(wordIndex, checkOptions('invertKerasImdbWordIndex', options, DECODE_KERAS_IMDB_OPTIONS));
+  return invertWordIndex(
+    wordIndex,
+    checkOptions('invertKerasImdbWordIndex', options, DECODE_KERAS_IMDB_OPTIONS),
+  );
 }
 
-function invertWordIndex(wordIndex: ReadonlyMap<string, number>, options: DecodeKerasImdbOptions): Map<number, string> {
+function invertWordIndex(
+  wordIndex: ReadonlyMap<string, number>,
+  options: DecodeKerasImdbOptions,
+): Map<number, string> {
   const indexFrom = options.indexFrom ?? 3;
   const startChar = options.startChar === undefined ? 1 : options.startChar;
   const oovChar = options.oovChar === undefined ? 2 : options.oovChar;

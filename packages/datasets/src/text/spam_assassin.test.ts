@@ -34,7 +34,9 @@ describe('loadSpamAssassin', () => {
 
   it('hands texts to any encoder function', async () => {
     const s = await loadSpamAssassin({ groups: ['hard-ham-1'], test: 0, validation: 0 });
-    const encoded = encodeTexts(s.train.slice(0, 3), (t) => [...t].slice(0, 5).map((c) => c.charCodeAt(0)), { maxLength: 3 });
+    const encoded = encodeTexts(s.train.slice(0, 3), (t) => [...t].slice(0, 5).map((c) => c.charCodeAt(0)), {
+      maxLength: 3,
+    });
     expect(encoded.map((e) => e.ids.length)).toEqual([3, 3, 3]);
     expect(encoded[0]!.label).toBe(0);
   });
@@ -50,8 +52,15 @@ describe('stripEmailHeaders', () => {
 describe('importOptional', () => {
   it('says how to install a missing optional package', async () => {
     await expect(
-      importOptional('loadThing', '@rnnkit/not-a-real-package', () => import('@rnnkit/not-a-real-package' as string), '5 MB'),
-    ).rejects.toThrow('loadThing: the optional package @rnnkit/not-a-real-package is not installed; install it with `npm install @rnnkit/not-a-real-package` (5 MB)');
+      importOptional(
+        'loadThing',
+        '@rnnkit/not-a-real-package',
+        () => import('@rnnkit/not-a-real-package' as string),
+        '5 MB',
+      ),
+    ).rejects.toThrow(
+      'loadThing: the optional package @rnnkit/not-a-real-package is not installed; install it with `npm install @rnnkit/not-a-real-package` (5 MB)',
+    );
     await expect(importOptional('f', 'p', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
   });
 });

@@ -26,7 +26,13 @@ export interface SpamAssassinOptions extends SplitFractions {
   seed?: number;
 }
 
-const SPAM_ASSASSIN_OPTIONS = optionKeys<SpamAssassinOptions>({ validation: true, test: true, headers: true, groups: true, seed: true });
+const SPAM_ASSASSIN_OPTIONS = optionKeys<SpamAssassinOptions>({
+  validation: true,
+  test: true,
+  headers: true,
+  groups: true,
+  seed: true,
+});
 
 interface RawEmail {
   id: string;
@@ -39,14 +45,18 @@ interface RawEmail {
  * (93 MB on disk, so it is not installed with rnnkit) and splits it, stratified by label and keyed
  * by message id, into train/validation/test. Default fractions 0.1 / 0.1.
  */
-export async function loadSpamAssassin(spamOptions?: SpamAssassinOptions): Promise<DatasetSplits<SpamAssassinEmail>> {
+export async function loadSpamAssassin(
+  spamOptions?: SpamAssassinOptions,
+): Promise<DatasetSplits<SpamAssassinEmail>> {
   const options = checkOptions('loadSpamAssassin', spamOptions, SPAM_ASSASSIN_OPTIONS);
   const corpus = await importCorpus();
   const headers = options.headers ?? 'strip';
   if (headers !== 'keep' && headers !== 'strip') {
     throw new Error(`loadSpamAssassin: headers must be 'keep' or 'strip', got '${String(headers)}'`);
   }
-  const groups = new Set<string>(options.groups ?? ['easy-ham-1', 'easy-ham-2', 'hard-ham-1', 'spam-1', 'spam-2']);
+  const groups = new Set<string>(
+    options.groups ?? ['easy-ham-1', 'easy-ham-2', 'hard-ham-1', 'spam-1', 'spam-2'],
+  );
   const emails: SpamAssassinEmail[] = [];
   for (const raw of corpus()) {
     if (!groups.has(raw.group)) continue;
@@ -80,6 +90,7 @@ async function importCorpus(): Promise<() => RawEmail[]> {
     'about 93 MB, no install script',
   )) as { default?: unknown };
   const corpus = (typeof mod.default === 'function' ? mod.default : mod) as unknown;
-  if (typeof corpus !== 'function') throw new Error(`loadSpamAssassin: ${SPAM_ASSASSIN_PACKAGE} did not export a function`);
+  if (typeof corpus !== 'function')
+    throw new Error(`loadSpamAssassin: ${SPAM_ASSASSIN_PACKAGE} did not export a function`);
   return corpus as () => RawEmail[];
 }

@@ -14,7 +14,10 @@ const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('loadTextLabelFile', () => {
   it('reads CSV with quotes, embedded commas and newlines, mapping labels in sorted order', async () => {
-    const path = file('reviews.csv', 'id,text,label\n1,"Great, really great",pos\n2,"Two\nlines",neg\n\n3,Meh,neg\n');
+    const path = file(
+      'reviews.csv',
+      'id,text,label\n1,"Great, really great",pos\n2,"Two\nlines",neg\n\n3,Meh,neg\n',
+    );
     const data = await loadTextLabelFile(path);
     expect(data.labels).toEqual(['neg', 'pos']);
     expect(data.examples).toEqual([
@@ -44,24 +47,34 @@ describe('loadTextLabelFile', () => {
 
   it('names file and line for malformed records and unknown labels', async () => {
     const ragged = file('ragged.csv', 'text,label\nok,pos\ntoo,many,fields\n');
-    await expect(loadTextLabelFile(ragged)).rejects.toThrow(new RegExp(`^${esc(ragged)}:3: Invalid Record Length: expect 2, got 3`));
+    await expect(loadTextLabelFile(ragged)).rejects.toThrow(
+      new RegExp(`^${esc(ragged)}:3: Invalid Record Length: expect 2, got 3`),
+    );
     const unknown = file('unknown.csv', 'text,label\nok,pos\nhmm,maybe\n');
     await expect(loadTextLabelFile(unknown, { labels: ['neg', 'pos'] })).rejects.toThrow(
       new RegExp(`^${esc(unknown)}:3: unknown label 'maybe'; expected one of: neg, pos`),
     );
     const badJson = file('bad.jsonl', '{"text":"a","label":"x"}\n{"text":"b"}\n');
-    await expect(loadTextLabelFile(badJson)).rejects.toThrow(new RegExp(`^${esc(badJson)}:2: missing field 'label'`));
+    await expect(loadTextLabelFile(badJson)).rejects.toThrow(
+      new RegExp(`^${esc(badJson)}:2: missing field 'label'`),
+    );
     const notJson = file('bad2.jsonl', '{"text":"a","label":"x"}\n{"text":\n');
     await expect(loadTextLabelFile(notJson)).rejects.toThrow(new RegExp(`^${esc(notJson)}:2: invalid JSON`));
     const noColumn = file('nocol.csv', 'body,label\nx,y\n');
-    await expect(loadTextLabelFile(noColumn)).rejects.toThrow(new RegExp(`^${esc(noColumn)}:1: no column 'text' in header \\(body, label\\)`));
+    await expect(loadTextLabelFile(noColumn)).rejects.toThrow(
+      new RegExp(`^${esc(noColumn)}:1: no column 'text' in header \\(body, label\\)`),
+    );
     const open = file('open.csv', 'text,label\n"never closed,pos\n');
     await expect(loadTextLabelFile(open)).rejects.toThrow(new RegExp(`^${esc(open)}:2: Quote Not Closed`));
   });
 
   it('explains a missing file and an unknown extension', async () => {
-    await expect(loadTextLabelFile(join(dir, 'nope.csv'))).rejects.toThrow(/loadTextLabelFile: cannot read .*nope\.csv \(ENOENT\)/);
+    await expect(loadTextLabelFile(join(dir, 'nope.csv'))).rejects.toThrow(
+      /loadTextLabelFile: cannot read .*nope\.csv \(ENOENT\)/,
+    );
     const txt = file('data.txt', 'x');
-    await expect(loadTextLabelFile(txt)).rejects.toThrow(/cannot tell the format of .*data\.txt from '\.txt'; pass options\.format/);
+    await expect(loadTextLabelFile(txt)).rejects.toThrow(
+      /cannot tell the format of .*data\.txt from '\.txt'; pass options\.format/,
+    );
   });
 });

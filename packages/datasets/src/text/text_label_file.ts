@@ -25,7 +25,14 @@ export interface TextLabelFileOptions {
   tsvQuotes?: boolean;
 }
 
-const TEXT_LABEL_FILE_OPTIONS = optionKeys<TextLabelFileOptions>({ format: true, textField: true, labelField: true, header: true, labels: true, tsvQuotes: true });
+const TEXT_LABEL_FILE_OPTIONS = optionKeys<TextLabelFileOptions>({
+  format: true,
+  textField: true,
+  labelField: true,
+  header: true,
+  labels: true,
+  tsvQuotes: true,
+});
 
 export interface TextLabelExample {
   text: string;
@@ -42,29 +49,44 @@ export interface TextLabelData {
 }
 
 /** Loads a text-classification file in CSV, TSV or JSONL with one example per record. */
-export async function loadTextLabelFile(path: string, options?: TextLabelFileOptions): Promise<TextLabelData> {
+export async function loadTextLabelFile(
+  path: string,
+  options?: TextLabelFileOptions,
+): Promise<TextLabelData> {
   checkOptions('loadTextLabelFile', options, TEXT_LABEL_FILE_OPTIONS);
   let content: string;
   try {
     content = await readFile(path, 'utf8');
   } catch (err) {
-    throw new Error(`loadTextLabelFile: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new Error(
+      `loadTextLabelFile: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    );
   }
   return parseTextLabelFile(content, path, options);
 }
 
 /** The parsing half of loadTextLabelFile, for text already in memory; `file` names it in errors. */
-export function parseTextLabelFile(content: string, file: string, fileOptions?: TextLabelFileOptions): TextLabelData {
+export function parseTextLabelFile(
+  content: string,
+  file: string,
+  fileOptions?: TextLabelFileOptions,
+): TextLabelData {
   const options = checkOptions('parseTextLabelFile', fileOptions, TEXT_LABEL_FILE_OPTIONS);
   const format = options.format ?? formatFromExtension(file);
-  const rows = format === 'jsonl' ? jsonlRows(content, file, options) : delimitedRows(content, file, format, options);
+  const rows =
+    format === 'jsonl' ? jsonlRows(content, file, options) : delimitedRows(content, file, format, options);
   const labelSet = options.labels ? [...options.labels] : [...new Set(rows.map((r) => r.label))].sort();
   const labelIndex = new Map(labelSet.map((l, i) => [l, i]));
-  if (labelIndex.size !== labelSet.length) throw new Error(`loadTextLabelFile: options.labels has duplicates: ${labelSet.join(', ')}`);
+  if (labelIndex.size !== labelSet.length)
+    throw new Error(`loadTextLabelFile: options.labels has duplicates: ${labelSet.join(', ')}`);
   const examples = rows.map((r) => {
     const index = labelIndex.get(r.label);
     if (index === undefined) {
-      throw new DatasetFormatError(file, r.line, `unknown label '${r.label}'; expected one of: ${labelSet.join(', ')}`);
+      throw new DatasetFormatError(
+        file,
+        r.line,
+        `unknown label '${r.label}'; expected one of: ${labelSet.join(', ')}`,
+      );
     }
     return { text: r.text, label: index, labelName: r.label, line: r.line };
   });
@@ -76,7 +98,9 @@ function formatFromExtension(file: string): TextLabelFormat {
   if (ext === '.csv') return 'csv';
   if (ext === '.tsv' || ext === '.tab') return 'tsv';
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
-  throw new Error(`loadTextLabelFile: cannot tell the format of ${file} from '${ext}'; pass options.format ('csv', 'tsv' or 'jsonl')`);
+  throw new Error(
+    `loadTextLabelFile: cannot tell the format of ${file} from '${ext}'; pass options.format ('csv', 'tsv' or 'jsonl')`,
+  );
 }
 
 interface Row {
@@ -95,7 +119,11 @@ function jsonlRows(content: string, file: string, options: TextLabelFileOptions)
     try {
       value = JSON.parse(text);
     } catch (err) {
-      throw new DatasetFormatError(file, lineNumber, `invalid JSON: ${err instanceof Error ? err.message : String(err)}`);
+      throw new DatasetFormatError(
+        file,
+        lineNumber,
+        `invalid JSON: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new DatasetFormatError(file, lineNumber, 'expected a JSON object per line');
@@ -111,13 +139,23 @@ function jsonlRows(content: string, file: string, options: TextLabelFileOptions)
 }
 
 function fieldText(value: unknown, key: string, file: string, line: number, isText: boolean): string {
-  if (value === undefined || value === null) throw new DatasetFormatError(file, line, `missing field '${key}'`);
+  if (value === undefined || value === null)
+    throw new DatasetFormatError(file, line, `missing field '${key}'`);
   if (typeof value === 'string') return value;
   if (!isText && (typeof value === 'number' || typeof value === 'boolean')) return String(value);
-  throw new DatasetFormatError(file, line, `field '${key}' must be a string${isText ? '' : ', number or boolean'}, got ${JSON.stringify(value)}`);
+  throw new DatasetFormatError(
+    file,
+    line,
+    `field '${key}' must be a string${isText ? '' : ', number or boolean'}, got ${JSON.stringify(value)}`,
+  );
 }
 
-function delimitedRows(content: string, file: string, format: 'csv' | 'tsv', options: TextLabelFileOptions): Row[] {
+function delimitedRows(
+  content: string,
+  file: string,
+  format: 'csv' | 'tsv',
+  options: TextLabelFileOptions,
+): Row[] {
   const header = options.header ?? true;
   let records: { record: string[]; info: { lines: number } }[];
   try {
@@ -141,7 +179,12 @@ function delimitedRows(content: string, file: string, format: 'csv' | 'tsv', opt
       if (typeof field === 'number') return field;
       const name = field ?? fallback;
       const i = names.indexOf(name);
-      if (i < 0) throw new DatasetFormatError(file, records[0]!.info.lines, `no column '${name}' in header (${names.join(', ')})`);
+      if (i < 0)
+        throw new DatasetFormatError(
+          file,
+          records[0]!.info.lines,
+          `no column '${name}' in header (${names.join(', ')})`,
+        );
       return i;
     };
     textColumn = find(options.textField, 'text');
@@ -149,7 +192,9 @@ function delimitedRows(content: string, file: string, format: 'csv' | 'tsv', opt
     body = records.slice(1);
   } else {
     if (typeof options.textField === 'string' || typeof options.labelField === 'string') {
-      throw new Error(`loadTextLabelFile: ${file}: column names need header: true; give 0-based column indexes instead`);
+      throw new Error(
+        `loadTextLabelFile: ${file}: column names need header: true; give 0-based column indexes instead`,
+      );
     }
     textColumn = options.textField ?? 0;
     labelColumn = options.labelField ?? 1;
@@ -158,7 +203,11 @@ function delimitedRows(content: string, file: string, format: 'csv' | 'tsv', opt
     const text = record[textColumn];
     const label = record[labelColumn];
     if (text === undefined || label === undefined) {
-      throw new DatasetFormatError(file, info.lines, `expected at least ${Math.max(textColumn, labelColumn) + 1} columns, got ${record.length}`);
+      throw new DatasetFormatError(
+        file,
+        info.lines,
+        `expected at least ${Math.max(textColumn, labelColumn) + 1} columns, got ${record.length}`,
+      );
     }
     return { text, label, line: info.lines };
   });

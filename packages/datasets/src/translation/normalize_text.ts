@@ -14,7 +14,12 @@ export interface TextNormalization {
 }
 
 /** The keys of TextNormalization (also checked where it is a nested `normalize` option). */
-export const TEXT_NORMALIZATION_OPTIONS = optionKeys<TextNormalization>({ unicode: true, lowercase: true, spacePunctuation: true, collapseWhitespace: true });
+export const TEXT_NORMALIZATION_OPTIONS = optionKeys<TextNormalization>({
+  unicode: true,
+  lowercase: true,
+  spacePunctuation: true,
+  collapseWhitespace: true,
+});
 
 const PUNCTUATION = /(\p{P})/gu;
 const JOINER = /^['’\-‐]$/u;

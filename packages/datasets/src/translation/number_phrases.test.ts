@@ -16,7 +16,9 @@ describe('numberSpeller', () => {
     expect(de!(21)).toBe('einundzwanzig');
     expect(es!(1234)).toBe('mil doscientos treinta y cuatro');
     expect((await numberSpeller('spaced-digits'))(905)).toBe('9 0 5');
-    await expect(numberSpeller('xx' as 'en')).rejects.toThrow(/unknown language 'xx'; expected one of en, en-GB, fr/);
+    await expect(numberSpeller('xx' as 'en')).rejects.toThrow(
+      /unknown language 'xx'; expected one of en, en-GB, fr/,
+    );
   });
 });
 
@@ -36,13 +38,22 @@ describe('generateNumberPhrases', () => {
     for (const n of validation) expect(train.has(n)).toBe(false);
     expect(test.size).toBe(500);
     for (const n of heldOut) expect(test.has(n)).toBe(true);
-    const p = s.train.find((x) => x.number === 21) ?? s.validation.find((x) => x.number === 21) ?? s.test.find((x) => x.number === 21)!;
+    const p =
+      s.train.find((x) => x.number === 21) ??
+      s.validation.find((x) => x.number === 21) ??
+      s.test.find((x) => x.number === 21)!;
     expect([p.source, p.target]).toEqual(['twenty-one', 'einundzwanzig']);
   });
 
   it('gives the same bytes for the same seed and different bytes for another', async () => {
     const make = async (seed: number) => {
-      const s = await generateNumberPhrases({ source: 'en', target: 'fr', maxNumber: 2999, trainSize: 1000, seed });
+      const s = await generateNumberPhrases({
+        source: 'en',
+        target: 'fr',
+        maxNumber: 2999,
+        trainSize: 1000,
+        seed,
+      });
       return [pairsToTsv(s.train), pairsToTsv(s.validation), pairsToTsv(s.test)].join('---\n');
     };
     const a = await make(42);
@@ -51,7 +62,13 @@ describe('generateNumberPhrases', () => {
   });
 
   it('writes TSV that loadTabSeparatedPairs reads back', async () => {
-    const s = await generateNumberPhrases({ source: 'fr', target: 'digits', maxNumber: 99, testSize: 10, validationSize: 0 });
+    const s = await generateNumberPhrases({
+      source: 'fr',
+      target: 'digits',
+      maxNumber: 99,
+      testSize: 10,
+      validationSize: 0,
+    });
     const path = join(mkdtempSync(join(tmpdir(), 'rnnkit-numbers-')), 'train.tsv');
     writeFileSync(path, pairsToTsv(s.train));
     const { pairs } = await loadTabSeparatedPairs(path, { deduplicate: 'none' });
@@ -63,6 +80,8 @@ describe('generateNumberPhrases', () => {
     await expect(generateNumberPhrases({ maxNumber: 9, trainSize: 10 })).rejects.toThrow(
       /trainSize 10 \+ validationSize 1 \+ testSize 1 exceeds the 10 numbers in \[0, 9\]/,
     );
-    await expect(generateNumberPhrases({ maxNumber: 9, heldOut: [12] })).rejects.toThrow(/heldOut number 12 is outside \[0, 9\]/);
+    await expect(generateNumberPhrases({ maxNumber: 9, heldOut: [12] })).rejects.toThrow(
+      /heldOut number 12 is outside \[0, 9\]/,
+    );
   });
 });

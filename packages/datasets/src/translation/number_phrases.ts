@@ -2,12 +2,16 @@ import { checkOptions, optionKeys, SeededRandom } from '@rnnkit/tensor-core';
 import type { DatasetSplits } from '../batching/split.js';
 
 /** Languages with a built-in number speller (n2words), plus 'digits' ("1234") and 'spaced-digits' ("1 2 3 4"). */
-export type NumberLanguage = 'en' | 'en-GB' | 'fr' | 'de' | 'es' | 'it' | 'nl' | 'pt' | 'digits' | 'spaced-digits';
+export type NumberLanguage =
+  'en' | 'en-GB' | 'fr' | 'de' | 'es' | 'it' | 'nl' | 'pt' | 'digits' | 'spaced-digits';
 
 export type NumberSpeller = (n: number) => string;
 
 // Literal specifiers so bundlers include only the languages that are imported.
-const N2WORDS: Record<Exclude<NumberLanguage, 'digits' | 'spaced-digits'>, () => Promise<{ toCardinal: (n: number) => string }>> = {
+const N2WORDS: Record<
+  Exclude<NumberLanguage, 'digits' | 'spaced-digits'>,
+  () => Promise<{ toCardinal: (n: number) => string }>
+> = {
   en: () => import('n2words/en-US'),
   'en-GB': () => import('n2words/en-GB'),
   fr: () => import('n2words/fr-FR'),
@@ -25,7 +29,10 @@ export async function numberSpeller(language: NumberLanguage): Promise<NumberSpe
   if (language === 'digits') return (n) => String(n);
   if (language === 'spaced-digits') return (n) => String(n).split('').join(' ');
   const load = N2WORDS[language as keyof typeof N2WORDS];
-  if (!load) throw new Error(`numberSpeller: unknown language '${String(language)}'; expected one of ${NUMBER_LANGUAGES.join(', ')}`);
+  if (!load)
+    throw new Error(
+      `numberSpeller: unknown language '${String(language)}'; expected one of ${NUMBER_LANGUAGES.join(', ')}`,
+    );
   const { toCardinal } = await load();
   return (n) => toCardinal(n);
 }
@@ -55,7 +62,15 @@ export interface NumberPhrasesOptions {
 }
 
 const NUMBER_PHRASES_OPTIONS = optionKeys<NumberPhrasesOptions>({
-  source: true, target: true, minNumber: true, maxNumber: true, testSize: true, validationSize: true, trainSize: true, heldOut: true, seed: true,
+  source: true,
+  target: true,
+  minNumber: true,
+  maxNumber: true,
+  testSize: true,
+  validationSize: true,
+  trainSize: true,
+  heldOut: true,
+  seed: true,
 });
 
 /**
@@ -63,15 +78,20 @@ const NUMBER_PHRASES_OPTIONS = optionKeys<NumberPhrasesOptions>({
  * un" / "einundzwanzig"). Each number is in exactly one split, so the test numbers are never seen in
  * training; the same seed and options give the same pairs in the same order.
  */
-export async function generateNumberPhrases(phraseOptions?: NumberPhrasesOptions): Promise<DatasetSplits<NumberPair>> {
+export async function generateNumberPhrases(
+  phraseOptions?: NumberPhrasesOptions,
+): Promise<DatasetSplits<NumberPair>> {
   const options = checkOptions('generateNumberPhrases', phraseOptions, NUMBER_PHRASES_OPTIONS);
   const min = options.minNumber ?? 0;
   const max = options.maxNumber ?? 9999;
   if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min < 0 || max < min) {
-    throw new Error(`generateNumberPhrases: need integers 0 <= minNumber <= maxNumber, got ${min} and ${max}`);
+    throw new Error(
+      `generateNumberPhrases: need integers 0 <= minNumber <= maxNumber, got ${min} and ${max}`,
+    );
   }
   const total = max - min + 1;
-  if (total > 10_000_000) throw new Error(`generateNumberPhrases: range [${min}, ${max}] has ${total} numbers; at most 10,000,000`);
+  if (total > 10_000_000)
+    throw new Error(`generateNumberPhrases: range [${min}, ${max}] has ${total} numbers; at most 10,000,000`);
   const heldOut = [...new Set(options.heldOut ?? [])];
   for (const n of heldOut) {
     if (!Number.isInteger(n) || n < min || n > max) {
@@ -81,18 +101,26 @@ export async function generateNumberPhrases(phraseOptions?: NumberPhrasesOptions
   const testSize = options.testSize ?? Math.round(total * 0.1);
   const validationSize = options.validationSize ?? Math.round(total * 0.1);
   if (heldOut.length > testSize) {
-    throw new Error(`generateNumberPhrases: ${heldOut.length} heldOut numbers do not fit in testSize ${testSize}`);
+    throw new Error(
+      `generateNumberPhrases: ${heldOut.length} heldOut numbers do not fit in testSize ${testSize}`,
+    );
   }
   const trainSize = options.trainSize ?? total - testSize - validationSize;
-  for (const [name, v] of [['testSize', testSize], ['validationSize', validationSize], ['trainSize', trainSize]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new Error(`generateNumberPhrases: ${name} must be a non-negative integer, got ${v}`);
+  for (const [name, v] of [
+    ['testSize', testSize],
+    ['validationSize', validationSize],
+    ['trainSize', trainSize],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0)
+      throw new Error(`generateNumberPhrases: ${name} must be a non-negative integer, got ${v}`);
   }
   if (testSize + validationSize + trainSize > total) {
     throw new Error(
       `generateNumberPhrases: trainSize ${trainSize} + validationSize ${validationSize} + testSize ${testSize} exceeds the ${total} numbers in [${min}, ${max}]`,
     );
   }
-  const speak = async (lang: NumberLanguage | NumberSpeller) => (typeof lang === 'function' ? lang : numberSpeller(lang));
+  const speak = async (lang: NumberLanguage | NumberSpeller) =>
+    typeof lang === 'function' ? lang : numberSpeller(lang);
   const toSource = await speak(options.source ?? 'en');
   const toTarget = await speak(options.target ?? 'fr');
 
@@ -106,8 +134,13 @@ export async function generateNumberPhrases(phraseOptions?: NumberPhrasesOptions
   const validationNumbers = rest.slice(offset, offset + validationSize);
   offset += validationSize;
   const trainNumbers = rest.slice(offset, offset + trainSize);
-  const pairs = (numbers: number[]) => numbers.map((n) => ({ number: n, source: toSource(n), target: toTarget(n) }));
-  return { train: pairs(trainNumbers), validation: pairs(validationNumbers), test: pairs(rng.shuffle(testNumbers)) };
+  const pairs = (numbers: number[]) =>
+    numbers.map((n) => ({ number: n, source: toSource(n), target: toTarget(n) }));
+  return {
+    train: pairs(trainNumbers),
+    validation: pairs(validationNumbers),
+    test: pairs(rng.shuffle(testNumbers)),
+  };
 }
 
 /** One pair per line, `source<TAB>target`, the format loadTabSeparatedPairs reads back. */

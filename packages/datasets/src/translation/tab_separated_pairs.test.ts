@@ -32,7 +32,11 @@ describe('loadTabSeparatedPairs', () => {
       ['Go.', 'Marche.', 3],
       ['Hi.', 'Salut !', 5],
       ['I\u2019m hungry.', 'J\u2019ai faim.', 7],
-      ['Tom didn\u2019t say anything about what happened.', 'Tom n\u2019a rien dit de ce qui s\u2019est passé.', 8],
+      [
+        'Tom didn\u2019t say anything about what happened.',
+        'Tom n\u2019a rien dit de ce qui s\u2019est passé.',
+        8,
+      ],
     ]);
     expect(pairs[0]!.attribution).toMatch(/^CC-BY 2\.0 \(France\)/);
     expect(stats).toEqual({ lines: 6, kept: 5, droppedByLength: 0, duplicates: 1 });
@@ -51,13 +55,22 @@ describe('loadTabSeparatedPairs', () => {
     ]);
     expect(stats.droppedByLength).toBe(1);
     expect(stats.duplicates).toBe(2);
-    const chars = await loadTabSeparatedPairs(file('fra3.txt', FRA), { lengthUnit: 'chars', minLength: 6, deduplicate: 'none' });
+    const chars = await loadTabSeparatedPairs(file('fra3.txt', FRA), {
+      lengthUnit: 'chars',
+      minLength: 6,
+      deduplicate: 'none',
+    });
     expect(chars.pairs.map((p) => p.line)).toEqual([7, 8]);
   });
 
   it('reads generic TSV with a header and chosen columns (reversed direction)', async () => {
     const path = file('generic.tsv', 'id\ten\tde\n1\tone\teins\n2\ttwenty-one\teinundzwanzig\n');
-    const { pairs } = await loadTabSeparatedPairs(path, { format: 'tsv', header: true, sourceColumn: 2, targetColumn: 1 });
+    const { pairs } = await loadTabSeparatedPairs(path, {
+      format: 'tsv',
+      header: true,
+      sourceColumn: 2,
+      targetColumn: 1,
+    });
     expect(pairs.map((p) => [p.source, p.target])).toEqual([
       ['eins', 'one'],
       ['einundzwanzig', 'twenty-one'],
@@ -67,16 +80,24 @@ describe('loadTabSeparatedPairs', () => {
   it('names file and line for malformed lines and a missing file', async () => {
     const one = file('one.txt', 'Go.\tVa !\nHello there\n');
     await expect(loadTabSeparatedPairs(one)).rejects.toThrow(
-      new RegExp(`^${esc(one)}:2: expected 2 or 3 tab-separated columns \\(source, target, attribution\\), got 1`),
+      new RegExp(
+        `^${esc(one)}:2: expected 2 or 3 tab-separated columns \\(source, target, attribution\\), got 1`,
+      ),
     );
     const four = file('four.txt', 'a\tb\tc\td\n');
-    await expect(loadTabSeparatedPairs(four)).rejects.toThrow(new RegExp(`^${esc(four)}:1: expected 2 or 3 tab-separated columns`));
+    await expect(loadTabSeparatedPairs(four)).rejects.toThrow(
+      new RegExp(`^${esc(four)}:1: expected 2 or 3 tab-separated columns`),
+    );
     const empty = file('empty.txt', 'Go.\tVa !\n \tVa !\n');
-    await expect(loadTabSeparatedPairs(empty)).rejects.toThrow(new RegExp(`^${esc(empty)}:2: empty source sentence`));
+    await expect(loadTabSeparatedPairs(empty)).rejects.toThrow(
+      new RegExp(`^${esc(empty)}:2: empty source sentence`),
+    );
     const narrow = file('narrow.tsv', 'a\tb\n');
     await expect(loadTabSeparatedPairs(narrow, { format: 'tsv', targetColumn: 2 })).rejects.toThrow(
       new RegExp(`^${esc(narrow)}:1: expected at least 3 tab-separated columns, got 2`),
     );
-    await expect(loadTabSeparatedPairs(join(dir, 'nope.txt'))).rejects.toThrow(/loadTabSeparatedPairs: file not found or not readable/);
+    await expect(loadTabSeparatedPairs(join(dir, 'nope.txt'))).rejects.toThrow(
+      /loadTabSeparatedPairs: file not found or not readable/,
+    );
   });
 });

@@ -36,11 +36,22 @@ export interface TabSeparatedPairsOptions {
 }
 
 const TAB_SEPARATED_PAIRS_OPTIONS = optionKeys<TabSeparatedPairsOptions>({
-  format: true, sourceColumn: true, targetColumn: true, header: true, normalize: true, minLength: true, maxLength: true, lengthUnit: true, deduplicate: true,
+  format: true,
+  sourceColumn: true,
+  targetColumn: true,
+  header: true,
+  normalize: true,
+  minLength: true,
+  maxLength: true,
+  lengthUnit: true,
+  deduplicate: true,
 });
 
 /** Checks the options and the nested `normalize` options under the caller's name. */
-function checkPairsOptions(fn: string, options: TabSeparatedPairsOptions | undefined): TabSeparatedPairsOptions {
+function checkPairsOptions(
+  fn: string,
+  options: TabSeparatedPairsOptions | undefined,
+): TabSeparatedPairsOptions {
   const checked = checkOptions(fn, options, TAB_SEPARATED_PAIRS_OPTIONS);
   checkOptions(`${fn}: normalize`, checked.normalize, TEXT_NORMALIZATION_OPTIONS);
   return checked;
@@ -62,15 +73,23 @@ export function streamTabSeparatedPairs(
   return pairsOf(path, checkPairsOptions('streamTabSeparatedPairs', options), stats);
 }
 
-async function* pairsOf(path: string, options: TabSeparatedPairsOptions, stats: TabSeparatedPairsStats): AsyncGenerator<TranslationPair> {
+async function* pairsOf(
+  path: string,
+  options: TabSeparatedPairsOptions,
+  stats: TabSeparatedPairsStats,
+): AsyncGenerator<TranslationPair> {
   const format = options.format ?? 'anki';
   if (format !== 'anki' && format !== 'tsv') {
     throw new Error(`loadTabSeparatedPairs: format must be 'anki' or 'tsv', got '${String(format)}'`);
   }
   const sourceColumn = options.sourceColumn ?? 0;
   const targetColumn = options.targetColumn ?? 1;
-  for (const [name, v] of [['sourceColumn', sourceColumn], ['targetColumn', targetColumn]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new Error(`loadTabSeparatedPairs: ${name} must be a non-negative integer, got ${v}`);
+  for (const [name, v] of [
+    ['sourceColumn', sourceColumn],
+    ['targetColumn', targetColumn],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0)
+      throw new Error(`loadTabSeparatedPairs: ${name} must be a non-negative integer, got ${v}`);
   }
   const unit = options.lengthUnit ?? 'tokens';
   const lengthOf = (s: string) => (unit === 'chars' ? [...s].length : s === '' ? 0 : s.split(' ').length);
@@ -85,10 +104,18 @@ async function* pairsOf(path: string, options: TabSeparatedPairsOptions, stats: 
     stats.lines++;
     const columns = text.split('\t');
     if (format === 'anki' && (columns.length < 2 || columns.length > 3)) {
-      throw new DatasetFormatError(path, lineNumber, `expected 2 or 3 tab-separated columns (source, target, attribution), got ${columns.length}`);
+      throw new DatasetFormatError(
+        path,
+        lineNumber,
+        `expected 2 or 3 tab-separated columns (source, target, attribution), got ${columns.length}`,
+      );
     }
     if (columns.length < needed) {
-      throw new DatasetFormatError(path, lineNumber, `expected at least ${needed} tab-separated columns, got ${columns.length}`);
+      throw new DatasetFormatError(
+        path,
+        lineNumber,
+        `expected at least ${needed} tab-separated columns, got ${columns.length}`,
+      );
     }
     const source = normalizeText(columns[sourceColumn]!, options.normalize);
     const target = normalizeText(columns[targetColumn]!, options.normalize);

@@ -13,22 +13,33 @@ export function isActivationName(value: unknown): value is ActivationName {
 const sigmoid = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const y = tf.sigmoid(args[0] as tf.Tensor);
   (args[1] as tf.GradSaveFunc)([y]);
-  return { value: y, gradFunc: (dy: tf.Tensor, [s]: tf.Tensor[]) => tf.mul(dy, tf.mul(s!, tf.sub(tf.onesLike(s!), s!))) };
+  return {
+    value: y,
+    gradFunc: (dy: tf.Tensor, [s]: tf.Tensor[]) => tf.mul(dy, tf.mul(s!, tf.sub(tf.onesLike(s!), s!))),
+  };
 }) as (x: tf.Tensor) => tf.Tensor;
 
 const tanh = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const y = tf.tanh(args[0] as tf.Tensor);
   (args[1] as tf.GradSaveFunc)([y]);
-  return { value: y, gradFunc: (dy: tf.Tensor, [t]: tf.Tensor[]) => tf.mul(tf.sub(tf.onesLike(t!), tf.square(t!)), dy) };
+  return {
+    value: y,
+    gradFunc: (dy: tf.Tensor, [t]: tf.Tensor[]) => tf.mul(tf.sub(tf.onesLike(t!), tf.square(t!)), dy),
+  };
 }) as (x: tf.Tensor) => tf.Tensor;
 
 /** Keras's activations by name; softmax is over the last axis, as in Keras. */
 export function applyActivation(name: ActivationName, x: tf.Tensor): tf.Tensor {
   switch (name) {
-    case 'linear': return x;
-    case 'relu': return tf.relu(x);
-    case 'sigmoid': return sigmoid(x);
-    case 'tanh': return tanh(x);
-    case 'softmax': return tf.softmax(x, -1);
+    case 'linear':
+      return x;
+    case 'relu':
+      return tf.relu(x);
+    case 'sigmoid':
+      return sigmoid(x);
+    case 'tanh':
+      return tanh(x);
+    case 'softmax':
+      return tf.softmax(x, -1);
   }
 }

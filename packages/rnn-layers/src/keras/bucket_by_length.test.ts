@@ -49,13 +49,17 @@ function expectClose(a: number[][], b: number[][], tolerance: number): void {
 }
 
 describe('Sequential: padding cut from batches of a masked model', () => {
-  it('predict gives each sample the output of its tokens alone, in the samples\' order, whatever the padding', async () => {
+  it("predict gives each sample the output of its tokens alone, in the samples' order, whatever the padding", async () => {
     const { tokens } = ragged(23, 12, 4);
     const model = maskedModel();
     model.build([null, 12]);
     const before = tf.memory().numTensors;
     const outputs: number[][] = [];
-    for (const [time, padding] of [[12, 'pre'], [40, 'pre'], [40, 'post']] as const) {
+    for (const [time, padding] of [
+      [12, 'pre'],
+      [40, 'pre'],
+      [40, 'post'],
+    ] as const) {
       const out = await model.predict(pad(tokens, time, padding), { batchSize: 5 });
       outputs.push(Array.from(await out.data()));
       out.dispose();
@@ -86,7 +90,11 @@ describe('Sequential: padding cut from batches of a masked model', () => {
   it('fit trains the same weights on the same tokens padded to any length', async () => {
     const { tokens, y } = ragged(48, 9, 6);
     const weights: number[][][] = [];
-    for (const [time, padding] of [[9, 'pre'], [50, 'pre'], [50, 'post']] as const) {
+    for (const [time, padding] of [
+      [9, 'pre'],
+      [50, 'pre'],
+      [50, 'post'],
+    ] as const) {
       const model = maskedModel();
       model.compile({ optimizer: new KerasAdam(0.01), loss: 'binary_crossentropy' });
       await model.fit(pad(tokens, time, padding), y, { epochs: 2, batchSize: 8, seed: 3, verbose: 0 });
@@ -118,7 +126,14 @@ describe('Sequential.fit bucketByLength', () => {
     // The first epoch creates Adam's slots; the count stays flat over the other seven.
     await model.fit(x, y, { epochs: 1, batchSize: 16, seed: 1, bucketByLength: true, verbose: 0 });
     const before = tf.memory().numTensors;
-    const history = await model.fit(x, y, { epochs: 8, initialEpoch: 1, batchSize: 16, seed: 1, bucketByLength: true, verbose: 0 });
+    const history = await model.fit(x, y, {
+      epochs: 8,
+      initialEpoch: 1,
+      batchSize: 16,
+      seed: 1,
+      bucketByLength: true,
+      verbose: 0,
+    });
     expect(tf.memory().numTensors).toBe(before);
     // 160 samples sorted by length in one pool: each batch of 16 spans about a tenth of the 1..30 range.
     expect(widths.length).toBe(80);
@@ -157,18 +172,50 @@ describe('Sequential.fit bucketByLength', () => {
   });
 
   it('refuses a model whose padding is not masked, or whose output has a time axis', async () => {
-    const x = [[1, 2, 0], [3, 0, 0]];
-    const unmasked = new Sequential([new Embedding({ inputDim: 9, outputDim: 3, seed: 1 }), new GRU({ hiddenSize: 2, seed: 2 }), new Dense({ units: 1, seed: 3 })]);
-    const perStep = new Sequential([new Embedding({ inputDim: 9, outputDim: 3, maskZero: true, seed: 1 }), new GRU({ hiddenSize: 2, returnSequences: true, seed: 2 })]);
+    const x = [
+      [1, 2, 0],
+      [3, 0, 0],
+    ];
+    const unmasked = new Sequential([
+      new Embedding({ inputDim: 9, outputDim: 3, seed: 1 }),
+      new GRU({ hiddenSize: 2, seed: 2 }),
+      new Dense({ units: 1, seed: 3 }),
+    ]);
+    const perStep = new Sequential([
+      new Embedding({ inputDim: 9, outputDim: 3, maskZero: true, seed: 1 }),
+      new GRU({ hiddenSize: 2, returnSequences: true, seed: 2 }),
+    ]);
     for (const m of [unmasked, perStep]) {
       m.compile({ optimizer: 'sgd', loss: 'mse' });
-      await expect(m.fit(x, perStep === m ? [[[0, 0], [0, 0], [0, 0]], [[0, 0], [0, 0], [0, 0]]] : [0, 1], { bucketByLength: true, verbose: 0 }))
-        .rejects.toThrow('fit: options.bucketByLength needs token ids [samples, time] into a first Embedding with maskZero: true');
+      await expect(
+        m.fit(
+          x,
+          perStep === m
+            ? [
+                [
+                  [0, 0],
+                  [0, 0],
+                  [0, 0],
+                ],
+                [
+                  [0, 0],
+                  [0, 0],
+                  [0, 0],
+                ],
+              ]
+            : [0, 1],
+          { bucketByLength: true, verbose: 0 },
+        ),
+      ).rejects.toThrow(
+        'fit: options.bucketByLength needs token ids [samples, time] into a first Embedding with maskZero: true',
+      );
       m.dispose();
     }
     const model = maskedModel();
     model.compile({ optimizer: 'sgd', loss: 'mse' });
-    await expect(model.fit(x, [0, 1], { bucketByLength: 'yes' as unknown as boolean, verbose: 0 })).rejects.toThrow('fit: options.bucketByLength must be a boolean, got "yes"');
+    await expect(
+      model.fit(x, [0, 1], { bucketByLength: 'yes' as unknown as boolean, verbose: 0 }),
+    ).rejects.toThrow('fit: options.bucketByLength must be a boolean, got "yes"');
     model.dispose();
   });
 });

@@ -15,7 +15,10 @@ export interface ClippedGradients<T> {
  * Stays on the device: no host read, so it costs no GPU sync.
  */
 export function clipByGlobalNorm(grads: tf.Tensor[], maxNorm: number): ClippedGradients<tf.Tensor[]>;
-export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): ClippedGradients<tf.NamedTensorMap>;
+export function clipByGlobalNorm(
+  grads: tf.NamedTensorMap,
+  maxNorm: number,
+): ClippedGradients<tf.NamedTensorMap>;
 export function clipByGlobalNorm(
   grads: tf.Tensor[] | tf.NamedTensorMap,
   maxNorm: number,
@@ -30,7 +33,10 @@ export function clipByGlobalNorm(
     ? grads.map((g, i) => [String(i), g])
     : Object.entries(grads);
   for (const [key, g] of entries) {
-    if (!(g instanceof tf.Tensor)) throw new Error(`clipByGlobalNorm: grads[${previewValue(Array.isArray(grads) ? Number(key) : key)}] is not a Tensor`);
+    if (!(g instanceof tf.Tensor))
+      throw new Error(
+        `clipByGlobalNorm: grads[${previewValue(Array.isArray(grads) ? Number(key) : key)}] is not a Tensor`,
+      );
   }
   if (entries.length === 0) throw new Error('clipByGlobalNorm: grads is empty');
   return tf.tidy(() => {
@@ -41,7 +47,9 @@ export function clipByGlobalNorm(
     const clipped = entries.map(([, g]) => tf.mul(g, scale));
     if (Array.isArray(grads)) return { grads: clipped, globalNorm };
     const map: tf.NamedTensorMap = {};
-    entries.forEach(([name], i) => { map[name] = clipped[i]!; });
+    entries.forEach(([name], i) => {
+      map[name] = clipped[i]!;
+    });
     return { grads: map, globalNorm };
   });
 }

@@ -22,10 +22,13 @@ describeWithBackends('Dense', () => {
     });
   }
 
-  it('sigmoid and tanh have tfjs-core\'s gradients (with the 1 filled on the device)', async () => {
+  it("sigmoid and tanh have tfjs-core's gradients (with the 1 filled on the device)", async () => {
     const x = tf.tensor1d([-30, -3, -0.5, 0, 0.25, 2, 40]);
     const dy = tf.tensor1d([1, -2, 0.5, 3, -1, 0.25, 2]);
-    for (const [name, op] of [['sigmoid', tf.sigmoid], ['tanh', tf.tanh]] as const) {
+    for (const [name, op] of [
+      ['sigmoid', tf.sigmoid],
+      ['tanh', tf.tanh],
+    ] as const) {
       const ours = tf.grad((v: tf.Tensor) => applyActivation(name, v))(x, dy);
       const theirs = tf.grad((v: tf.Tensor) => op(v))(x, dy);
       expectArraysClose(await ours.data(), await theirs.data(), { atol: 0 });
@@ -67,7 +70,9 @@ describeWithBackends('Dense', () => {
 describe('Dense errors', () => {
   it('names the bad option', () => {
     expect(() => new Dense({ units: 0 })).toThrow(/options.units must be a positive integer, got 0/);
-    expect(() => new Dense({ units: 2, activation: 'gelu' as never })).toThrow(/options.activation must be one of .*got "gelu"/);
+    expect(() => new Dense({ units: 2, activation: 'gelu' as never })).toThrow(
+      /options.activation must be one of .*got "gelu"/,
+    );
   });
 
   it('rejects a feature-size change and mis-shaped weights', () => {
@@ -75,7 +80,9 @@ describe('Dense errors', () => {
     const x = tf.zeros([1, 4]);
     expect(() => dense.apply(x)).toThrow(/Dense 'out': input has 4 features, but the layer was built for 3/);
     const k = tf.zeros([3, 3]);
-    expect(() => dense.setWeights({ kernel: k, bias: tf.zeros([2]) })).toThrow(/weight 'kernel' has shape \[3, 3\], expected \[3, 2\]/);
+    expect(() => dense.setWeights({ kernel: k, bias: tf.zeros([2]) })).toThrow(
+      /weight 'kernel' has shape \[3, 3\], expected \[3, 2\]/,
+    );
     expect(() => dense.setWeights({ kernel: tf.zeros([3, 2]) })).toThrow(/missing weight 'bias'/);
     tf.dispose([x, k]);
     dense.dispose();

@@ -1,10 +1,26 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { booleanOption, glorotUniform, SeededRandom, checkOptions, optionKeys, previewValue } from '@rnnkit/tensor-core';
+import {
+  booleanOption,
+  glorotUniform,
+  SeededRandom,
+  checkOptions,
+  optionKeys,
+  previewValue,
+} from '@rnnkit/tensor-core';
 
 import { applyActivation, isActivationName, ACTIVATIONS, type ActivationName } from './activations.js';
 import {
-  checkNoExtraWeights, checkPositiveInteger, checkSeed, checkWeightShape, randomSeed, uniqueVariableName,
-  APPLY_OPTIONS, type ApplyOptions, type Layer, type LayerConfig, type Shape,
+  checkNoExtraWeights,
+  checkPositiveInteger,
+  checkSeed,
+  checkWeightShape,
+  randomSeed,
+  uniqueVariableName,
+  APPLY_OPTIONS,
+  type ApplyOptions,
+  type Layer,
+  type LayerConfig,
+  type Shape,
 } from './layer.js';
 import { checkParameterBudget } from './parameter_budget.js';
 
@@ -26,7 +42,14 @@ export interface DenseOptions {
  * (Keras layout; PyTorch's nn.Linear stores its transpose). Kernel Glorot-uniform and bias zeros,
  * Keras's defaults, drawn on the host so a seed gives the same weights on every backend.
  */
-const DENSE_OPTIONS = optionKeys<DenseOptions>({ units: true, activation: true, useBias: true, seed: true, inputDim: true, name: true });
+const DENSE_OPTIONS = optionKeys<DenseOptions>({
+  units: true,
+  activation: true,
+  useBias: true,
+  seed: true,
+  inputDim: true,
+  name: true,
+});
 
 export class Dense implements Layer {
   readonly className = 'Dense';
@@ -42,17 +65,22 @@ export class Dense implements Layer {
 
   constructor(given: DenseOptions) {
     if (given === undefined) throw new TypeError('Dense: options are required, e.g. new Dense({ units: 1 })');
-    const options = checkOptions('Dense', given, DENSE_OPTIONS, { bareValueHint: (v) => (typeof v === 'number' ? `new Dense({ units: ${v} })` : undefined) });
+    const options = checkOptions('Dense', given, DENSE_OPTIONS, {
+      bareValueHint: (v) => (typeof v === 'number' ? `new Dense({ units: ${v} })` : undefined),
+    });
     this.units = checkPositiveInteger('Dense: options.units', options.units);
     const activation = options.activation ?? 'linear';
     if (!isActivationName(activation)) {
-      throw new Error(`Dense: options.activation must be one of ${ACTIVATIONS.join(', ')}, got ${previewValue(activation)}`);
+      throw new Error(
+        `Dense: options.activation must be one of ${ACTIVATIONS.join(', ')}, got ${previewValue(activation)}`,
+      );
     }
     this.activation = activation;
     this.useBias = booleanOption('Dense', 'options.useBias', options.useBias, true);
     this.seed = checkSeed('Dense: options.seed', options.seed) ?? randomSeed();
     this.name = options.name ?? '';
-    if (options.inputDim !== undefined) this.build([null, checkPositiveInteger('Dense: options.inputDim', options.inputDim)]);
+    if (options.inputDim !== undefined)
+      this.build([null, checkPositiveInteger('Dense: options.inputDim', options.inputDim)]);
   }
 
   get built(): boolean {
@@ -66,11 +94,15 @@ export class Dense implements Layer {
   build(inputShape: Shape): void {
     const features = inputShape[inputShape.length - 1];
     if (inputShape.length < 2 || typeof features !== 'number') {
-      throw new Error(`Dense '${this.name}': input shape must be [batch, ..., features] with known features, got [${inputShape.join(', ')}]`);
+      throw new Error(
+        `Dense '${this.name}': input shape must be [batch, ..., features] with known features, got [${inputShape.join(', ')}]`,
+      );
     }
     if (this.kernel) {
       if (features !== this.inputDimValue) {
-        throw new Error(`Dense '${this.name}': input has ${features} features, but the layer was built for ${this.inputDimValue}`);
+        throw new Error(
+          `Dense '${this.name}': input has ${features} features, but the layer was built for ${this.inputDimValue}`,
+        );
       }
       return;
     }
@@ -78,8 +110,13 @@ export class Dense implements Layer {
     const rng = new SeededRandom(this.seed);
     // Variables outlive tidy; their initial values do not.
     checkParameterBudget(`Dense '${this.name}'`, features * this.units + (this.useBias ? this.units : 0));
-    this.kernel = tf.tidy(() => tf.variable(glorotUniform([features, this.units], rng), true, uniqueVariableName(this.name, 'kernel')));
-    if (this.useBias) this.bias = tf.tidy(() => tf.variable(tf.zeros([this.units]), true, uniqueVariableName(this.name, 'bias')));
+    this.kernel = tf.tidy(() =>
+      tf.variable(glorotUniform([features, this.units], rng), true, uniqueVariableName(this.name, 'kernel')),
+    );
+    if (this.useBias)
+      this.bias = tf.tidy(() =>
+        tf.variable(tf.zeros([this.units]), true, uniqueVariableName(this.name, 'bias')),
+      );
   }
 
   computeOutputShape(inputShape: Shape): Shape {
@@ -119,7 +156,9 @@ export class Dense implements Layer {
     if (!this.built) {
       const kernel = weights.kernel;
       if (kernel === undefined || kernel.rank !== 2) {
-        throw new Error(`${owner}.setWeights: 'kernel' must be a [inputDim, ${this.units}] tensor, got ${kernel ? `shape [${kernel.shape.join(', ')}]` : 'nothing'}`);
+        throw new Error(
+          `${owner}.setWeights: 'kernel' must be a [inputDim, ${this.units}] tensor, got ${kernel ? `shape [${kernel.shape.join(', ')}]` : 'nothing'}`,
+        );
       }
       this.build([null, kernel.shape[0]!]);
     }
@@ -135,7 +174,11 @@ export class Dense implements Layer {
     return {
       className: this.className,
       config: {
-        name: this.name, units: this.units, activation: this.activation, useBias: this.useBias, seed: this.seed,
+        name: this.name,
+        units: this.units,
+        activation: this.activation,
+        useBias: this.useBias,
+        seed: this.seed,
         ...(this.inputDimValue !== undefined ? { inputDim: this.inputDimValue } : {}),
       },
     };

@@ -15,7 +15,11 @@ describeWithBackends('Dropout', () => {
     const b = new Dropout({ rate: 0.25, seed: 7 });
     expect(a.apply(x)).toBe(x);
     const before = tf.memory().numTensors;
-    const [ya, yb, ya2] = [a.apply(x, { training: true }), b.apply(x, { training: true }), a.apply(x, { training: true })];
+    const [ya, yb, ya2] = [
+      a.apply(x, { training: true }),
+      b.apply(x, { training: true }),
+      a.apply(x, { training: true }),
+    ];
     const va = Array.from(await ya.data());
     expect(va.every((v) => v === 0 || Math.abs(v - 2 / 0.75) < 1e-6)).toBe(true);
     expect(Math.abs(va.filter((v) => v === 0).length / va.length - 0.25)).toBeLessThan(0.03);
@@ -27,13 +31,18 @@ describeWithBackends('Dropout', () => {
   });
 
   it('sits in a Sequential: the mask passes through, predictions are unchanged, training leaks nothing, config round-trips', async () => {
-    const make = (withDropout: boolean) => new Sequential([
-      new Embedding({ inputDim: 20, outputDim: 4, seed: 1, maskZero: true }),
-      ...(withDropout ? [new Dropout({ rate: 0.5, seed: 9 })] : []),
-      new LSTM({ hiddenSize: 5, seed: 2 }),
-      new Dense({ units: 1, activation: 'sigmoid', seed: 3 }),
-    ]);
-    const x = [[0, 0, 3, 4, 5], [6, 7, 0, 0, 0], [1, 0, 2, 0, 3]];
+    const make = (withDropout: boolean) =>
+      new Sequential([
+        new Embedding({ inputDim: 20, outputDim: 4, seed: 1, maskZero: true }),
+        ...(withDropout ? [new Dropout({ rate: 0.5, seed: 9 })] : []),
+        new LSTM({ hiddenSize: 5, seed: 2 }),
+        new Dense({ units: 1, activation: 'sigmoid', seed: 3 }),
+      ]);
+    const x = [
+      [0, 0, 3, 4, 5],
+      [6, 7, 0, 0, 0],
+      [1, 0, 2, 0, 3],
+    ];
     const [plain, dropped] = [make(false), make(true)];
     const [p, q] = [await plain.predict(x), await dropped.predict(x)];
     expectArraysClose(await q.data(), await p.data(), { atol: 0 });
@@ -48,8 +57,13 @@ describeWithBackends('Dropout', () => {
     expect(history.history['loss']!.every(Number.isFinite)).toBe(true);
 
     const artifacts = await dropped.toArtifacts();
-    const config = JSON.parse(JSON.stringify(artifacts.config)) as { layers: Array<{ className: string; config: Record<string, unknown> }> };
-    expect(config.layers[1]).toEqual({ className: 'Dropout', config: { name: 'dropout', rate: 0.5, seed: 9 } });
+    const config = JSON.parse(JSON.stringify(artifacts.config)) as {
+      layers: Array<{ className: string; config: Record<string, unknown> }>;
+    };
+    expect(config.layers[1]).toEqual({
+      className: 'Dropout',
+      config: { name: 'dropout', rate: 0.5, seed: 9 },
+    });
     const loaded = Sequential.fromArtifacts({ config, weights: artifacts.weights } as never);
     const [r, s] = [await dropped.predict(x), await loaded.predict(x)];
     expectArraysClose(await s.data(), await r.data(), { atol: 1e-6 });
@@ -58,10 +72,16 @@ describeWithBackends('Dropout', () => {
   });
 
   it('names bad options', () => {
-    expect(() => new Dropout({ rate: 1 })).toThrow(/Dropout: options.rate must be a number in \[0, 1\), got 1/);
-    expect(() => new Dropout({ rate: 0.1, seed: 0.5 })).toThrow(/Dropout: options.seed must be a safe integer, got 0.5/);
+    expect(() => new Dropout({ rate: 1 })).toThrow(
+      /Dropout: options.rate must be a number in \[0, 1\), got 1/,
+    );
+    expect(() => new Dropout({ rate: 0.1, seed: 0.5 })).toThrow(
+      /Dropout: options.seed must be a safe integer, got 0.5/,
+    );
     const w = tf.zeros([1]);
-    expect(() => new Dropout({ rate: 0.1 }).setWeights({ w })).toThrow(/Dropout ''\.setWeights: it has no weights, got 'w'/);
+    expect(() => new Dropout({ rate: 0.1 }).setWeights({ w })).toThrow(
+      /Dropout ''\.setWeights: it has no weights, got 'w'/,
+    );
     w.dispose();
   });
 });

@@ -2,7 +2,15 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { SeededRandom, checkOptions, optionKeys, previewValue } from '@rnnkit/tensor-core';
 
 import { seededDropout } from '../ops/dropout.js';
-import { APPLY_OPTIONS, checkSeed, randomSeed, type ApplyOptions, type Layer, type LayerConfig, type Shape } from './layer.js';
+import {
+  APPLY_OPTIONS,
+  checkSeed,
+  randomSeed,
+  type ApplyOptions,
+  type Layer,
+  type LayerConfig,
+  type Shape,
+} from './layer.js';
 
 export interface DropoutOptions {
   /** Fraction of the inputs zeroed in training, in [0, 1). */
@@ -30,8 +38,11 @@ export class Dropout implements Layer {
   private readonly random: SeededRandom;
 
   constructor(given: DropoutOptions) {
-    if (given === undefined) throw new TypeError('Dropout: options are required, e.g. new Dropout({ rate: 0.5 })');
-    const options = checkOptions('Dropout', given, DROPOUT_OPTIONS, { bareValueHint: (v) => (typeof v === 'number' ? `new Dropout({ rate: ${v} })` : undefined) });
+    if (given === undefined)
+      throw new TypeError('Dropout: options are required, e.g. new Dropout({ rate: 0.5 })');
+    const options = checkOptions('Dropout', given, DROPOUT_OPTIONS, {
+      bareValueHint: (v) => (typeof v === 'number' ? `new Dropout({ rate: ${v} })` : undefined),
+    });
     const rate = options.rate;
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
       throw new Error(`Dropout: options.rate must be a number in [0, 1), got ${previewValue(rate)}`);
@@ -72,7 +83,10 @@ export class Dropout implements Layer {
 
   setWeights(weights: Record<string, tf.Tensor>): void {
     const extra = Object.keys(weights);
-    if (extra.length > 0) throw new Error(`Dropout '${this.name}'.setWeights: it has no weights, got ${extra.map((k) => `'${k}'`).join(', ')}`);
+    if (extra.length > 0)
+      throw new Error(
+        `Dropout '${this.name}'.setWeights: it has no weights, got ${extra.map((k) => `'${k}'`).join(', ')}`,
+      );
   }
 
   getConfig(): LayerConfig {

@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkOptions, optionKeys, previewValue } from '@rnnkit/tensor-core';
 
-import { isImprovement, monitoredValue, resolveMonitorMode, type FitCallbacks, type MonitorMode } from './fit_callbacks.js';
+import {
+  isImprovement,
+  monitoredValue,
+  resolveMonitorMode,
+  type FitCallbacks,
+  type MonitorMode,
+} from './fit_callbacks.js';
 import type { EpochLogs } from './fit_progress.js';
 import type { Sequential } from './sequential.js';
 
@@ -23,7 +29,13 @@ export interface EarlyStoppingOptions {
 }
 
 const EARLY_STOPPING_OPTIONS = optionKeys<EarlyStoppingOptions>({
-  monitor: true, minDelta: true, patience: true, mode: true, baseline: true, restoreBestWeights: true, startFromEpoch: true,
+  monitor: true,
+  minDelta: true,
+  patience: true,
+  mode: true,
+  baseline: true,
+  restoreBestWeights: true,
+  startFromEpoch: true,
 });
 
 /** The counters a checkpoint keeps to continue early stopping after a restart (JSON-safe). */
@@ -36,8 +48,15 @@ export interface EarlyStoppingState {
 }
 
 function nonNegative(name: string, value: unknown, integer: boolean): number {
-  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-    throw new Error(`EarlyStopping: ${name} must be a non-negative ${integer ? 'integer' : 'number'}, got ${previewValue(value)}`);
+  if (
+    typeof value !== 'number' ||
+    !(value >= 0) ||
+    !Number.isFinite(value) ||
+    (integer && !Number.isInteger(value))
+  ) {
+    throw new Error(
+      `EarlyStopping: ${name} must be a non-negative ${integer ? 'integer' : 'number'}, got ${previewValue(value)}`,
+    );
   }
   return value;
 }
@@ -69,15 +88,23 @@ export class EarlyStopping implements FitCallbacks {
   constructor(given?: EarlyStoppingOptions) {
     const options = checkOptions('EarlyStopping', given, EARLY_STOPPING_OPTIONS);
     this.monitor = options.monitor ?? 'val_loss';
-    if (typeof this.monitor !== 'string' || this.monitor === '') throw new Error(`EarlyStopping: monitor must be a log name such as 'val_loss', got ${previewValue(this.monitor)}`);
+    if (typeof this.monitor !== 'string' || this.monitor === '')
+      throw new Error(
+        `EarlyStopping: monitor must be a log name such as 'val_loss', got ${previewValue(this.monitor)}`,
+      );
     this.minDelta = Math.abs(nonNegative('minDelta', options.minDelta ?? 0, false));
     this.patience = nonNegative('patience', options.patience ?? 0, true);
     this.startFromEpoch = nonNegative('startFromEpoch', options.startFromEpoch ?? 0, true);
     this.mode = resolveMonitorMode('EarlyStopping', options.mode ?? 'auto', this.monitor);
-    if (options.baseline !== undefined && !Number.isFinite(options.baseline)) throw new Error(`EarlyStopping: baseline must be a finite number, got ${previewValue(options.baseline)}`);
+    if (options.baseline !== undefined && !Number.isFinite(options.baseline))
+      throw new Error(
+        `EarlyStopping: baseline must be a finite number, got ${previewValue(options.baseline)}`,
+      );
     this.baseline = options.baseline;
     if (options.restoreBestWeights !== undefined && typeof options.restoreBestWeights !== 'boolean') {
-      throw new Error(`EarlyStopping: restoreBestWeights must be a boolean, got ${previewValue(options.restoreBestWeights)}`);
+      throw new Error(
+        `EarlyStopping: restoreBestWeights must be a boolean, got ${previewValue(options.restoreBestWeights)}`,
+      );
     }
     this.restoreBestWeights = options.restoreBestWeights ?? false;
   }
@@ -88,7 +115,12 @@ export class EarlyStopping implements FitCallbacks {
 
   /** Counters after the last epoch, for a checkpoint (the best weights: `bestWeightsSnapshot`). */
   state(): EarlyStoppingState {
-    return { wait: this.wait, best: Number.isFinite(this.best) ? this.best : null, bestEpoch: this.bestEpoch, lastEpoch: this.lastEpoch };
+    return {
+      wait: this.wait,
+      best: Number.isFinite(this.best) ? this.best : null,
+      bestEpoch: this.bestEpoch,
+      lastEpoch: this.lastEpoch,
+    };
   }
 
   /** The kept best weights by model weight name (owned by this callback; clone to keep), or null. */
@@ -102,11 +134,21 @@ export class EarlyStopping implements FitCallbacks {
    */
   resumeFrom(state: EarlyStoppingState, bestWeights?: Record<string, tf.Tensor> | null): void {
     const counts = [state?.wait, state?.bestEpoch, state?.lastEpoch];
-    if (!counts.every((v) => Number.isInteger(v) && v! >= -1) || !(state.best === null || Number.isFinite(state.best))) {
-      throw new Error(`EarlyStopping.resumeFrom: state must be what state() returned, got ${previewValue(state)}`);
+    if (
+      !counts.every((v) => Number.isInteger(v) && v! >= -1) ||
+      !(state.best === null || Number.isFinite(state.best))
+    ) {
+      throw new Error(
+        `EarlyStopping.resumeFrom: state must be what state() returned, got ${previewValue(state)}`,
+      );
     }
     this.dropResumed();
-    this.resumed = { state: { ...state }, bestWeights: bestWeights ? new Map(Object.entries(bestWeights).map(([k, t]) => [k, tf.keep(tf.clone(t))])) : null };
+    this.resumed = {
+      state: { ...state },
+      bestWeights: bestWeights
+        ? new Map(Object.entries(bestWeights).map(([k, t]) => [k, tf.keep(tf.clone(t))]))
+        : null,
+    };
   }
 
   onTrainBegin(): void {
@@ -161,7 +203,9 @@ export class EarlyStopping implements FitCallbacks {
   private keepBestWeights(): void {
     if (!this.model) return;
     this.dropBestWeights();
-    this.bestWeights = new Map(this.model.namedWeights().map(([name, variable]) => [name, tf.keep(tf.clone(variable))]));
+    this.bestWeights = new Map(
+      this.model.namedWeights().map(([name, variable]) => [name, tf.keep(tf.clone(variable))]),
+    );
   }
 
   private dropResumed(): void {

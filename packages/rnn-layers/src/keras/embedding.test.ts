@@ -32,7 +32,14 @@ describeWithBackends('Embedding', () => {
     expect(wa).toEqual(Array.from(await b.namedWeights()[0]![1].data()));
     expect(Math.max(...wa.map(Math.abs))).toBeLessThanOrEqual(0.05);
     expect(Math.max(...wa)).toBeGreaterThan(0.04); // the range is used, not a degenerate draw
-    const x = tf.tensor2d([[3, 4, 0], [1, 0, 0]], undefined, 'int32');
+    const x = tf.tensor2d(
+      [
+        [3, 4, 0],
+        [1, 0, 0],
+      ],
+      undefined,
+      'int32',
+    );
     const mask = a.computeMask(x, null)!;
     expect(Array.from(await mask.data())).toEqual([1, 1, 0, 1, 0, 0]);
     expect(b.computeMask(x, null)).toBeNull();
@@ -44,11 +51,15 @@ describeWithBackends('Embedding', () => {
 
 describe('Embedding errors', () => {
   it('names the bad option and weight', () => {
-    expect(() => new Embedding({ inputDim: 10.5, outputDim: 2 })).toThrow(/options.inputDim must be a positive integer, got 10.5/);
+    expect(() => new Embedding({ inputDim: 10.5, outputDim: 2 })).toThrow(
+      /options.inputDim must be a positive integer, got 10.5/,
+    );
     expect(() => new Embedding({ inputDim: 10, outputDim: -1 })).toThrow(/options.outputDim/);
     const emb = new Embedding({ inputDim: 10, outputDim: 2, name: 'tok' });
     const w = tf.zeros([10, 3]);
-    expect(() => emb.setWeights({ embeddings: w })).toThrow(/Embedding 'tok'.setWeights: weight 'embeddings' has shape \[10, 3\], expected \[10, 2\]/);
+    expect(() => emb.setWeights({ embeddings: w })).toThrow(
+      /Embedding 'tok'.setWeights: weight 'embeddings' has shape \[10, 3\], expected \[10, 2\]/,
+    );
     expect(() => emb.setWeights({ embeddings: w, kernel: w })).toThrow(/unexpected weight\(s\) 'kernel'/);
     w.dispose();
     emb.dispose();

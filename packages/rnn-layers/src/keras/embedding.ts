@@ -3,8 +3,17 @@ import { booleanOption, randomUniform, SeededRandom, checkOptions, optionKeys } 
 
 import { gatherRows } from '../ops/gather_rows.js';
 import {
-  checkNoExtraWeights, checkPositiveInteger, checkSeed, checkWeightShape, randomSeed, uniqueVariableName,
-  APPLY_OPTIONS, type ApplyOptions, type Layer, type LayerConfig, type Shape,
+  checkNoExtraWeights,
+  checkPositiveInteger,
+  checkSeed,
+  checkWeightShape,
+  randomSeed,
+  uniqueVariableName,
+  APPLY_OPTIONS,
+  type ApplyOptions,
+  type Layer,
+  type LayerConfig,
+  type Shape,
 } from './layer.js';
 import { checkParameterBudget } from './parameter_budget.js';
 
@@ -42,7 +51,13 @@ const embeddingLookup = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFun
  * Indices are not range-checked here (that needs a host read); `Sequential` checks its inputs, the
  * cpu and wasm backends throw on an out-of-range index, and webgpu returns zeros for it.
  */
-const EMBEDDING_OPTIONS = optionKeys<EmbeddingOptions>({ inputDim: true, outputDim: true, maskZero: true, seed: true, name: true });
+const EMBEDDING_OPTIONS = optionKeys<EmbeddingOptions>({
+  inputDim: true,
+  outputDim: true,
+  maskZero: true,
+  seed: true,
+  name: true,
+});
 
 export class Embedding implements Layer {
   readonly className = 'Embedding';
@@ -55,7 +70,10 @@ export class Embedding implements Layer {
   private embeddings: tf.Variable | null = null;
 
   constructor(given: EmbeddingOptions) {
-    if (given === undefined) throw new TypeError('Embedding: options are required, e.g. new Embedding({ inputDim: 10000, outputDim: 32 })');
+    if (given === undefined)
+      throw new TypeError(
+        'Embedding: options are required, e.g. new Embedding({ inputDim: 10000, outputDim: 32 })',
+      );
     const options = checkOptions('Embedding', given, EMBEDDING_OPTIONS);
     this.inputDim = checkPositiveInteger('Embedding: options.inputDim', options.inputDim);
     this.outputDim = checkPositiveInteger('Embedding: options.outputDim', options.outputDim);
@@ -111,7 +129,13 @@ export class Embedding implements Layer {
   getConfig(): LayerConfig {
     return {
       className: this.className,
-      config: { name: this.name, inputDim: this.inputDim, outputDim: this.outputDim, maskZero: this.maskZero, seed: this.seed },
+      config: {
+        name: this.name,
+        inputDim: this.inputDim,
+        outputDim: this.outputDim,
+        maskZero: this.maskZero,
+        seed: this.seed,
+      },
     };
   }
 

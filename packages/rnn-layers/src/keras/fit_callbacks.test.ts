@@ -19,13 +19,19 @@ import { Sequential } from './sequential.js';
 import { separableTokens } from './__fixtures__/separable_tokens.js';
 
 function model(): Sequential {
-  const m = new Sequential([new Embedding({ inputDim: 9, outputDim: 4, seed: 1 }), new GlobalAveragePooling1D(), new Dense({ units: 1, activation: 'sigmoid', seed: 2 })]);
+  const m = new Sequential([
+    new Embedding({ inputDim: 9, outputDim: 4, seed: 1 }),
+    new GlobalAveragePooling1D(),
+    new Dense({ units: 1, activation: 'sigmoid', seed: 2 }),
+  ]);
   m.compile({ optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['acc'] });
   return m;
 }
 
 async function weightsOf(m: Sequential): Promise<Record<string, number[]>> {
-  return Object.fromEntries(await Promise.all(m.namedWeights().map(async ([name, v]) => [name, Array.from(await v.data())] as const)));
+  return Object.fromEntries(
+    await Promise.all(m.namedWeights().map(async ([name, v]) => [name, Array.from(await v.data())] as const)),
+  );
 }
 
 /** Feeds an EarlyStopping the monitored values of successive epochs, as fit would; returns the epoch it stopped after. */
@@ -47,16 +53,26 @@ describe('EarlyStopping', () => {
     expect(stopEpoch(new EarlyStopping({ patience: 2 }), [1, 0.8, 0.9, 0.85, 0.95])).toBe(3);
     expect(stopEpoch(new EarlyStopping({ patience: 0 }), [1, 0.8, 0.9, 0.7])).toBe(2);
     expect(stopEpoch(new EarlyStopping({ patience: 1, minDelta: 0.1 }), [1, 0.95, 0.5])).toBe(1);
-    expect(stopEpoch(new EarlyStopping({ patience: 1, monitor: 'val_acc' }), [0.5, 0.6, 0.7, 0.8], 'val_acc')).toBe(-1);
-    expect(stopEpoch(new EarlyStopping({ patience: 1, monitor: 'val_acc' }), [0.5, 0.6, 0.6], 'val_acc')).toBe(2);
+    expect(
+      stopEpoch(new EarlyStopping({ patience: 1, monitor: 'val_acc' }), [0.5, 0.6, 0.7, 0.8], 'val_acc'),
+    ).toBe(-1);
+    expect(
+      stopEpoch(new EarlyStopping({ patience: 1, monitor: 'val_acc' }), [0.5, 0.6, 0.6], 'val_acc'),
+    ).toBe(2);
     expect(stopEpoch(new EarlyStopping({ patience: 2, baseline: 0.5 }), [0.9, 0.8, 0.7])).toBe(1);
     expect(stopEpoch(new EarlyStopping({ patience: 1, startFromEpoch: 2 }), [1, 2, 3, 4, 5])).toBe(3);
   });
 
   it('rejects bad options and a monitor the logs lack', () => {
-    expect(() => new EarlyStopping({ patience: -1 })).toThrow('EarlyStopping: patience must be a non-negative integer, got -1');
-    expect(() => new EarlyStopping({ restore_best_weights: true } as never)).toThrow('EarlyStopping: unknown option "restore_best_weights" — did you mean "restoreBestWeights"?');
-    expect(() => new EarlyStopping({ mode: 'up' as never })).toThrow("EarlyStopping: mode must be 'auto', 'min' or 'max'");
+    expect(() => new EarlyStopping({ patience: -1 })).toThrow(
+      'EarlyStopping: patience must be a non-negative integer, got -1',
+    );
+    expect(() => new EarlyStopping({ restore_best_weights: true } as never)).toThrow(
+      'EarlyStopping: unknown option "restore_best_weights" — did you mean "restoreBestWeights"?',
+    );
+    expect(() => new EarlyStopping({ mode: 'up' as never })).toThrow(
+      "EarlyStopping: mode must be 'auto', 'min' or 'max'",
+    );
     expect(() => stopEpoch(new EarlyStopping(), [1], 'loss')).toThrow(
       "EarlyStopping: monitor 'val_loss' is not in the epoch logs (they have 'loss'); give fit a validationSplit or validationData",
     );
@@ -68,11 +84,26 @@ describe('EarlyStopping', () => {
     await m.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0, seed: 1 }); // builds the optimizer's slots
     let atBest: Record<string, number[]> = {};
     // The training loss falls every epoch, so with mode 'max' the first epoch stays the best.
-    const stopper = new EarlyStopping({ monitor: 'loss', mode: 'max', patience: 2, restoreBestWeights: true });
+    const stopper = new EarlyStopping({
+      monitor: 'loss',
+      mode: 'max',
+      patience: 2,
+      restoreBestWeights: true,
+    });
     const leaked = await countLeakedTensors(async () => {
       const history = await m.fit(x, y, {
-        epochs: 10, batchSize: 16, verbose: 0, seed: 2,
-        callbacks: [{ onEpochEnd: async (epoch) => { if (epoch === 0) atBest = await weightsOf(m); } }, stopper],
+        epochs: 10,
+        batchSize: 16,
+        verbose: 0,
+        seed: 2,
+        callbacks: [
+          {
+            onEpochEnd: async (epoch) => {
+              if (epoch === 0) atBest = await weightsOf(m);
+            },
+          },
+          stopper,
+        ],
       });
       expect(history.epoch).toEqual([0, 1, 2]);
     });
@@ -86,16 +117,39 @@ describe('EarlyStopping', () => {
 
 describe('ModelCheckpoint', () => {
   let dir = '';
-  beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'rnnkit-checkpoint-')); });
-  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rnnkit-checkpoint-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('writes a loadable model directory per epoch, or only on improvement', async () => {
     const { x, y } = separableTokens(48, 6, 4);
     const m = model();
     const every = new ModelCheckpoint({ path: join(dir, 'epoch-{epoch:02}') });
-    const best = new ModelCheckpoint({ path: join(dir, 'best'), monitor: 'loss', mode: 'max', saveBestOnly: true });
+    const best = new ModelCheckpoint({
+      path: join(dir, 'best'),
+      monitor: 'loss',
+      mode: 'max',
+      saveBestOnly: true,
+    });
     let afterFirst: Record<string, number[]> = {};
-    await m.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0, seed: 1, callbacks: [every, best, { onEpochEnd: async (e) => { if (e === 0) afterFirst = await weightsOf(m); } }] });
+    await m.fit(x, y, {
+      epochs: 3,
+      batchSize: 16,
+      verbose: 0,
+      seed: 1,
+      callbacks: [
+        every,
+        best,
+        {
+          onEpochEnd: async (e) => {
+            if (e === 0) afterFirst = await weightsOf(m);
+          },
+        },
+      ],
+    });
     expect(every.saved).toEqual(['epoch-01', 'epoch-02', 'epoch-03'].map((name) => join(dir, name)));
     expect(best.saved).toEqual([join(dir, 'best')]);
     const last = await loadModel(join(dir, 'epoch-03'));
@@ -106,11 +160,17 @@ describe('ModelCheckpoint', () => {
   });
 
   it('rejects a path that names a quantity the logs lack, and unknown options', async () => {
-    expect(() => new ModelCheckpoint({ path: 'x', save_best_only: true } as never)).toThrow('did you mean "saveBestOnly"?');
+    expect(() => new ModelCheckpoint({ path: 'x', save_best_only: true } as never)).toThrow(
+      'did you mean "saveBestOnly"?',
+    );
     const m = model();
     const { x, y } = separableTokens(8, 6, 1);
-    await expect(m.fit(x, y, { verbose: 0, callbacks: [new ModelCheckpoint({ path: join(dir, '{val_acc}') })] })).rejects.toThrow(
-      "ModelCheckpoint: path \"" + join(dir, '{val_acc}') + "\" names 'val_acc', which is not in the epoch logs",
+    await expect(
+      m.fit(x, y, { verbose: 0, callbacks: [new ModelCheckpoint({ path: join(dir, '{val_acc}') })] }),
+    ).rejects.toThrow(
+      'ModelCheckpoint: path "' +
+        join(dir, '{val_acc}') +
+        "\" names 'val_acc', which is not in the epoch logs",
     );
     m.dispose();
   });
@@ -121,9 +181,18 @@ describe('fit progress', () => {
     const { x, y } = separableTokens(40, 6, 5);
     const m = model();
     const lines: string[] = [];
-    await m.fit(x, y, { epochs: 2, batchSize: 16, validationSplit: 0.2, verbose: 2, log: (l) => lines.push(l), seed: 1 });
+    await m.fit(x, y, {
+      epochs: 2,
+      batchSize: 16,
+      validationSplit: 0.2,
+      verbose: 2,
+      log: (l) => lines.push(l),
+      seed: 1,
+    });
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatch(/^Epoch 2\/2 - \d+s - \d+ms\/step - loss: \d\.\d{4} - acc: \d\.\d{4} - val_loss: \d\.\d{4} - val_acc: \d\.\d{4}$/);
+    expect(lines[1]).toMatch(
+      /^Epoch 2\/2 - \d+s - \d+ms\/step - loss: \d\.\d{4} - acc: \d\.\d{4} - val_loss: \d\.\d{4} - val_acc: \d\.\d{4}$/,
+    );
     const silent: string[] = [];
     await m.fit(x, y, { epochs: 1, verbose: 0, log: (l) => silent.push(l) });
     expect(silent).toEqual([]);
@@ -145,9 +214,21 @@ describe('fit progress', () => {
 
   it('verbose 1 on a terminal draws a cli-progress bar with ETA and metrics', () => {
     let text = '';
-    const stream = Object.assign(new Writable({ write(chunk, _enc, done) { text += String(chunk); done(); } }), {
-      isTTY: true, columns: 120, cursorTo: () => true, clearLine: () => true, moveCursor: () => true,
-    });
+    const stream = Object.assign(
+      new Writable({
+        write(chunk, _enc, done) {
+          text += String(chunk);
+          done();
+        },
+      }),
+      {
+        isTTY: true,
+        columns: 120,
+        cursorTo: () => true,
+        clearLine: () => true,
+        moveCursor: () => true,
+      },
+    );
     const bar = new TerminalProgressBar(cliProgress, stream);
     bar.epochBegin(0, 1, 10);
     bar.batchEnd(5, { loss: 0.4 });
@@ -177,7 +258,19 @@ describe('fit progress', () => {
     const { x, y } = separableTokens(40, 6, 7);
     const m = model();
     const calls: string[] = [];
-    await m.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0, callbacks: { onBatchBegin: (b) => { calls.push(`begin ${b}`); }, onBatchEnd: (b, l) => { calls.push(`end ${b} ${l.size}`); } } });
+    await m.fit(x, y, {
+      epochs: 1,
+      batchSize: 16,
+      verbose: 0,
+      callbacks: {
+        onBatchBegin: (b) => {
+          calls.push(`begin ${b}`);
+        },
+        onBatchEnd: (b, l) => {
+          calls.push(`end ${b} ${l.size}`);
+        },
+      },
+    });
     expect(calls).toEqual(['begin 0', 'end 0 16', 'begin 1', 'end 1 16', 'begin 2', 'end 2 8']);
     m.dispose();
   });
@@ -186,18 +279,37 @@ describe('fit progress', () => {
 describe('fit and NaN', () => {
   it('rejects targets that are not finite, naming the sample', async () => {
     const m = model();
-    await expect(m.fit([[1, 2], [3, 4]], [0, Number.NaN], { verbose: 0 })).rejects.toThrow('fit: y has a value that is not a finite number in sample 1 (flat index 1); targets must be finite');
+    await expect(
+      m.fit(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [0, Number.NaN],
+        { verbose: 0 },
+      ),
+    ).rejects.toThrow(
+      'fit: y has a value that is not a finite number in sample 1 (flat index 1); targets must be finite',
+    );
     m.dispose();
   });
 
   it('stops with an error once the loss is NaN (TerminateOnNaN), unless turned off', async () => {
     const { x, y } = separableTokens(32, 6, 8);
-    const m = new Sequential([new Embedding({ inputDim: 9, outputDim: 4, seed: 1 }), new GlobalAveragePooling1D(), new Dense({ units: 1, seed: 2 })]);
+    const m = new Sequential([
+      new Embedding({ inputDim: 9, outputDim: 4, seed: 1 }),
+      new GlobalAveragePooling1D(),
+      new Dense({ units: 1, seed: 2 }),
+    ]);
     m.compile({ optimizer: 'sgd', loss: (t, p) => tf.log(tf.sub(tf.sum(tf.mul(t, p), -1), 1e9)) });
-    await expect(m.fit(x, y, { epochs: 3, verbose: 0 })).rejects.toThrow(/^fit: the training loss became NaN in epoch 1 \(within its first 32 samples\); .* or pass terminateOnNaN: false$/);
+    await expect(m.fit(x, y, { epochs: 3, verbose: 0 })).rejects.toThrow(
+      /^fit: the training loss became NaN in epoch 1 \(within its first 32 samples\); .* or pass terminateOnNaN: false$/,
+    );
     const history = await m.fit(x, y, { epochs: 2, verbose: 0, terminateOnNaN: false });
     expect(history.history.loss).toEqual([Number.NaN, Number.NaN]);
-    expect(() => m.fit(x, y, { terminateOnNaN: 1 } as never)).rejects.toThrow('fit: options.terminateOnNaN must be a boolean, got 1');
+    expect(() => m.fit(x, y, { terminateOnNaN: 1 } as never)).rejects.toThrow(
+      'fit: options.terminateOnNaN must be a boolean, got 1',
+    );
     m.dispose();
   });
 });

@@ -21,7 +21,8 @@ export type MonitorMode = 'auto' | 'min' | 'max';
 
 /** Keras's 'auto' mode: accuracy-like quantities improve upwards, everything else downwards. */
 export function resolveMonitorMode(fn: string, mode: unknown, monitor: string): 'min' | 'max' {
-  if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new Error(`${fn}: mode must be 'auto', 'min' or 'max', got ${previewValue(mode)}`);
+  if (mode !== 'auto' && mode !== 'min' && mode !== 'max')
+    throw new Error(`${fn}: mode must be 'auto', 'min' or 'max', got ${previewValue(mode)}`);
   if (mode !== 'auto') return mode;
   return /acc|auc|precision|recall|f1/i.test(monitor) ? 'max' : 'min';
 }
@@ -31,7 +32,11 @@ export function monitoredValue(fn: string, monitor: string, logs: EpochLogs): nu
   const value = logs[monitor];
   if (value === undefined) {
     const hint = monitor.startsWith('val_') ? '; give fit a validationSplit or validationData' : '';
-    throw new Error(`${fn}: monitor '${monitor}' is not in the epoch logs (they have ${Object.keys(logs).map((k) => `'${k}'`).join(', ')})${hint}`);
+    throw new Error(
+      `${fn}: monitor '${monitor}' is not in the epoch logs (they have ${Object.keys(logs)
+        .map((k) => `'${k}'`)
+        .join(', ')})${hint}`,
+    );
   }
   return value;
 }

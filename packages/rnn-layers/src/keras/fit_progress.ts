@@ -23,12 +23,16 @@ export function defaultLogWriter(): LineWriter {
 }
 
 function formatLogs(logs: EpochLogs): string {
-  return Object.entries(logs).map(([k, v]) => ` - ${k}: ${Number.isFinite(v) ? v.toFixed(4) : String(v)}`).join('');
+  return Object.entries(logs)
+    .map(([k, v]) => ` - ${k}: ${Number.isFinite(v) ? v.toFixed(4) : String(v)}`)
+    .join('');
 }
 
 function formatSeconds(seconds: number): string {
-  if (seconds >= 3600) return `${Math.floor(seconds / 3600)}:${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`;
-  if (seconds >= 60) return `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`;
+  if (seconds >= 3600)
+    return `${Math.floor(seconds / 3600)}:${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`;
+  if (seconds >= 60)
+    return `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`;
   return `${Math.round(seconds)}s`;
 }
 
@@ -52,7 +56,9 @@ class EpochLines implements FitProgress {
   }
   batchEnd(): void {}
   epochEnd(epoch: number, logs: EpochLogs, seconds: number): void {
-    this.write(`Epoch ${epoch + 1}/${this.epochs} - ${epochLine(this.batches, logs, seconds).replace(/^\d+\/\d+ - /, '')}`);
+    this.write(
+      `Epoch ${epoch + 1}/${this.epochs} - ${epochLine(this.batches, logs, seconds).replace(/^\d+\/\d+ - /, '')}`,
+    );
   }
   close(): void {}
 }
@@ -65,7 +71,10 @@ class PlainProgressLines implements FitProgress {
   private batches = 0;
   private started = 0;
   private lastLine = 0;
-  constructor(private readonly write: LineWriter, private readonly intervalMs: number) {}
+  constructor(
+    private readonly write: LineWriter,
+    private readonly intervalMs: number,
+  ) {}
   epochBegin(epoch: number, epochs: number, batches: number): void {
     this.batches = batches;
     this.started = this.lastLine = Date.now();
@@ -99,15 +108,24 @@ export class TerminalProgressBar implements FitProgress {
   private batches = 0;
   private lastRead = 0;
   private metrics = '';
-  constructor(private readonly progress: CliProgress, private readonly stream: NodeJS.WritableStream) {}
+  constructor(
+    private readonly progress: CliProgress,
+    private readonly stream: NodeJS.WritableStream,
+  ) {}
   epochBegin(epoch: number, epochs: number, batches: number): void {
     this.batches = batches;
     this.metrics = '';
     this.stream.write(`Epoch ${epoch + 1}/${epochs}\n`);
     this.bar = new this.progress.SingleBar({
       format: '{value}/{total} [{bar}] - ETA: {eta_formatted}{metrics}',
-      barCompleteChar: '=', barIncompleteChar: '.', barsize: 30, hideCursor: true, clearOnComplete: true,
-      stream: this.stream, etaBuffer: 50, fps: 10,
+      barCompleteChar: '=',
+      barIncompleteChar: '.',
+      barsize: 30,
+      hideCursor: true,
+      clearOnComplete: true,
+      stream: this.stream,
+      etaBuffer: 50,
+      fps: 10,
     });
     this.bar.start(batches, 0, { metrics: '' });
     this.lastRead = Date.now();
@@ -149,7 +167,9 @@ export async function createFitProgress(settings: FitProgressSettings): Promise<
   if (!settings.log && IS_NODE && process.stderr.isTTY) {
     // A variable specifier keeps browser bundlers from pulling in this Node-only library.
     const specifier = 'cli-progress';
-    const progress = (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier).catch(() => null)) as CliProgress | null;
+    const progress = (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier).catch(
+      () => null,
+    )) as CliProgress | null;
     const module = (progress as { default?: CliProgress } | null)?.default ?? progress;
     if (module?.SingleBar) return new TerminalProgressBar(module, process.stderr);
   }

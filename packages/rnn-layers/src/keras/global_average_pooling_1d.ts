@@ -23,7 +23,9 @@ export class GlobalAveragePooling1D implements Layer {
 
   build(inputShape: Shape): void {
     if (inputShape.length !== 3) {
-      throw new Error(`GlobalAveragePooling1D '${this.name}': input must be [batch, time, features], got shape [${inputShape.join(', ')}]`);
+      throw new Error(
+        `GlobalAveragePooling1D '${this.name}': input must be [batch, time, features], got shape [${inputShape.join(', ')}]`,
+      );
     }
   }
 
@@ -50,7 +52,10 @@ export class GlobalAveragePooling1D implements Layer {
 
   setWeights(weights: Record<string, tf.Tensor>): void {
     const extra = Object.keys(weights);
-    if (extra.length > 0) throw new Error(`GlobalAveragePooling1D '${this.name}'.setWeights: it has no weights, got ${extra.map((k) => `'${k}'`).join(', ')}`);
+    if (extra.length > 0)
+      throw new Error(
+        `GlobalAveragePooling1D '${this.name}'.setWeights: it has no weights, got ${extra.map((k) => `'${k}'`).join(', ')}`,
+      );
   }
 
   getConfig(): LayerConfig {

@@ -9,7 +9,14 @@ import { KerasAdam } from './keras_adam.js';
 // in double precision: m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
 // value -= lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps).
 
-function kerasAdamOnHost(start: number[], grads: number[][], lr: number, b1: number, b2: number, eps: number): number[] {
+function kerasAdamOnHost(
+  start: number[],
+  grads: number[][],
+  lr: number,
+  b1: number,
+  b2: number,
+  eps: number,
+): number[] {
   const value = [...start];
   const m = value.map(() => 0);
   const v = value.map(() => 0);
@@ -26,9 +33,13 @@ function kerasAdamOnHost(start: number[], grads: number[][], lr: number, b1: num
 }
 
 describeWithBackends('KerasAdam', () => {
-  it('follows Keras\'s rule step by step, small gradients included', async () => {
+  it("follows Keras's rule step by step, small gradients included", async () => {
     const start = [0.5, -1, 2, 0, 3e-3, -0.25];
-    const grads = [[0.1, -2, 1e-6, 0, 5, -1e-4], [0.2, 1, -1e-6, 3, -5, 1e-4], [-0.3, 0.5, 2e-6, -1, 4, 0]];
+    const grads = [
+      [0.1, -2, 1e-6, 0, 5, -1e-4],
+      [0.2, 1, -1e-6, 3, -5, 1e-4],
+      [-0.3, 0.5, 2e-6, -1, 4, 0],
+    ];
     const w = tf.variable(tf.tensor1d(start));
     const optimizer = new KerasAdam(0.01, 0.9, 0.999, 1e-7);
     for (const g of grads) {
@@ -42,7 +53,12 @@ describeWithBackends('KerasAdam', () => {
   });
 
   it('runs one kernel per variable where the backend has it, with a flat tensor count', async () => {
-    const w = tf.variable(tf.tensor2d([[1, 2], [3, 4]]));
+    const w = tf.variable(
+      tf.tensor2d([
+        [1, 2],
+        [3, 4],
+      ]),
+    );
     const optimizer = new KerasAdam();
     const step = () => {
       const g = tf.fill([2, 2], 0.5);

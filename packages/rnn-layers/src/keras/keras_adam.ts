@@ -25,8 +25,14 @@ export class KerasAdam extends tf.Optimizer {
     readonly epsilon = 1e-7,
   ) {
     super();
-    for (const [what, value, lo, hi] of [['learningRate', learningRate, 0, Infinity], ['beta1', beta1, 0, 1], ['beta2', beta2, 0, 1], ['epsilon', epsilon, 0, Infinity]] as const) {
-      if (typeof value !== 'number' || !(value >= lo && value < hi)) throw new Error(`KerasAdam: ${what} must be in [${lo}, ${hi}), got ${value}`);
+    for (const [what, value, lo, hi] of [
+      ['learningRate', learningRate, 0, Infinity],
+      ['beta1', beta1, 0, 1],
+      ['beta2', beta2, 0, 1],
+      ['epsilon', epsilon, 0, Infinity],
+    ] as const) {
+      if (typeof value !== 'number' || !(value >= lo && value < hi))
+        throw new Error(`KerasAdam: ${what} must be in [${lo}, ${hi}), got ${value}`);
     }
   }
 
@@ -43,11 +49,16 @@ export class KerasAdam extends tf.Optimizer {
       entries.forEach(([name, gradient], i) => {
         const value = tf.engine().registeredVariables[name];
         if (!value) throw new Error(`KerasAdam.applyGradients: no variable named '${name}'`);
-        this.slots[i] ??= { m: tf.variable(tf.zerosLike(value), false), v: tf.variable(tf.zerosLike(value), false) };
+        this.slots[i] ??= {
+          m: tf.variable(tf.zerosLike(value), false),
+          v: tf.variable(tf.zerosLike(value), false),
+        };
         if (gradient == null) return;
         const { m, v } = this.slots[i]!;
         if (fused) {
-          const [newValue, newM, newV] = tf.engine().runKernel(KERAS_ADAM_UPDATE, { value, gradient, m, v }, attrs) as tf.Tensor[];
+          const [newValue, newM, newV] = tf
+            .engine()
+            .runKernel(KERAS_ADAM_UPDATE, { value, gradient, m, v }, attrs) as tf.Tensor[];
           m.assign(newM!);
           v.assign(newV!);
           value.assign(newValue!);
@@ -79,7 +90,10 @@ export class KerasAdam extends tf.Optimizer {
     const count = rest.length / 2;
     this.dispose();
     for (let i = 0; i < count; i++) {
-      this.slots.push({ m: tf.variable(rest[i]!.tensor, false), v: tf.variable(rest[count + i]!.tensor, false) });
+      this.slots.push({
+        m: tf.variable(rest[i]!.tensor, false),
+        v: tf.variable(rest[count + i]!.tensor, false),
+      });
     }
   }
 

@@ -99,17 +99,31 @@ export function uniqueVariableName(layerName: string, weightName: string): strin
 /**
  * Checks a replacement weight against the current one; errors name the weight and both shapes.
  */
-export function checkWeightShape(owner: string, name: string, expected: readonly number[], got: tf.Tensor | undefined): tf.Tensor {
-  if (got === undefined) throw new Error(`${owner}.setWeights: missing weight '${name}' (shape [${expected.join(', ')}])`);
+export function checkWeightShape(
+  owner: string,
+  name: string,
+  expected: readonly number[],
+  got: tf.Tensor | undefined,
+): tf.Tensor {
+  if (got === undefined)
+    throw new Error(`${owner}.setWeights: missing weight '${name}' (shape [${expected.join(', ')}])`);
   if (got.shape.length !== expected.length || got.shape.some((d, i) => d !== expected[i])) {
-    throw new Error(`${owner}.setWeights: weight '${name}' has shape [${got.shape.join(', ')}], expected [${expected.join(', ')}]`);
+    throw new Error(
+      `${owner}.setWeights: weight '${name}' has shape [${got.shape.join(', ')}], expected [${expected.join(', ')}]`,
+    );
   }
   return got;
 }
 
-export function checkNoExtraWeights(owner: string, weights: Record<string, tf.Tensor>, known: readonly string[]): void {
+export function checkNoExtraWeights(
+  owner: string,
+  weights: Record<string, tf.Tensor>,
+  known: readonly string[],
+): void {
   const extra = Object.keys(weights).filter((k) => !known.includes(k));
   if (extra.length > 0) {
-    throw new Error(`${owner}.setWeights: unexpected weight(s) ${extra.map((k) => `'${k}'`).join(', ')}; expected ${known.map((k) => `'${k}'`).join(', ')}`);
+    throw new Error(
+      `${owner}.setWeights: unexpected weight(s) ${extra.map((k) => `'${k}'`).join(', ')}; expected ${known.map((k) => `'${k}'`).join(', ')}`,
+    );
   }
 }

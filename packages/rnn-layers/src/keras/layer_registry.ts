@@ -16,28 +16,40 @@ const factories = new Map<string, LayerFactory>([
   ['Dropout', (c) => new Dropout(c as unknown as DropoutOptions)],
   ['Embedding', (c) => new Embedding(c as unknown as EmbeddingOptions)],
   ['GlobalAveragePooling1D', (c) => new GlobalAveragePooling1D(c as { name?: string })],
-  ...(['SimpleRNN', 'LSTM', 'GRU'] as const).map((className): [string, LayerFactory] => [className, (c) => {
-    // `name` belongs to the Sequential's adapter, not to the layer's options.
-    const { name: _name, ...options } = c;
-    return recurrentLayerFromConfig({ ...(options as unknown as RecurrentLayerConfig), className });
-  }]),
+  ...(['SimpleRNN', 'LSTM', 'GRU'] as const).map((className): [string, LayerFactory] => [
+    className,
+    (c) => {
+      // `name` belongs to the Sequential's adapter, not to the layer's options.
+      const { name: _name, ...options } = c;
+      return recurrentLayerFromConfig({ ...(options as unknown as RecurrentLayerConfig), className });
+    },
+  ]),
 ]);
 
 /** Makes a custom layer class loadable by `Sequential.fromArtifacts` (like Keras's custom_objects). */
 export function registerLayerClass(className: string, factory: LayerFactory): void {
-  if (typeof className !== 'string' || className === '') throw new Error('registerLayerClass: className must be a non-empty string');
-  if (typeof factory !== 'function') throw new Error(`registerLayerClass: factory for '${className}' must be a function`);
+  if (typeof className !== 'string' || className === '')
+    throw new Error('registerLayerClass: className must be a non-empty string');
+  if (typeof factory !== 'function')
+    throw new Error(`registerLayerClass: factory for '${className}' must be a function`);
   factories.set(className, factory);
 }
 
 export function layerFromConfig(layerConfig: LayerConfig, where: string): Layer | RecurrentLayerLike {
-  if (layerConfig === null || typeof layerConfig !== 'object' || typeof layerConfig.className !== 'string'
-    || layerConfig.config === null || typeof layerConfig.config !== 'object') {
+  if (
+    layerConfig === null ||
+    typeof layerConfig !== 'object' ||
+    typeof layerConfig.className !== 'string' ||
+    layerConfig.config === null ||
+    typeof layerConfig.config !== 'object'
+  ) {
     throw new Error(`${where} must be {className: string, config: object}, got ${previewValue(layerConfig)}`);
   }
   const factory = factories.get(layerConfig.className);
   if (!factory) {
-    throw new Error(`${where}.className '${layerConfig.className}' is not a known layer; known: ${[...factories.keys()].join(', ')} (register others with registerLayerClass)`);
+    throw new Error(
+      `${where}.className '${layerConfig.className}' is not a known layer; known: ${[...factories.keys()].join(', ')} (register others with registerLayerClass)`,
+    );
   }
   return factory(layerConfig.config);
 }

@@ -3,7 +3,12 @@ import { describeWithBackends, expectArraysClose } from '@rnnkit/tensor-core/tes
 import { expect, it } from 'vitest';
 
 import {
-  binaryCrossentropy, binaryCrossentropyReference, categoricalCrossentropy, meanSquaredError, resolveLoss, sparseCategoricalCrossentropy,
+  binaryCrossentropy,
+  binaryCrossentropyReference,
+  categoricalCrossentropy,
+  meanSquaredError,
+  resolveLoss,
+  sparseCategoricalCrossentropy,
 } from './losses.js';
 import { binaryAccuracy, sparseCategoricalAccuracy } from './metrics.js';
 import { reference } from './__fixtures__/keras_reference.js';
@@ -22,10 +27,23 @@ describeWithBackends('Keras losses', () => {
 
   it('binary_crossentropy (fused on webgpu) and its gradient equal the composition of tfjs-core ops', async () => {
     // Inside, at and beyond the clip bounds; two columns, so the mean over the last axis counts.
-    const p = tf.tensor2d([[0.3, 0.9], [0, 1], [1e-8, 0.99999999], [0.5, 1e-7], [0.2, 0.7]]);
-    const y = tf.tensor2d([[1, 0], [0, 1], [1, 0], [1, 1], [0, 0]]);
+    const p = tf.tensor2d([
+      [0.3, 0.9],
+      [0, 1],
+      [1e-8, 0.99999999],
+      [0.5, 1e-7],
+      [0.2, 0.7],
+    ]);
+    const y = tf.tensor2d([
+      [1, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+      [0, 0],
+    ]);
     const weights = tf.tensor1d([1, -2, 3, 0.5, 1]);
-    const lossAndGrad = (f: typeof binaryCrossentropy) => tf.valueAndGrad((q: tf.Tensor) => tf.sum(tf.mul(f(y, q), weights)) as tf.Scalar)(p);
+    const lossAndGrad = (f: typeof binaryCrossentropy) =>
+      tf.valueAndGrad((q: tf.Tensor) => tf.sum(tf.mul(f(y, q), weights)) as tf.Scalar)(p);
     const fused = lossAndGrad(binaryCrossentropy);
     const reference = lossAndGrad(binaryCrossentropyReference);
     expectArraysClose(await fused.value.data(), await reference.value.data(), { atol: 1e-5, rtol: 1e-6 });
@@ -60,5 +78,7 @@ describeWithBackends('Keras losses', () => {
 });
 
 it('resolveLoss names the bad loss', () => {
-  expect(() => resolveLoss('hinge' as never)).toThrow(/loss must be one of binary_crossentropy, .* got "hinge"/);
+  expect(() => resolveLoss('hinge' as never)).toThrow(
+    /loss must be one of binary_crossentropy, .* got "hinge"/,
+  );
 });

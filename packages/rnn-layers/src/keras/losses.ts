@@ -6,7 +6,12 @@ import { fusedBinaryCrossentropy } from '../ops/binary_crossentropy.js';
 /** Keras's backend epsilon (1e-7): probabilities are clipped to [ε, 1 − ε] before the log. */
 export const KERAS_EPSILON = 1e-7;
 
-export const LOSS_NAMES = ['binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy', 'mse'] as const;
+export const LOSS_NAMES = [
+  'binary_crossentropy',
+  'categorical_crossentropy',
+  'sparse_categorical_crossentropy',
+  'mse',
+] as const;
 export type LossName = (typeof LOSS_NAMES)[number];
 
 /** Per-sample loss: `(yTrue, yPred) → [batch]`. `Sequential` averages it over the batch, as Keras does. */
@@ -18,7 +23,11 @@ export type LossFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
  * has it (webgpu), else `binaryCrossentropyReference`.
  */
 export function binaryCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => fusedBinaryCrossentropy(tf.cast(yTrue, 'float32'), yPred, KERAS_EPSILON) ?? binaryCrossentropyReference(yTrue, yPred));
+  return tf.tidy(
+    () =>
+      fusedBinaryCrossentropy(tf.cast(yTrue, 'float32'), yPred, KERAS_EPSILON) ??
+      binaryCrossentropyReference(yTrue, yPred),
+  );
 }
 
 /** binary_crossentropy composed of tfjs-core ops (autodiff gradients): the fallback and the oracle. */
@@ -63,5 +72,7 @@ const LOSSES: Record<LossName, LossFunction> = {
 export function resolveLoss(loss: LossName | LossFunction): LossFunction {
   if (typeof loss === 'function') return loss;
   if (typeof loss === 'string' && loss in LOSSES) return LOSSES[loss as LossName];
-  throw new Error(`compile: loss must be one of ${LOSS_NAMES.join(', ')} or a function (yTrue, yPred) => Tensor, got ${previewValue(loss)}`);
+  throw new Error(
+    `compile: loss must be one of ${LOSS_NAMES.join(', ')} or a function (yTrue, yPred) => Tensor, got ${previewValue(loss)}`,
+  );
 }

@@ -35,7 +35,11 @@ export function sparseCategoricalAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor): t
  * 'acc'/'accuracy' means the accuracy that fits the loss, as in Keras: binary for
  * binary_crossentropy (and custom losses), categorical or sparse categorical for those losses.
  */
-export function resolveMetric(metric: MetricName, loss: LossName | LossFunction, index: number): MetricFunction {
+export function resolveMetric(
+  metric: MetricName,
+  loss: LossName | LossFunction,
+  index: number,
+): MetricFunction {
   if (metric !== 'acc' && metric !== 'accuracy') {
     throw new Error(`compile: metrics[${index}] must be 'acc' or 'accuracy', got ${previewValue(metric)}`);
   }

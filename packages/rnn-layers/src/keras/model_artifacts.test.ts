@@ -15,7 +15,11 @@ import { GlobalAveragePooling1D } from './global_average_pooling_1d.js';
 import { fromArtifacts } from './model_artifacts.js';
 import { Sequential } from './sequential.js';
 
-const X = [[1, 2, 3, 4], [5, 6, 7, 0], [9, 8, 7, 6]];
+const X = [
+  [1, 2, 3, 4],
+  [5, 6, 7, 0],
+  [9, 8, 7, 6],
+];
 
 function seedModel(): Sequential {
   return new Sequential([
@@ -34,11 +38,19 @@ describeWithBackends('save and load', () => {
     const expected = await model.predict(X);
     const artifacts = await model.toArtifacts();
     // through JSON text, as a browser would store it
-    const loaded = Sequential.fromArtifacts({ config: JSON.parse(JSON.stringify(artifacts.config)), weights: artifacts.weights });
+    const loaded = Sequential.fromArtifacts({
+      config: JSON.parse(JSON.stringify(artifacts.config)),
+      weights: artifacts.weights,
+    });
     const got = await loaded.predict(X);
     expect(Array.from(await got.data())).toEqual(Array.from(await expected.data()));
     expect(loaded.layers.map((l) => l.name)).toEqual(['embedding', 'simple_rnn', 'lstm', 'dense']);
-    expect(loaded.compileConfig()).toEqual({ optimizer: 'rmsprop', loss: 'binary_crossentropy', metrics: ['acc'], clipNorm: 2 });
+    expect(loaded.compileConfig()).toEqual({
+      optimizer: 'rmsprop',
+      loss: 'binary_crossentropy',
+      metrics: ['acc'],
+      clipNorm: 2,
+    });
     expect(Object.keys(artifacts.config.weights)).toContain('simple_rnn.weight_ih_l0');
     // the loaded model trains on
     await loaded.fit(X, [1, 0, 1], { epochs: 1, verbose: 0 });
@@ -50,7 +62,11 @@ describeWithBackends('save and load', () => {
   it('saves to a directory atomically and loads it back', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'rnnkit-save-'));
     try {
-      const model = new Sequential([new Embedding({ inputDim: 10, outputDim: 3, seed: 5 }), new GlobalAveragePooling1D(), new Dense({ units: 2, activation: 'softmax', seed: 6 })]);
+      const model = new Sequential([
+        new Embedding({ inputDim: 10, outputDim: 3, seed: 5 }),
+        new GlobalAveragePooling1D(),
+        new Dense({ units: 2, activation: 'softmax', seed: 6 }),
+      ]);
       const expected = await model.predict(X);
       await model.save(join(dir, 'm'));
       expect((await readdir(join(dir, 'm'))).sort()).toEqual(['config.json', 'model.safetensors']); // no temp files left
@@ -70,29 +86,53 @@ describeWithBackends('save and load', () => {
 
 describe('load errors', () => {
   it('names what is wrong with the config or the weights', async () => {
-    const model = new Sequential([new Embedding({ inputDim: 10, outputDim: 3, seed: 5 }), new GlobalAveragePooling1D(), new Dense({ units: 2, seed: 6 })]);
+    const model = new Sequential([
+      new Embedding({ inputDim: 10, outputDim: 3, seed: 5 }),
+      new GlobalAveragePooling1D(),
+      new Dense({ units: 2, seed: 6 }),
+    ]);
     await expect(model.toArtifacts()).rejects.toThrow(/not built yet/);
     model.build([null, 4]);
     const { config, weights } = await model.toArtifacts();
     const before = tf.memory().numTensors;
-    expect(() => fromArtifacts({ config: { ...config, format: 'keras' as never }, weights })).toThrow(/config.format must be 'rnnkit-sequential', got "keras"/);
-    expect(() => fromArtifacts({ config: { ...config, formatVersion: 9 }, weights })).toThrow(/config.formatVersion 9 is not supported/);
-    expect(() => fromArtifacts({ config: { ...config, layers: [{ className: 'Conv1D', config: {} }] }, weights }))
-      .toThrow(/config.layers\[0\].className 'Conv1D' is not a known layer/);
-    expect(() => fromArtifacts({ config, weights: new Uint8Array([1, 2, 3]) })).toThrow(/artifacts.weights is not a valid safetensors file/);
+    expect(() => fromArtifacts({ config: { ...config, format: 'keras' as never }, weights })).toThrow(
+      /config.format must be 'rnnkit-sequential', got "keras"/,
+    );
+    expect(() => fromArtifacts({ config: { ...config, formatVersion: 9 }, weights })).toThrow(
+      /config.formatVersion 9 is not supported/,
+    );
+    expect(() =>
+      fromArtifacts({ config: { ...config, layers: [{ className: 'Conv1D', config: {} }] }, weights }),
+    ).toThrow(/config.layers\[0\].className 'Conv1D' is not a known layer/);
+    expect(() => fromArtifacts({ config, weights: new Uint8Array([1, 2, 3]) })).toThrow(
+      /artifacts.weights is not a valid safetensors file/,
+    );
     const wrongShape = { ...config, weights: { ...config.weights, 'dense.kernel': [3, 5] } };
-    expect(() => fromArtifacts({ config: wrongShape, weights })).toThrow(/weight 'dense.kernel' has shape \[3, 2\] in the weights file but \[3, 5\] in config.weights/);
+    expect(() => fromArtifacts({ config: wrongShape, weights })).toThrow(
+      /weight 'dense.kernel' has shape \[3, 2\] in the weights file but \[3, 5\] in config.weights/,
+    );
     const t = tf.zeros([10, 3]);
     const other = await writeSafetensors({ 'embedding.embeddings': t });
     t.dispose();
-    expect(() => fromArtifacts({ config, weights: other })).toThrow(/weight 'dense.kernel' \(shape \[3, 2\]\) listed in config.weights is missing from the weights file/);
+    expect(() => fromArtifacts({ config, weights: other })).toThrow(
+      /weight 'dense.kernel' \(shape \[3, 2\]\) listed in config.weights is missing from the weights file/,
+    );
     // a config whose layer disagrees with its own weights list: the layer's error names the weight
-    const lying = { ...config, layers: config.layers.map((l) => (l.className === 'Embedding' ? { ...l, config: { ...l.config, outputDim: 4 } } : l)) };
-    expect(() => fromArtifacts({ config: lying, weights })).toThrow(/Embedding 'embedding'.setWeights: weight 'embeddings' has shape \[10, 3\], expected \[10, 4\]/);
+    const lying = {
+      ...config,
+      layers: config.layers.map((l) =>
+        l.className === 'Embedding' ? { ...l, config: { ...l.config, outputDim: 4 } } : l,
+      ),
+    };
+    expect(() => fromArtifacts({ config: lying, weights })).toThrow(
+      /Embedding 'embedding'.setWeights: weight 'embeddings' has shape \[10, 3\], expected \[10, 4\]/,
+    );
     expect(tf.memory().numTensors).toBe(before);
     const dir = await mkdtemp(join(tmpdir(), 'rnnkit-load-'));
     try {
-      await expect(Sequential.load(join(dir, 'absent'))).rejects.toThrow(/loadModel: cannot read .*config.json \(no such file/);
+      await expect(Sequential.load(join(dir, 'absent'))).rejects.toThrow(
+        /loadModel: cannot read .*config.json \(no such file/,
+      );
       await model.save(dir);
       await writeFile(join(dir, 'config.json'), '{"format": ');
       await expect(Sequential.load(dir)).rejects.toThrow(/config.json is not valid JSON/);
@@ -132,12 +172,32 @@ describe('checkSequentialConfig', () => {
       edit(config);
       return () => fromArtifacts({ config: config as never, weights: artifacts.weights });
     };
-    expect(load((c) => { (c.weights as Record<string, unknown>)['dense.bias'] = 1; })).toThrow("config.weights['dense.bias'] must be a shape (an array of non-negative integers), got 1");
-    expect(load((c) => { c.inputShape = [null, '4']; })).toThrow('config.inputShape must be null or an array of positive integers and nulls, got [null, "4"]');
-    expect(load((c) => { (c.layers as unknown[])[1] = 7; })).toThrow('config.layers[1] must be {className, config}, got 7');
-    expect(load((c) => { c.name = 3; })).toThrow('config.name must be a string, got 3');
+    expect(
+      load((c) => {
+        (c.weights as Record<string, unknown>)['dense.bias'] = 1;
+      }),
+    ).toThrow("config.weights['dense.bias'] must be a shape (an array of non-negative integers), got 1");
+    expect(
+      load((c) => {
+        c.inputShape = [null, '4'];
+      }),
+    ).toThrow('config.inputShape must be null or an array of positive integers and nulls, got [null, "4"]');
+    expect(
+      load((c) => {
+        (c.layers as unknown[])[1] = 7;
+      }),
+    ).toThrow('config.layers[1] must be {className, config}, got 7');
+    expect(
+      load((c) => {
+        c.name = 3;
+      }),
+    ).toThrow('config.name must be a string, got 3');
     let deep: unknown = [];
     for (let i = 0; i < 100_000; i++) deep = [deep];
-    expect(load((c) => { c.layers = [{ className: 'Dense', config: { units: deep } }]; })).toThrow(/Dense: options.units must be .*\[\[\[\[…\]\]\]\]|units/);
+    expect(
+      load((c) => {
+        c.layers = [{ className: 'Dense', config: { units: deep } }];
+      }),
+    ).toThrow(/Dense: options.units must be .*\[\[\[\[…\]\]\]\]|units/);
   });
 });

@@ -33,7 +33,8 @@ export interface ModelArtifacts {
 /** Serialises a built model: config JSON + weights named `${layer}.${weight}` in safetensors. */
 export async function toArtifacts(model: Sequential): Promise<ModelArtifacts> {
   if (!(model instanceof Sequential)) throw new Error('toArtifacts: model must be a Sequential');
-  if (!model.built) throw new Error('toArtifacts: the model is not built yet; call build(inputShape), fit or predict first');
+  if (!model.built)
+    throw new Error('toArtifacts: the model is not built yet; call build(inputShape), fit or predict first');
   const named = model.namedWeights();
   const tensors: Record<string, tf.Tensor> = {};
   const shapes: Record<string, number[]> = {};
@@ -62,26 +63,55 @@ const isDimension = (d: unknown): boolean => Number.isSafeInteger(d) && (d as nu
 
 /** Checks the whole config before building anything; errors name the offending field and its value. */
 export function checkSequentialConfig(config: unknown): SequentialConfig {
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) fail(`config must be an object, got ${previewValue(config)}`);
+  if (config === null || typeof config !== 'object' || Array.isArray(config))
+    fail(`config must be an object, got ${previewValue(config)}`);
   const c = config as Partial<Record<keyof SequentialConfig, unknown>>;
-  if (c.format !== MODEL_FORMAT) fail(`config.format must be '${MODEL_FORMAT}', got ${previewValue(c.format)} (is this an rnnkit Sequential model?)`);
-  if (c.formatVersion !== MODEL_FORMAT_VERSION) fail(`config.formatVersion ${previewValue(c.formatVersion)} is not supported; this version reads ${MODEL_FORMAT_VERSION}`);
-  if (c.name !== undefined && typeof c.name !== 'string') fail(`config.name must be a string, got ${previewValue(c.name)}`);
-  if (!Array.isArray(c.layers) || c.layers.length === 0) fail(`config.layers must be a non-empty array, got ${previewValue(c.layers)}`);
+  if (c.format !== MODEL_FORMAT)
+    fail(
+      `config.format must be '${MODEL_FORMAT}', got ${previewValue(c.format)} (is this an rnnkit Sequential model?)`,
+    );
+  if (c.formatVersion !== MODEL_FORMAT_VERSION)
+    fail(
+      `config.formatVersion ${previewValue(c.formatVersion)} is not supported; this version reads ${MODEL_FORMAT_VERSION}`,
+    );
+  if (c.name !== undefined && typeof c.name !== 'string')
+    fail(`config.name must be a string, got ${previewValue(c.name)}`);
+  if (!Array.isArray(c.layers) || c.layers.length === 0)
+    fail(`config.layers must be a non-empty array, got ${previewValue(c.layers)}`);
   c.layers.forEach((layer: unknown, i) => {
     const l = layer as { className?: unknown; config?: unknown } | null;
-    if (l === null || typeof l !== 'object' || Array.isArray(l)) fail(`config.layers[${i}] must be {className, config}, got ${previewValue(layer)}`);
-    if (typeof l.className !== 'string') fail(`config.layers[${i}].className must be a string, got ${previewValue(l.className)}`);
-    if (l.config === null || typeof l.config !== 'object' || Array.isArray(l.config)) fail(`config.layers[${i}].config must be an object, got ${previewValue(l.config)}`);
+    if (l === null || typeof l !== 'object' || Array.isArray(l))
+      fail(`config.layers[${i}] must be {className, config}, got ${previewValue(layer)}`);
+    if (typeof l.className !== 'string')
+      fail(`config.layers[${i}].className must be a string, got ${previewValue(l.className)}`);
+    if (l.config === null || typeof l.config !== 'object' || Array.isArray(l.config))
+      fail(`config.layers[${i}].config must be an object, got ${previewValue(l.config)}`);
   });
-  if (c.weights === null || typeof c.weights !== 'object' || Array.isArray(c.weights)) fail(`config.weights must map weight names to shapes, got ${previewValue(c.weights)}`);
+  if (c.weights === null || typeof c.weights !== 'object' || Array.isArray(c.weights))
+    fail(`config.weights must map weight names to shapes, got ${previewValue(c.weights)}`);
   for (const [name, shape] of Object.entries(c.weights as Record<string, unknown>)) {
-    if (!Array.isArray(shape) || !shape.every(isDimension)) fail(`config.weights['${name.slice(0, 80)}'] must be a shape (an array of non-negative integers), got ${previewValue(shape)}`);
+    if (!Array.isArray(shape) || !shape.every(isDimension))
+      fail(
+        `config.weights['${name.slice(0, 80)}'] must be a shape (an array of non-negative integers), got ${previewValue(shape)}`,
+      );
   }
-  if (c.inputShape !== null && !(Array.isArray(c.inputShape) && c.inputShape.every((d) => d === null || (isDimension(d) && (d as number) > 0)))) {
-    fail(`config.inputShape must be null or an array of positive integers and nulls, got ${previewValue(c.inputShape)}`);
+  if (
+    c.inputShape !== null &&
+    !(
+      Array.isArray(c.inputShape) &&
+      c.inputShape.every((d) => d === null || (isDimension(d) && (d as number) > 0))
+    )
+  ) {
+    fail(
+      `config.inputShape must be null or an array of positive integers and nulls, got ${previewValue(c.inputShape)}`,
+    );
   }
-  if (c.compile !== null && c.compile !== undefined && (typeof c.compile !== 'object' || Array.isArray(c.compile))) fail(`config.compile must be an object or null, got ${previewValue(c.compile)}`);
+  if (
+    c.compile !== null &&
+    c.compile !== undefined &&
+    (typeof c.compile !== 'object' || Array.isArray(c.compile))
+  )
+    fail(`config.compile must be an object or null, got ${previewValue(c.compile)}`);
   return c as SequentialConfig;
 }
 
@@ -89,7 +119,8 @@ export function checkSequentialConfig(config: unknown): SequentialConfig {
 export function fromArtifacts(artifacts: ModelArtifacts): Sequential {
   if (artifacts === null || typeof artifacts !== 'object') fail('artifacts must be {config, weights}');
   const config = checkSequentialConfig(artifacts.config);
-  if (!(artifacts.weights instanceof Uint8Array)) fail('artifacts.weights must be a Uint8Array of safetensors bytes');
+  if (!(artifacts.weights instanceof Uint8Array))
+    fail('artifacts.weights must be a Uint8Array of safetensors bytes');
   // Compare the file's manifest with the config before touching any tensor.
   let header;
   try {
@@ -100,9 +131,14 @@ export function fromArtifacts(artifacts: ModelArtifacts): Sequential {
   const inFile = new Map(Object.entries(header.tensors).map(([name, entry]) => [name, entry.shape]));
   for (const [name, shape] of Object.entries(config.weights)) {
     const got = inFile.get(name);
-    if (!got) fail(`weight '${name}' (shape [${shape.join(', ')}]) listed in config.weights is missing from the weights file`);
+    if (!got)
+      fail(
+        `weight '${name}' (shape [${shape.join(', ')}]) listed in config.weights is missing from the weights file`,
+      );
     if (got.length !== shape.length || got.some((d, i) => d !== shape[i])) {
-      fail(`weight '${name}' has shape [${got.join(', ')}] in the weights file but [${shape.join(', ')}] in config.weights`);
+      fail(
+        `weight '${name}' has shape [${got.join(', ')}] in the weights file but [${shape.join(', ')}] in config.weights`,
+      );
     }
   }
   const extra = [...inFile.keys()].filter((k) => !(k in config.weights));
@@ -114,9 +150,16 @@ export function fromArtifacts(artifacts: ModelArtifacts): Sequential {
   try {
     config.layers.forEach((lc, i) => {
       const layer = layerFromConfig(lc, `config.layers[${i}]`);
-      layers.push({ layer, name: lc !== null && typeof lc === 'object' && typeof lc.config?.name === 'string' ? lc.config.name : '' });
+      layers.push({
+        layer,
+        name:
+          lc !== null && typeof lc === 'object' && typeof lc.config?.name === 'string' ? lc.config.name : '',
+      });
     });
-    model = new Sequential(layers.map((l) => l.layer), { name: config.name });
+    model = new Sequential(
+      layers.map((l) => l.layer),
+      { name: config.name },
+    );
   } catch (error) {
     for (const { layer } of layers) layer.dispose();
     throw error;

@@ -1,6 +1,12 @@
 import { checkOptions, optionKeys, previewValue } from '@rnnkit/tensor-core';
 
-import { isImprovement, monitoredValue, resolveMonitorMode, type FitCallbacks, type MonitorMode } from './fit_callbacks.js';
+import {
+  isImprovement,
+  monitoredValue,
+  resolveMonitorMode,
+  type FitCallbacks,
+  type MonitorMode,
+} from './fit_callbacks.js';
 import type { EpochLogs } from './fit_progress.js';
 import { saveModel } from './save_model.js';
 import type { Sequential } from './sequential.js';
@@ -19,7 +25,12 @@ export interface ModelCheckpointOptions {
   saveBestOnly?: boolean;
 }
 
-const MODEL_CHECKPOINT_OPTIONS = optionKeys<ModelCheckpointOptions>({ path: true, monitor: true, mode: true, saveBestOnly: true });
+const MODEL_CHECKPOINT_OPTIONS = optionKeys<ModelCheckpointOptions>({
+  path: true,
+  monitor: true,
+  mode: true,
+  saveBestOnly: true,
+});
 
 /**
  * Keras's `ModelCheckpoint`: saves the model with `saveModel` at the end of epochs. Each file is written to
@@ -36,14 +47,20 @@ export class ModelCheckpoint implements FitCallbacks {
   private model: Sequential | null = null;
 
   constructor(given: ModelCheckpointOptions) {
-    if (given === undefined) throw new TypeError("ModelCheckpoint: options are required, e.g. new ModelCheckpoint({ path: 'checkpoints/epoch-{epoch}' })");
+    if (given === undefined)
+      throw new TypeError(
+        "ModelCheckpoint: options are required, e.g. new ModelCheckpoint({ path: 'checkpoints/epoch-{epoch}' })",
+      );
     const options = checkOptions('ModelCheckpoint', given, MODEL_CHECKPOINT_OPTIONS);
-    if (typeof options.path !== 'string' || options.path === '') throw new Error(`ModelCheckpoint: path must be a directory path, got ${JSON.stringify(options.path)}`);
+    if (typeof options.path !== 'string' || options.path === '')
+      throw new Error(`ModelCheckpoint: path must be a directory path, got ${JSON.stringify(options.path)}`);
     this.path = options.path;
     this.monitor = options.monitor ?? 'val_loss';
     this.mode = resolveMonitorMode('ModelCheckpoint', options.mode ?? 'auto', this.monitor);
     if (options.saveBestOnly !== undefined && typeof options.saveBestOnly !== 'boolean') {
-      throw new Error(`ModelCheckpoint: saveBestOnly must be a boolean, got ${previewValue(options.saveBestOnly)}`);
+      throw new Error(
+        `ModelCheckpoint: saveBestOnly must be a boolean, got ${previewValue(options.saveBestOnly)}`,
+      );
     }
     this.saveBestOnly = options.saveBestOnly ?? false;
   }
@@ -63,12 +80,18 @@ export class ModelCheckpoint implements FitCallbacks {
       if (!isImprovement(this.mode, value, this.best, 0)) return;
       this.best = value;
     }
-    const dir = this.path.replace(/\{([A-Za-z_][\w]*)(?::0?(\d+)d?)?\}/g, (_whole, name: string, width: string | undefined) => {
-      const value = name === 'epoch' ? epoch + 1 : logs[name];
-      if (value === undefined) throw new Error(`ModelCheckpoint: path ${JSON.stringify(this.path)} names '${name}', which is not in the epoch logs`);
-      if (name === 'epoch') return width ? String(value).padStart(Number(width), '0') : String(value);
-      return width ? value.toFixed(Number(width)) : value.toFixed(4);
-    });
+    const dir = this.path.replace(
+      /\{([A-Za-z_][\w]*)(?::0?(\d+)d?)?\}/g,
+      (_whole, name: string, width: string | undefined) => {
+        const value = name === 'epoch' ? epoch + 1 : logs[name];
+        if (value === undefined)
+          throw new Error(
+            `ModelCheckpoint: path ${JSON.stringify(this.path)} names '${name}', which is not in the epoch logs`,
+          );
+        if (name === 'epoch') return width ? String(value).padStart(Number(width), '0') : String(value);
+        return width ? value.toFixed(Number(width)) : value.toFixed(4);
+      },
+    );
     await saveModel(this.model, dir);
     this.saved.push(dir);
   }

@@ -7,18 +7,24 @@ import { previewValue } from '@rnnkit/tensor-core';
  */
 export function arrayToTensor(data: unknown, dtype: 'float32' | 'int32', where: string): tf.Tensor {
   if (ArrayBuffer.isView(data)) return tf.tensor(data as Float32Array | Int32Array, undefined, dtype);
-  if (!Array.isArray(data)) throw new Error(`${where} must be a Tensor or an array of numbers, got ${Object.prototype.toString.call(data)}`);
+  if (!Array.isArray(data))
+    throw new Error(
+      `${where} must be a Tensor or an array of numbers, got ${Object.prototype.toString.call(data)}`,
+    );
   const shape: number[] = [];
   for (let level: unknown = data; Array.isArray(level); level = level[0]) shape.push(level.length);
   const values: number[] = [];
   const walk = (node: unknown, depth: number, path: string) => {
     if (depth === shape.length) {
-      if (typeof node !== 'number') throw new Error(`${where}${path} must be a number, got ${previewValue(node)}`);
+      if (typeof node !== 'number')
+        throw new Error(`${where}${path} must be a number, got ${previewValue(node)}`);
       values.push(node);
       return;
     }
     if (!Array.isArray(node) || node.length !== shape[depth]) {
-      throw new Error(`${where} must be a rectangular array: ${where}${path} has ${Array.isArray(node) ? `length ${node.length}` : 'no elements'}, expected length ${shape[depth]}`);
+      throw new Error(
+        `${where} must be a rectangular array: ${where}${path} has ${Array.isArray(node) ? `length ${node.length}` : 'no elements'}, expected length ${shape[depth]}`,
+      );
     }
     node.forEach((child, i) => walk(child, depth + 1, `${path}[${i}]`));
   };
@@ -53,7 +59,10 @@ export class HostSamples {
 
   static async from(tensor: tf.Tensor, dtype: 'float32' | 'int32'): Promise<HostSamples> {
     const data = await tensor.data();
-    const values = dtype === 'int32' ? Int32Array.from(data as ArrayLike<number>) : Float32Array.from(data as ArrayLike<number>);
+    const values =
+      dtype === 'int32'
+        ? Int32Array.from(data as ArrayLike<number>)
+        : Float32Array.from(data as ArrayLike<number>);
     return new HostSamples(values, [...tensor.shape], dtype);
   }
 
@@ -69,11 +78,22 @@ export class HostSamples {
   }
 
   /** The values of `rows(indices, steps)` on the host, with their shape. */
-  pickRows(indices: readonly number[], steps?: StepRange): { values: Float32Array | Int32Array; shape: number[] } {
+  pickRows(
+    indices: readonly number[],
+    steps?: StepRange,
+  ): { values: Float32Array | Int32Array; shape: number[] } {
     const width = steps ? steps.end - steps.start : this.rowSize;
     const offset = steps ? steps.start : 0;
-    const values = this.dtype === 'int32' ? new Int32Array(indices.length * width) : new Float32Array(indices.length * width);
-    indices.forEach((row, i) => values.set(this.values.subarray(row * this.rowSize + offset, row * this.rowSize + offset + width), i * width));
+    const values =
+      this.dtype === 'int32'
+        ? new Int32Array(indices.length * width)
+        : new Float32Array(indices.length * width);
+    indices.forEach((row, i) =>
+      values.set(
+        this.values.subarray(row * this.rowSize + offset, row * this.rowSize + offset + width),
+        i * width,
+      ),
+    );
     return { values, shape: steps ? [indices.length, width] : [indices.length, ...this.shape.slice(1)] };
   }
 
@@ -83,7 +103,10 @@ export class HostSamples {
    */
   private tokenExtents(): { first: Int32Array; end: Int32Array; lengths: Int32Array } {
     if (this.extents) return this.extents;
-    if (this.shape.length !== 2) throw new Error(`HostSamples.tokenExtents: samples have shape [${this.shape.join(', ')}], expected [n, time]`);
+    if (this.shape.length !== 2)
+      throw new Error(
+        `HostSamples.tokenExtents: samples have shape [${this.shape.join(', ')}], expected [n, time]`,
+      );
     const first = new Int32Array(this.count);
     const end = new Int32Array(this.count);
     const lengths = new Int32Array(this.count);
@@ -121,6 +144,10 @@ export class HostSamples {
 
   /** The samples [start, start + size) as their own set. */
   split(start: number, size: number): HostSamples {
-    return new HostSamples(this.values.subarray(start * this.rowSize, (start + size) * this.rowSize), [size, ...this.shape.slice(1)], this.dtype);
+    return new HostSamples(
+      this.values.subarray(start * this.rowSize, (start + size) * this.rowSize),
+      [size, ...this.shape.slice(1)],
+      this.dtype,
+    );
   }
 }

@@ -17,15 +17,24 @@ export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 export function resolveOptimizer(optimizer: OptimizerName | tf.Optimizer): tf.Optimizer {
   if (isOptimizer(optimizer)) return optimizer;
   switch (optimizer) {
-    case 'rmsprop': return rmsprop(0.001, 0.9, 0, 1e-7);
-    case 'adam': return new KerasAdam(0.001, 0.9, 0.999, 1e-7);
-    case 'sgd': return tf.train.sgd(0.01);
+    case 'rmsprop':
+      return rmsprop(0.001, 0.9, 0, 1e-7);
+    case 'adam':
+      return new KerasAdam(0.001, 0.9, 0.999, 1e-7);
+    case 'sgd':
+      return tf.train.sgd(0.01);
     default:
-      throw new Error(`compile: optimizer must be one of ${OPTIMIZER_NAMES.join(', ')} or a tf.Optimizer, got ${previewValue(optimizer)}`);
+      throw new Error(
+        `compile: optimizer must be one of ${OPTIMIZER_NAMES.join(', ')} or a tf.Optimizer, got ${previewValue(optimizer)}`,
+      );
   }
 }
 
 /** Duck-typed, so an optimizer from another copy of tfjs-core (ESM vs CommonJS build) is accepted too. */
 export function isOptimizer(value: unknown): value is tf.Optimizer {
-  return typeof value === 'object' && value !== null && typeof (value as tf.Optimizer).applyGradients === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as tf.Optimizer).applyGradients === 'function'
+  );
 }

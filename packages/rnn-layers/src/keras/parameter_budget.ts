@@ -6,7 +6,8 @@
 let maxLayerParameters = 2 ** 28;
 
 export function setMaxLayerParameters(count: number): void {
-  if (!Number.isSafeInteger(count) || count < 1) throw new Error(`setMaxLayerParameters: count must be a positive integer, got ${String(count)}`);
+  if (!Number.isSafeInteger(count) || count < 1)
+    throw new Error(`setMaxLayerParameters: count must be a positive integer, got ${String(count)}`);
   maxLayerParameters = count;
 }
 

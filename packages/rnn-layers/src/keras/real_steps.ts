@@ -34,7 +34,9 @@ export function realStepsProblem(values: ArrayLike<number>, [rows, cols]: [numbe
 /** The real steps of rows `[rows, cols]` of token ids or mask values (0 = padding). */
 export function realSteps(values: ArrayLike<number>, [rows, cols]: [number, number]): RealSteps {
   if (values.length !== rows * cols) {
-    throw new Error(`realSteps: values has ${values.length} entries, expected rows · cols = ${rows} · ${cols} = ${rows * cols}`);
+    throw new Error(
+      `realSteps: values has ${values.length} entries, expected rows · cols = ${rows} · ${cols} = ${rows * cols}`,
+    );
   }
   const lengths = new Int32Array(rows);
   const order = new Int32Array(rows * cols);
@@ -64,7 +66,10 @@ export function realStepsOnDevice(mask: tf.Tensor): { lengths: tf.Tensor1D; orde
     // Sorting by real·cols + (cols − 1 − t), largest first, puts the real steps first, each group in
     // step order; the keys are distinct and exact in float32.
     const keys = tf.add(tf.mul(real, cols), tf.range(cols - 1, -1, -1, 'float32'));
-    return { lengths: tf.cast(tf.sum(real, 1), 'int32') as tf.Tensor1D, order: tf.topk(keys, cols).indices as tf.Tensor2D };
+    return {
+      lengths: tf.cast(tf.sum(real, 1), 'int32') as tf.Tensor1D,
+      order: tf.topk(keys, cols).indices as tf.Tensor2D,
+    };
   });
 }
 
@@ -75,13 +80,18 @@ export function realStepsOnDevice(mask: tf.Tensor): { lengths: tf.Tensor1D; orde
 function stepIndices(order: Int32Array | tf.Tensor, batch: number, time: number): tf.Tensor2D {
   if (order instanceof tf.Tensor) {
     if (order.shape.length !== 2 || order.shape[0] !== batch || order.shape[1] !== time) {
-      throw new Error(`real steps: order has shape [${order.shape.join(', ')}], expected [${batch}, ${time}]`);
+      throw new Error(
+        `real steps: order has shape [${order.shape.join(', ')}], expected [${batch}, ${time}]`,
+      );
     }
     return tf.tidy(() => {
       const rowStarts = tf.reshape(tf.range(0, batch * time, time, 'int32'), [batch, 1]);
       // The inverse permutation: the positions sorted by the step they take, smallest first.
       const inverse = tf.topk(tf.neg(tf.cast(order, 'float32')), time).indices;
-      return tf.reshape(tf.stack([tf.add(tf.cast(order, 'int32'), rowStarts), tf.add(inverse, rowStarts)]), [2, batch * time]);
+      return tf.reshape(tf.stack([tf.add(tf.cast(order, 'int32'), rowStarts), tf.add(inverse, rowStarts)]), [
+        2,
+        batch * time,
+      ]);
     });
   }
   const n = batch * time;
@@ -103,9 +113,12 @@ function stepIndices(order: Int32Array | tf.Tensor, batch: number, time: number)
  */
 function permuteSteps(x: tf.Tensor, order: Int32Array | tf.Tensor, inverse: boolean): tf.Tensor {
   const [batch, time, features] = x.shape as [number, number, number];
-  return tf.tidy(() => tf.reshape(
-    permuteRows(tf.reshape(x, [batch * time, features]), () => stepIndices(order, batch, time), inverse),
-    [batch, time, features]));
+  return tf.tidy(() =>
+    tf.reshape(
+      permuteRows(tf.reshape(x, [batch * time, features]), () => stepIndices(order, batch, time), inverse),
+      [batch, time, features],
+    ),
+  );
 }
 
 /** `[batch, time, features]` with each row's real steps first, in order (`RealSteps.order`, host or device). */

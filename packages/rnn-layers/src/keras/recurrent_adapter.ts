@@ -2,7 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkOptions } from '@rnnkit/tensor-core';
 
 import { APPLY_OPTIONS, type ApplyOptions, type Layer, type LayerConfig, type Shape } from './layer.js';
-import { realSteps, realStepsFirst, realStepsOnDevice, realStepsProblem, realStepsToPlace, type RealSteps } from './real_steps.js';
+import {
+  realSteps,
+  realStepsFirst,
+  realStepsOnDevice,
+  realStepsProblem,
+  realStepsToPlace,
+  type RealSteps,
+} from './real_steps.js';
 
 /**
  * What `Sequential` needs from the recurrent layers (`SimpleRNN`, `LSTM`, `GRU`): their Keras-style
@@ -26,8 +33,14 @@ export interface RecurrentLayerLike {
 
 export function isRecurrentLayerLike(value: unknown): value is RecurrentLayerLike {
   const v = value as Partial<RecurrentLayerLike> | null;
-  return typeof v === 'object' && v !== null && typeof v.namedParameters === 'function'
-    && typeof v.loadStateDict === 'function' && typeof v.apply === 'function' && typeof v.build === 'function';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.namedParameters === 'function' &&
+    typeof v.loadStateDict === 'function' &&
+    typeof v.apply === 'function' &&
+    typeof v.build === 'function'
+  );
 }
 
 /**
@@ -52,20 +65,26 @@ export class RecurrentAdapter implements Layer {
   build(inputShape: Shape): void {
     const features = inputShape[2];
     if (inputShape.length !== 3 || typeof features !== 'number') {
-      throw new Error(`${this.className} '${this.name}': input must be [batch, time, features] with known features, got shape [${inputShape.join(', ')}]`);
+      throw new Error(
+        `${this.className} '${this.name}': input must be [batch, time, features] with known features, got shape [${inputShape.join(', ')}]`,
+      );
     }
     this.layer.build(features);
   }
 
   computeOutputShape(inputShape: Shape): Shape {
     const batch = inputShape[0] ?? null;
-    return this.layer.returnSequences ? [batch, inputShape[1] ?? null, this.layer.outputSize] : [batch, this.layer.outputSize];
+    return this.layer.returnSequences
+      ? [batch, inputShape[1] ?? null, this.layer.outputSize]
+      : [batch, this.layer.outputSize];
   }
 
   apply(x: tf.Tensor, given?: ApplyOptions): tf.Tensor {
     const options = checkOptions(`${this.className}.apply`, given, APPLY_OPTIONS);
     if (x.rank !== 3) {
-      throw new Error(`${this.className} '${this.name}': input must be [batch, time, features], got shape [${x.shape.join(', ')}]`);
+      throw new Error(
+        `${this.className} '${this.name}': input must be [batch, time, features], got shape [${x.shape.join(', ')}]`,
+      );
     }
     const training = options.training ?? false;
     if (!options.mask) return this.layer.apply(x, { training });
@@ -116,7 +135,10 @@ export class RecurrentAdapter implements Layer {
   }
 
   getConfig(): LayerConfig {
-    return { className: this.className, config: { ...(this.layer.getConfig() as Record<string, unknown>), name: this.name } };
+    return {
+      className: this.className,
+      config: { ...(this.layer.getConfig() as Record<string, unknown>), name: this.name },
+    };
   }
 
   dispose(): void {

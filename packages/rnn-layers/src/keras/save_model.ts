@@ -18,15 +18,20 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
  * which `loadModel` checks, so a config and weights from different saves never load together.
  */
 export async function saveModel(model: Sequential, dir: string): Promise<void> {
-  if (typeof dir !== 'string' || dir === '') throw new Error(`saveModel: dir must be a directory path, got ${JSON.stringify(dir)}`);
+  if (typeof dir !== 'string' || dir === '')
+    throw new Error(`saveModel: dir must be a directory path, got ${JSON.stringify(dir)}`);
   const artifacts = await model.toArtifacts();
   const config = { ...artifacts.config, weightsSha256: await sha256Hex(artifacts.weights) };
-  await writeDirectoryAtomically(dir, { [WEIGHTS_FILE]: artifacts.weights, [CONFIG_FILE]: `${JSON.stringify(config, null, 2)}\n` });
+  await writeDirectoryAtomically(dir, {
+    [WEIGHTS_FILE]: artifacts.weights,
+    [CONFIG_FILE]: `${JSON.stringify(config, null, 2)}\n`,
+  });
 }
 
 /** Reads a model written by `saveModel` (Node only), after checking the weights against the config's hash. */
 export async function loadModel(dir: string): Promise<Sequential> {
-  if (typeof dir !== 'string' || dir === '') throw new Error(`loadModel: dir must be a directory path, got ${JSON.stringify(dir)}`);
+  if (typeof dir !== 'string' || dir === '')
+    throw new Error(`loadModel: dir must be a directory path, got ${JSON.stringify(dir)}`);
   const { readFile } = await import('node:fs/promises');
   const { join } = await import('node:path');
   await recoverDirectory(dir);
@@ -35,7 +40,9 @@ export async function loadModel(dir: string): Promise<Sequential> {
       return await readFile(join(dir, name));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new Error(`loadModel: cannot read ${join(dir, name)} (${code === 'ENOENT' ? 'no such file; was the model saved with saveModel?' : (error as Error).message})`);
+      throw new Error(
+        `loadModel: cannot read ${join(dir, name)} (${code === 'ENOENT' ? 'no such file; was the model saved with saveModel?' : (error as Error).message})`,
+      );
     }
   };
   const configText = (await read(CONFIG_FILE)).toString('utf8');
@@ -52,7 +59,9 @@ export async function loadModel(dir: string): Promise<Sequential> {
   if (expected !== undefined) {
     const actual = await sha256Hex(weights);
     if (expected !== actual) {
-      throw new Error(`loadModel: ${join(dir, WEIGHTS_FILE)} does not belong to ${join(dir, CONFIG_FILE)} (SHA-256 ${actual.slice(0, 16)}…, the config expects ${String(expected).slice(0, 16)}…): the files come from different saves or the weights are damaged`);
+      throw new Error(
+        `loadModel: ${join(dir, WEIGHTS_FILE)} does not belong to ${join(dir, CONFIG_FILE)} (SHA-256 ${actual.slice(0, 16)}…, the config expects ${String(expected).slice(0, 16)}…): the files come from different saves or the weights are damaged`,
+      );
     }
   }
   const { weightsSha256: _hash, ...rest } = config as Record<string, unknown>;

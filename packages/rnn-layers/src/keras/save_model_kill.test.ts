@@ -29,26 +29,42 @@ export function makeModel(seed) {
 }`;
 
 function makeModel(seed: number): Sequential {
-  const model = new Sequential([new Embedding({ inputDim: 4000, outputDim: 128, seed }), new GlobalAveragePooling1D(), new Dense({ units: 2, seed: seed + 1 })]);
+  const model = new Sequential([
+    new Embedding({ inputDim: 4000, outputDim: 128, seed }),
+    new GlobalAveragePooling1D(),
+    new Dense({ units: 2, seed: seed + 1 }),
+  ]);
   model.build([null, 4]);
   return model;
 }
 
 async function fingerprint(model: Sequential): Promise<string> {
-  const parts = await Promise.all(model.namedWeights().map(async ([name, v]) => `${name}:${Array.from(await v.data()).slice(0, 64).join(',')}:${(await tf.sum(v).data())[0]}`));
+  const parts = await Promise.all(
+    model.namedWeights().map(
+      async ([name, v]) =>
+        `${name}:${Array.from(await v.data())
+          .slice(0, 64)
+          .join(',')}:${(await tf.sum(v).data())[0]}`,
+    ),
+  );
   return parts.join('|');
 }
 
 describe('saveModel under SIGKILL', () => {
   let dir = '';
-  afterAll(async () => { if (dir) await rm(dir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
 
   it(`leaves the complete old or the complete new model at ${KILLS} seeded kill points`, async () => {
     dir = await mkdtemp(join(tmpdir(), 'rnnkit-kill-'));
     const target = join(dir, 'model');
     const a = makeModel(1);
     const b = makeModel(2);
-    const expected = new Map([[await fingerprint(a), 'A'], [await fingerprint(b), 'B']]);
+    const expected = new Map([
+      [await fingerprint(a), 'A'],
+      [await fingerprint(b), 'B'],
+    ]);
     expect(expected.size).toBe(2);
     await saveModel(a, target);
     const saver = `${modelSource}
@@ -59,9 +75,14 @@ for (let i = 0; ; i++) await saveModel(models[i % 2], process.argv[1]);`;
     const rng = new SeededRandom(2026);
     const seen = { A: 0, B: 0 };
     for (let k = 0; k < KILLS; k++) {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', saver, target], { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--input-type=module', '-e', saver, target], {
+        cwd: packageDir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
-      child.stderr.on('data', (d: Buffer) => { stderr += String(d); });
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += String(d);
+      });
       await new Promise<void>((resolve, reject) => {
         child.stdout.once('data', () => resolve());
         child.once('exit', (code) => reject(new Error(`saver exited with ${code} before saving: ${stderr}`)));
@@ -96,7 +117,9 @@ for (let i = 0; ; i++) await saveModel(models[i % 2], process.argv[1]);`;
       await saveModel(two, join(base, 'two'));
       const { copyFile } = await import('node:fs/promises');
       await copyFile(join(base, 'two', 'model.safetensors'), join(base, 'one', 'model.safetensors'));
-      await expect(loadModel(join(base, 'one'))).rejects.toThrow(/model\.safetensors does not belong to .*config\.json \(SHA-256 [0-9a-f]{16}…, the config expects [0-9a-f]{16}…\)/);
+      await expect(loadModel(join(base, 'one'))).rejects.toThrow(
+        /model\.safetensors does not belong to .*config\.json \(SHA-256 [0-9a-f]{16}…, the config expects [0-9a-f]{16}…\)/,
+      );
       one.dispose();
       two.dispose();
     } finally {
@@ -114,7 +137,11 @@ for (let i = 0; ; i++) await saveModel(models[i % 2], process.argv[1]);`;
       await writeFile(join(base, 'm', 'checkpoints', 'note.txt'), 'kept');
       await saveModel(model, join(base, 'm'));
       expect(await readFile(join(base, 'm', 'checkpoints', 'note.txt'), 'utf8')).toBe('kept');
-      expect((await readdir(join(base, 'm'))).sort()).toEqual(['checkpoints', 'config.json', 'model.safetensors']);
+      expect((await readdir(join(base, 'm'))).sort()).toEqual([
+        'checkpoints',
+        'config.json',
+        'model.safetensors',
+      ]);
       model.dispose();
     } finally {
       await rm(base, { recursive: true, force: true });

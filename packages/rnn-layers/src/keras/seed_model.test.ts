@@ -22,7 +22,9 @@ function reviews(n: number, seed: number, padTo = 12): { x: number[][]; y: numbe
   for (let i = 0; i < n; i++) {
     const label = rng.nextInt(2);
     const length = padTo - rng.nextInt(4);
-    const row = Array.from({ length }, () => (rng.nextInt(3) === 0 ? 1 : 2 + 8 * (1 - label) + rng.nextInt(8)));
+    const row = Array.from({ length }, () =>
+      rng.nextInt(3) === 0 ? 1 : 2 + 8 * (1 - label) + rng.nextInt(8),
+    );
     while (row.length < padTo) row.push(0);
     x.push(row);
     y.push(label);
@@ -39,10 +41,26 @@ describeWithBackends('seed model: Embedding → SimpleRNN(32) → Dense(1, sigmo
       new SimpleRNN({ hiddenSize: 32, seed: 2 }),
       new Dense({ units: 1, activation: 'sigmoid', seed: 3 }),
     ]);
-    model.compile({ optimizer: tf.train.rmsprop(0.01, 0.9, 0, 1e-7), loss: 'binary_crossentropy', metrics: ['acc'] });
-    const first = await model.fit(x, y, { epochs: 1, batchSize: 16, validationSplit: 0.2, verbose: 0, seed: 4 });
+    model.compile({
+      optimizer: tf.train.rmsprop(0.01, 0.9, 0, 1e-7),
+      loss: 'binary_crossentropy',
+      metrics: ['acc'],
+    });
+    const first = await model.fit(x, y, {
+      epochs: 1,
+      batchSize: 16,
+      validationSplit: 0.2,
+      verbose: 0,
+      seed: 4,
+    });
     const start = tf.memory().numTensors;
-    const history = await model.fit(x, y, { epochs: 7, batchSize: 16, validationSplit: 0.2, verbose: 0, seed: 5 });
+    const history = await model.fit(x, y, {
+      epochs: 7,
+      batchSize: 16,
+      validationSplit: 0.2,
+      verbose: 0,
+      seed: 5,
+    });
     expect(tf.memory().numTensors).toBe(start);
     expect(Object.keys(history.history).sort()).toEqual(['acc', 'loss', 'val_acc', 'val_loss']);
     expect(history.history.loss!.at(-1)).toBeLessThan(first.history.loss![0]!);
@@ -68,14 +86,31 @@ describeWithBackends('seed model: Embedding → SimpleRNN(32) → Dense(1, sigmo
       };
       const unpadded = [...(await values([[3, 4, 5]])), ...(await values([[6, 7]]))];
       for (const padded of [
-        [[3, 4, 5, 0], [6, 7, 0, 0]], // post
-        [[0, 0, 0, 3, 4, 5], [0, 0, 0, 0, 6, 7]], // pre: pad_sequences' default
-        [[0, 3, 4, 5, 0], [6, 7, 0, 0, 0]], // both
-        [[3, 0, 4, 0, 0, 5], [0, 6, 0, 7, 0, 0]], // between
+        [
+          [3, 4, 5, 0],
+          [6, 7, 0, 0],
+        ], // post
+        [
+          [0, 0, 0, 3, 4, 5],
+          [0, 0, 0, 0, 6, 7],
+        ], // pre: pad_sequences' default
+        [
+          [0, 3, 4, 5, 0],
+          [6, 7, 0, 0, 0],
+        ], // both
+        [
+          [3, 0, 4, 0, 0, 5],
+          [0, 6, 0, 7, 0, 0],
+        ], // between
       ]) {
         expectArraysClose(await values(padded), unpadded, { atol: 1e-6 });
       }
-      await expect(model.predict([[3, 4], [0, 0]])).rejects.toThrow(/predict: x\[1\] is all padding \(0\); with maskZero, keep at least one token/);
+      await expect(
+        model.predict([
+          [3, 4],
+          [0, 0],
+        ]),
+      ).rejects.toThrow(/predict: x\[1\] is all padding \(0\); with maskZero, keep at least one token/);
       model.dispose();
     }
   });
@@ -89,10 +124,18 @@ it('returnSequences stacks recurrent layers in a Sequential', async () => {
     new Dense({ units: 2, activation: 'softmax', seed: 4 }),
   ]);
   model.build([null, 5]);
-  expect(model.summary(null)).toMatch(/lstm \(LSTM\)\s+\[null, 5, 4\][\s\S]*gru \(GRU\)\s+\[null, 12\][\s\S]*dense \(Dense\)\s+\[null, 2\]/);
+  expect(model.summary(null)).toMatch(
+    /lstm \(LSTM\)\s+\[null, 5, 4\][\s\S]*gru \(GRU\)\s+\[null, 12\][\s\S]*dense \(Dense\)\s+\[null, 2\]/,
+  );
   model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['acc'] });
   const before = tf.memory().numTensors;
-  const result = await model.evaluate([[1, 2, 3, 4, 5], [5, 4, 3, 2, 1]], [0, 1]);
+  const result = await model.evaluate(
+    [
+      [1, 2, 3, 4, 5],
+      [5, 4, 3, 2, 1],
+    ],
+    [0, 1],
+  );
   expect(Object.keys(result).sort()).toEqual(['acc', 'loss']);
   expect(tf.memory().numTensors).toBe(before);
   model.dispose();

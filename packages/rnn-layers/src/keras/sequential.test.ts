@@ -20,7 +20,10 @@ function poolModel(): Sequential {
   model.build([null, ref.x_shape[1]]);
   const [emb, , dense] = model.layers;
   emb!.setWeights({ embeddings: tf.tensor(ref.initial.embeddings, [ref.vocab, ref.dim]) });
-  dense!.setWeights({ kernel: tf.tensor(ref.initial.kernel, [ref.dim, 1]), bias: tf.tensor(ref.initial.bias) });
+  dense!.setWeights({
+    kernel: tf.tensor(ref.initial.kernel, [ref.dim, 1]),
+    bias: tf.tensor(ref.initial.bias),
+  });
   return model;
 }
 
@@ -30,7 +33,9 @@ describeWithBackends('Sequential', () => {
       const model = poolModel();
       const expected = ref.runs[run];
       model.compile({
-        optimizer: run === 'adam' ? 'adam' : 'rmsprop', loss: 'binary_crossentropy', metrics: ['acc'],
+        optimizer: run === 'adam' ? 'adam' : 'rmsprop',
+        loss: 'binary_crossentropy',
+        metrics: ['acc'],
         ...(expected.clip_norm ? { clipNorm: expected.clip_norm } : {}),
       });
       const x = tf.tensor(ref.x, ref.x_shape, 'int32');
@@ -38,7 +43,9 @@ describeWithBackends('Sequential', () => {
       expectArraysClose(history.history.loss!, expected.losses, { atol: 1e-5 });
       expectArraysClose(history.history.acc!, expected.accs);
       const weights = Object.fromEntries(model.namedWeights());
-      expectArraysClose(await weights['embedding.embeddings']!.data(), expected.final.embeddings, { atol: 1e-5 });
+      expectArraysClose(await weights['embedding.embeddings']!.data(), expected.final.embeddings, {
+        atol: 1e-5,
+      });
       expectArraysClose(await weights['dense.kernel']!.data(), expected.final.kernel, { atol: 1e-5 });
       expectArraysClose(await weights['dense.bias']!.data(), expected.final.bias, { atol: 1e-5 });
       x.dispose();
@@ -59,8 +66,14 @@ describeWithBackends('Sequential', () => {
     model.compile({ optimizer: tf.train.adam(0.05), loss: 'binary_crossentropy', metrics: ['acc'] });
     const before = tf.memory().numTensors;
     const history = await model.fit(x, y, {
-      epochs: 8, batchSize: 16, validationSplit: 0.2, seed: 9, verbose: 0,
-      onEpochEnd: (epoch) => { epochsSeen.push(epoch); },
+      epochs: 8,
+      batchSize: 16,
+      validationSplit: 0.2,
+      seed: 9,
+      verbose: 0,
+      onEpochEnd: (epoch) => {
+        epochsSeen.push(epoch);
+      },
     });
     expect(Object.keys(history.history).sort()).toEqual(['acc', 'loss', 'val_acc', 'val_loss']);
     expect(history.history.loss).toHaveLength(8);
@@ -101,18 +114,46 @@ describeWithBackends('Sequential', () => {
   it('takes validation data from the end, before shuffling, like Keras', async () => {
     // The last 2 samples are all class 1 with tokens the training part never shows.
     const model = new Sequential([
-      new Embedding({ inputDim: 4, outputDim: 2, seed: 1 }), new GlobalAveragePooling1D(), new Dense({ units: 1, activation: 'sigmoid', seed: 2 }),
+      new Embedding({ inputDim: 4, outputDim: 2, seed: 1 }),
+      new GlobalAveragePooling1D(),
+      new Dense({ units: 1, activation: 'sigmoid', seed: 2 }),
     ]);
     model.compile({ optimizer: 'sgd', loss: 'binary_crossentropy', metrics: ['acc'] });
-    const x = [[1, 1], [2, 2], [1, 1], [2, 2], [1, 1], [2, 2], [1, 1], [2, 2], [3, 3], [3, 3]];
+    const x = [
+      [1, 1],
+      [2, 2],
+      [1, 1],
+      [2, 2],
+      [1, 1],
+      [2, 2],
+      [1, 1],
+      [2, 2],
+      [3, 3],
+      [3, 3],
+    ];
     const y = [0, 1, 0, 1, 0, 1, 0, 1, 1, 1];
     const lines: string[] = [];
-    const history = await model.fit(x, y, { epochs: 1, batchSize: 4, validationSplit: 0.2, verbose: 1, log: (l) => lines.push(l), seed: 3 });
-    const direct = await model.evaluate([[3, 3], [3, 3]], [1, 1]);
+    const history = await model.fit(x, y, {
+      epochs: 1,
+      batchSize: 4,
+      validationSplit: 0.2,
+      verbose: 1,
+      log: (l) => lines.push(l),
+      seed: 3,
+    });
+    const direct = await model.evaluate(
+      [
+        [3, 3],
+        [3, 3],
+      ],
+      [1, 1],
+    );
     expectArraysClose(history.history.val_loss!, [direct.loss!], { atol: 1e-6 });
     expect(lines).toHaveLength(2);
     expect(lines[0]).toBe('Epoch 1/1');
-    expect(lines[1]).toMatch(/^2\/2 - \d+s - \d+ms\/step - loss: [\d.]+ - acc: [\d.]+ - val_loss: [\d.]+ - val_acc: [\d.]+$/);
+    expect(lines[1]).toMatch(
+      /^2\/2 - \d+s - \d+ms\/step - loss: [\d.]+ - acc: [\d.]+ - val_loss: [\d.]+ - val_acc: [\d.]+$/,
+    );
     model.dispose();
   });
 });
@@ -120,7 +161,9 @@ describeWithBackends('Sequential', () => {
 describe('Sequential API', () => {
   it('prints a Keras-like summary with parameter counts', () => {
     const model = new Sequential([
-      new Embedding({ inputDim: 100, outputDim: 8, seed: 1 }), new GlobalAveragePooling1D(), new Dense({ units: 1, activation: 'sigmoid', seed: 1 }),
+      new Embedding({ inputDim: 100, outputDim: 8, seed: 1 }),
+      new GlobalAveragePooling1D(),
+      new Dense({ units: 1, activation: 'sigmoid', seed: 1 }),
       new Dense({ units: 1, seed: 1 }),
     ]);
     model.build([null, 20]);
@@ -135,7 +178,10 @@ describe('Sequential API', () => {
   });
 
   it('predicts in batches, the same as one pass', async () => {
-    const model = new Sequential([new Dense({ units: 3, activation: 'tanh', seed: 1 }), new Dense({ units: 2, seed: 2 })]);
+    const model = new Sequential([
+      new Dense({ units: 3, activation: 'tanh', seed: 1 }),
+      new Dense({ units: 2, seed: 2 }),
+    ]);
     const x = tf.randomNormal([10, 4], 0, 1, 'float32', 1);
     const whole = model.apply(x);
     const batched = await model.predict(x, { batchSize: 3 });
@@ -146,22 +192,59 @@ describe('Sequential API', () => {
   });
 
   it('gives errors that name the argument', async () => {
-    const model = new Sequential([new Embedding({ inputDim: 5, outputDim: 2, seed: 1 }), new GlobalAveragePooling1D(), new Dense({ units: 1, seed: 1 })]);
+    const model = new Sequential([
+      new Embedding({ inputDim: 5, outputDim: 2, seed: 1 }),
+      new GlobalAveragePooling1D(),
+      new Dense({ units: 1, seed: 1 }),
+    ]);
     await expect(model.fit([[1, 2]], [1])).rejects.toThrow(/fit: call compile\(\{optimizer, loss\}\) first/);
-    expect(() => model.compile({ optimizer: 'adagrad' as never, loss: 'mse' })).toThrow(/compile: optimizer must be one of rmsprop, adam, sgd or a tf.Optimizer, got "adagrad"/);
-    expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['auc' as never] })).toThrow(/compile: metrics\[0\] must be 'acc' or 'accuracy', got "auc"/);
-    expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', clipNorm: -1 })).toThrow(/compile: clipNorm must be a positive number, got -1/);
+    expect(() => model.compile({ optimizer: 'adagrad' as never, loss: 'mse' })).toThrow(
+      /compile: optimizer must be one of rmsprop, adam, sgd or a tf.Optimizer, got "adagrad"/,
+    );
+    expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['auc' as never] })).toThrow(
+      /compile: metrics\[0\] must be 'acc' or 'accuracy', got "auc"/,
+    );
+    expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', clipNorm: -1 })).toThrow(
+      /compile: clipNorm must be a positive number, got -1/,
+    );
     model.compile({ optimizer: 'sgd', loss: 'mse' });
     const before = tf.memory().numTensors; // after compile: SGD keeps its learning rate as a tensor
-    await expect(model.fit([[1, 2], [3, 4]], [1])).rejects.toThrow(/fit: x has 2 samples but y has 1/);
-    await expect(model.fit([[1, 7]], [1])).rejects.toThrow(/fit: x\[0\]\[1\] = 7 is not a token index in \[0, 5\)/);
-    await expect(model.fit([[1, 2]], [1], { validationSplit: 1 })).rejects.toThrow(/options.validationSplit must be in \[0, 1\), got 1/);
-    await expect(model.fit([[1, 2]], [1], { batchSize: 0 })).rejects.toThrow(/options.batchSize must be an integer >= 1, got 0/);
-    await expect(model.fit([[1, 2], [1, 2]], [1, 1], { validationSplit: 0.6 })).rejects.toThrow(/leaves no training samples out of 2/);
-    await expect(model.predict([[1, 2], [3]] as never)).rejects.toThrow(/predict: x must be a rectangular array: predict: x\[1\] has length 1, expected length 2/);
+    await expect(
+      model.fit(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [1],
+      ),
+    ).rejects.toThrow(/fit: x has 2 samples but y has 1/);
+    await expect(model.fit([[1, 7]], [1])).rejects.toThrow(
+      /fit: x\[0\]\[1\] = 7 is not a token index in \[0, 5\)/,
+    );
+    await expect(model.fit([[1, 2]], [1], { validationSplit: 1 })).rejects.toThrow(
+      /options.validationSplit must be in \[0, 1\), got 1/,
+    );
+    await expect(model.fit([[1, 2]], [1], { batchSize: 0 })).rejects.toThrow(
+      /options.batchSize must be an integer >= 1, got 0/,
+    );
+    await expect(
+      model.fit(
+        [
+          [1, 2],
+          [1, 2],
+        ],
+        [1, 1],
+        { validationSplit: 0.6 },
+      ),
+    ).rejects.toThrow(/leaves no training samples out of 2/);
+    await expect(model.predict([[1, 2], [3]] as never)).rejects.toThrow(
+      /predict: x must be a rectangular array: predict: x\[1\] has length 1, expected length 2/,
+    );
     expect(tf.memory().numTensors).toBe(before);
     expect(() => new Sequential([{} as never])).toThrow(/Sequential: layers\[0\] is not a layer/);
-    expect(() => new Sequential([new Dense({ units: 1, name: 'a' }), new Dense({ units: 1, name: 'a' })])).toThrow(/layers\[1\].name 'a' is already used/);
+    expect(
+      () => new Sequential([new Dense({ units: 1, name: 'a' }), new Dense({ units: 1, name: 'a' })]),
+    ).toThrow(/layers\[1\].name 'a' is already used/);
     model.dispose();
     await expect(model.predict([[1]])).rejects.toThrow(/the model has been disposed/);
   });

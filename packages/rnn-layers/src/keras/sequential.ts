@@ -73,13 +73,32 @@ export interface FitOptions {
 }
 
 const FIT_OPTIONS = optionKeys<FitOptions>({
-  epochs: true, initialEpoch: true, batchSize: true, validationSplit: true, validationData: true, shuffle: true, seed: true, bucketByLength: true,
-  callbacks: true, onEpochEnd: true, verbose: true, log: true, terminateOnNaN: true,
+  epochs: true,
+  initialEpoch: true,
+  batchSize: true,
+  validationSplit: true,
+  validationData: true,
+  shuffle: true,
+  seed: true,
+  bucketByLength: true,
+  callbacks: true,
+  onEpochEnd: true,
+  verbose: true,
+  log: true,
+  terminateOnNaN: true,
 });
-const COMPILE_OPTIONS = optionKeys<CompileOptions>({ optimizer: true, loss: true, metrics: true, clipNorm: true });
+const COMPILE_OPTIONS = optionKeys<CompileOptions>({
+  optimizer: true,
+  loss: true,
+  metrics: true,
+  clipNorm: true,
+});
 const BATCH_SIZE_OPTIONS = optionKeys<{ batchSize?: number }>({ batchSize: true });
 const SEQUENTIAL_OPTIONS = optionKeys<SequentialOptions>({ name: true });
-const MODEL_APPLY_OPTIONS = optionKeys<{ training?: boolean; realSteps?: RealSteps }>({ training: true, realSteps: true });
+const MODEL_APPLY_OPTIONS = optionKeys<{ training?: boolean; realSteps?: RealSteps }>({
+  training: true,
+  realSteps: true,
+});
 
 /** What `fit` returns, shaped like Keras's History: `history.history.loss[epoch]`. */
 export interface History {
@@ -111,8 +130,15 @@ export const BUCKET_POOL_BATCHES = 100;
  * `lengths`, batched by length (tensor-core's bucketByLength). Draws the same random numbers for the
  * same arguments, so that a resumed fit can replay the epochs it skips.
  */
-function epochBatches(rng: SeededRandom, count: number, batchSize: number, shuffle: boolean, lengths: Int32Array | null): number[][] {
-  if (lengths !== null) return bucketByLength(lengths, { batchSize, poolSize: BUCKET_POOL_BATCHES, shuffle, seed: rng });
+function epochBatches(
+  rng: SeededRandom,
+  count: number,
+  batchSize: number,
+  shuffle: boolean,
+  lengths: Int32Array | null,
+): number[][] {
+  if (lengths !== null)
+    return bucketByLength(lengths, { batchSize, poolSize: BUCKET_POOL_BATCHES, shuffle, seed: rng });
   const order = Array.from({ length: count }, (_, i) => i);
   if (shuffle) rng.shuffle(order);
   const batches: number[][] = [];
@@ -165,14 +191,27 @@ export class Sequential {
   private addAt(layer: Layer | RecurrentLayerLike, where: string): void {
     this.checkAlive('add');
     let wrapped: Layer;
-    if (layer instanceof Object && 'setWeights' in layer && 'namedWeights' in layer && 'computeOutputShape' in layer) {
+    if (
+      layer instanceof Object &&
+      'setWeights' in layer &&
+      'namedWeights' in layer &&
+      'computeOutputShape' in layer
+    ) {
       wrapped = layer as Layer;
     } else if (isRecurrentLayerLike(layer)) {
       wrapped = new RecurrentAdapter(layer);
     } else {
-      throw new Error(`${where} is not a layer (expected Dense, Embedding, SimpleRNN, LSTM, GRU, … ), got ${Object.prototype.toString.call(layer)}`);
+      throw new Error(
+        `${where} is not a layer (expected Dense, Embedding, SimpleRNN, LSTM, GRU, … ), got ${Object.prototype.toString.call(layer)}`,
+      );
     }
-    if (this.layerList.some((l) => l === wrapped || (wrapped instanceof RecurrentAdapter && l instanceof RecurrentAdapter && l.layer === wrapped.layer))) {
+    if (
+      this.layerList.some(
+        (l) =>
+          l === wrapped ||
+          (wrapped instanceof RecurrentAdapter && l instanceof RecurrentAdapter && l.layer === wrapped.layer),
+      )
+    ) {
       throw new Error(`${where} is already in this model`);
     }
     if (wrapped.name === '') {
@@ -201,7 +240,9 @@ export class Sequential {
     this.checkAlive('build');
     if (this.layerList.length === 0) throw new Error('Sequential.build: the model has no layers');
     if (!Array.isArray(inputShape) || inputShape.length < 1) {
-      throw new Error(`Sequential.build: inputShape must be an array like [null, 500], got ${previewValue(inputShape)}`);
+      throw new Error(
+        `Sequential.build: inputShape must be an array like [null, 500], got ${previewValue(inputShape)}`,
+      );
     }
     let shape: Shape = [null, ...inputShape.slice(1)];
     for (const layer of this.layerList) {
@@ -218,7 +259,9 @@ export class Sequential {
 
   /** Weights named `${layer.name}.${weight}` (e.g. `dense.kernel`, `simple_rnn.weight_ih_l0`). */
   namedWeights(): Array<[string, tf.Variable]> {
-    return this.layerList.flatMap((l) => l.namedWeights().map(([n, v]) => [`${l.name}.${n}`, v] as [string, tf.Variable]));
+    return this.layerList.flatMap((l) =>
+      l.namedWeights().map(([n, v]) => [`${l.name}.${n}`, v] as [string, tf.Variable]),
+    );
   }
 
   /**
@@ -238,12 +281,17 @@ export class Sequential {
 
   setRandomState(state: Record<string, readonly number[]>): void {
     this.checkAlive('setRandomState');
-    if (typeof state !== 'object' || state === null || Array.isArray(state)) throw new Error(`Sequential.setRandomState: state must be an object of layer name → randomState(), got ${previewValue(state)}`);
+    if (typeof state !== 'object' || state === null || Array.isArray(state))
+      throw new Error(
+        `Sequential.setRandomState: state must be an object of layer name → randomState(), got ${previewValue(state)}`,
+      );
     const own = this.randomState();
     const unknown = Object.keys(state).filter((name) => !(name in own));
     const missing = Object.keys(own).filter((name) => !(name in state));
     if (unknown.length > 0 || missing.length > 0) {
-      throw new Error(`Sequential.setRandomState: the state's layers (${Object.keys(state).join(', ') || 'none'}) are not this model's random layers (${Object.keys(own).join(', ') || 'none'})`);
+      throw new Error(
+        `Sequential.setRandomState: the state's layers (${Object.keys(state).join(', ') || 'none'}) are not this model's random layers (${Object.keys(own).join(', ') || 'none'})`,
+      );
     }
     for (const layer of this.layerList) if (state[layer.name]) layer.setRandomState?.(state[layer.name]!);
   }
@@ -259,7 +307,10 @@ export class Sequential {
       let mask: tf.Tensor | null = null;
       for (const layer of this.layerList) {
         const padding = options.realSteps ? { realSteps: options.realSteps } : {};
-        const out = layer.apply(h, { training: options.training ?? false, ...(mask ? { mask, ...padding } : {}) });
+        const out = layer.apply(h, {
+          training: options.training ?? false,
+          ...(mask ? { mask, ...padding } : {}),
+        });
         mask = layer.computeMask ? layer.computeMask(h, mask) : null;
         h = out;
       }
@@ -269,17 +320,25 @@ export class Sequential {
 
   compile(given: CompileOptions): void {
     this.checkAlive('compile');
-    if (given === undefined) throw new TypeError("compile: options are required, e.g. {optimizer: 'rmsprop', loss: 'binary_crossentropy'}");
+    if (given === undefined)
+      throw new TypeError(
+        "compile: options are required, e.g. {optimizer: 'rmsprop', loss: 'binary_crossentropy'}",
+      );
     const options = checkOptions('compile', given, COMPILE_OPTIONS);
     const loss = resolveLoss(options.loss);
     const metricNames = options.metrics ?? [];
-    if (!Array.isArray(metricNames)) throw new Error(`compile: metrics must be an array like ['acc'], got ${previewValue(metricNames)}`);
+    if (!Array.isArray(metricNames))
+      throw new Error(`compile: metrics must be an array like ['acc'], got ${previewValue(metricNames)}`);
     const metrics = metricNames.map((m, i) => resolveMetric(m, options.loss, i));
-    if (options.clipNorm !== undefined && !(typeof options.clipNorm === 'number' && options.clipNorm > 0 && Number.isFinite(options.clipNorm))) {
+    if (
+      options.clipNorm !== undefined &&
+      !(typeof options.clipNorm === 'number' && options.clipNorm > 0 && Number.isFinite(options.clipNorm))
+    ) {
       throw new Error(`compile: clipNorm must be a positive number, got ${previewValue(options.clipNorm)}`);
     }
     const optimizer = resolveOptimizer(options.optimizer);
-    if (this.compiled?.ownsOptimizer && this.compiled.optimizer !== optimizer) this.compiled.optimizer.dispose();
+    if (this.compiled?.ownsOptimizer && this.compiled.optimizer !== optimizer)
+      this.compiled.optimizer.dispose();
     this.compiled = {
       optimizer,
       ownsOptimizer: !isOptimizer(options.optimizer),
@@ -293,10 +352,20 @@ export class Sequential {
   }
 
   /** The compile options as JSON (named optimizer and loss only), or null. */
-  compileConfig(): { optimizer: OptimizerName; loss: LossName; metrics: MetricName[]; clipNorm?: number } | null {
+  compileConfig(): {
+    optimizer: OptimizerName;
+    loss: LossName;
+    metrics: MetricName[];
+    clipNorm?: number;
+  } | null {
     const c = this.compiled;
     if (!c || c.optimizerName === 'custom' || c.lossName === 'custom') return null;
-    return { optimizer: c.optimizerName, loss: c.lossName, metrics: [...c.metricNames], ...(c.clipNorm !== undefined ? { clipNorm: c.clipNorm } : {}) };
+    return {
+      optimizer: c.optimizerName,
+      loss: c.lossName,
+      metrics: [...c.metricNames],
+      ...(c.clipNorm !== undefined ? { clipNorm: c.clipNorm } : {}),
+    };
   }
 
   private requireCompiled(fn: string): Compiled {
@@ -315,7 +384,9 @@ export class Sequential {
     const tensor = x instanceof tf.Tensor ? x : arrayToTensor(x, first.inputDtype, `${fn}: ${arg}`);
     try {
       if (tensor.rank < 1 || tensor.shape[0] === 0) {
-        throw new Error(`${fn}: ${arg} must hold at least one sample, got shape [${tensor.shape.join(', ')}]`);
+        throw new Error(
+          `${fn}: ${arg} must hold at least one sample, got shape [${tensor.shape.join(', ')}]`,
+        );
       }
       const samples = await HostSamples.from(tensor, first.inputDtype);
       if (first instanceof Embedding) {
@@ -341,7 +412,8 @@ export class Sequential {
    */
   private cutsPadding(x: HostSamples): boolean {
     if (!this.masksPadding(x)) return false;
-    const outputShape = (time: number) => this.layerList.reduce<Shape>((shape, layer) => layer.computeOutputShape(shape), [null, time]);
+    const outputShape = (time: number) =>
+      this.layerList.reduce<Shape>((shape, layer) => layer.computeOutputShape(shape), [null, time]);
     return outputShape(2).join() === outputShape(3).join();
   }
 
@@ -349,7 +421,11 @@ export class Sequential {
    * The model input of the samples `indices`, cut to the steps that hold tokens when `cut`, and, where
    * the first layer masks padding, their real steps (ApplyOptions.realSteps), from one copy of the rows.
    */
-  private inputBatch(x: HostSamples, indices: readonly number[], cut: boolean): { xb: tf.Tensor; extra: { realSteps?: RealSteps } } {
+  private inputBatch(
+    x: HostSamples,
+    indices: readonly number[],
+    cut: boolean,
+  ): { xb: tf.Tensor; extra: { realSteps?: RealSteps } } {
     const { values, shape } = x.pickRows(indices, cut ? x.tokenSteps(indices) : undefined);
     const extra = this.masksPadding(x) ? { realSteps: realSteps(values, shape as [number, number]) } : {};
     return { xb: tf.tensor(values, shape, x.dtype), extra };
@@ -366,11 +442,17 @@ export class Sequential {
       order.sort((a, b) => lengths[a]! - lengths[b]!);
     }
     const batches: number[][] = [];
-    for (let start = 0; start < x.count; start += batchSize) batches.push(order.slice(start, start + batchSize));
+    for (let start = 0; start < x.count; start += batchSize)
+      batches.push(order.slice(start, start + batchSize));
     return batches;
   }
 
-  private checkIndices(first: Embedding, values: ArrayLike<number>, shape: number[], arg: string): string | null {
+  private checkIndices(
+    first: Embedding,
+    values: ArrayLike<number>,
+    shape: number[],
+    arg: string,
+  ): string | null {
     const where = (i: number) => {
       const idx: number[] = [];
       let rest = i;
@@ -398,13 +480,17 @@ export class Sequential {
     const tensor = y instanceof tf.Tensor ? y : arrayToTensor(y, 'float32', `${fn}: y`);
     try {
       if (tensor.rank < 1 || tensor.shape[0] !== samples) {
-        throw new Error(`${fn}: x has ${samples} samples but y has ${tensor.rank < 1 ? 'none (a scalar)' : tensor.shape[0]} (shape [${tensor.shape.join(', ')}])`);
+        throw new Error(
+          `${fn}: x has ${samples} samples but y has ${tensor.rank < 1 ? 'none (a scalar)' : tensor.shape[0]} (shape [${tensor.shape.join(', ')}])`,
+        );
       }
       const samplesOf = await HostSamples.from(tensor, 'float32');
       const bad = samplesOf.firstNonFinite();
       if (bad >= 0) {
         const row = Math.floor(bad / (tensor.size / samples));
-        throw new Error(`${fn}: y has a value that is not a finite number in sample ${row} (flat index ${bad}); targets must be finite`);
+        throw new Error(
+          `${fn}: y has a value that is not a finite number in sample ${row} (flat index ${bad}); targets must be finite`,
+        );
       }
       return samplesOf;
     } finally {
@@ -424,14 +510,25 @@ export class Sequential {
     const initialEpoch = checkCount('fit: options.initialEpoch', options.initialEpoch ?? 0, 0);
     const batchSize = checkCount('fit: options.batchSize', options.batchSize ?? 32, 1);
     const split = options.validationSplit ?? 0;
-    if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new Error(`fit: options.validationSplit must be in [0, 1), got ${previewValue(split)}`);
-    if (split > 0 && options.validationData) throw new Error('fit: give options.validationSplit or options.validationData, not both');
+    if (typeof split !== 'number' || !(split >= 0 && split < 1))
+      throw new Error(`fit: options.validationSplit must be in [0, 1), got ${previewValue(split)}`);
+    if (split > 0 && options.validationData)
+      throw new Error('fit: give options.validationSplit or options.validationData, not both');
     const verbose = options.verbose ?? 1;
-    if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new Error(`fit: options.verbose must be 0, 1 or 2, got ${previewValue(verbose)}`);
-    if (options.log !== undefined && typeof options.log !== 'function') throw new Error('fit: options.log must be a function (line: string) => void');
+    if (verbose !== 0 && verbose !== 1 && verbose !== 2)
+      throw new Error(`fit: options.verbose must be 0, 1 or 2, got ${previewValue(verbose)}`);
+    if (options.log !== undefined && typeof options.log !== 'function')
+      throw new Error('fit: options.log must be a function (line: string) => void');
     const terminateOnNaN = options.terminateOnNaN ?? true;
-    if (typeof terminateOnNaN !== 'boolean') throw new Error(`fit: options.terminateOnNaN must be a boolean, got ${previewValue(terminateOnNaN)}`);
-    const callbacks = [...(Array.isArray(options.callbacks) ? options.callbacks : options.callbacks ? [options.callbacks] : [])];
+    if (typeof terminateOnNaN !== 'boolean')
+      throw new Error(`fit: options.terminateOnNaN must be a boolean, got ${previewValue(terminateOnNaN)}`);
+    const callbacks = [
+      ...(Array.isArray(options.callbacks)
+        ? options.callbacks
+        : options.callbacks
+          ? [options.callbacks]
+          : []),
+    ];
     if (options.onEpochEnd) callbacks.push({ onEpochEnd: options.onEpochEnd });
     const rng = new SeededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 31));
 
@@ -440,26 +537,32 @@ export class Sequential {
     const total = xAll.count;
     // Keras: validation data are the last samples, cut before any shuffling.
     const trainCount = split > 0 ? Math.floor(total * (1 - split)) : total;
-    if (trainCount === 0) throw new Error(`fit: options.validationSplit = ${split} leaves no training samples out of ${total}`);
+    if (trainCount === 0)
+      throw new Error(`fit: options.validationSplit = ${split} leaves no training samples out of ${total}`);
     let val: [HostSamples, HostSamples] | null = null;
     if (split > 0 && trainCount < total) {
       val = [xAll.split(trainCount, total - trainCount), yAll.split(trainCount, total - trainCount)];
     } else if (options.validationData) {
-      if (!Array.isArray(options.validationData) || options.validationData.length !== 2) throw new Error('fit: options.validationData must be [x, y]');
+      if (!Array.isArray(options.validationData) || options.validationData.length !== 2)
+        throw new Error('fit: options.validationData must be [x, y]');
       const vx = await this.prepareInput(options.validationData[0], 'fit', 'validationData[0]');
       val = [vx, await this.prepareTarget(options.validationData[1], 'fit', vx.count)];
     }
     if (!this.built) this.build(xAll.shape);
     const bucketed = options.bucketByLength ?? false;
-    if (typeof bucketed !== 'boolean') throw new Error(`fit: options.bucketByLength must be a boolean, got ${previewValue(bucketed)}`);
+    if (typeof bucketed !== 'boolean')
+      throw new Error(`fit: options.bucketByLength must be a boolean, got ${previewValue(bucketed)}`);
     const cut = this.cutsPadding(xAll);
     if (bucketed && !cut) {
-      throw new Error('fit: options.bucketByLength needs token ids [samples, time] into a first Embedding with maskZero: true, and a model output without a time axis (padding is cut only where the mask makes it inert)');
+      throw new Error(
+        'fit: options.bucketByLength needs token ids [samples, time] into a first Embedding with maskZero: true, and a model output without a time axis (padding is cut only where the mask makes it inert)',
+      );
     }
     const lengths = bucketed ? xAll.tokenLengths() : null;
 
     const history: History = {
-      epoch: [], history: {},
+      epoch: [],
+      history: {},
       params: { epochs, batchSize, samples: trainCount, validationSamples: val ? val[0].count : 0 },
     };
     const keys = ['loss', ...compiled.metricNames];
@@ -472,7 +575,9 @@ export class Sequential {
       const values = await Promise.all(sums.map((sum) => sum.data()));
       const logs: EpochLogs = Object.fromEntries(keys.map((k, i) => [k, values[i]![0]! / seen]));
       if (terminateOnNaN && !Number.isFinite(logs.loss)) {
-        throw new Error(`fit: the training loss became ${logs.loss} in epoch ${epoch + 1} (within its first ${seen} samples); lower the learning rate or set compile's clipNorm, check the inputs, or pass terminateOnNaN: false`);
+        throw new Error(
+          `fit: the training loss became ${logs.loss} in epoch ${epoch + 1} (within its first ${seen} samples); lower the learning rate or set compile's clipNorm, check the inputs, or pass terminateOnNaN: false`,
+        );
       }
       return logs;
     };
@@ -482,7 +587,8 @@ export class Sequential {
       for (const cb of callbacks) await cb.onTrainBegin?.();
       const shuffle = options.shuffle ?? true;
       // Replays the skipped epochs' shuffles so that a resumed run draws the same orders.
-      for (let epoch = 0; epoch < Math.min(initialEpoch, epochs); epoch++) epochBatches(rng, trainCount, batchSize, shuffle, lengths);
+      for (let epoch = 0; epoch < Math.min(initialEpoch, epochs); epoch++)
+        epochBatches(rng, trainCount, batchSize, shuffle, lengths);
       for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
         for (const cb of callbacks) await cb.onEpochBegin?.(epoch);
         // Batched by length, pools may end in a short batch each: more batches than samples / batchSize.
@@ -505,7 +611,8 @@ export class Sequential {
             sums = next;
             for (const cb of callbacks) await cb.onBatchEnd?.(batch, { size: idx.length });
             seen += idx.length;
-            if (progress) progress.batchEnd(batch + 1, progress.wantsLogs() ? await means(sums, seen, epoch) : null);
+            if (progress)
+              progress.batchEnd(batch + 1, progress.wantsLogs() ? await means(sums, seen, epoch) : null);
           }
           lastLogs = await means(sums, trainCount, epoch);
         } finally {
@@ -514,7 +621,9 @@ export class Sequential {
         const logs = lastLogs;
         if (val) {
           const v = await this.evaluateSamples(compiled, val[0], val[1], batchSize);
-          keys.forEach((k) => { logs[`val_${k}`] = v[k]!; });
+          keys.forEach((k) => {
+            logs[`val_${k}`] = v[k]!;
+          });
         }
         history.epoch.push(epoch);
         for (const [k, v] of Object.entries(logs)) history.history[k]!.push(v);
@@ -529,7 +638,12 @@ export class Sequential {
   }
 
   /** One optimizer step on a batch; returns [loss·n, metric sums…] as scalars. */
-  private trainBatch(compiled: Compiled, xb: tf.Tensor, yb: tf.Tensor, extra: { realSteps?: RealSteps }): tf.Tensor[] {
+  private trainBatch(
+    compiled: Compiled,
+    xb: tf.Tensor,
+    yb: tf.Tensor,
+    extra: { realSteps?: RealSteps },
+  ): tf.Tensor[] {
     const variables = this.trainableWeights();
     const sparse = compiled.lossName === 'sparse_categorical_crossentropy';
     return tf.tidy(() => {
@@ -545,13 +659,21 @@ export class Sequential {
       if (compiled.clipNorm !== undefined) ordered = clipByGlobalNorm(ordered, compiled.clipNorm).grads;
       compiled.optimizer.applyGradients(ordered);
       const p = held.pred!;
-      const out = [tf.mul(value, tf.fill([], xb.shape[0]!)), ...compiled.metrics.map((m) => tf.sum(m(alignTarget(yb, p, sparse), p)))];
+      const out = [
+        tf.mul(value, tf.fill([], xb.shape[0]!)),
+        ...compiled.metrics.map((m) => tf.sum(m(alignTarget(yb, p, sparse), p))),
+      ];
       tf.dispose(p);
       return out;
     });
   }
 
-  private async evaluateSamples(compiled: Compiled, x: HostSamples, y: HostSamples, batchSize: number): Promise<EpochLogs> {
+  private async evaluateSamples(
+    compiled: Compiled,
+    x: HostSamples,
+    y: HostSamples,
+    batchSize: number,
+  ): Promise<EpochLogs> {
     const sparse = compiled.lossName === 'sparse_categorical_crossentropy';
     const n = x.count;
     let sums: tf.Tensor[] = [tf.fill([], 0), ...compiled.metrics.map(() => tf.fill([], 0))];
@@ -562,7 +684,10 @@ export class Sequential {
       const next = tf.tidy(() => {
         const pred = this.apply(xb, { training: false, ...extra });
         const target = alignTarget(yb, pred, sparse);
-        const parts = [tf.sum(compiled.loss(target, pred)), ...compiled.metrics.map((m) => tf.sum(m(target, pred)))];
+        const parts = [
+          tf.sum(compiled.loss(target, pred)),
+          ...compiled.metrics.map((m) => tf.sum(m(target, pred))),
+        ];
         return sums.map((s, k) => tf.add(s, parts[k]!));
       });
       tf.dispose([xb, yb, ...sums]);
@@ -571,7 +696,9 @@ export class Sequential {
     const values = await Promise.all(sums.map((s) => s.data()));
     tf.dispose(sums);
     const logs: EpochLogs = { loss: values[0]![0]! / n };
-    compiled.metricNames.forEach((name, i) => { logs[name] = values[i + 1]![0]! / n; });
+    compiled.metricNames.forEach((name, i) => {
+      logs[name] = values[i + 1]![0]! / n;
+    });
     return logs;
   }
 
@@ -607,7 +734,9 @@ export class Sequential {
     if (order.every((sample, i) => sample === i)) return joined;
     // Batched by length: put the outputs back in the samples' order.
     const place = new Int32Array(xs.count);
-    order.forEach((sample, i) => { place[sample] = i; });
+    order.forEach((sample, i) => {
+      place[sample] = i;
+    });
     const out = tf.tidy(() => tf.gather(joined, tf.tensor1d(place, 'int32')));
     joined.dispose();
     return out;
@@ -629,15 +758,30 @@ export class Sequential {
       const count = weights.reduce((a, [, v]) => a + v.size, 0);
       totalParams += count;
       trainable += weights.filter(([, v]) => v.trainable).reduce((a, [, v]) => a + v.size, 0);
-      rows.push([`${layer.name} (${layer.className})`, outShape, layer.built ? String(count) : '0 (unbuilt)']);
+      rows.push([
+        `${layer.name} (${layer.className})`,
+        outShape,
+        layer.built ? String(count) : '0 (unbuilt)',
+      ]);
     }
     const widths = [30, 22, 12];
-    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' ').trimEnd();
+    const line = (cells: string[]) =>
+      cells
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join(' ')
+        .trimEnd();
     const rule = '_'.repeat(widths.reduce((a, b) => a + b + 1, -1));
     const out = [
-      `Model: "${this.name}"`, rule, line(['Layer (type)', 'Output Shape', 'Param #']), '='.repeat(rule.length),
-      ...rows.map((r) => line(r)), '='.repeat(rule.length),
-      `Total params: ${totalParams}`, `Trainable params: ${trainable}`, `Non-trainable params: ${totalParams - trainable}`, rule,
+      `Model: "${this.name}"`,
+      rule,
+      line(['Layer (type)', 'Output Shape', 'Param #']),
+      '='.repeat(rule.length),
+      ...rows.map((r) => line(r)),
+      '='.repeat(rule.length),
+      `Total params: ${totalParams}`,
+      `Trainable params: ${trainable}`,
+      `Non-trainable params: ${totalParams - trainable}`,
+      rule,
     ].join('\n');
     if (print) print(out);
     return out;

@@ -18,7 +18,14 @@ function registerGradient(): void {
         const [yTrue, yPred] = saved as [tf.Tensor, tf.Tensor];
         return {
           yTrue: () => tf.zerosLike(yTrue),
-          yPred: () => tf.engine().runKernel(BINARY_CROSSENTROPY_GRAD, { yTrue, yPred, dy: dy as tf.Tensor }, attrs!) as tf.Tensor,
+          yPred: () =>
+            tf
+              .engine()
+              .runKernel(
+                BINARY_CROSSENTROPY_GRAD,
+                { yTrue, yPred, dy: dy as tf.Tensor },
+                attrs!,
+              ) as tf.Tensor,
         };
       },
     });
@@ -31,10 +38,20 @@ function registerGradient(): void {
  * one kernel, or null where the active backend has none or the inputs do not fit it (same shapes,
  * float32, rank ≥ 1): then the caller composes it from tfjs-core ops.
  */
-export function fusedBinaryCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor, epsilon: number): tf.Tensor | null {
+export function fusedBinaryCrossentropy(
+  yTrue: tf.Tensor,
+  yPred: tf.Tensor,
+  epsilon: number,
+): tf.Tensor | null {
   registerRecurrenceKernels();
   if (tf.getKernel(BINARY_CROSSENTROPY, tf.getBackend()) === undefined) return null;
-  if (yPred.rank < 1 || yPred.dtype !== 'float32' || yTrue.dtype !== 'float32' || !tf.util.arraysEqual(yTrue.shape, yPred.shape)) return null;
+  if (
+    yPred.rank < 1 ||
+    yPred.dtype !== 'float32' ||
+    yTrue.dtype !== 'float32' ||
+    !tf.util.arraysEqual(yTrue.shape, yPred.shape)
+  )
+    return null;
   registerGradient();
   return tf.engine().runKernel(BINARY_CROSSENTROPY, { yTrue, yPred }, { epsilon }) as tf.Tensor;
 }

@@ -17,18 +17,25 @@ describeWithBackends('denseMatMul', (backend) => {
     expect(tf.getKernel(DENSE_LINEAR, 'cpu')).toBeDefined();
     // Odd sizes exercise the remainder paths of the 2 x 4 blocked loop.
     const [m, k, n] = [7, 5, 3];
-    for (const [tA, tB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+    for (const [tA, tB] of [
+      [false, false],
+      [false, true],
+      [true, false],
+      [true, true],
+    ] as const) {
       const a = randomUniform(tA ? [k, m] : [m, k], -1, 1, 1);
       const b = randomUniform(tB ? [n, k] : [k, n], -1, 1, 2);
       const w = randomUniform([m, n], -1, 1, 3);
-      const loss = (mm: typeof tf.matMul) => (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(mm(x, y, tA, tB), w)) as tf.Scalar;
+      const loss = (mm: typeof tf.matMul) => (x: tf.Tensor, y: tf.Tensor) =>
+        tf.sum(tf.mul(mm(x, y, tA, tB), w)) as tf.Scalar;
       const ours = tf.grads(loss(denseMatMul as typeof tf.matMul))([a, b]);
       const theirs = tf.grads(loss(tf.matMul))([a, b]);
       const value = denseMatMul(a, b, tA, tB);
       const expected = tf.matMul(a, b, tA, tB);
       expect(value.shape).toEqual([m, n]);
       expectArraysClose(await value.data(), await expected.data(), { atol: 1e-5 });
-      for (let i = 0; i < 2; i++) expectArraysClose(await ours[i]!.data(), await theirs[i]!.data(), { atol: 1e-5 });
+      for (let i = 0; i < 2; i++)
+        expectArraysClose(await ours[i]!.data(), await theirs[i]!.data(), { atol: 1e-5 });
       tf.dispose([a, b, w, ...ours, ...theirs, value, expected]);
     }
     // With a bias added to every row, and its gradient (column sums).
@@ -36,12 +43,19 @@ describeWithBackends('denseMatMul', (backend) => {
     const b = randomUniform([n, k], -1, 1, 5);
     const bias = randomUniform([n], -1, 1, 6);
     const w = randomUniform([m, n], -1, 1, 7);
-    const ours = tf.grads((x: tf.Tensor, y: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(denseMatMul(x, y, false, true, c), w)) as tf.Scalar)([a, b, bias]);
-    const theirs = tf.grads((x: tf.Tensor, y: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(tf.add(tf.matMul(x, y, false, true), c), w)) as tf.Scalar)([a, b, bias]);
+    const ours = tf.grads(
+      (x: tf.Tensor, y: tf.Tensor, c: tf.Tensor) =>
+        tf.sum(tf.mul(denseMatMul(x, y, false, true, c), w)) as tf.Scalar,
+    )([a, b, bias]);
+    const theirs = tf.grads(
+      (x: tf.Tensor, y: tf.Tensor, c: tf.Tensor) =>
+        tf.sum(tf.mul(tf.add(tf.matMul(x, y, false, true), c), w)) as tf.Scalar,
+    )([a, b, bias]);
     const value = denseMatMul(a, b, false, true, bias);
     const expected = tf.add(tf.matMul(a, b, false, true), bias);
     expectArraysClose(await value.data(), await expected.data(), { atol: 1e-5 });
-    for (let i = 0; i < 3; i++) expectArraysClose(await ours[i]!.data(), await theirs[i]!.data(), { atol: 1e-5 });
+    for (let i = 0; i < 3; i++)
+      expectArraysClose(await ours[i]!.data(), await theirs[i]!.data(), { atol: 1e-5 });
     tf.dispose([a, b, bias, w, ...ours, ...theirs, value, expected]);
     void backend;
   });

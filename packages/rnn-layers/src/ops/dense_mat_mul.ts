@@ -7,7 +7,13 @@ import { COLUMN_SUMS, DENSE_LINEAR, DENSE_MAT_MUL } from './kernel_names.js';
  * rnnkit's DENSE_MAT_MUL kernel where one is registered (cpu and wasm: their matmuls are several times
  * slower than a register-blocked JS loop for these shapes) and tf.matMul elsewhere. Differentiable either way.
  */
-export function denseMatMul(a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = false, bias?: tf.Tensor): tf.Tensor {
+export function denseMatMul(
+  a: tf.Tensor,
+  b: tf.Tensor,
+  transposeA = false,
+  transposeB = false,
+  bias?: tf.Tensor,
+): tf.Tensor {
   const backend = tf.getBackend();
   if (bias !== undefined) {
     // The bias [n] is added to every row inside the kernel: on cpu a broadcasting tf.add and the
@@ -26,7 +32,8 @@ export function denseMatMul(a: tf.Tensor, b: tf.Tensor, transposeA = false, tran
  * [1, m] x [m, n] product, which stays on the fast matmul (tf.sum over axis 0 transposes first).
  */
 export function columnSums(dy: tf.Tensor): tf.Tensor {
-  if (tf.getKernel(COLUMN_SUMS, tf.getBackend()) !== undefined) return tf.engine().runKernel(COLUMN_SUMS, { x: dy }) as tf.Tensor;
+  if (tf.getKernel(COLUMN_SUMS, tf.getBackend()) !== undefined)
+    return tf.engine().runKernel(COLUMN_SUMS, { x: dy }) as tf.Tensor;
   // tf.fill runs on the device (tf.ones would upload a host array at every step on webgpu).
   return tf.reshape(denseMatMul(tf.fill([1, dy.shape[0]!], 1), dy), [dy.shape[1]!]);
 }
@@ -41,9 +48,12 @@ export const denseMatMulGradConfig: tf.GradConfig = {
     const tA = Boolean(attrs!['transposeA']);
     const tB = Boolean(attrs!['transposeB']);
     const bias = () => columnSums(d); // DENSE_LINEAR only
-    if (!tA && !tB) return { a: () => denseMatMul(d, b, false, true), b: () => denseMatMul(a, d, true, false), bias };
-    if (!tA && tB) return { a: () => denseMatMul(d, b, false, false), b: () => denseMatMul(d, a, true, false), bias };
-    if (tA && !tB) return { a: () => denseMatMul(b, d, false, true), b: () => denseMatMul(a, d, false, false), bias };
+    if (!tA && !tB)
+      return { a: () => denseMatMul(d, b, false, true), b: () => denseMatMul(a, d, true, false), bias };
+    if (!tA && tB)
+      return { a: () => denseMatMul(d, b, false, false), b: () => denseMatMul(d, a, true, false), bias };
+    if (tA && !tB)
+      return { a: () => denseMatMul(b, d, false, true), b: () => denseMatMul(a, d, false, false), bias };
     return { a: () => denseMatMul(b, d, true, true), b: () => denseMatMul(d, a, true, true), bias };
   },
 };

@@ -11,7 +11,9 @@ function registerGradient(): void {
   if (tf.getGradient(DROPOUT) === undefined) {
     tf.registerGradient({
       kernelName: DROPOUT,
-      gradFunc: (dy, _saved, attrs) => ({ x: () => tf.engine().runKernel(DROPOUT, { x: dy as tf.Tensor }, attrs!) as tf.Tensor }),
+      gradFunc: (dy, _saved, attrs) => ({
+        x: () => tf.engine().runKernel(DROPOUT, { x: dy as tf.Tensor }, attrs!) as tf.Tensor,
+      }),
     });
   }
   gradientRegistered = true;

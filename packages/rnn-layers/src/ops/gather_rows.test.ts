@@ -14,9 +14,13 @@ describeWithBackends('gatherRows', (backend) => {
     it(`equals tf.gather for short and long rows, repeated indices included${how}`, async () => {
       setSimdGatesEnabled(simd);
       try {
-        for (const width of [3, 32, 100]) { // 100: the copy through set() for long rows in JS
+        for (const width of [3, 32, 100]) {
+          // 100: the copy through set() for long rows in JS
           const x = randomUniform([50, width], -1, 1, width);
-          const indices = tf.tensor1d(Array.from({ length: 1200 }, (_, i) => (i * 37) % 50), 'int32'); // above webgpu's CPU hand-off size
+          const indices = tf.tensor1d(
+            Array.from({ length: 1200 }, (_, i) => (i * 37) % 50),
+            'int32',
+          ); // above webgpu's CPU hand-off size
           const before = tf.memory().numTensors;
           const ours = gatherRows(x, indices);
           const theirs = tf.gather(x, indices);

@@ -11,8 +11,13 @@ import { registerRecurrenceKernels } from './register_recurrence_kernels.js';
  */
 export function gatherRows(x: tf.Tensor, indices: tf.Tensor): tf.Tensor {
   registerRecurrenceKernels();
-  if (x.rank === 2 && x.dtype === 'float32' && indices.rank === 1 && indices.dtype === 'int32'
-    && tf.getKernel(GATHER_ROWS, tf.getBackend()) !== undefined) {
+  if (
+    x.rank === 2 &&
+    x.dtype === 'float32' &&
+    indices.rank === 1 &&
+    indices.dtype === 'int32' &&
+    tf.getKernel(GATHER_ROWS, tf.getBackend()) !== undefined
+  ) {
     return tf.engine().runKernel(GATHER_ROWS, { x, indices }) as tf.Tensor;
   }
   return tf.gather(x, indices);

@@ -9,12 +9,21 @@ import type { RecurrentWeights } from './sequence_types.js';
  * LSTM and RNN both biases are folded in here; GRU's biasHh stays in the recurrence because the reset
  * gate multiplies it (n = tanh(W_in x + b_in + r * (W_hn h + b_hn))).
  */
-export function inputProjection(cell: CellKind, x: tf.Tensor, weights: RecurrentWeights, fused: boolean): tf.Tensor {
+export function inputProjection(
+  cell: CellKind,
+  x: tf.Tensor,
+  weights: RecurrentWeights,
+  fused: boolean,
+): tf.Tensor {
   return tf.tidy(() => {
     const [time, batch, inputSize] = x.shape as [number, number, number];
     const x2d = tf.reshape(x, [time * batch, inputSize]);
-    const bias = weights.biasIh === undefined ? undefined
-      : cell === 'gru' ? weights.biasIh : tf.add(weights.biasIh, weights.biasHh!);
+    const bias =
+      weights.biasIh === undefined
+        ? undefined
+        : cell === 'gru'
+          ? weights.biasIh
+          : tf.add(weights.biasIh, weights.biasHh!);
     // Fused path: rnnkit's dense kernel with the bias inside; reference: plain tfjs-core ops.
     if (fused) return denseMatMul(x2d, weights.weightIh, false, true, bias);
     const xp = tf.matMul(x2d, weights.weightIh, false, true);

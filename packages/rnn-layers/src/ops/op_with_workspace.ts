@@ -22,7 +22,7 @@ interface EngineInternals {
 function engineInternals(): EngineInternals {
   const engine = tf.engine() as unknown as Partial<EngineInternals>;
   if (typeof engine.runKernelFunc !== 'function') {
-    throw new Error('rnn-layers: expected tfjs-core 4.x\'s Engine.runKernelFunc (the base of tf.customGrad)');
+    throw new Error("rnn-layers: expected tfjs-core 4.x's Engine.runKernelFunc (the base of tf.customGrad)");
   }
   return engine as EngineInternals;
 }
@@ -41,13 +41,15 @@ export interface OpWithWorkspace {
 export function runOpWithWorkspace(op: OpWithWorkspace): tf.Tensor[] {
   const engine = engineInternals();
   // The engine names a custom op after the active scope.
-  return tf.tidy(op.name, () => engine.runKernelFunc({
-    inputs: op.inputs,
-    forwardFunc: (_backend, save) => {
-      const { outputs, saved } = op.forward();
-      save(saved);
-      return outputs;
-    },
-    backwardsFunc: (dys, saved) => op.gradient(Array.isArray(dys) ? dys : [dys], saved),
-  }));
+  return tf.tidy(op.name, () =>
+    engine.runKernelFunc({
+      inputs: op.inputs,
+      forwardFunc: (_backend, save) => {
+        const { outputs, saved } = op.forward();
+        save(saved);
+        return outputs;
+      },
+      backwardsFunc: (dys, saved) => op.gradient(Array.isArray(dys) ? dys : [dys], saved),
+    }),
+  );
 }

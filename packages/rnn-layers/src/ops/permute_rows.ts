@@ -12,8 +12,8 @@ import { gatherRows } from './gather_rows.js';
 export function permuteRows(x: tf.Tensor, makeIndices: () => tf.Tensor, inverse = false): tf.Tensor {
   const n = x.shape[0]!;
   const [forward, backward] = inverse ? [1, 0] : [0, 1];
-  const gatherBy = (v: tf.Tensor, indices: tf.Tensor, row: number) => tf.tidy(() =>
-    gatherRows(v, tf.reshape(tf.slice(indices, [row, 0], [1, n]), [n])));
+  const gatherBy = (v: tf.Tensor, indices: tf.Tensor, row: number) =>
+    tf.tidy(() => gatherRows(v, tf.reshape(tf.slice(indices, [row, 0], [1, n]), [n])));
   const permute = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const indices = makeIndices();
     (args[1] as tf.GradSaveFunc)([indices]);

@@ -24,7 +24,11 @@ export interface RecurrentSequenceOptions extends SequenceOptions {
   implementation?: RecurrenceImplementation;
 }
 
-export const RECURRENT_SEQUENCE_OPTIONS = optionKeys<RecurrentSequenceOptions>({ lengths: true, reverse: true, implementation: true });
+export const RECURRENT_SEQUENCE_OPTIONS = optionKeys<RecurrentSequenceOptions>({
+  lengths: true,
+  reverse: true,
+  implementation: true,
+});
 
 function kernelNameOf(cell: CellKind): string {
   return cell === 'lstm' ? LSTM_RECURRENCE : cell === 'gru' ? GRU_RECURRENCE : RNN_RECURRENCE;
@@ -42,11 +46,19 @@ export function hasFusedRecurrenceKernel(cell: CellKind, backendName: string = t
  * one kernel call whose gradient is the hand-written BPTT.
  */
 export function recurrentSequence(
-  cell: CellKind, x: tf.Tensor, weights: RecurrentWeights, h0: tf.Tensor, c0: tf.Tensor | undefined,
+  cell: CellKind,
+  x: tf.Tensor,
+  weights: RecurrentWeights,
+  h0: tf.Tensor,
+  c0: tf.Tensor | undefined,
   options?: RecurrentSequenceOptions,
 ): SequenceResult {
   const checked = checkOptions('recurrentSequence', options, RECURRENT_SEQUENCE_OPTIONS);
-  return recurrentSequenceParts(cell, x, weights, h0, c0, checked, { output: true, hN: true, cN: true }) as SequenceResult;
+  return recurrentSequenceParts(cell, x, weights, h0, c0, checked, {
+    output: true,
+    hN: true,
+    cN: true,
+  }) as SequenceResult;
 }
 
 /** Which results a caller uses. */
@@ -63,8 +75,13 @@ export interface WantedResults {
  * training step (the output sequence, and the states of every layer but the last of a stack).
  */
 export function recurrentSequenceParts(
-  cell: CellKind, x: tf.Tensor, weights: RecurrentWeights, h0: tf.Tensor, c0: tf.Tensor | undefined,
-  options: RecurrentSequenceOptions, wanted: WantedResults,
+  cell: CellKind,
+  x: tf.Tensor,
+  weights: RecurrentWeights,
+  h0: tf.Tensor,
+  c0: tf.Tensor | undefined,
+  options: RecurrentSequenceOptions,
+  wanted: WantedResults,
 ): Partial<SequenceResult> {
   const fn = opName(cell);
   const { time, batch } = validateSequence(cell, x, weights, h0, c0);
@@ -74,11 +91,15 @@ export function recurrentSequenceParts(
   // Lengths that stayed on the device (webgpu, which cannot read back synchronously) go to kernels
   // that take them as a tensor; elsewhere they drive the reference path.
   const hostLengths = Array.isArray(lengths);
-  const fused = implementation !== 'reference' && (hostLengths || DEVICE_LENGTHS_BACKENDS.has(tf.getBackend()))
-    && hasFusedRecurrenceKernel(cell);
+  const fused =
+    implementation !== 'reference' &&
+    (hostLengths || DEVICE_LENGTHS_BACKENDS.has(tf.getBackend())) &&
+    hasFusedRecurrenceKernel(cell);
   if (implementation === 'fused' && !fused) {
     if (!hostLengths) lengths.dispose();
-    throw new Error(`${fn}: implementation 'fused' requested but backend '${tf.getBackend()}' has no ${kernelNameOf(cell)} kernel`);
+    throw new Error(
+      `${fn}: implementation 'fused' requested but backend '${tf.getBackend()}' has no ${kernelNameOf(cell)} kernel`,
+    );
   }
   const names = (['output', 'hN', 'cN'] as const).filter((n) => wanted[n] && (n !== 'cN' || cell === 'lstm'));
   if (!fused) {
@@ -103,8 +124,15 @@ export function recurrentSequenceParts(
 }
 
 function fusedParts(
-  cell: CellKind, x: tf.Tensor, weights: RecurrentWeights, h0: tf.Tensor, c0: tf.Tensor | undefined,
-  lengths: number[], deviceLengths: tf.Tensor | undefined, reverse: boolean, names: Array<'output' | 'hN' | 'cN'>,
+  cell: CellKind,
+  x: tf.Tensor,
+  weights: RecurrentWeights,
+  h0: tf.Tensor,
+  c0: tf.Tensor | undefined,
+  lengths: number[],
+  deviceLengths: tf.Tensor | undefined,
+  reverse: boolean,
+  names: Array<'output' | 'hN' | 'cN'>,
 ): Partial<SequenceResult> {
   return tf.tidy(() => {
     const xp = inputProjection(cell, x, weights, true);
@@ -113,8 +141,15 @@ function fusedParts(
     const inputs: tf.NamedTensorMap = { xp, weightHh: weights.weightHh, h0 };
     if (cell === 'lstm') inputs['c0'] = c0!;
     if (cell === 'gru' && weights.biasHh !== undefined) inputs['biasHh'] = weights.biasHh;
-    if (cell === 'rnn_tanh' || cell === 'rnn_relu') attrs['activation'] = cell === 'rnn_relu' ? 'relu' : 'tanh';
-    const outs = runFusedRecurrence(kernelNameOf(cell), inputs, attrs, names.map((n) => ['output', 'hN', 'cN'].indexOf(n)), deviceLengths);
+    if (cell === 'rnn_tanh' || cell === 'rnn_relu')
+      attrs['activation'] = cell === 'rnn_relu' ? 'relu' : 'tanh';
+    const outs = runFusedRecurrence(
+      kernelNameOf(cell),
+      inputs,
+      attrs,
+      names.map((n) => ['output', 'hN', 'cN'].indexOf(n)),
+      deviceLengths,
+    );
     return Object.fromEntries(names.map((n, i) => [n, outs[i]!])) as tf.TensorContainer;
   }) as Partial<SequenceResult>;
 }
@@ -125,7 +160,11 @@ function fusedParts(
  * for the gradient but are not outputs.
  */
 function runFusedRecurrence(
-  kernelName: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap, publicOutputs: number[], lengths: tf.Tensor | undefined,
+  kernelName: string,
+  inputs: tf.NamedTensorMap,
+  attrs: tf.NamedAttrMap,
+  publicOutputs: number[],
+  lengths: tf.Tensor | undefined,
 ): tf.Tensor[] {
   const config = recurrenceGradConfigs.find((c) => c.kernelName === kernelName)!;
   const stateCount = kernelName === LSTM_RECURRENCE ? 3 : 2; // y, hN(, cN)
@@ -133,7 +172,9 @@ function runFusedRecurrence(
     name: `${kernelName}Op`,
     inputs,
     forward: () => {
-      const all = tf.engine().runKernel(kernelName, lengths ? { ...inputs, lengths } : inputs, attrs) as tf.Tensor[];
+      const all = tf
+        .engine()
+        .runKernel(kernelName, lengths ? { ...inputs, lengths } : inputs, attrs) as tf.Tensor[];
       // What the registered gradient would have saved: its inputsToSave, then its outputsToSave, then
       // the device lengths (not a differentiable input, so not in `inputs`).
       const saved = [
@@ -155,14 +196,31 @@ function runFusedRecurrence(
 }
 
 function runReference(
-  cell: CellKind, x: tf.Tensor, weights: RecurrentWeights, h0: tf.Tensor, c0: tf.Tensor | undefined, time: number,
-  lengths: number[] | tf.Tensor, ownsLengths: boolean, reverse: boolean,
+  cell: CellKind,
+  x: tf.Tensor,
+  weights: RecurrentWeights,
+  h0: tf.Tensor,
+  c0: tf.Tensor | undefined,
+  time: number,
+  lengths: number[] | tf.Tensor,
+  ownsLengths: boolean,
+  reverse: boolean,
 ): SequenceResult {
   try {
     return tf.tidy(() => {
       const xp = inputProjection(cell, x, weights, false);
       const biasHh = cell === 'gru' ? weights.biasHh : undefined;
-      return referenceRecurrence(cell, xp, weights.weightHh, biasHh, h0, c0, time, lengths, reverse) as unknown as tf.TensorContainer;
+      return referenceRecurrence(
+        cell,
+        xp,
+        weights.weightHh,
+        biasHh,
+        h0,
+        c0,
+        time,
+        lengths,
+        reverse,
+      ) as unknown as tf.TensorContainer;
     }) as unknown as SequenceResult;
   } finally {
     if (ownsLengths && !Array.isArray(lengths)) lengths.dispose();
@@ -171,7 +229,11 @@ function runReference(
 
 /** The recurrence composed of tfjs-core ops only (the oracle the fused kernels are tested against). */
 export function recurrentSequenceReference(
-  cell: CellKind, x: tf.Tensor, weights: RecurrentWeights, h0: tf.Tensor, c0: tf.Tensor | undefined,
+  cell: CellKind,
+  x: tf.Tensor,
+  weights: RecurrentWeights,
+  h0: tf.Tensor,
+  c0: tf.Tensor | undefined,
   options: SequenceOptions = {},
 ): SequenceResult {
   return recurrentSequence(cell, x, weights, h0, c0, { ...options, implementation: 'reference' });

@@ -15,7 +15,8 @@ export function reverseWithinLengths(t: tf.Tensor, lengths: readonly number[] | 
     if (Array.isArray(lengths)) {
       const perm = new Float32Array(batch * time * time);
       for (let b = 0; b < batch; b++) {
-        for (let s = 0; s < time; s++) perm[(b * time + s) * time + (s < lengths[b]! ? lengths[b]! - 1 - s : s)] = 1;
+        for (let s = 0; s < time; s++)
+          perm[(b * time + s) * time + (s < lengths[b]! ? lengths[b]! - 1 - s : s)] = 1;
       }
       p = tf.tensor3d(perm, [batch, time, time]);
     } else {
@@ -38,15 +39,24 @@ export function reverseWithinLengths(t: tf.Tensor, lengths: readonly number[] | 
  * fallback (differentiated by autodiff) on backends without one. xp is [time*batch, gates*H].
  */
 export function referenceRecurrence(
-  cell: CellKind, xp: tf.Tensor, weightHh: tf.Tensor, biasHh: tf.Tensor | undefined,
-  h0: tf.Tensor, c0: tf.Tensor | undefined, time: number, lengths: readonly number[] | tf.Tensor, reverse: boolean,
+  cell: CellKind,
+  xp: tf.Tensor,
+  weightHh: tf.Tensor,
+  biasHh: tf.Tensor | undefined,
+  h0: tf.Tensor,
+  c0: tf.Tensor | undefined,
+  time: number,
+  lengths: readonly number[] | tf.Tensor,
+  reverse: boolean,
 ): { output: tf.Tensor; hN: tf.Tensor; cN?: tf.Tensor } {
   return tf.tidy(() => {
     const batch = h0.shape[0]!;
     let xs = tf.reshape(xp, [time, batch, xp.shape[1]!]);
     if (reverse) xs = reverseWithinLengths(xs, lengths);
     // Slices, not tf.unstack: Unpack's gradient breaks for a single step.
-    const steps = Array.from({ length: time }, (_, s) => tf.reshape(tf.slice(xs, [s, 0, 0], [1, batch, xs.shape[2]!]), [batch, xs.shape[2]!]));
+    const steps = Array.from({ length: time }, (_, s) =>
+      tf.reshape(tf.slice(xs, [s, 0, 0], [1, batch, xs.shape[2]!]), [batch, xs.shape[2]!]),
+    );
     let h = h0;
     let c = c0;
     const outputs: tf.Tensor[] = [];
@@ -56,7 +66,12 @@ export function referenceRecurrence(
       let hNew: tf.Tensor;
       let cNew: tf.Tensor | undefined;
       if (cell === 'lstm') {
-        const [xi, xf, xg, xo] = tf.split(tf.add(x, rec), 4, 1) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+        const [xi, xf, xg, xo] = tf.split(tf.add(x, rec), 4, 1) as [
+          tf.Tensor,
+          tf.Tensor,
+          tf.Tensor,
+          tf.Tensor,
+        ];
         cNew = tf.add(tf.mul(tf.sigmoid(xf), c!), tf.mul(tf.sigmoid(xi), tf.tanh(xg)));
         hNew = tf.mul(tf.sigmoid(xo), tf.tanh(cNew));
       } else if (cell === 'gru') {
@@ -78,7 +93,10 @@ export function referenceRecurrence(
       } else {
         // Sequences that have ended keep their state and emit zeros.
         const active = Array.isArray(lengths)
-          ? tf.tensor2d(lengths.map((len) => (s < len ? 1 : 0)), [batch, 1])
+          ? tf.tensor2d(
+              lengths.map((len) => (s < len ? 1 : 0)),
+              [batch, 1],
+            )
           : tf.reshape(tf.cast(tf.greater(lengths as tf.Tensor, s), 'float32'), [batch, 1]);
         const held = tf.sub(1, active);
         h = tf.add(tf.mul(active, hNew), tf.mul(held, h));

@@ -2,7 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { columnSums, denseLinearGradConfig, denseMatMul, denseMatMulGradConfig } from './dense_mat_mul.js';
 import {
-  GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RNN_RECURRENCE, RNN_RECURRENCE_GRAD,
+  GRU_RECURRENCE,
+  GRU_RECURRENCE_GRAD,
+  LSTM_RECURRENCE,
+  LSTM_RECURRENCE_GRAD,
+  RNN_RECURRENCE,
+  RNN_RECURRENCE_GRAD,
 } from './kernel_names.js';
 
 // Hand-written BPTT, registered beside the ops (tfjs-core style) and shared by every backend that has
@@ -19,7 +24,8 @@ function run(kernel: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap):
 const orZeros = (dy: Dy, like: tf.Tensor): tf.Tensor => dy ?? tf.zerosLike(like);
 
 /** Lengths saved from the device (after the op's own saved tensors) go to the BPTT kernel as an input. */
-const deviceLengths = (lengths: tf.Tensor | undefined): { lengths?: tf.Tensor } => (lengths ? { lengths } : {});
+const deviceLengths = (lengths: tf.Tensor | undefined): { lengths?: tf.Tensor } =>
+  lengths ? { lengths } : {};
 
 /** BPTT gradients by forward kernel: saved = the inputs and outputs each config lists, in that order. */
 export const recurrenceGradConfigs: tf.GradConfig[] = [
@@ -30,10 +36,22 @@ export const recurrenceGradConfigs: tf.GradConfig[] = [
     gradFunc: (dys, saved, attrs) => {
       const [dy, dhN, dcN] = dys as Dy[];
       const [weightHh, h0, c0, y, gates, cells, lengths] = saved as tf.Tensor[];
-      const [dGates, hPrev, dh0, dc0] = run(LSTM_RECURRENCE_GRAD, {
-        dy: orZeros(dy!, y!), dhN: orZeros(dhN!, h0!), dcN: orZeros(dcN!, c0!),
-        weightHh: weightHh!, y: y!, gates: gates!, cells: cells!, h0: h0!, c0: c0!, ...deviceLengths(lengths),
-      }, attrs!);
+      const [dGates, hPrev, dh0, dc0] = run(
+        LSTM_RECURRENCE_GRAD,
+        {
+          dy: orZeros(dy!, y!),
+          dhN: orZeros(dhN!, h0!),
+          dcN: orZeros(dcN!, c0!),
+          weightHh: weightHh!,
+          y: y!,
+          gates: gates!,
+          cells: cells!,
+          h0: h0!,
+          c0: c0!,
+          ...deviceLengths(lengths),
+        },
+        attrs!,
+      );
       return {
         xp: () => dGates!,
         weightHh: () => denseMatMul(dGates!, hPrev!, true, false),
@@ -49,9 +67,19 @@ export const recurrenceGradConfigs: tf.GradConfig[] = [
     gradFunc: (dys, saved, attrs) => {
       const [dy, dhN] = dys as Dy[];
       const [weightHh, h0, y, workspace, lengths] = saved as tf.Tensor[];
-      const [dXp, dHp, hPrev, dh0] = run(GRU_RECURRENCE_GRAD, {
-        dy: orZeros(dy!, y!), dhN: orZeros(dhN!, h0!), weightHh: weightHh!, y: y!, workspace: workspace!, h0: h0!, ...deviceLengths(lengths),
-      }, attrs!);
+      const [dXp, dHp, hPrev, dh0] = run(
+        GRU_RECURRENCE_GRAD,
+        {
+          dy: orZeros(dy!, y!),
+          dhN: orZeros(dhN!, h0!),
+          weightHh: weightHh!,
+          y: y!,
+          workspace: workspace!,
+          h0: h0!,
+          ...deviceLengths(lengths),
+        },
+        attrs!,
+      );
       return {
         xp: () => dXp!,
         weightHh: () => denseMatMul(dHp!, hPrev!, true, false),
@@ -67,9 +95,18 @@ export const recurrenceGradConfigs: tf.GradConfig[] = [
     gradFunc: (dys, saved, attrs) => {
       const [dy, dhN] = dys as Dy[];
       const [weightHh, h0, y, lengths] = saved as tf.Tensor[];
-      const [dPre, hPrev, dh0] = run(RNN_RECURRENCE_GRAD, {
-        dy: orZeros(dy!, y!), dhN: orZeros(dhN!, h0!), weightHh: weightHh!, y: y!, h0: h0!, ...deviceLengths(lengths),
-      }, attrs!);
+      const [dPre, hPrev, dh0] = run(
+        RNN_RECURRENCE_GRAD,
+        {
+          dy: orZeros(dy!, y!),
+          dhN: orZeros(dhN!, h0!),
+          weightHh: weightHh!,
+          y: y!,
+          h0: h0!,
+          ...deviceLengths(lengths),
+        },
+        attrs!,
+      );
       return {
         xp: () => dPre!,
         weightHh: () => denseMatMul(dPre!, hPrev!, true, false),

@@ -10,7 +10,8 @@ describeWithBackends('swapLeadingAxes', () => {
     const x = randomUniform([7, 5, 3], -1, 1, 1);
     const w = randomUniform([5, 7, 3], -1, 1, 2);
     const before = tf.memory().numTensors;
-    const f = (swap: (v: tf.Tensor) => tf.Tensor) => tf.valueAndGrad((v: tf.Tensor) => tf.sum(tf.mul(swap(v), w)) as tf.Scalar)(x);
+    const f = (swap: (v: tf.Tensor) => tf.Tensor) =>
+      tf.valueAndGrad((v: tf.Tensor) => tf.sum(tf.mul(swap(v), w)) as tf.Scalar)(x);
     const ours = f(swapLeadingAxes);
     const theirs = f((v) => tf.transpose(v, [1, 0, 2]));
     const swapped = swapLeadingAxes(x);

@@ -20,12 +20,19 @@ function expectShape(fn: string, name: string, t: tf.Tensor | undefined, shape: 
  * (webgpu) the tensor itself comes back, as float32 [batch], unchecked: the webgpu kernels then read
  * the caller's tensor on the device, and the reference path builds its masks from this one.
  */
-export function normalizeLengths(fn: string, lengths: SequenceLengths | undefined, batch: number, time: number): number[] | tf.Tensor {
+export function normalizeLengths(
+  fn: string,
+  lengths: SequenceLengths | undefined,
+  batch: number,
+  time: number,
+): number[] | tf.Tensor {
   if (lengths === undefined || lengths === null) return [];
   let values: ArrayLike<number>;
   if (lengths instanceof tf.Tensor) {
     if (lengths.rank !== 1 || lengths.shape[0] !== batch) {
-      throw new Error(`${fn}: lengths must have shape [${batch}] (one per batch element), got ${fmt(lengths.shape)}`);
+      throw new Error(
+        `${fn}: lengths must have shape [${batch}] (one per batch element), got ${fmt(lengths.shape)}`,
+      );
     }
     try {
       values = lengths.dataSync();
@@ -36,7 +43,8 @@ export function normalizeLengths(fn: string, lengths: SequenceLengths | undefine
     values = lengths;
   }
   if (typeof values.length !== 'number') throw new Error(`${fn}: lengths must be an array of integers`);
-  if (values.length !== batch) throw new Error(`${fn}: lengths has ${values.length} entries, expected batch size ${batch}`);
+  if (values.length !== batch)
+    throw new Error(`${fn}: lengths has ${values.length} entries, expected batch size ${batch}`);
   const out: number[] = [];
   let full = true;
   for (let b = 0; b < batch; b++) {
@@ -59,14 +67,20 @@ export interface SequenceDims {
 
 /** Validates the op's tensors (x is [time, batch, input]) and returns the sizes. */
 export function validateSequence(
-  cell: CellKind, x: tf.Tensor, weights: RecurrentWeights, h0: tf.Tensor, c0: tf.Tensor | undefined,
+  cell: CellKind,
+  x: tf.Tensor,
+  weights: RecurrentWeights,
+  h0: tf.Tensor,
+  c0: tf.Tensor | undefined,
 ): SequenceDims {
   const fn = opName(cell);
   if (!(x instanceof tf.Tensor)) throw new Error(`${fn}: x must be a tf.Tensor`);
-  if (x.rank !== 3) throw new Error(`${fn}: x must be rank 3 [time, batch, inputSize], got shape ${fmt(x.shape)}`);
+  if (x.rank !== 3)
+    throw new Error(`${fn}: x must be rank 3 [time, batch, inputSize], got shape ${fmt(x.shape)}`);
   if (x.dtype !== 'float32') throw new Error(`${fn}: x must be float32, got ${x.dtype}`);
   const [time, batch, inputSize] = x.shape as [number, number, number];
-  if (time < 1 || batch < 1) throw new Error(`${fn}: x must have time >= 1 and batch >= 1, got shape ${fmt(x.shape)}`);
+  if (time < 1 || batch < 1)
+    throw new Error(`${fn}: x must have time >= 1 and batch >= 1, got shape ${fmt(x.shape)}`);
   if (!weights || !(weights.weightHh instanceof tf.Tensor) || weights.weightHh.rank !== 2) {
     throw new Error(`${fn}: weights.weightHh must be a 2-D tensor [gates*hidden, hidden]`);
   }

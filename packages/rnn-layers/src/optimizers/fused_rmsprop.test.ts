@@ -9,28 +9,54 @@ import { FusedRMSPropOptimizer, rmsprop } from './fused_rmsprop.js';
 // weights. On webgpu the fused kernel runs; elsewhere the class falls back to tfjs-core's update.
 
 describeWithBackends('FusedRMSPropOptimizer', () => {
-  const start = { w: [[0.5, -1.5, 2], [0.25, 0, -3]], b: [0.1, -0.2] };
-  const grads = (step: number) => ({ w: tf.tensor2d([[1, -2, 0.5], [0, 3, -1]].map((r) => r.map((v) => v * (step + 1) * 0.3))), b: tf.tensor1d([0.7 - step, 2]) });
+  const start = {
+    w: [
+      [0.5, -1.5, 2],
+      [0.25, 0, -3],
+    ],
+    b: [0.1, -0.2],
+  };
+  const grads = (step: number) => ({
+    w: tf.tensor2d(
+      [
+        [1, -2, 0.5],
+        [0, 3, -1],
+      ].map((r) => r.map((v) => v * (step + 1) * 0.3)),
+    ),
+    b: tf.tensor1d([0.7 - step, 2]),
+  });
 
   async function train(optimizer: tf.Optimizer, steps: number) {
     const w = tf.variable(tf.tensor2d(start.w));
     const b = tf.variable(tf.tensor1d(start.b));
     for (let s = 0; s < steps; s++) {
       const g = grads(s);
-      optimizer.applyGradients([{ name: w.name, tensor: g.w }, { name: b.name, tensor: g.b }]);
+      optimizer.applyGradients([
+        { name: w.name, tensor: g.w },
+        { name: b.name, tensor: g.b },
+      ]);
       tf.dispose([g.w, g.b]);
     }
     const weights = await optimizer.getWeights();
     const out = {
-      w: await w.data(), b: await b.data(),
-      slots: await Promise.all(weights.slice(1).map(async (v) => ({ name: v.name.replace(/^[^/]*\//, ''), data: await v.tensor.data() }))),
+      w: await w.data(),
+      b: await b.data(),
+      slots: await Promise.all(
+        weights
+          .slice(1)
+          .map(async (v) => ({ name: v.name.replace(/^[^/]*\//, ''), data: await v.tensor.data() })),
+      ),
     };
     tf.dispose([w, b]);
     optimizer.dispose();
     return out;
   }
 
-  for (const [momentum, centered] of [[0, false], [0.9, false], [0.5, true]] as const) {
+  for (const [momentum, centered] of [
+    [0, false],
+    [0.9, false],
+    [0.5, true],
+  ] as const) {
     it(`steps as tfjs-core's RMSprop (momentum ${momentum}${centered ? ', centered' : ''})`, async () => {
       const fused = await train(rmsprop(0.01, 0.9, momentum, 1e-7, centered), 4);
       const plain = await train(tf.train.rmsprop(0.01, 0.9, momentum, 1e-7, centered), 4);
@@ -69,7 +95,8 @@ describeWithBackends('FusedRMSPropOptimizer', () => {
     step(); // creates the slots
     const profile = await tf.profile(step);
     const names = profile.kernels.map((k) => k.name);
-    if (tf.getKernel(RMSPROP_UPDATE, tf.getBackend())) expect(names.filter((n) => n !== 'Fill')).toEqual(['RnnkitRMSPropUpdate']);
+    if (tf.getKernel(RMSPROP_UPDATE, tf.getBackend()))
+      expect(names.filter((n) => n !== 'Fill')).toEqual(['RnnkitRMSPropUpdate']);
     else expect(names).toContain('Sqrt'); // tfjs-core's update
     w.dispose();
     optimizer.dispose();

@@ -26,7 +26,9 @@ interface RMSPropState {
 }
 
 export class FusedRMSPropOptimizer extends tf.RMSPropOptimizer {
-  override applyGradients(variableGradients: tf.NamedTensorMap | Array<{ name: string; tensor: tf.Tensor }>): void {
+  override applyGradients(
+    variableGradients: tf.NamedTensorMap | Array<{ name: string; tensor: tf.Tensor }>,
+  ): void {
     const self = this as unknown as RMSPropState;
     registerRecurrenceKernels();
     if (self.centered || tf.getKernel(RMSPROP_UPDATE, tf.getBackend()) === undefined) {
@@ -36,18 +38,30 @@ export class FusedRMSPropOptimizer extends tf.RMSPropOptimizer {
     const entries = Array.isArray(variableGradients)
       ? variableGradients.map((v) => [v.name, v.tensor] as const)
       : Object.entries(variableGradients);
-    const attrs = { learningRate: self.learningRate, decay: self.decay, momentum: self.momentum, epsilon: self.epsilon };
+    const attrs = {
+      learningRate: self.learningRate,
+      decay: self.decay,
+      momentum: self.momentum,
+      epsilon: self.epsilon,
+    };
     entries.forEach(([name, gradient], i) => {
       const value = tf.engine().registeredVariables[name]!;
       // Slots as tfjs-core names and orders them, created on a variable's first step.
-      self.accumulatedMeanSquares[i] ??= { originalName: `${name}/rms`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-      self.accumulatedMoments[i] ??= { originalName: `${name}/momentum`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+      self.accumulatedMeanSquares[i] ??= {
+        originalName: `${name}/rms`,
+        variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+      };
+      self.accumulatedMoments[i] ??= {
+        originalName: `${name}/momentum`,
+        variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+      };
       if (gradient == null) return;
       const meanSquare = self.accumulatedMeanSquares[i]!.variable;
       const moment = self.accumulatedMoments[i]!.variable;
       tf.tidy(() => {
-        const [newValue, newMeanSquare, newMoment] = tf.engine().runKernel(
-          RMSPROP_UPDATE, { value, gradient, meanSquare, moment }, attrs) as tf.Tensor[];
+        const [newValue, newMeanSquare, newMoment] = tf
+          .engine()
+          .runKernel(RMSPROP_UPDATE, { value, gradient, meanSquare, moment }, attrs) as tf.Tensor[];
         meanSquare.assign(newMeanSquare!);
         moment.assign(newMoment!);
         value.assign(newValue!);
@@ -58,6 +72,12 @@ export class FusedRMSPropOptimizer extends tf.RMSPropOptimizer {
 }
 
 /** `tf.train.rmsprop` with fused per-variable steps (see FusedRMSPropOptimizer). */
-export function rmsprop(learningRate: number, decay = 0.9, momentum = 0, epsilon: number | null = null, centered = false): FusedRMSPropOptimizer {
+export function rmsprop(
+  learningRate: number,
+  decay = 0.9,
+  momentum = 0,
+  epsilon: number | null = null,
+  centered = false,
+): FusedRMSPropOptimizer {
   return new FusedRMSPropOptimizer(learningRate, decay, momentum, epsilon ?? undefined, centered);
 }

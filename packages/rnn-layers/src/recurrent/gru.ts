@@ -14,7 +14,10 @@ export class GRU extends RecurrentLayer {
     super('gru', 'GRU', options);
   }
 
-  override forward(x: tf.Tensor, options: RecurrentForwardOptions = {}): { output: tf.Tensor; hN: tf.Tensor } {
+  override forward(
+    x: tf.Tensor,
+    options: RecurrentForwardOptions = {},
+  ): { output: tf.Tensor; hN: tf.Tensor } {
     const r = super.forward(x, options);
     return { output: r.output, hN: r.hN };
   }

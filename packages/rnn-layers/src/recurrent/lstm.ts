@@ -11,7 +11,10 @@ export class LSTM extends RecurrentLayer {
     super('lstm', 'LSTM', options);
   }
 
-  override forward(x: tf.Tensor, options: RecurrentForwardOptions = {}): { output: tf.Tensor; hN: tf.Tensor; cN: tf.Tensor } {
+  override forward(
+    x: tf.Tensor,
+    options: RecurrentForwardOptions = {},
+  ): { output: tf.Tensor; hN: tf.Tensor; cN: tf.Tensor } {
     const r = super.forward(x, options);
     return { output: r.output, hN: r.hN, cN: r.cN! };
   }

@@ -18,20 +18,41 @@ const make = {
 describeWithBackends('recurrent layers', () => {
   it('streaming in chunks equals one full pass (unidirectional, 2 layers)', async () => {
     // Hidden 16 also runs wasm's fused kernels for every cell, with weights kept packed across chunks.
-    for (const [cls, hiddenSize] of (['LSTM', 'GRU', 'SimpleRNN'] as const).flatMap((c) => [[c, 4], [c, 16]] as const)) {
-      const layer: RecurrentLayer = make[cls]({ inputSize: 3, hiddenSize, numLayers: 2, batchFirst: true, seed: 3 });
+    for (const [cls, hiddenSize] of (['LSTM', 'GRU', 'SimpleRNN'] as const).flatMap(
+      (c) =>
+        [
+          [c, 4],
+          [c, 16],
+        ] as const,
+    )) {
+      const layer: RecurrentLayer = make[cls]({
+        inputSize: 3,
+        hiddenSize,
+        numLayers: 2,
+        batchFirst: true,
+        seed: 3,
+      });
       const x = randomUniform([2, 7, 3], -1, 1, 9);
       const full = layer.forward(x);
       const stream = layer.stream();
-      const parts = [[0, 3], [3, 1], [4, 3]].map(([start, len]) => stream.push(tf.slice(x, [0, start!, 0], [2, len!, 3])));
+      const parts = [
+        [0, 3],
+        [3, 1],
+        [4, 3],
+      ].map(([start, len]) => stream.push(tf.slice(x, [0, start!, 0], [2, len!, 3])));
       const joined = tf.concat(parts, 1);
       expectArraysClose(await joined.data(), await full.output.data(), { atol: 1e-6 });
       expectArraysClose(await stream.state.h!.data(), await full.hN.data(), { atol: 1e-6 });
-      if (cls === 'LSTM') expectArraysClose(await stream.state.c!.data(), await full.cN!.data(), { atol: 1e-6 });
+      if (cls === 'LSTM')
+        expectArraysClose(await stream.state.c!.data(), await full.cN!.data(), { atol: 1e-6 });
       // The same by hand: h0/c0 from the previous chunk.
       const a = layer.forward(tf.slice(x, [0, 0, 0], [2, 4, 3]));
       const b = layer.forward(tf.slice(x, [0, 4, 0], [2, 3, 3]), { h0: a.hN, c0: a.cN });
-      expectArraysClose(await b.output.data(), await tf.slice(full.output, [0, 4, 0], [2, 3, hiddenSize]).data(), { atol: 1e-6 });
+      expectArraysClose(
+        await b.output.data(),
+        await tf.slice(full.output, [0, 4, 0], [2, 3, hiddenSize]).data(),
+        { atol: 1e-6 },
+      );
       stream.dispose();
       layer.dispose();
     }
@@ -39,7 +60,13 @@ describeWithBackends('recurrent layers', () => {
 
   it('apply: batch-first input, returnSequences and the last valid state of both directions', async () => {
     const lstm = new LSTM({ hiddenSize: 3, numLayers: 2, bidirectional: true, seed: 4 });
-    const seq = new LSTM({ hiddenSize: 3, numLayers: 2, bidirectional: true, seed: 4, returnSequences: true });
+    const seq = new LSTM({
+      hiddenSize: 3,
+      numLayers: 2,
+      bidirectional: true,
+      seed: 4,
+      returnSequences: true,
+    });
     const x = randomUniform([2, 5, 4], -1, 1, 1); // [batch, time, features]
     expect(lstm.built).toBe(false);
     expect(lstm.parameters()).toEqual([]);
@@ -89,8 +116,14 @@ describeWithBackends('recurrent layers', () => {
     const a = new GRU({ inputSize: 3, hiddenSize: 4, bidirectional: true, seed: 7 });
     const b = new GRU({ inputSize: 3, hiddenSize: 4, bidirectional: true, seed: 7 });
     expect(a.namedParameters().map(([n, v]) => `${n}:${v.shape.join('x')}`)).toEqual([
-      'weight_ih_l0:12x3', 'weight_hh_l0:12x4', 'bias_ih_l0:12', 'bias_hh_l0:12',
-      'weight_ih_l0_reverse:12x3', 'weight_hh_l0_reverse:12x4', 'bias_ih_l0_reverse:12', 'bias_hh_l0_reverse:12',
+      'weight_ih_l0:12x3',
+      'weight_hh_l0:12x4',
+      'bias_ih_l0:12',
+      'bias_hh_l0:12',
+      'weight_ih_l0_reverse:12x3',
+      'weight_hh_l0_reverse:12x4',
+      'bias_ih_l0_reverse:12',
+      'bias_hh_l0_reverse:12',
     ]);
     for (const [[, va], [, vb]] of a.namedParameters().map((p, i) => [p, b.namedParameters()[i]!] as const)) {
       const da = await va.data();
@@ -137,7 +170,10 @@ describeWithBackends('recurrent layers', () => {
       tf.dispose([r.output, r.hN, r.cN!]);
     }, 'forward');
     expectNoTensorLeak(() => {
-      const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x, { training: true })) as tf.Scalar, layer.parameters());
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(layer.apply(x, { training: true })) as tf.Scalar,
+        layer.parameters(),
+      );
       tf.dispose([value, ...Object.values(grads)]);
     }, 'backward');
     x.dispose();
@@ -150,7 +186,8 @@ describeWithBackends('recurrent layers', () => {
     const x = randomUniform([4, 3, 2], -1, 1, 4);
     const y = tf.tensor2d([[1], [0], [1], [0]]);
     const optimizer = tf.train.adam(0.05);
-    const loss = () => tf.tidy(() => tf.mean(tf.square(tf.sub(tf.matMul(layer.apply(x), head), y))) as tf.Scalar);
+    const loss = () =>
+      tf.tidy(() => tf.mean(tf.square(tf.sub(tf.matMul(layer.apply(x), head), y))) as tf.Scalar);
     const first = await loss().data();
     // Warm-up step: Adam creates its slots on the first update.
     optimizer.minimize(loss, false, [...layer.parameters(), head]);
@@ -169,18 +206,58 @@ describe('recurrent layer argument checks', () => {
   const layer = new LSTM({ inputSize: 3, hiddenSize: 4, numLayers: 2, seed: 1 });
   const x = tf.zeros([5, 2, 3]);
   const cases: Array<[string, () => unknown, RegExp]> = [
-    ['wrong rank', () => layer.forward(tf.zeros([5, 3])), /LSTM\.forward: x must be rank 3 \[time, batch, inputSize\], got shape \[5, 3\]/],
-    ['inputSize mismatch', () => layer.forward(tf.zeros([5, 2, 4])), /LSTM\.forward: x\.shape\[2\] = 4 does not match inputSize = 3/],
-    ['lengths too long', () => layer.forward(x, { lengths: [5, 6] }), /LSTM\.forward: lengths\[1\] = 6 exceeds the sequence length 5/],
-    ['zero length', () => layer.forward(x, { lengths: [0, 5] }), /LSTM\.forward: lengths\[0\] = 0 must be >= 1/],
-    ['h0 shape', () => layer.forward(x, { h0: tf.zeros([1, 2, 4]) }), /LSTM\.forward: h0 must have shape \[2, 2, 4\]/],
-    ['c0 shape', () => layer.forward(x, { c0: tf.zeros([2, 3, 4]) }), /LSTM\.forward: c0 must have shape \[2, 2, 4\]/],
-    ['c0 on a GRU', () => new GRU({ inputSize: 3, hiddenSize: 4 }).forward(x, { c0: tf.zeros([1, 2, 4]) }), /GRU\.forward: c0 is only for LSTM/],
-    ['apply rank', () => layer.apply(tf.zeros([2, 3])), /LSTM\.apply: x must be rank 3 \[batch, time, features\]/],
+    [
+      'wrong rank',
+      () => layer.forward(tf.zeros([5, 3])),
+      /LSTM\.forward: x must be rank 3 \[time, batch, inputSize\], got shape \[5, 3\]/,
+    ],
+    [
+      'inputSize mismatch',
+      () => layer.forward(tf.zeros([5, 2, 4])),
+      /LSTM\.forward: x\.shape\[2\] = 4 does not match inputSize = 3/,
+    ],
+    [
+      'lengths too long',
+      () => layer.forward(x, { lengths: [5, 6] }),
+      /LSTM\.forward: lengths\[1\] = 6 exceeds the sequence length 5/,
+    ],
+    [
+      'zero length',
+      () => layer.forward(x, { lengths: [0, 5] }),
+      /LSTM\.forward: lengths\[0\] = 0 must be >= 1/,
+    ],
+    [
+      'h0 shape',
+      () => layer.forward(x, { h0: tf.zeros([1, 2, 4]) }),
+      /LSTM\.forward: h0 must have shape \[2, 2, 4\]/,
+    ],
+    [
+      'c0 shape',
+      () => layer.forward(x, { c0: tf.zeros([2, 3, 4]) }),
+      /LSTM\.forward: c0 must have shape \[2, 2, 4\]/,
+    ],
+    [
+      'c0 on a GRU',
+      () => new GRU({ inputSize: 3, hiddenSize: 4 }).forward(x, { c0: tf.zeros([1, 2, 4]) }),
+      /GRU\.forward: c0 is only for LSTM/,
+    ],
+    [
+      'apply rank',
+      () => layer.apply(tf.zeros([2, 3])),
+      /LSTM\.apply: x must be rank 3 \[batch, time, features\]/,
+    ],
     ['hiddenSize', () => new LSTM({ hiddenSize: 0 }), /LSTM: hiddenSize must be a positive integer, got 0/],
     ['dropout', () => new GRU({ hiddenSize: 2, dropout: 1 }), /GRU: dropout must be in \[0, 1\), got 1/],
-    ['nonlinearity', () => new SimpleRNN({ hiddenSize: 2, nonlinearity: 'gelu' as 'tanh' }), /SimpleRNN: nonlinearity must be 'tanh' or 'relu'/],
-    ['stream bidirectional', () => new GRU({ hiddenSize: 2, bidirectional: true }).stream(), /GRU\.stream: a bidirectional layer cannot stream/],
+    [
+      'nonlinearity',
+      () => new SimpleRNN({ hiddenSize: 2, nonlinearity: 'gelu' as 'tanh' }),
+      /SimpleRNN: nonlinearity must be 'tanh' or 'relu'/,
+    ],
+    [
+      'stream bidirectional',
+      () => new GRU({ hiddenSize: 2, bidirectional: true }).stream(),
+      /GRU\.stream: a bidirectional layer cannot stream/,
+    ],
   ];
   for (const [label, fn, message] of cases) {
     it(label, () => {
@@ -190,8 +267,16 @@ describe('recurrent layer argument checks', () => {
 
   const stateDictCases: Array<[string, (s: Record<string, tf.Tensor>) => void, RegExp]> = [
     ['missing key', (s) => delete s['bias_hh_l1'], /LSTM\.loadStateDict: missing key "bias_hh_l1"/],
-    ['extra key', (s) => (s['weight_ih_l2'] = tf.zeros([16, 4])), /LSTM\.loadStateDict: unexpected key "weight_ih_l2"/],
-    ['mis-shaped key', (s) => (s['weight_hh_l0'] = tf.zeros([16, 5])), /LSTM\.loadStateDict: "weight_hh_l0" has shape \[16, 5\], expected \[16, 4\]/],
+    [
+      'extra key',
+      (s) => (s['weight_ih_l2'] = tf.zeros([16, 4])),
+      /LSTM\.loadStateDict: unexpected key "weight_ih_l2"/,
+    ],
+    [
+      'mis-shaped key',
+      (s) => (s['weight_hh_l0'] = tf.zeros([16, 5])),
+      /LSTM\.loadStateDict: "weight_hh_l0" has shape \[16, 5\], expected \[16, 4\]/,
+    ],
   ];
   for (const [label, edit, message] of stateDictCases) {
     it(`loadStateDict: ${label}`, async () => {
@@ -208,7 +293,9 @@ describe('recurrent layer argument checks', () => {
   it('rejects a different inputSize after it was inferred', () => {
     const rnn = new SimpleRNN({ hiddenSize: 2 });
     rnn.apply(tf.zeros([1, 2, 3]));
-    expect(() => rnn.apply(tf.zeros([1, 2, 5]))).toThrow(/SimpleRNN\.apply: x\.shape\[2\] = 5 does not match inputSize = 3/);
+    expect(() => rnn.apply(tf.zeros([1, 2, 5]))).toThrow(
+      /SimpleRNN\.apply: x\.shape\[2\] = 5 does not match inputSize = 3/,
+    );
     rnn.dispose();
   });
 

@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { booleanOption, checkOptions, randomUniform, SeededRandom, type OptionSchema } from '@rnnkit/tensor-core';
+import {
+  booleanOption,
+  checkOptions,
+  randomUniform,
+  SeededRandom,
+  type OptionSchema,
+} from '@rnnkit/tensor-core';
 
 import { gateCount, type CellKind } from '../ops/cell_kind.js';
 import { seededDropout } from '../ops/dropout.js';
@@ -8,9 +14,16 @@ import { swapLeadingAxes } from '../ops/swap_leading_axes.js';
 import type { RecurrentWeights } from '../ops/sequence_types.js';
 import { normalizeLengths } from '../ops/validate_sequence.js';
 import {
-  RECURRENT_APPLY_OPTIONS, RECURRENT_FORWARD_OPTIONS, RECURRENT_LAYER_OPTIONS, recurrentBareValueHint,
-  type RecurrentApplyOptions, type RecurrentClassName, type RecurrentForwardOptions, type RecurrentLayerConfig,
-  type RecurrentLayerOptions, type RecurrentOutput,
+  RECURRENT_APPLY_OPTIONS,
+  RECURRENT_FORWARD_OPTIONS,
+  RECURRENT_LAYER_OPTIONS,
+  recurrentBareValueHint,
+  type RecurrentApplyOptions,
+  type RecurrentClassName,
+  type RecurrentForwardOptions,
+  type RecurrentLayerConfig,
+  type RecurrentLayerOptions,
+  type RecurrentOutput,
 } from './recurrent_options.js';
 import { RecurrentStream } from './recurrent_stream.js';
 import { checkParameterBudget } from '../keras/parameter_budget.js';
@@ -25,12 +38,14 @@ let nextLayerId = 0;
 export function unstackStates(t: tf.Tensor): tf.Tensor[] {
   const [n, ...rest] = t.shape;
   const out: tf.Tensor[] = [];
-  for (let i = 0; i < n!; i++) out.push(tf.reshape(tf.slice(t, [i, ...rest.map(() => 0)], [1, ...rest]), rest));
+  for (let i = 0; i < n!; i++)
+    out.push(tf.reshape(tf.slice(t, [i, ...rest.map(() => 0)], [1, ...rest]), rest));
   return out;
 }
 
 function positiveInt(cls: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`${cls}: ${name} must be a positive integer, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+    throw new Error(`${cls}: ${name} must be a positive integer, got ${String(v)}`);
   return v;
 }
 
@@ -57,9 +72,17 @@ export abstract class RecurrentLayer {
   /** The class name, readable during construction (subclasses set `className` only after super()). */
   private readonly ownerName: string;
 
-  protected constructor(cell: CellKind, className: string, given: RecurrentLayerOptions, schema: OptionSchema = RECURRENT_LAYER_OPTIONS) {
-    if (given === undefined) throw new TypeError(`${className}: options are required, e.g. new ${className}({ hiddenSize: 32 })`);
-    const options = checkOptions(className, given, schema, { bareValueHint: recurrentBareValueHint(className) });
+  protected constructor(
+    cell: CellKind,
+    className: string,
+    given: RecurrentLayerOptions,
+    schema: OptionSchema = RECURRENT_LAYER_OPTIONS,
+  ) {
+    if (given === undefined)
+      throw new TypeError(`${className}: options are required, e.g. new ${className}({ hiddenSize: 32 })`);
+    const options = checkOptions(className, given, schema, {
+      bareValueHint: recurrentBareValueHint(className),
+    });
     this.ownerName = className;
     this.cell = cell;
     this.hiddenSize = positiveInt(className, 'hiddenSize', options.hiddenSize);
@@ -74,7 +97,8 @@ export abstract class RecurrentLayer {
     }
     this.dropout = dropout;
     const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-    if (!Number.isInteger(seed)) throw new Error(`${className}: seed must be an integer, got ${String(seed)}`);
+    if (!Number.isInteger(seed))
+      throw new Error(`${className}: seed must be an integer, got ${String(seed)}`);
     this.seed = seed;
     this.dropoutRandom = new SeededRandom(seed).fork();
     if (options.inputSize !== undefined && options.inputSize !== null) {
@@ -120,13 +144,20 @@ export abstract class RecurrentLayer {
     this.assertAlive('build');
     positiveInt(this.className, 'inputSize', inputSize);
     if (this.size !== undefined) {
-      if (this.size !== inputSize) throw new Error(`${this.className}.build: already built with inputSize ${this.size}, got ${inputSize}`);
+      if (this.size !== inputSize)
+        throw new Error(
+          `${this.className}.build: already built with inputSize ${this.size}, got ${inputSize}`,
+        );
       return;
     }
     // Counted before the shapes are listed: numLayers from a hostile config could be in the billions.
     const [gates, directions, hidden] = [gateCount(this.cell), this.bidirectional ? 2 : 1, this.hiddenSize];
-    const perDirection = (input: number) => gates * hidden * (input + hidden) + (this.bias ? 2 * gates * hidden : 0);
-    checkParameterBudget(this.ownerName, directions * (perDirection(inputSize) + (this.numLayers - 1) * perDirection(hidden * directions)));
+    const perDirection = (input: number) =>
+      gates * hidden * (input + hidden) + (this.bias ? 2 * gates * hidden : 0);
+    checkParameterBudget(
+      this.ownerName,
+      directions * (perDirection(inputSize) + (this.numLayers - 1) * perDirection(hidden * directions)),
+    );
     const shapes = this.parameterShapes(inputSize);
     const k = 1 / Math.sqrt(this.hiddenSize);
     const random = new SeededRandom(this.seed);
@@ -163,7 +194,8 @@ export abstract class RecurrentLayer {
   loadStateDict(state: Record<string, tf.Tensor>): void {
     const fn = `${this.className}.loadStateDict`;
     this.assertAlive('loadStateDict');
-    if (state === null || typeof state !== 'object') throw new Error(`${fn}: state must be a Record<string, Tensor>`);
+    if (state === null || typeof state !== 'object')
+      throw new Error(`${fn}: state must be a Record<string, Tensor>`);
     let inputSize = this.size;
     if (inputSize === undefined) {
       const w = state['weight_ih_l0'];
@@ -174,7 +206,8 @@ export abstract class RecurrentLayer {
     const expected = this.parameterShapes(inputSize);
     const names = new Set(expected.map(([n]) => n));
     for (const key of Object.keys(state)) {
-      if (!names.has(key)) throw new Error(`${fn}: unexpected key "${key}" (expected ${[...names].join(', ')})`);
+      if (!names.has(key))
+        throw new Error(`${fn}: unexpected key "${key}" (expected ${[...names].join(', ')})`);
     }
     for (const [name, shape] of expected) {
       const t = state[name];
@@ -196,9 +229,16 @@ export abstract class RecurrentLayer {
   /** JSON-safe options that rebuild this layer (see recurrentLayerFromConfig). */
   getConfig(): RecurrentLayerConfig {
     return {
-      className: this.className, inputSize: this.size ?? null, hiddenSize: this.hiddenSize,
-      numLayers: this.numLayers, bias: this.bias, batchFirst: this.batchFirst, dropout: this.dropout,
-      bidirectional: this.bidirectional, seed: this.seed, returnSequences: this.returnSequences,
+      className: this.className,
+      inputSize: this.size ?? null,
+      hiddenSize: this.hiddenSize,
+      numLayers: this.numLayers,
+      bias: this.bias,
+      batchFirst: this.batchFirst,
+      dropout: this.dropout,
+      bidirectional: this.bidirectional,
+      seed: this.seed,
+      returnSequences: this.returnSequences,
     };
   }
 
@@ -252,7 +292,14 @@ export abstract class RecurrentLayer {
     const [batch, time] = [x.shape[0]!, x.shape[1]!];
     return tf.tidy(() => {
       const want = this.returnSequences ? 'sequence' : 'lastState';
-      const r = this.run(fn, swapLeadingAxes(x), time, batch, { training: options.training, lengths: options.lengths }, want);
+      const r = this.run(
+        fn,
+        swapLeadingAxes(x),
+        time,
+        batch,
+        { training: options.training, lengths: options.lengths },
+        want,
+      );
       if (this.returnSequences) return swapLeadingAxes(r.output!);
       return r.hN.length === 1 ? r.hN[0]! : tf.concat(r.hN, 1); // the last layer's directions
     });
@@ -266,11 +313,14 @@ export abstract class RecurrentLayer {
     if (!(x instanceof tf.Tensor)) throw new Error(`${fn}: x must be a tf.Tensor`);
     if (x.rank !== 3) throw new Error(`${fn}: x must be rank 3 ${layout}, got shape ${fmt(x.shape)}`);
     if (x.dtype !== 'float32') throw new Error(`${fn}: x must be float32, got ${x.dtype}`);
-    if (x.shape[0] === 0 || x.shape[1] === 0) throw new Error(`${fn}: x must have time >= 1 and batch >= 1, got shape ${fmt(x.shape)}`);
+    if (x.shape[0] === 0 || x.shape[1] === 0)
+      throw new Error(`${fn}: x must have time >= 1 and batch >= 1, got shape ${fmt(x.shape)}`);
     const features = x.shape[2]!;
     if (this.size === undefined) this.build(features);
     else if (features !== this.size) {
-      throw new Error(`${fn}: x.shape[2] = ${features} does not match inputSize = ${this.size}${keras ? '' : ` (x is ${layout})`}`);
+      throw new Error(
+        `${fn}: x.shape[2] = ${features} does not match inputSize = ${this.size}${keras ? '' : ` (x is ${layout})`}`,
+      );
     }
   }
 
@@ -279,7 +329,9 @@ export abstract class RecurrentLayer {
     const shape = [this.numLayers * this.numDirections, batch, this.hiddenSize];
     if (!(t instanceof tf.Tensor)) throw new Error(`${fn}: ${name} must be a tf.Tensor`);
     if (t.shape.length !== 3 || t.shape.some((d, i) => d !== shape[i])) {
-      throw new Error(`${fn}: ${name} must have shape ${fmt(shape)} [numLayers * numDirections, batch, hiddenSize], got ${fmt(t.shape)}`);
+      throw new Error(
+        `${fn}: ${name} must have shape ${fmt(shape)} [numLayers * numDirections, batch, hiddenSize], got ${fmt(t.shape)}`,
+      );
     }
   }
 
@@ -287,8 +339,10 @@ export abstract class RecurrentLayer {
     const sfx = `_l${layer}${direction === 1 ? '_reverse' : ''}`;
     const v = this.variables;
     return {
-      weightIh: v.get(`weight_ih${sfx}`)!, weightHh: v.get(`weight_hh${sfx}`)!,
-      biasIh: v.get(`bias_ih${sfx}`), biasHh: v.get(`bias_hh${sfx}`),
+      weightIh: v.get(`weight_ih${sfx}`)!,
+      weightHh: v.get(`weight_hh${sfx}`)!,
+      biasIh: v.get(`bias_ih${sfx}`),
+      biasHh: v.get(`bias_hh${sfx}`),
     };
   }
 
@@ -298,7 +352,14 @@ export abstract class RecurrentLayer {
    * 'lastState' (the last layer's final hidden states only). Results nobody wants are not produced
    * as differentiable outputs, so training does not fill zero gradients for them on the host.
    */
-  private run(fn: string, xt: tf.Tensor, time: number, batch: number, options: RecurrentForwardOptions, want: 'all' | 'sequence' | 'lastState') {
+  private run(
+    fn: string,
+    xt: tf.Tensor,
+    time: number,
+    batch: number,
+    options: RecurrentForwardOptions,
+    want: 'all' | 'sequence' | 'lastState',
+  ) {
     const { h0, c0 } = options;
     this.checkState(fn, 'h0', h0, batch);
     if (this.cell === 'lstm') this.checkState(fn, 'c0', c0, batch);
@@ -318,12 +379,23 @@ export abstract class RecurrentLayer {
     let input = xt;
     for (let l = 0; l < this.numLayers; l++) {
       const last = l === this.numLayers - 1;
-      const wanted = { output: want !== 'lastState' || !last, hN: want === 'all' || (want === 'lastState' && last), cN: want === 'all' };
+      const wanted = {
+        output: want !== 'lastState' || !last,
+        hN: want === 'all' || (want === 'lastState' && last),
+        cN: want === 'all',
+      };
       const outs: tf.Tensor[] = [];
       for (let d = 0; d < dirs; d++) {
         const i = l * dirs + d;
-        const r = recurrentSequenceParts(this.cell, input, this.weightsOf(l, d), h0s?.[i] ?? zeros,
-          this.cell === 'lstm' ? (c0s?.[i] ?? zeros) : undefined, { lengths, reverse: d === 1 }, wanted);
+        const r = recurrentSequenceParts(
+          this.cell,
+          input,
+          this.weightsOf(l, d),
+          h0s?.[i] ?? zeros,
+          this.cell === 'lstm' ? (c0s?.[i] ?? zeros) : undefined,
+          { lengths, reverse: d === 1 },
+          wanted,
+        );
         if (r.output) outs.push(r.output);
         if (r.hN) hN.push(r.hN);
         if (r.cN) cN.push(r.cN);

@@ -16,6 +16,8 @@ export function recurrentLayerFromConfig(config: RecurrentLayerConfig): Recurren
     case 'SimpleRNN':
       return new SimpleRNN(options);
     default:
-      throw new Error(`recurrentLayerFromConfig: className must be 'SimpleRNN', 'LSTM' or 'GRU', got '${String(className)}'`);
+      throw new Error(
+        `recurrentLayerFromConfig: className must be 'SimpleRNN', 'LSTM' or 'GRU', got '${String(className)}'`,
+      );
   }
 }

@@ -30,7 +30,14 @@ export interface SimpleRNNOptions extends RecurrentLayerOptions {
 }
 
 const LAYER_KEYS = {
-  inputSize: true, hiddenSize: true, numLayers: true, bias: true, batchFirst: true, dropout: true, bidirectional: true, seed: true,
+  inputSize: true,
+  hiddenSize: true,
+  numLayers: true,
+  bias: true,
+  batchFirst: true,
+  dropout: true,
+  bidirectional: true,
+  seed: true,
   returnSequences: true,
 } as const;
 export const RECURRENT_LAYER_OPTIONS = optionKeys<RecurrentLayerOptions>(LAYER_KEYS);
@@ -61,7 +68,12 @@ export interface RecurrentApplyOptions {
   lengths?: SequenceLengths;
 }
 
-export const RECURRENT_FORWARD_OPTIONS = optionKeys<RecurrentForwardOptions>({ h0: true, c0: true, lengths: true, training: true });
+export const RECURRENT_FORWARD_OPTIONS = optionKeys<RecurrentForwardOptions>({
+  h0: true,
+  c0: true,
+  lengths: true,
+  training: true,
+});
 export const RECURRENT_APPLY_OPTIONS = optionKeys<RecurrentApplyOptions>({ training: true, lengths: true });
 
 export interface RecurrentOutput {

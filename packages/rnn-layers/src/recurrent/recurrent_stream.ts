@@ -16,7 +16,9 @@ export class RecurrentStream {
 
   constructor(private readonly layer: RecurrentLayer) {
     if (layer.bidirectional) {
-      throw new Error(`${layer.className}.stream: a bidirectional layer cannot stream (the reverse direction needs the whole sequence)`);
+      throw new Error(
+        `${layer.className}.stream: a bidirectional layer cannot stream (the reverse direction needs the whole sequence)`,
+      );
     }
   }
 

@@ -3,7 +3,11 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { checkOptions } from '@rnnkit/tensor-core';
 
 import {
-  recurrentBareValueHint, SIMPLE_RNN_OPTIONS, type RecurrentForwardOptions, type RecurrentLayerConfig, type SimpleRNNOptions,
+  recurrentBareValueHint,
+  SIMPLE_RNN_OPTIONS,
+  type RecurrentForwardOptions,
+  type RecurrentLayerConfig,
+  type SimpleRNNOptions,
 } from './recurrent_options.js';
 import { RecurrentLayer } from './recurrent_layer.js';
 
@@ -13,8 +17,11 @@ export class SimpleRNN extends RecurrentLayer {
   readonly nonlinearity: 'tanh' | 'relu';
 
   constructor(given: SimpleRNNOptions) {
-    if (given === undefined) throw new TypeError('SimpleRNN: options are required, e.g. new SimpleRNN({ hiddenSize: 32 })');
-    const options = checkOptions('SimpleRNN', given, SIMPLE_RNN_OPTIONS, { bareValueHint: recurrentBareValueHint('SimpleRNN') });
+    if (given === undefined)
+      throw new TypeError('SimpleRNN: options are required, e.g. new SimpleRNN({ hiddenSize: 32 })');
+    const options = checkOptions('SimpleRNN', given, SIMPLE_RNN_OPTIONS, {
+      bareValueHint: recurrentBareValueHint('SimpleRNN'),
+    });
     const nonlinearity = options.nonlinearity ?? 'tanh';
     if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') {
       throw new Error(`SimpleRNN: nonlinearity must be 'tanh' or 'relu', got '${String(nonlinearity)}'`);

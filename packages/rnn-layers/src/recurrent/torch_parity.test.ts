@@ -13,7 +13,13 @@ import { SimpleRNN } from './simple_rnn.js';
 // with hidden 16 run the wasm backend's fused SIMD kernels (step products, weight gradients).
 
 function makeLayer(c: TorchCase): RecurrentLayer {
-  const options = { inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers, bidirectional: c.bidirectional, seed: 1 };
+  const options = {
+    inputSize: c.inputSize,
+    hiddenSize: c.hiddenSize,
+    numLayers: c.numLayers,
+    bidirectional: c.bidirectional,
+    seed: 1,
+  };
   if (c.cell === 'lstm') return new LSTM(options);
   if (c.cell === 'gru') return new GRU(options);
   return new SimpleRNN({ ...options, nonlinearity: c.cell === 'rnn_relu' ? 'relu' : 'tanh' });
@@ -68,7 +74,16 @@ describeWithBackends('recurrent layers vs PyTorch', (backend) => {
         expectArraysClose(await grads[h0.name]!.data(), await t['grad.h0']!.data(), ATOL);
         if (c0) expectArraysClose(await grads[c0.name]!.data(), await t['grad.c0']!.data(), ATOL);
       } finally {
-        tf.dispose([value, out!.output, out!.hN, ...(out!.cN ? [out!.cN] : []), ...Object.values(grads), x, h0, ...(c0 ? [c0] : [])]);
+        tf.dispose([
+          value,
+          out!.output,
+          out!.hN,
+          ...(out!.cN ? [out!.cN] : []),
+          ...Object.values(grads),
+          x,
+          h0,
+          ...(c0 ? [c0] : []),
+        ]);
         tf.dispose(Object.values(t));
         layer.dispose();
       }

@@ -29,6 +29,8 @@ export async function listBackends(): Promise<BackendStatus[]> {
         : { name, available: true, info: result },
     );
   }
-  await tryUseBackend(previous && statuses.some((s) => s.name === previous && s.available) ? previous : 'cpu');
+  await tryUseBackend(
+    previous && statuses.some((s) => s.name === previous && s.available) ? previous : 'cpu',
+  );
   return statuses;
 }

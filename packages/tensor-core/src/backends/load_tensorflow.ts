@@ -9,7 +9,7 @@ export interface TensorflowInfo {
 
 const PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 const INSTALL_FIX =
-  "npm install @tensorflow/tfjs-node-gpu@4.22.0 (NVIDIA GPU, needs CUDA 11.x and cuDNN 8) or @tensorflow/tfjs-node@4.22.0 (CPU). " +
+  'npm install @tensorflow/tfjs-node-gpu@4.22.0 (NVIDIA GPU, needs CUDA 11.x and cuDNN 8) or @tensorflow/tfjs-node@4.22.0 (CPU). ' +
   'Their install script downloads libtensorflow from the internet, so it fails offline and must be allowed to run ' +
   "(npm 11: 'npm install-scripts approve'); with CUDA 12 or newer the GPU package loads but cannot use the GPU";
 
@@ -18,7 +18,11 @@ let loaded: TensorflowInfo | undefined;
 /** Loads tfjs-node-gpu, else tfjs-node, lazily: neither is ever required to install rnnkit. */
 export async function loadTensorflowBackend(): Promise<string> {
   if (!IS_NODE) {
-    throw new BackendUnavailableError('tensorflow', 'libtensorflow bindings exist only in Node.js', 'use webgpu or wasm in the browser');
+    throw new BackendUnavailableError(
+      'tensorflow',
+      'libtensorflow bindings exist only in Node.js',
+      'use webgpu or wasm in the browser',
+    );
   }
   const failures: string[] = [];
   for (const pkg of PACKAGES) {

@@ -38,16 +38,28 @@ async function findGpu(): Promise<GpuLike> {
   if (nav?.gpu) return nav.gpu;
   if (dawnGpu) return dawnGpu.gpu;
   if (!IS_NODE) {
-    throw new BackendUnavailableError('webgpu', 'this browser has no navigator.gpu', 'use a browser with WebGPU enabled (Chrome 113+, Edge, Safari 26+, Firefox 141+)');
+    throw new BackendUnavailableError(
+      'webgpu',
+      'this browser has no navigator.gpu',
+      'use a browser with WebGPU enabled (Chrome 113+, Edge, Safari 26+, Firefox 141+)',
+    );
   }
   if (!isInstalled('webgpu')) {
-    throw new BackendUnavailableError('webgpu', "the npm package 'webgpu' (Dawn for Node) is not installed", 'npm install webgpu, then make sure a Vulkan driver is installed');
+    throw new BackendUnavailableError(
+      'webgpu',
+      "the npm package 'webgpu' (Dawn for Node) is not installed",
+      'npm install webgpu, then make sure a Vulkan driver is installed',
+    );
   }
   let dawn: DawnModule;
   try {
     dawn = await importOptional('webgpu');
   } catch (error) {
-    throw new BackendUnavailableError('webgpu', `the 'webgpu' package failed to load: ${(error as Error).message}`, VULKAN_FIX);
+    throw new BackendUnavailableError(
+      'webgpu',
+      `the 'webgpu' package failed to load: ${(error as Error).message}`,
+      VULKAN_FIX,
+    );
   }
   // Dawn's Vulkan loader wants a runtime directory; a missing one is a common failure on servers. It is
   // set only for this probe unless webgpu is then chosen (installDawn sets it for good).
@@ -79,7 +91,12 @@ export function installDawn(dawn: DawnModule, gpu?: unknown): unknown {
   Object.assign(globalThis, dawn.globals);
   const created = gpu ?? dawn.create([]);
   if (nav) Object.defineProperty(nav, 'gpu', { value: created, configurable: true });
-  else Object.defineProperty(globalThis, 'navigator', { value: { gpu: created }, configurable: true, writable: true });
+  else
+    Object.defineProperty(globalThis, 'navigator', {
+      value: { gpu: created },
+      configurable: true,
+      writable: true,
+    });
   return created;
 }
 
@@ -92,7 +109,11 @@ export async function probeWebGpuAdapter(): Promise<WebGpuAdapterInfo> {
   const gpu = await findGpu();
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) {
-    throw new BackendUnavailableError('webgpu', 'no WebGPU adapter was found (no usable Vulkan/Metal/D3D12 driver)', VULKAN_FIX);
+    throw new BackendUnavailableError(
+      'webgpu',
+      'no WebGPU adapter was found (no usable Vulkan/Metal/D3D12 driver)',
+      VULKAN_FIX,
+    );
   }
   const info = adapter.info ?? {};
   const architecture = info.architecture ?? '';
@@ -101,7 +122,10 @@ export async function probeWebGpuAdapter(): Promise<WebGpuAdapterInfo> {
     architecture,
     device: info.device ?? '',
     description: info.description ?? '',
-    isSoftware: Boolean(adapter.isFallbackAdapter) || architecture === 'software' || /llvmpipe|lavapipe|swiftshader/i.test(info.description ?? ''),
+    isSoftware:
+      Boolean(adapter.isFallbackAdapter) ||
+      architecture === 'software' ||
+      /llvmpipe|lavapipe|swiftshader/i.test(info.description ?? ''),
   };
   return adapterInfo;
 }

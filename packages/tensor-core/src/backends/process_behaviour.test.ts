@@ -7,16 +7,23 @@ const packageDir = fileURLToPath(new URL('../..', import.meta.url));
 const inCI = process.env.CI === 'true';
 
 function runProgram(source: string) {
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', source], { cwd: packageDir, encoding: 'utf8', timeout: 60_000 });
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', source], {
+    cwd: packageDir,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: child.status, stdout: child.stdout, stderr: child.stderr };
 }
 
-const start = (backend: string) => `import { useBackend } from '@rnnkit/tensor-core'; const info = await useBackend('${backend}');`;
+const start = (backend: string) =>
+  `import { useBackend } from '@rnnkit/tensor-core'; const info = await useBackend('${backend}');`;
 
 describe('a program that uses rnnkit keeps its own error handling', () => {
   for (const backend of ['wasm', 'auto', 'cpu']) {
     it(`an uncaught error after useBackend('${backend}') prints its stack and exits with code 1`, () => {
-      const run = runProgram(`${start(backend)} setTimeout(() => { throw new Error('user error after start'); });`);
+      const run = runProgram(
+        `${start(backend)} setTimeout(() => { throw new Error('user error after start'); });`,
+      );
       expect(run.status, run.stderr.slice(0, 2000)).toBe(1);
       expect(run.stderr).toMatch(/Error: user error after start\n\s+at /);
       // Emscripten's rethrowing handler printed ~38 KB of minified source before the error.
@@ -59,22 +66,31 @@ describe('a program that uses rnnkit keeps its own error handling', () => {
     });
   }
 
-  it('a program that never calls useBackend runs on the cpu backend, without tfjs-backend-cpu\'s greeting', () => {
-    const run = runProgram("import '@rnnkit/tensor-core'; import * as tf from '@tensorflow/tfjs-core'; const sum = tf.add(tf.ones([2]), 1).dataSync().join(','); console.log(tf.getBackend(), sum);");
+  it("a program that never calls useBackend runs on the cpu backend, without tfjs-backend-cpu's greeting", () => {
+    const run = runProgram(
+      "import '@rnnkit/tensor-core'; import * as tf from '@tensorflow/tfjs-core'; const sum = tf.add(tf.ones([2]), 1).dataSync().join(','); console.log(tf.getBackend(), sum);",
+    );
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toBe('cpu 2,2\n');
     expect(run.stderr).toBe('');
   });
 
   it("useBackend('auto') passing over a software GPU leaves no WebGPU globals; 'webgpu' sets them", () => {
-    const probe = (backend: string) => runProgram(
-      `delete process.env.XDG_RUNTIME_DIR; ${start(backend)} const gpuGlobals = Object.keys(globalThis).filter((k) => k.startsWith('GPU')).length; ` +
-      "console.log(JSON.stringify({ name: info.name, software: info.adapter?.isSoftware ?? null, navigator: typeof navigator !== 'undefined' && Boolean(navigator.gpu), gpuGlobals, xdg: process.env.XDG_RUNTIME_DIR ?? null }));",
-    );
+    const probe = (backend: string) =>
+      runProgram(
+        `delete process.env.XDG_RUNTIME_DIR; ${start(backend)} const gpuGlobals = Object.keys(globalThis).filter((k) => k.startsWith('GPU')).length; ` +
+          "console.log(JSON.stringify({ name: info.name, software: info.adapter?.isSoftware ?? null, navigator: typeof navigator !== 'undefined' && Boolean(navigator.gpu), gpuGlobals, xdg: process.env.XDG_RUNTIME_DIR ?? null }));",
+      );
     const auto = probe('auto');
     expect(auto.status, auto.stderr).toBe(0);
-    const chosen = JSON.parse(auto.stdout) as { name: string; navigator: boolean; gpuGlobals: number; xdg: string | null };
-    if (chosen.name !== 'webgpu') expect(chosen).toMatchObject({ navigator: false, gpuGlobals: 0, xdg: null });
+    const chosen = JSON.parse(auto.stdout) as {
+      name: string;
+      navigator: boolean;
+      gpuGlobals: number;
+      xdg: string | null;
+    };
+    if (chosen.name !== 'webgpu')
+      expect(chosen).toMatchObject({ navigator: false, gpuGlobals: 0, xdg: null });
     const webgpu = probe('webgpu');
     if (!inCI && webgpu.status !== 0) return;
     expect(webgpu.status, webgpu.stderr).toBe(0);

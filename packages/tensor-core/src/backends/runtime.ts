@@ -1,6 +1,5 @@
 /** True in Node.js (and Node-compatible runtimes), false in browsers and workers. */
-export const IS_NODE: boolean =
-  typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+export const IS_NODE: boolean = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 /** Dynamic import that bundlers and TypeScript leave alone: for optional, Node-only packages. */
 export function importOptional<T = unknown>(specifier: string): Promise<T> {

@@ -9,13 +9,16 @@ import { listBackends } from './list_backends.js';
 import { isInstalled } from './runtime.js';
 import { tryUseBackend, useBackend } from './use_backend.js';
 
-const tfjsNodeInstalled = () => isInstalled('@tensorflow/tfjs-node') || isInstalled('@tensorflow/tfjs-node-gpu');
+const tfjsNodeInstalled = () =>
+  isInstalled('@tensorflow/tfjs-node') || isInstalled('@tensorflow/tfjs-node-gpu');
 
 describe('useBackend', () => {
   afterAll(() => useBackend('cpu'));
 
   it('rejects an unknown name and lists the valid ones', async () => {
-    await expect(useBackend('cuda')).rejects.toThrow(/backend: unknown backend "cuda"; expected one of 'auto', 'cpu', 'wasm', 'webgpu', 'tensorflow'/);
+    await expect(useBackend('cuda')).rejects.toThrow(
+      /backend: unknown backend "cuda"; expected one of 'auto', 'cpu', 'wasm', 'webgpu', 'tensorflow'/,
+    );
     expect(() => parseBackendRequest(42, 'options.backend')).toThrow(/^options\.backend: unknown backend 42/);
   });
 
@@ -44,8 +47,11 @@ describe('useBackend', () => {
 
   it("'auto' picks the first available of tensorflow, webgpu (not on a software adapter), wasm, cpu", async () => {
     const available = availableBackends();
-    const softwareGpu = available.includes('webgpu') && (await useBackend('webgpu')).adapter?.isSoftware === true;
-    const expected = ['tensorflow', 'webgpu', 'wasm', 'cpu'].find((b) => available.includes(b as never) && !(b === 'webgpu' && softwareGpu));
+    const softwareGpu =
+      available.includes('webgpu') && (await useBackend('webgpu')).adapter?.isSoftware === true;
+    const expected = ['tensorflow', 'webgpu', 'wasm', 'cpu'].find(
+      (b) => available.includes(b as never) && !(b === 'webgpu' && softwareGpu),
+    );
     expect((await useBackend('auto')).name).toBe(expected);
     expect((await useBackend()).name).toBe(expected);
   });

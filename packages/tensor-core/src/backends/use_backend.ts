@@ -34,12 +34,19 @@ async function activate(name: BackendName): Promise<void> {
       if (!versions.has(name)) versions.set(name, await LOADERS[name]());
       if (tf.getBackend() === name) return;
       if (!(await tf.setBackend(name))) {
-        throw new BackendUnavailableError(name, 'tfjs registered the backend but could not initialise it (its warning above says why)', name === 'webgpu' ? 'update the GPU driver, or use wasm' : 'use another backend');
+        throw new BackendUnavailableError(
+          name,
+          'tfjs registered the backend but could not initialise it (its warning above says why)',
+          name === 'webgpu' ? 'update the GPU driver, or use wasm' : 'use another backend',
+        );
       }
       await tf.ready();
     });
   } catch (error) {
-    const unavailable = error instanceof BackendUnavailableError ? error : new BackendUnavailableError(name, (error as Error).message, 'use another backend');
+    const unavailable =
+      error instanceof BackendUnavailableError
+        ? error
+        : new BackendUnavailableError(name, (error as Error).message, 'use another backend');
     failures.set(name, unavailable);
     throw unavailable;
   }
@@ -65,7 +72,8 @@ export async function useBackend(request: string = 'auto'): Promise<BackendInfo>
     try {
       // A software WebGPU adapter (Mesa lavapipe, SwiftShader) runs on the CPU, slower than wasm there;
       // it is recognised before webgpu is started, so passing it over sets no global.
-      if (name === 'webgpu' && tf.getBackend() !== 'webgpu' && (await probeWebGpuAdapter()).isSoftware) continue;
+      if (name === 'webgpu' && tf.getBackend() !== 'webgpu' && (await probeWebGpuAdapter()).isSoftware)
+        continue;
       await activate(name);
       const info = await describeBackend();
       if (info.adapter?.isSoftware) continue;

@@ -42,14 +42,22 @@ describe('bucketByLength', () => {
   });
 
   it('drops the short remainder when asked', () => {
-    const batches = bucketByLength(lengths.slice(0, 70), { batchSize: 32, dropRemainder: true, poolSize: Infinity });
+    const batches = bucketByLength(lengths.slice(0, 70), {
+      batchSize: 32,
+      dropRemainder: true,
+      poolSize: Infinity,
+    });
     expect(batches.map((b) => b.length)).toEqual([32, 32]);
   });
 
   it('rejects bad arguments by name', () => {
     expect(() => bucketByLength(lengths, {})).toThrow(/exactly one of batchSize or maxTokens/);
-    expect(() => bucketByLength([3, -1], { batchSize: 2 })).toThrow(/lengths\[1\] must be a non-negative integer, got -1/);
-    expect(() => bucketByLength(lengths, { batchSize: 0 })).toThrow(/batchSize must be a positive integer, got 0/);
+    expect(() => bucketByLength([3, -1], { batchSize: 2 })).toThrow(
+      /lengths\[1\] must be a non-negative integer, got -1/,
+    );
+    expect(() => bucketByLength(lengths, { batchSize: 0 })).toThrow(
+      /batchSize must be a positive integer, got 0/,
+    );
   });
 });
 

@@ -20,7 +20,14 @@ export interface BucketByLengthOptions {
   dropRemainder?: boolean;
 }
 
-const BUCKET_BY_LENGTH_OPTIONS = optionKeys<BucketByLengthOptions>({ batchSize: true, maxTokens: true, poolSize: true, shuffle: true, seed: true, dropRemainder: true });
+const BUCKET_BY_LENGTH_OPTIONS = optionKeys<BucketByLengthOptions>({
+  batchSize: true,
+  maxTokens: true,
+  poolSize: true,
+  shuffle: true,
+  seed: true,
+  dropRemainder: true,
+});
 
 /**
  * Groups example indices into batches of similar length so padding wastes little. Returns batches
@@ -30,7 +37,12 @@ const BUCKET_BY_LENGTH_OPTIONS = optionKeys<BucketByLengthOptions>({ batchSize: 
 export function bucketByLength(lengths: ArrayLike<number>, options: BucketByLengthOptions): number[][] {
   checkOptions('bucketByLength', options, BUCKET_BY_LENGTH_OPTIONS);
   const shuffle = booleanOption('bucketByLength', 'options.shuffle', options.shuffle, true);
-  const dropRemainder = booleanOption('bucketByLength', 'options.dropRemainder', options.dropRemainder, false);
+  const dropRemainder = booleanOption(
+    'bucketByLength',
+    'options.dropRemainder',
+    options.dropRemainder,
+    false,
+  );
   const { batchSize, maxTokens } = options;
   if ((batchSize === undefined) === (maxTokens === undefined)) {
     throw new Error('bucketByLength: give exactly one of batchSize or maxTokens');
@@ -57,7 +69,9 @@ export function bucketByLength(lengths: ArrayLike<number>, options: BucketByLeng
   // With maxTokens a pool is measured in examples as if batches were of the average size; an
   // estimate is enough since it only bounds how far sorting reaches.
   const examplesPerBatch = batchSize ?? Math.max(1, Math.floor(maxTokens! / Math.max(1, mean(lengths))));
-  const poolExamples = Number.isFinite(poolSize) ? Math.max(1, Math.round(poolSize * examplesPerBatch)) : order.length;
+  const poolExamples = Number.isFinite(poolSize)
+    ? Math.max(1, Math.round(poolSize * examplesPerBatch))
+    : order.length;
 
   const batches: number[][] = [];
   for (let start = 0; start < order.length; start += poolExamples) {
@@ -99,14 +113,18 @@ export interface PaddingWaste {
 }
 
 /** Measures how much of the padded batches would be padding. */
-export function paddingWaste(lengths: ArrayLike<number>, batches: readonly (readonly number[])[]): PaddingWaste {
+export function paddingWaste(
+  lengths: ArrayLike<number>,
+  batches: readonly (readonly number[])[],
+): PaddingWaste {
   let realTokens = 0;
   let paddedTokens = 0;
   for (const batch of batches) {
     let max = 0;
     for (const i of batch) {
       const len = lengths[i];
-      if (len === undefined) throw new Error(`paddingWaste: batch index ${i} is outside lengths (length ${lengths.length})`);
+      if (len === undefined)
+        throw new Error(`paddingWaste: batch index ${i} is outside lengths (length ${lengths.length})`);
       realTokens += len;
       max = Math.max(max, len);
     }

@@ -17,9 +17,14 @@ function describeStatus(s: BackendStatus): string {
   const details = [`v${info.versions.backend}`];
   if (info.adapter) {
     const a = info.adapter;
-    details.push(`adapter ${[a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ')}${a.isSoftware ? ' (software)' : ''}`);
+    details.push(
+      `adapter ${[a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ')}${a.isSoftware ? ' (software)' : ''}`,
+    );
   }
-  if (info.wasm) details.push(`${info.wasm.threads} thread${info.wasm.threads === 1 ? '' : 's'}, SIMD ${info.wasm.simd ? 'on' : 'off'}`);
+  if (info.wasm)
+    details.push(
+      `${info.wasm.threads} thread${info.wasm.threads === 1 ? '' : 's'}, SIMD ${info.wasm.simd ? 'on' : 'off'}`,
+    );
   if (info.tensorflow) details.push(info.tensorflow.package);
   return `available   ${details.join(', ')}`;
 }
@@ -57,12 +62,20 @@ export async function main(args: string[]): Promise<number> {
   }
   const backends = await probeInChild();
   if (args.includes('--json')) {
-    console.log(JSON.stringify({ node: process.version, platform: `${process.platform}-${process.arch}`, backends }, null, 2));
+    console.log(
+      JSON.stringify(
+        { node: process.version, platform: `${process.platform}-${process.arch}`, backends },
+        null,
+        2,
+      ),
+    );
   } else {
     console.log(`rnnkit-doctor (Node ${process.version}, ${process.platform}-${process.arch})\n`);
     for (const s of backends) console.log(`${s.name.padEnd(12)}  ${describeStatus(s)}`);
-    const best = backends.find((s) => s.available && s.name !== 'cpu' && s.name !== 'wasm' && !s.info?.adapter?.isSoftware)
-      ?? backends.find((s) => s.name === 'wasm' && s.available);
+    const best =
+      backends.find(
+        (s) => s.available && s.name !== 'cpu' && s.name !== 'wasm' && !s.info?.adapter?.isSoftware,
+      ) ?? backends.find((s) => s.name === 'wasm' && s.available);
     if (best) console.log(`\nuseBackend('auto') picks ${best.name}.`);
   }
   return 0;

@@ -8,8 +8,12 @@ import { recoverDirectory, writeDirectoryAtomically } from './atomic_directory.j
 
 describe('writeDirectoryAtomically', () => {
   let base = '';
-  beforeEach(async () => { base = await mkdtemp(join(tmpdir(), 'rnnkit-atomic-')); });
-  afterEach(async () => { await rm(base, { recursive: true, force: true }); });
+  beforeEach(async () => {
+    base = await mkdtemp(join(tmpdir(), 'rnnkit-atomic-'));
+  });
+  afterEach(async () => {
+    await rm(base, { recursive: true, force: true });
+  });
 
   it('creates, replaces and keeps entries it does not name', async () => {
     const dir = join(base, 'model');
@@ -49,6 +53,8 @@ describe('writeDirectoryAtomically', () => {
   });
 
   it('rejects file names that leave the directory', async () => {
-    await expect(writeDirectoryAtomically(join(base, 'm'), { '../x': 'no' })).rejects.toThrow('file name "../x" must be a plain name inside the directory');
+    await expect(writeDirectoryAtomically(join(base, 'm'), { '../x': 'no' })).rejects.toThrow(
+      'file name "../x" must be a plain name inside the directory',
+    );
   });
 });

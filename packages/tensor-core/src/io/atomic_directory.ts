@@ -44,14 +44,22 @@ export async function recoverDirectory(dir: string): Promise<void> {
     throw error;
   }
   const previous = siblings.filter((name) => name.startsWith(siblingPrefix(base, 'previous'))).sort();
-  const targetExists = await fs.stat(target).then(() => true, (error: unknown) => (isMissing(error) ? false : Promise.reject(error)));
+  const targetExists = await fs.stat(target).then(
+    () => true,
+    (error: unknown) => (isMissing(error) ? false : Promise.reject(error)),
+  );
   if (!targetExists && previous.length > 0) await fs.rename(path.join(parent, previous.pop()!), target);
   for (const stale of previous) await fs.rm(path.join(parent, stale), { recursive: true, force: true });
   for (const staging of siblings.filter((name) => name.startsWith(siblingPrefix(base, 'staging')))) {
     const stagingDir = path.join(parent, staging);
-    const carried = await fs.readFile(path.join(stagingDir, CARRIED_LIST), 'utf8').then((text) => text.split('\n').filter(Boolean), () => []);
+    const carried = await fs.readFile(path.join(stagingDir, CARRIED_LIST), 'utf8').then(
+      (text) => text.split('\n').filter(Boolean),
+      () => [],
+    );
     for (const name of carried) {
-      await fs.rename(path.join(stagingDir, name), path.join(target, name)).catch((error: unknown) => (isMissing(error) ? undefined : Promise.reject(error)));
+      await fs
+        .rename(path.join(stagingDir, name), path.join(target, name))
+        .catch((error: unknown) => (isMissing(error) ? undefined : Promise.reject(error)));
     }
     await fs.rm(stagingDir, { recursive: true, force: true });
   }
@@ -75,12 +83,17 @@ export interface WriteDirectoryOptions {
  * Concurrent writers of one directory are not supported.
  */
 export async function writeDirectoryAtomically(
-  dir: string, files: Record<string, Uint8Array | string>, options: WriteDirectoryOptions = {},
+  dir: string,
+  files: Record<string, Uint8Array | string>,
+  options: WriteDirectoryOptions = {},
 ): Promise<void> {
-  if (typeof dir !== 'string' || dir === '') throw new Error(`writeDirectoryAtomically: dir must be a directory path, got ${JSON.stringify(dir)}`);
+  if (typeof dir !== 'string' || dir === '')
+    throw new Error(`writeDirectoryAtomically: dir must be a directory path, got ${JSON.stringify(dir)}`);
   for (const name of Object.keys(files)) {
     if (name === '' || name === '.' || name === '..' || /[\\/]/.test(name) || name === CARRIED_LIST) {
-      throw new Error(`writeDirectoryAtomically: file name ${JSON.stringify(name)} must be a plain name inside the directory`);
+      throw new Error(
+        `writeDirectoryAtomically: file name ${JSON.stringify(name)} must be a plain name inside the directory`,
+      );
     }
   }
   const { fs, path } = await nodeModules();
@@ -104,8 +117,13 @@ export async function writeDirectoryAtomically(
         await handle.close();
       }
     }
-    const old = await fs.readdir(target).catch((error: unknown) => (isMissing(error) ? null : Promise.reject(error)));
-    const carried = (options.carryOver ?? true) && old ? old.filter((name) => !(name in files) && name !== CARRIED_LIST) : [];
+    const old = await fs
+      .readdir(target)
+      .catch((error: unknown) => (isMissing(error) ? null : Promise.reject(error)));
+    const carried =
+      (options.carryOver ?? true) && old
+        ? old.filter((name) => !(name in files) && name !== CARRIED_LIST)
+        : [];
     if (carried.length > 0) {
       // Listed first, so that a crash while moving lets recoverDirectory move them back.
       await fs.writeFile(path.join(staging, CARRIED_LIST), `${carried.join('\n')}\n`);

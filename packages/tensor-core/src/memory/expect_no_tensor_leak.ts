@@ -27,7 +27,10 @@ export function countLeakedTensors(fn: () => Returned | Promise<Returned>): numb
 /** Throws `TensorLeakError` if `fn` leaves tensors alive (see `countLeakedTensors`). */
 export function expectNoTensorLeak(fn: () => Returned, label?: string): void;
 export function expectNoTensorLeak(fn: () => Promise<Returned>, label?: string): Promise<void>;
-export function expectNoTensorLeak(fn: () => Returned | Promise<Returned>, label = 'function'): void | Promise<void> {
+export function expectNoTensorLeak(
+  fn: () => Returned | Promise<Returned>,
+  label = 'function',
+): void | Promise<void> {
   const check = (leaked: number) => {
     if (leaked !== 0) throw new TensorLeakError(leaked, label);
   };

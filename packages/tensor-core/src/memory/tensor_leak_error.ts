@@ -6,6 +6,8 @@ export class TensorLeakError extends Error {
     readonly leaked: number,
     label: string,
   ) {
-    super(`${label} leaked ${leaked} tensor${leaked === 1 ? '' : 's'} (tf.memory().numTensors grew by ${leaked})`);
+    super(
+      `${label} leaked ${leaked} tensor${leaked === 1 ? '' : 's'} (tf.memory().numTensors grew by ${leaked})`,
+    );
   }
 }

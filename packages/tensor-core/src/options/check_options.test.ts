@@ -19,8 +19,12 @@ describe('checkOptions', () => {
   });
 
   it('names an unknown key and the option meant by its snake_case spelling', () => {
-    expect(() => checkOptions('fit', { batch_size: 128 } as FitLike, FIT)).toThrow('fit: unknown option "batch_size" — did you mean "batchSize"?');
-    expect(() => checkOptions('fit', { validation_split: 0.2 } as FitLike, FIT)).toThrow('did you mean "validationSplit"?');
+    expect(() => checkOptions('fit', { batch_size: 128 } as FitLike, FIT)).toThrow(
+      'fit: unknown option "batch_size" — did you mean "batchSize"?',
+    );
+    expect(() => checkOptions('fit', { validation_split: 0.2 } as FitLike, FIT)).toThrow(
+      'did you mean "validationSplit"?',
+    );
   });
 
   it('suggests close spellings and says the known options when nothing is close', () => {
@@ -42,13 +46,19 @@ describe('checkOptions', () => {
   });
 
   it('rejects values that are not plain objects, with a hint for a bare value', () => {
-    expect(() => checkOptions('fit', 32 as unknown as FitLike, FIT)).toThrow('fit: options must be an object of named options, got the number 32');
+    expect(() => checkOptions('fit', 32 as unknown as FitLike, FIT)).toThrow(
+      'fit: options must be an object of named options, got the number 32',
+    );
     expect(() => checkOptions('fit', null as unknown as FitLike, FIT)).toThrow('got null');
     expect(() => checkOptions('fit', [1] as unknown as FitLike, FIT)).toThrow('got an array of length 1');
     expect(() => checkOptions('fit', new Map() as unknown as FitLike, FIT)).toThrow('got an instance of Map');
     expect(() =>
-      checkOptions('SimpleRNN', 32 as unknown as FitLike, FIT, { bareValueHint: (v) => `new SimpleRNN({ hiddenSize: ${String(v)} })` }),
-    ).toThrow('SimpleRNN: options must be an object of named options, got the number 32 — did you mean new SimpleRNN({ hiddenSize: 32 })?');
+      checkOptions('SimpleRNN', 32 as unknown as FitLike, FIT, {
+        bareValueHint: (v) => `new SimpleRNN({ hiddenSize: ${String(v)} })`,
+      }),
+    ).toThrow(
+      'SimpleRNN: options must be an object of named options, got the number 32 — did you mean new SimpleRNN({ hiddenSize: 32 })?',
+    );
   });
 });
 

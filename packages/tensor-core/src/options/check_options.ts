@@ -55,20 +55,27 @@ export function suggestOption(key: string, allowed: readonly string[]): string |
   const sameLetters = allowed.find((name) => name.toLowerCase() === camel.toLowerCase());
   if (sameLetters) return sameLetters;
   // A clipped name ("batch" for "batchSize").
-  const extended = camel.length >= 4 ? allowed.find((name) => name.toLowerCase().startsWith(camel.toLowerCase())) : undefined;
+  const extended =
+    camel.length >= 4
+      ? allowed.find((name) => name.toLowerCase().startsWith(camel.toLowerCase()))
+      : undefined;
   if (extended) return extended;
   const lowered = allowed.map((name) => name.toLowerCase());
   const best = closest(camel.toLowerCase(), lowered);
   // A third of the name may be wrong (typos, a missing plural); further than that is another word.
-  return distance(best, camel.toLowerCase()) <= Math.max(1, Math.floor(camel.length / 3)) ? allowed[lowered.indexOf(best)] : undefined;
+  return distance(best, camel.toLowerCase()) <= Math.max(1, Math.floor(camel.length / 3))
+    ? allowed[lowered.indexOf(best)]
+    : undefined;
 }
 
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (typeof value === 'number') return `the number ${value}`;
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  if (typeof value === 'object') return `an instance of ${(value as object).constructor?.name ?? 'an unknown class'}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'object')
+    return `an instance of ${(value as object).constructor?.name ?? 'an unknown class'}`;
   return `a ${typeof value}`;
 }
 
@@ -85,13 +92,21 @@ export interface CheckOptionsSettings {
  * option (`fit: unknown option "batch_size" — did you mean "batchSize"?`). Plain JavaScript callers
  * would otherwise have a misspelt or Keras-style option silently ignored.
  */
-export function checkOptions<T extends object>(fn: string, options: T | undefined, schema: OptionSchema, settings: CheckOptionsSettings = {}): T {
+export function checkOptions<T extends object>(
+  fn: string,
+  options: T | undefined,
+  schema: OptionSchema,
+  settings: CheckOptionsSettings = {},
+): T {
   const argument = settings.argument ?? 'options';
   if (options === undefined) return {} as T;
-  const proto: unknown = options === null || typeof options !== 'object' ? undefined : Object.getPrototypeOf(options);
+  const proto: unknown =
+    options === null || typeof options !== 'object' ? undefined : Object.getPrototypeOf(options);
   if (proto !== Object.prototype && proto !== null) {
     const hint = settings.bareValueHint?.(options);
-    throw new TypeError(`${fn}: ${argument} must be an object of named options, got ${describeValue(options)}${hint ? ` — did you mean ${hint}?` : ''}`);
+    throw new TypeError(
+      `${fn}: ${argument} must be an object of named options, got ${describeValue(options)}${hint ? ` — did you mean ${hint}?` : ''}`,
+    );
   }
   for (const key of Object.keys(options)) {
     if (schema.keys.includes(key)) continue;
@@ -107,6 +122,7 @@ export function checkOptions<T extends object>(fn: string, options: T | undefine
 /** An optional boolean option: `undefined` gives `fallback`; anything but true/false is an error (not truthiness). */
 export function booleanOption(fn: string, name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new TypeError(`${fn}: ${name} must be true or false, got ${previewValue(value)}`);
+  if (typeof value !== 'boolean')
+    throw new TypeError(`${fn}: ${name} must be true or false, got ${previewValue(value)}`);
   return value;
 }

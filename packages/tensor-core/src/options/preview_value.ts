@@ -14,9 +14,15 @@ export function previewValue(value: unknown, maxLength = 120): string {
       if (v.length > 8) items.push(`… ${v.length - 8} more`);
       return `[${items.join(', ')}]`;
     }
-    if (ArrayBuffer.isView(v)) return `${v.constructor.name}(${(v as unknown as ArrayLike<number>).length ?? v.byteLength})`;
+    if (ArrayBuffer.isView(v))
+      return `${v.constructor.name}(${(v as unknown as ArrayLike<number>).length ?? v.byteLength})`;
     const keys = Object.keys(v);
-    const items = keys.slice(0, 8).map((key) => `${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)}: ${render((v as Record<string, unknown>)[key], depth + 1)}`);
+    const items = keys
+      .slice(0, 8)
+      .map(
+        (key) =>
+          `${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)}: ${render((v as Record<string, unknown>)[key], depth + 1)}`,
+      );
     if (keys.length > 8) items.push(`… ${keys.length - 8} more`);
     return `{${items.join(', ')}}`;
   };

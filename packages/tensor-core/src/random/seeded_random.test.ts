@@ -36,7 +36,9 @@ describe('SeededRandom', () => {
     b.setState(JSON.parse(JSON.stringify(a.getState())) as number[]);
     const draws = (r: SeededRandom) => [r.nextNormal(), r.nextUint32(), r.nextFloat(), r.nextNormal()];
     expect(draws(b)).toEqual(draws(a));
-    expect(() => b.setState([1, 2, 3])).toThrow(/SeededRandom.setState: state must be the array getState returned/);
+    expect(() => b.setState([1, 2, 3])).toThrow(
+      /SeededRandom.setState: state must be the array getState returned/,
+    );
     expect(() => b.setState([0, 0, 0, 0])).toThrow(/not all 0/);
     expect(() => b.setState([1, 2, 3, 2 ** 32])).toThrow(/unsigned 32-bit/);
   });
@@ -87,7 +89,11 @@ describe('initializers', () => {
   });
 
   it('makes orthogonal matrices: QᵀQ = I for tall, QQᵀ = I for wide', () => {
-    for (const shape of [[12, 5], [5, 12], [8, 8]]) {
+    for (const shape of [
+      [12, 5],
+      [5, 12],
+      [8, 8],
+    ]) {
       const q = orthogonal(shape, 11, 2);
       const tall = shape[0]! >= shape[1]!;
       const gram = tf.tidy(() => (tall ? tf.matMul(q, q, true, false) : tf.matMul(q, q, false, true)));
@@ -99,7 +105,9 @@ describe('initializers', () => {
   });
 
   it('rejects bad arguments by name', () => {
-    expect(() => randomUniform([2, -1], 0, 1, 1)).toThrow(/randomUniform: shape must be an array of non-negative integers, got \[2, -1\]/);
+    expect(() => randomUniform([2, -1], 0, 1, 1)).toThrow(
+      /randomUniform: shape must be an array of non-negative integers, got \[2, -1\]/,
+    );
     expect(() => randomUniform([2], 1, 0, 1)).toThrow(/randomUniform: high \(0\) must be >= low \(1\)/);
     expect(() => randomNormal([2], 0, -1, 1)).toThrow(/randomNormal: std must be >= 0, got -1/);
   });
@@ -109,7 +117,12 @@ describeWithBackends('seeded init', () => {
   it('gives the same values as on cpu, bit for bit', async () => {
     const draw = () => {
       const rng = new SeededRandom(2024);
-      return [glorotUniform([16, 8], rng), orthogonal([8, 8], rng), randomNormal([5], 0, 2, rng), randomUniform([7], -1, 1, rng)];
+      return [
+        glorotUniform([16, 8], rng),
+        orthogonal([8, 8], rng),
+        randomNormal([5], 0, 2, rng),
+        randomUniform([7], -1, 1, rng),
+      ];
     };
     const read = async (tensors: tf.Tensor[]) => {
       const values = await Promise.all(tensors.map(async (t) => Array.from(await t.data())));

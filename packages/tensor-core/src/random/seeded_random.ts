@@ -81,10 +81,15 @@ export class SeededRandom {
   }
 
   setState(state: readonly number[]): void {
-    const valid = Array.isArray(state) && (state.length === 4 || state.length === 5)
-      && state.slice(0, 4).every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32) && (state.length === 4 || Number.isFinite(state[4]));
+    const valid =
+      Array.isArray(state) &&
+      (state.length === 4 || state.length === 5) &&
+      state.slice(0, 4).every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32) &&
+      (state.length === 4 || Number.isFinite(state[4]));
     if (!valid || state.slice(0, 4).every((v) => v === 0)) {
-      throw new Error(`SeededRandom.setState: state must be the array getState returned (4 unsigned 32-bit words, not all 0, and an optional spare normal), got ${JSON.stringify(state)}`);
+      throw new Error(
+        `SeededRandom.setState: state must be the array getState returned (4 unsigned 32-bit words, not all 0, and an optional spare normal), got ${JSON.stringify(state)}`,
+      );
     }
     [this.s0, this.s1, this.s2, this.s3] = state as [number, number, number, number];
     this.spareNormal = state.length === 5 ? state[4]! : null;

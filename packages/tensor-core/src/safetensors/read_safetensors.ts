@@ -2,7 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { previewValue } from '../options/preview_value.js';
 import { bfloat16ToFloat, halfToFloat } from './float16.js';
-import { DTYPE_SIZE, SAFETENSORS_DTYPES, TFJS_DTYPE, isSafetensorsDtype, type SafetensorsDtype } from './safetensors_dtype.js';
+import {
+  DTYPE_SIZE,
+  SAFETENSORS_DTYPES,
+  TFJS_DTYPE,
+  isSafetensorsDtype,
+  type SafetensorsDtype,
+} from './safetensors_dtype.js';
 
 /** One tensor's entry in a safetensors header. */
 export interface SafetensorsEntry {
@@ -41,7 +47,8 @@ export function readSafetensorsHeader(input: Uint8Array | ArrayBuffer): Safetens
   if (bytes.byteLength < 8) fail(`file is ${bytes.byteLength} bytes, shorter than the 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
-  if (headerLength > MAX_HEADER_BYTES) fail(`header length ${headerLength} is implausibly large (corrupt file?)`);
+  if (headerLength > MAX_HEADER_BYTES)
+    fail(`header length ${headerLength} is implausibly large (corrupt file?)`);
   if (8 + headerLength > bytes.byteLength) {
     fail(`truncated: header says ${headerLength} header bytes but only ${bytes.byteLength - 8} follow`);
   }
@@ -59,7 +66,12 @@ export function readSafetensorsHeader(input: Uint8Array | ArrayBuffer): Safetens
   let metadata: Record<string, string> = {};
   for (const [name, raw] of Object.entries(json as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || Object.values(raw).some((v) => typeof v !== 'string')) {
+      if (
+        raw === null ||
+        typeof raw !== 'object' ||
+        Array.isArray(raw) ||
+        Object.values(raw).some((v) => typeof v !== 'string')
+      ) {
         fail('__metadata__ must be an object of strings');
       }
       metadata = raw as Record<string, string>;
@@ -68,23 +80,36 @@ export function readSafetensorsHeader(input: Uint8Array | ArrayBuffer): Safetens
     const entry = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | null;
     if (entry === null || typeof entry !== 'object') fail(`tensor '${name}': entry must be an object`);
     if (!isSafetensorsDtype(entry.dtype)) {
-      fail(`tensor '${name}': unsupported dtype ${previewValue(entry.dtype)}; supported: ${SAFETENSORS_DTYPES.join(', ')}`);
+      fail(
+        `tensor '${name}': unsupported dtype ${previewValue(entry.dtype)}; supported: ${SAFETENSORS_DTYPES.join(', ')}`,
+      );
     }
     const shape = entry.shape;
     if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
       fail(`tensor '${name}': shape must be an array of non-negative integers, got ${previewValue(shape)}`);
     }
     const offsets = entry.data_offsets;
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[1] < offsets[0]) {
-      fail(`tensor '${name}': data_offsets must be [begin, end] with 0 <= begin <= end, got ${previewValue(offsets)}`);
+    if (
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) ||
+      offsets[1] < offsets[0]
+    ) {
+      fail(
+        `tensor '${name}': data_offsets must be [begin, end] with 0 <= begin <= end, got ${previewValue(offsets)}`,
+      );
     }
     const [begin, end] = offsets as [number, number];
     const expected = (shape as number[]).reduce((a, b) => a * b, 1) * DTYPE_SIZE[entry.dtype];
     if (end - begin !== expected) {
-      fail(`tensor '${name}': ${entry.dtype}${previewValue(shape)} needs ${expected} bytes but data_offsets span ${end - begin}`);
+      fail(
+        `tensor '${name}': ${entry.dtype}${previewValue(shape)} needs ${expected} bytes but data_offsets span ${end - begin}`,
+      );
     }
     if (end > dataLength) {
-      fail(`truncated: tensor '${name}' ends at data byte ${end} but the data section has ${dataLength} bytes`);
+      fail(
+        `truncated: tensor '${name}' ends at data byte ${end} but the data section has ${dataLength} bytes`,
+      );
     }
     tensors[name] = { dtype: entry.dtype, shape: shape as number[], dataOffsets: [begin, end] };
   }
@@ -93,15 +118,24 @@ export function readSafetensorsHeader(input: Uint8Array | ArrayBuffer): Safetens
   let cursor = 0;
   for (const [name, { dataOffsets }] of ranges) {
     if (dataOffsets[0] !== cursor) {
-      fail(`tensor '${name}' starts at data byte ${dataOffsets[0]}, expected ${cursor} (gap or overlap: corrupt header)`);
+      fail(
+        `tensor '${name}' starts at data byte ${dataOffsets[0]}, expected ${cursor} (gap or overlap: corrupt header)`,
+      );
     }
     cursor = dataOffsets[1];
   }
-  if (cursor !== dataLength) fail(`data section has ${dataLength} bytes but the tensors cover ${cursor} (trailing bytes: corrupt file)`);
+  if (cursor !== dataLength)
+    fail(
+      `data section has ${dataLength} bytes but the tensors cover ${cursor} (trailing bytes: corrupt file)`,
+    );
   return { tensors, metadata, dataStart };
 }
 
-function decode(dtype: SafetensorsDtype, bytes: Uint8Array, name: string): Float32Array | Int32Array | Uint8Array {
+function decode(
+  dtype: SafetensorsDtype,
+  bytes: Uint8Array,
+  name: string,
+): Float32Array | Int32Array | Uint8Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = bytes.byteLength / DTYPE_SIZE[dtype];
   switch (dtype) {
@@ -167,6 +201,7 @@ export function readSafetensors(bytes: Uint8Array | ArrayBuffer): Record<string,
   });
   // Tensors are created only once every entry has decoded, so a failure leaves nothing behind.
   const result: Record<string, tf.Tensor> = {};
-  for (const [name, values, entry] of decoded) result[name] = tf.tensor(values, entry.shape, TFJS_DTYPE[entry.dtype]);
+  for (const [name, values, entry] of decoded)
+    result[name] = tf.tensor(values, entry.shape, TFJS_DTYPE[entry.dtype]);
   return result;
 }

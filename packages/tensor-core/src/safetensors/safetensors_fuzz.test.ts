@@ -8,7 +8,14 @@ import { writeSafetensors } from './write_safetensors.js';
 describe('readSafetensors on mutated files', () => {
   it('throws a readSafetensors error or returns tensors, and never leaks', async () => {
     const base = await writeSafetensors(
-      { 'layer.weight': tf.tensor2d([[1, 2, 3], [4, 5, 6]]), 'layer.bias': tf.tensor1d([0.5, -0.5, 0]), ids: tf.tensor1d([1, 2, 3], 'int32') },
+      {
+        'layer.weight': tf.tensor2d([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]),
+        'layer.bias': tf.tensor1d([0.5, -0.5, 0]),
+        ids: tf.tensor1d([1, 2, 3], 'int32'),
+      },
       { metadata: { format: 'pt' }, dtypes: { 'layer.bias': 'F16' } },
     );
     const before = tf.memory().numTensors;
@@ -17,7 +24,9 @@ describe('readSafetensors on mutated files', () => {
       bases: [base],
       parse: (bytes) => {
         const tensors = readSafetensors(bytes);
-        const plain = Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, [t.shape, Array.from(t.dataSync())]]));
+        const plain = Object.fromEntries(
+          Object.entries(tensors).map(([k, t]) => [k, [t.shape, Array.from(t.dataSync())]]),
+        );
         tf.dispose(Object.values(tensors));
         return plain;
       },

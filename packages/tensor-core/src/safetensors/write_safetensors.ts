@@ -18,7 +18,9 @@ function fail(message: string): never {
 }
 
 const INTEGER_RANGE: Partial<Record<SafetensorsDtype, [number, number]>> = {
-  I16: [-32768, 32767], I8: [-128, 127], U8: [0, 255],
+  I16: [-32768, 32767],
+  I8: [-128, 127],
+  U8: [0, 255],
 };
 
 function encode(name: string, dtype: SafetensorsDtype, values: ArrayLike<number>, out: DataView): void {
@@ -30,15 +32,34 @@ function encode(name: string, dtype: SafetensorsDtype, values: ArrayLike<number>
       fail(`tensors['${name}'][${i}] = ${v} does not fit ${dtype}`);
     }
     switch (dtype) {
-      case 'F32': out.setFloat32(4 * i, v, true); break;
-      case 'F64': out.setFloat64(8 * i, v, true); break;
-      case 'F16': out.setUint16(2 * i, floatToHalf(v), true); break;
-      case 'BF16': out.setUint16(2 * i, floatToBfloat16(v), true); break;
-      case 'I64': out.setBigInt64(8 * i, BigInt(v), true); break;
-      case 'I32': out.setInt32(4 * i, v, true); break;
-      case 'I16': out.setInt16(2 * i, v, true); break;
-      case 'I8': out.setInt8(i, v); break;
-      case 'U8': case 'BOOL': out.setUint8(i, v); break;
+      case 'F32':
+        out.setFloat32(4 * i, v, true);
+        break;
+      case 'F64':
+        out.setFloat64(8 * i, v, true);
+        break;
+      case 'F16':
+        out.setUint16(2 * i, floatToHalf(v), true);
+        break;
+      case 'BF16':
+        out.setUint16(2 * i, floatToBfloat16(v), true);
+        break;
+      case 'I64':
+        out.setBigInt64(8 * i, BigInt(v), true);
+        break;
+      case 'I32':
+        out.setInt32(4 * i, v, true);
+        break;
+      case 'I16':
+        out.setInt16(2 * i, v, true);
+        break;
+      case 'I8':
+        out.setInt8(i, v);
+        break;
+      case 'U8':
+      case 'BOOL':
+        out.setUint8(i, v);
+        break;
     }
   }
 }
@@ -48,7 +69,10 @@ function encode(name: string, dtype: SafetensorsDtype, values: ArrayLike<number>
  * Hugging Face. Names are written in sorted order; the header is padded to 8 bytes. Asynchronous
  * because reading tensors back from a GPU is (WebGPU has no synchronous readback in Node).
  */
-export async function writeSafetensors(tensors: Record<string, tf.Tensor>, options: WriteSafetensorsOptions = {}): Promise<Uint8Array> {
+export async function writeSafetensors(
+  tensors: Record<string, tf.Tensor>,
+  options: WriteSafetensorsOptions = {},
+): Promise<Uint8Array> {
   if (tensors === null || typeof tensors !== 'object') fail('tensors must be an object of name -> Tensor');
   const names = Object.keys(tensors).sort();
   for (const name of Object.keys(options.dtypes ?? {})) {
@@ -60,7 +84,8 @@ export async function writeSafetensors(tensors: Record<string, tf.Tensor>, optio
     if (tensor.isDisposed) fail(`tensors['${name}'] is disposed`);
     if (name === '__metadata__') fail("'__metadata__' is reserved and cannot name a tensor");
     const dtype = options.dtypes?.[name] ?? DEFAULT_DTYPE[tensor.dtype];
-    if (!isSafetensorsDtype(dtype)) fail(`tensors['${name}'] has dtype ${tensor.dtype}; choose a file dtype in options.dtypes`);
+    if (!isSafetensorsDtype(dtype))
+      fail(`tensors['${name}'] has dtype ${tensor.dtype}; choose a file dtype in options.dtypes`);
     if (FLOAT_DTYPES.has(dtype) !== (tensor.dtype === 'float32')) {
       fail(`tensors['${name}'] is ${tensor.dtype} but options.dtypes asks for ${dtype}`);
     }
@@ -68,7 +93,8 @@ export async function writeSafetensors(tensors: Record<string, tf.Tensor>, optio
   });
   const header: Record<string, unknown> = {};
   if (options.metadata) {
-    if (Object.values(options.metadata).some((v) => typeof v !== 'string')) fail('options.metadata values must be strings');
+    if (Object.values(options.metadata).some((v) => typeof v !== 'string'))
+      fail('options.metadata values must be strings');
     header.__metadata__ = options.metadata;
   }
   let offset = 0;

@@ -10,9 +10,14 @@ const statuses = new Map<BackendName, BackendStatus>((await listBackends()).map(
 
 /** Backends that tests run on: RNNKIT_TEST_BACKENDS=cpu,wasm narrows the matrix. */
 function selectedBackends(only?: readonly BackendName[]): BackendName[] {
-  const fromEnv = process.env.RNNKIT_TEST_BACKENDS?.split(',').map((s) => s.trim()).filter(Boolean);
+  const fromEnv = process.env.RNNKIT_TEST_BACKENDS?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const name of fromEnv ?? []) {
-    if (!isBackendName(name)) throw new Error(`RNNKIT_TEST_BACKENDS: unknown backend '${name}'; expected ${BACKEND_NAMES.join(', ')}`);
+    if (!isBackendName(name))
+      throw new Error(
+        `RNNKIT_TEST_BACKENDS: unknown backend '${name}'; expected ${BACKEND_NAMES.join(', ')}`,
+      );
   }
   return BACKEND_NAMES.filter((b) => (!fromEnv || fromEnv.includes(b)) && (!only || only.includes(b)));
 }
@@ -59,7 +64,9 @@ export function describeWithBackends(
     } else if (mustBeAvailable(backend)) {
       describe(title, () => {
         it(`has the ${backend} backend`, () => {
-          throw new Error(`backend '${backend}' must be available in CI: ${status.reason}. To fix: ${status.fix}`);
+          throw new Error(
+            `backend '${backend}' must be available in CI: ${status.reason}. To fix: ${status.fix}`,
+          );
         });
       });
     } else {

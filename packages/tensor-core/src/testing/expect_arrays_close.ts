@@ -11,7 +11,9 @@ export interface CloseOptions {
 function flatten(value: Numeric, what: string): ArrayLike<number> {
   if (typeof value === 'number') return [value];
   if (value && typeof value.length === 'number' && typeof value !== 'string') return value;
-  throw new Error(`expectArraysClose: ${what} must be an array or a number (read tensors with await t.data())`);
+  throw new Error(
+    `expectArraysClose: ${what} must be an array or a number (read tensors with await t.data())`,
+  );
 }
 
 /**

@@ -12,17 +12,30 @@ export type Mutation =
   | { kind: 'delete'; at: number; count: number }
   | { kind: 'field'; at: number; width: 2 | 4; value: number };
 
-const BOUNDARY = [0, 1, 2, 3, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
+const BOUNDARY = [
+  0, 1, 2, 3, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe,
+  0xffffffff,
+];
 
 /** Mutations of a file; `fields` are offsets of known length/size fields, hit more often than chance would. */
 export function mutationArb(fields: readonly number[] = []): fc.Arbitrary<Mutation> {
   // Position as a fraction of the length; fc.noBias keeps it spread over the file (fast-check otherwise favours the ends).
   const at = fc.noBias(fc.integer({ min: 0, max: 0xffff })).map((n) => n / 0x10000);
-  const fieldAt = fields.length > 0 ? fc.oneof(fc.constantFrom(...fields).map((f) => -1 - f), at) : at;
+  const fieldAt =
+    fields.length > 0
+      ? fc.oneof(
+          fc.constantFrom(...fields).map((f) => -1 - f),
+          at,
+        )
+      : at;
   return fc.oneof(
     fc.record({ kind: fc.constant('flip' as const), at, bit: fc.integer({ min: 0, max: 7 }) }),
     fc.record({ kind: fc.constant('truncate' as const), at }),
-    fc.record({ kind: fc.constant('insert' as const), at, bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
+    fc.record({
+      kind: fc.constant('insert' as const),
+      at,
+      bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
+    }),
     fc.record({ kind: fc.constant('delete' as const), at, count: fc.integer({ min: 1, max: 8 }) }),
     fc.record({
       kind: fc.constant('field' as const),
@@ -85,30 +98,49 @@ export function fuzzParser<T>(options: {
 }): FuzzTally {
   const project = options.project ?? ((r: T) => r);
   const expected = options.bases.map((b) => project(options.parse(b)));
-  const tally: FuzzTally = { cleanError: 0, acceptedUnchanged: 0, acceptedChanged: 0, other: 0, otherExamples: [] };
+  const tally: FuzzTally = {
+    cleanError: 0,
+    acceptedUnchanged: 0,
+    acceptedChanged: 0,
+    other: 0,
+    otherExamples: [],
+  };
   fc.assert(
-    fc.property(fc.nat({ max: options.bases.length - 1 }), fc.array(mutationArb(options.fields), { minLength: 1, maxLength: 3 }), (which, mutations) => {
-      const bytes = applyMutations(options.bases[which]!, mutations);
-      let result: unknown;
-      try {
-        result = project(options.parse(bytes));
-      } catch (error) {
-        if (error instanceof Error && options.errorPattern.test(error.message) && !/Maximum call stack|is not a function|Cannot read prop|Offset is outside/.test(error.message)) {
-          tally.cleanError++;
-        } else {
-          tally.other++;
-          if (tally.otherExamples.length < 5) tally.otherExamples.push(`${JSON.stringify(mutations)}: ${String(error instanceof Error ? error.message : error)}`);
+    fc.property(
+      fc.nat({ max: options.bases.length - 1 }),
+      fc.array(mutationArb(options.fields), { minLength: 1, maxLength: 3 }),
+      (which, mutations) => {
+        const bytes = applyMutations(options.bases[which]!, mutations);
+        let result: unknown;
+        try {
+          result = project(options.parse(bytes));
+        } catch (error) {
+          if (
+            error instanceof Error &&
+            options.errorPattern.test(error.message) &&
+            !/Maximum call stack|is not a function|Cannot read prop|Offset is outside/.test(error.message)
+          ) {
+            tally.cleanError++;
+          } else {
+            tally.other++;
+            if (tally.otherExamples.length < 5)
+              tally.otherExamples.push(
+                `${JSON.stringify(mutations)}: ${String(error instanceof Error ? error.message : error)}`,
+              );
+          }
+          return;
         }
-        return;
-      }
-      if (isDeepStrictEqual(result, expected[which])) tally.acceptedUnchanged++;
-      else tally.acceptedChanged++;
-    }),
+        if (isDeepStrictEqual(result, expected[which])) tally.acceptedUnchanged++;
+        else tally.acceptedChanged++;
+      },
+    ),
     { seed: options.seed, numRuns: fuzzRuns(options.ciRuns) },
   );
   if (process.env.RNNKIT_FUZZ_RUNS) {
     const { otherExamples, ...counts } = tally;
-    console.log(`FUZZ ${JSON.stringify({ parser: options.name, runs: fuzzRuns(options.ciRuns), ...counts })}`);
+    console.log(
+      `FUZZ ${JSON.stringify({ parser: options.name, runs: fuzzRuns(options.ciRuns), ...counts })}`,
+    );
   }
   return tally;
 }

@@ -24,7 +24,9 @@ export function itRejectsUnknownOptions(cases: readonly OptionCheckCase[]): void
           error = caught;
         }
         expect(error).toBeInstanceOf(TypeError);
-        expect((error as Error).message).toBe(`${fn}: unknown option "${key}" — did you mean "${suggestion}"?`);
+        expect((error as Error).message).toBe(
+          `${fn}: unknown option "${key}" — did you mean "${suggestion}"?`,
+        );
       });
     }
   }

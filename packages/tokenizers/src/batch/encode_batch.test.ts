@@ -9,8 +9,14 @@ import { SentencePieceTokenizer } from '../sentencepiece/sentencepiece_tokenizer
 import { Tokenizer } from '../word/tokenizer.js';
 import { encodeBatch, padBatch, type EncodedBatch } from './encode_batch.js';
 
-async function arrays(batch: EncodedBatch): Promise<{ ids: number[][]; mask: number[][]; lengths: number[] }> {
-  const out = { ids: await batch.inputIds.array(), mask: await batch.attentionMask.array(), lengths: await batch.lengths.array() };
+async function arrays(
+  batch: EncodedBatch,
+): Promise<{ ids: number[][]; mask: number[][]; lengths: number[] }> {
+  const out = {
+    ids: await batch.inputIds.array(),
+    mask: await batch.attentionMask.array(),
+    lengths: await batch.lengths.array(),
+  };
   tf.dispose([batch.inputIds, batch.attentionMask, batch.lengths]);
   return out;
 }
@@ -18,16 +24,32 @@ async function arrays(batch: EncodedBatch): Promise<{ ids: number[][]; mask: num
 describe('padBatch', () => {
   it('hand-checked: post padding with pad id 0 and a mask of ones over real tokens', () => {
     expect(padBatch([[5, 6, 7], [8], []])).toEqual({
-      ids: [[5, 6, 7], [8, 0, 0], [0, 0, 0]],
-      attentionMask: [[1, 1, 1], [1, 0, 0], [0, 0, 0]],
+      ids: [
+        [5, 6, 7],
+        [8, 0, 0],
+        [0, 0, 0],
+      ],
+      attentionMask: [
+        [1, 1, 1],
+        [1, 0, 0],
+        [0, 0, 0],
+      ],
       lengths: [3, 1, 0],
     });
   });
 
   it('pre padding, pre truncation, custom pad id', () => {
-    expect(padBatch([[1, 2, 3, 4], [9]], { maxLength: 2, padding: 'pre', truncating: 'pre', padId: -1 })).toEqual({
-      ids: [[3, 4], [-1, 9]],
-      attentionMask: [[1, 1], [0, 1]],
+    expect(
+      padBatch([[1, 2, 3, 4], [9]], { maxLength: 2, padding: 'pre', truncating: 'pre', padId: -1 }),
+    ).toEqual({
+      ids: [
+        [3, 4],
+        [-1, 9],
+      ],
+      attentionMask: [
+        [1, 1],
+        [0, 1],
+      ],
       lengths: [2, 1],
     });
   });
@@ -48,8 +70,16 @@ describeWithBackends('encodeBatch', () => {
     expect(tf.memory().numTensors).toBe(before + 3);
     expect(batch.inputIds.shape).toEqual([3, 4]);
     expect(batch.inputIds.dtype).toBe('int32');
-    expect(await batch.inputIds.array()).toEqual([[2, 3, 4, 0], [2, 0, 0, 0], [0, 0, 0, 0]]);
-    expect(await batch.attentionMask.array()).toEqual([[1, 1, 1, 0], [1, 0, 0, 0], [0, 0, 0, 0]]);
+    expect(await batch.inputIds.array()).toEqual([
+      [2, 3, 4, 0],
+      [2, 0, 0, 0],
+      [0, 0, 0, 0],
+    ]);
+    expect(await batch.attentionMask.array()).toEqual([
+      [1, 1, 1, 0],
+      [1, 0, 0, 0],
+      [0, 0, 0, 0],
+    ]);
     expect(await batch.lengths.array()).toEqual([3, 1, 0]);
     tf.dispose([batch.inputIds, batch.attentionMask, batch.lengths]);
     expect(tf.memory().numTensors).toBe(before);
@@ -60,11 +90,20 @@ describeWithBackends('encodeBatch', () => {
     expect(await batch.lengths.array()).toEqual([2, 3]);
     const empty = encodeBatch([], vocab);
     expect(empty.inputIds.shape).toEqual([0, 0]);
-    tf.dispose([batch.inputIds, batch.attentionMask, batch.lengths, empty.inputIds, empty.attentionMask, empty.lengths]);
+    tf.dispose([
+      batch.inputIds,
+      batch.attentionMask,
+      batch.lengths,
+      empty.inputIds,
+      empty.attentionMask,
+      empty.lengths,
+    ]);
   });
 
   it('rejects a missing encoder', () => {
-    expect(() => encodeBatch(['a'], {} as unknown as (t: string) => number[])).toThrow(/encoder must be a function, an object with an encode\(text\) method/);
+    expect(() => encodeBatch(['a'], {} as unknown as (t: string) => number[])).toThrow(
+      /encoder must be a function, an object with an encode\(text\) method/,
+    );
   });
 
   it('accepts the word-level Tokenizer (through textsToSequences)', async () => {
@@ -73,7 +112,10 @@ describeWithBackends('encodeBatch', () => {
     const expected = tok.textsToSequences(texts); // [[2, 3, 4], [1, 5]]
     const got = await arrays(encodeBatch(texts, tok));
     expect(got.ids).toEqual([expected[0], [...expected[1]!, 0]]);
-    expect(got.mask).toEqual([[1, 1, 1], [1, 1, 0]]);
+    expect(got.mask).toEqual([
+      [1, 1, 1],
+      [1, 1, 0],
+    ]);
     expect(got.lengths).toEqual([3, 2]);
   });
 
@@ -91,7 +133,9 @@ describeWithBackends('encodeBatch', () => {
       const width = Math.max(...expected.map((e) => e.length));
       const got = await arrays(encodeBatch(texts, encoder));
       expect(got.lengths, name).toEqual(expected.map((e) => e.length));
-      expect(got.ids, name).toEqual(expected.map((e) => [...e, ...new Array<number>(width - e.length).fill(0)]));
+      expect(got.ids, name).toEqual(
+        expected.map((e) => [...e, ...new Array<number>(width - e.length).fill(0)]),
+      );
     }
     wasm.dispose();
   });

@@ -22,7 +22,12 @@ export interface PadBatchOptions {
   truncating?: 'pre' | 'post';
 }
 
-const PAD_BATCH_OPTIONS = optionKeys<PadBatchOptions>({ maxLength: true, padId: true, padding: true, truncating: true });
+const PAD_BATCH_OPTIONS = optionKeys<PadBatchOptions>({
+  maxLength: true,
+  padId: true,
+  padding: true,
+  truncating: true,
+});
 
 export interface PaddedBatch {
   /** [batch][maxLength] ids. */
@@ -50,17 +55,28 @@ export function padBatch(sequences: readonly (readonly number[])[], options?: Pa
   return padBatchChecked('padBatch', sequences, checkOptions('padBatch', options, PAD_BATCH_OPTIONS));
 }
 
-function padBatchChecked(fn: string, sequences: readonly (readonly number[])[], options: PadBatchOptions): PaddedBatch {
+function padBatchChecked(
+  fn: string,
+  sequences: readonly (readonly number[])[],
+  options: PadBatchOptions,
+): PaddedBatch {
   const { maxLength, padId = 0, padding = 'post', truncating = 'post' } = options;
-  if (!Array.isArray(sequences)) throw new TypeError(`${fn}: sequences must be an array of id arrays, got ${typeof sequences}`);
-  if (maxLength !== undefined && (!Number.isSafeInteger(maxLength) || maxLength < 1)) throw new RangeError(`${fn}: maxLength must be a positive integer, got ${maxLength}`);
-  if (!Number.isInteger(padId) || padId < -(2 ** 31) || padId >= 2 ** 31) throw new RangeError(`${fn}: padId must be an int32, got ${padId}`);
-  if (padding !== 'pre' && padding !== 'post') throw new RangeError(`${fn}: padding must be 'pre' or 'post', got ${JSON.stringify(padding)}`);
-  if (truncating !== 'pre' && truncating !== 'post') throw new RangeError(`${fn}: truncating must be 'pre' or 'post', got ${JSON.stringify(truncating)}`);
+  if (!Array.isArray(sequences))
+    throw new TypeError(`${fn}: sequences must be an array of id arrays, got ${typeof sequences}`);
+  if (maxLength !== undefined && (!Number.isSafeInteger(maxLength) || maxLength < 1))
+    throw new RangeError(`${fn}: maxLength must be a positive integer, got ${maxLength}`);
+  if (!Number.isInteger(padId) || padId < -(2 ** 31) || padId >= 2 ** 31)
+    throw new RangeError(`${fn}: padId must be an int32, got ${padId}`);
+  if (padding !== 'pre' && padding !== 'post')
+    throw new RangeError(`${fn}: padding must be 'pre' or 'post', got ${JSON.stringify(padding)}`);
+  if (truncating !== 'pre' && truncating !== 'post')
+    throw new RangeError(`${fn}: truncating must be 'pre' or 'post', got ${JSON.stringify(truncating)}`);
   const kept = sequences.map((s, i) => {
-    if (!Array.isArray(s)) throw new TypeError(`${fn}: sequences[${i}] must be an array of ids, got ${typeof s}`);
+    if (!Array.isArray(s))
+      throw new TypeError(`${fn}: sequences[${i}] must be an array of ids, got ${typeof s}`);
     s.forEach((id, j) => {
-      if (!Number.isInteger(id) || id < -(2 ** 31) || id >= 2 ** 31) throw new RangeError(`${fn}: sequences[${i}][${j}] = ${id} is not an int32 id`);
+      if (!Number.isInteger(id) || id < -(2 ** 31) || id >= 2 ** 31)
+        throw new RangeError(`${fn}: sequences[${i}][${j}] = ${id} is not an int32 id`);
     });
     if (maxLength === undefined || s.length <= maxLength) return s;
     return truncating === 'post' ? s.slice(0, maxLength) : s.slice(s.length - maxLength);
@@ -83,9 +99,14 @@ function padBatchChecked(fn: string, sequences: readonly (readonly number[])[], 
  * Encodes texts with any tokenizer of this package (or a function) and returns int32 tensors: padded
  * ids, attention mask and lengths. The caller disposes them.
  */
-export function encodeBatch(texts: readonly string[], encoder: TextToIds, options?: PadBatchOptions): EncodedBatch {
+export function encodeBatch(
+  texts: readonly string[],
+  encoder: TextToIds,
+  options?: PadBatchOptions,
+): EncodedBatch {
   const checked = checkOptions('encodeBatch', options, PAD_BATCH_OPTIONS);
-  if (!Array.isArray(texts)) throw new TypeError(`encodeBatch: texts must be an array of strings, got ${typeof texts}`);
+  if (!Array.isArray(texts))
+    throw new TypeError(`encodeBatch: texts must be an array of strings, got ${typeof texts}`);
   const { ids, attentionMask, lengths } = padBatchChecked('encodeBatch', encodeAll(texts, encoder), checked);
   const width = ids.length > 0 ? ids[0].length : (checked.maxLength ?? 0);
   const flat = (rows: number[][]): Int32Array => {
@@ -103,8 +124,12 @@ export function encodeBatch(texts: readonly string[], encoder: TextToIds, option
 function encodeAll(texts: readonly string[], encoder: TextToIds): number[][] {
   if (typeof encoder === 'function') return texts.map((t) => encoder(t));
   if (encoder !== null && typeof encoder === 'object') {
-    if ('encode' in encoder && typeof encoder.encode === 'function') return texts.map((t) => encoder.encode(t));
-    if ('textsToSequences' in encoder && typeof encoder.textsToSequences === 'function') return encoder.textsToSequences(texts);
+    if ('encode' in encoder && typeof encoder.encode === 'function')
+      return texts.map((t) => encoder.encode(t));
+    if ('textsToSequences' in encoder && typeof encoder.textsToSequences === 'function')
+      return encoder.textsToSequences(texts);
   }
-  throw new TypeError('encodeBatch: encoder must be a function, an object with an encode(text) method (CharVocabulary, SentencePieceTokenizer, SentencePieceBpeEncoder) or one with textsToSequences(texts) (Tokenizer)');
+  throw new TypeError(
+    'encodeBatch: encoder must be a function, an object with an encode(text) method (CharVocabulary, SentencePieceTokenizer, SentencePieceBpeEncoder) or one with textsToSequences(texts) (Tokenizer)',
+  );
 }

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { CharVocabulary } from './char_vocabulary.js';
 
 describe('CharVocabulary', () => {
-  const ctc = new CharVocabulary({ alphabet: " abcdefghijklmnopqrstuvwxyz'", specials: ['blank', 'unk'], lowercase: true });
+  const ctc = new CharVocabulary({
+    alphabet: " abcdefghijklmnopqrstuvwxyz'",
+    specials: ['blank', 'unk'],
+    lowercase: true,
+  });
 
   it('hand-checked ids: blank = 0, unk = 1, " " = 2, "a" = 3; "Hi!" -> h, i, unk', () => {
     expect([ctc.blankId, ctc.unkId, ctc.padId, ctc.size]).toEqual([0, 1, -1, 30]);
@@ -18,7 +22,7 @@ describe('CharVocabulary', () => {
 
   it('CTC greedy decoding merges repeats and drops blanks: "aa_ab__bb" -> "aabb"', () => {
     const [a, b] = ctc.encode('ab');
-    expect(ctc.decode([a, a, 0, a, b, 0, 0, b, b], { ctc: true })).toBe("aabb");
+    expect(ctc.decode([a, a, 0, a, b, 0, 0, b, b], { ctc: true })).toBe('aabb');
   });
 
   it('specials print only when asked; bos/eos wrap the ids', () => {
@@ -29,7 +33,11 @@ describe('CharVocabulary', () => {
   });
 
   it('NFKC normalisation maps the "ﬁ" ligature and full-width letters into the alphabet; it also composes e + U+0301 into é', () => {
-    const v = new CharVocabulary({ alphabet: 'abcdefghijklmnopqrstuvwxyzé ', normalization: 'NFKC', lowercase: true });
+    const v = new CharVocabulary({
+      alphabet: 'abcdefghijklmnopqrstuvwxyzé ',
+      normalization: 'NFKC',
+      lowercase: true,
+    });
     expect(v.decode(v.encode('ﬁＮＥ'))).toBe('fine');
     expect(v.encode('e\u0301')).toEqual(v.encode('é'));
     const raw = new CharVocabulary({ alphabet: 'abcdefghijklmnopqrstuvwxyzé ' });
@@ -40,11 +48,13 @@ describe('CharVocabulary', () => {
     expect(new CharVocabulary({ alphabet: 'ab', unknown: 'strip' }).encode('a?b')).toEqual([2, 3]);
     const strict = new CharVocabulary({ alphabet: 'ab', specials: ['pad'] });
     expect(strict.unknown).toBe('error');
-    expect(() => strict.encode('a😀b')).toThrow(/character "😀" \(U\+1F600\) at index 1 of the normalised text is not in the alphabet/);
+    expect(() => strict.encode('a😀b')).toThrow(
+      /character "😀" \(U\+1F600\) at index 1 of the normalised text is not in the alphabet/,
+    );
   });
 
   it('supports characters outside the BMP as single symbols', () => {
-    const v = new CharVocabulary({ alphabet: ['😀', 'x'], specials: [] , unknown: 'error' });
+    const v = new CharVocabulary({ alphabet: ['😀', 'x'], specials: [], unknown: 'error' });
     expect(v.encode('x😀x')).toEqual([1, 0, 1]);
   });
 
@@ -60,9 +70,15 @@ describe('CharVocabulary bad input', () => {
     expect(() => new CharVocabulary({ alphabet: 'aba' })).toThrow(/alphabet has "a" twice/);
     expect(() => new CharVocabulary({ alphabet: ['ab'] })).toThrow(/alphabet\[0\] must be one character/);
     expect(() => new CharVocabulary({ alphabet: '' })).toThrow(/alphabet is empty/);
-    expect(() => new CharVocabulary({ alphabet: 'a', specials: ['mask' as 'pad'] })).toThrow(/specials\[0\] must be one of blank, pad, unk, bos, eos, got "mask"/);
-    expect(() => new CharVocabulary({ alphabet: 'a', specials: ['pad'], unknown: 'unk' })).toThrow(/needs 'unk' in specials/);
-    expect(() => new CharVocabulary({ alphabet: 'a', normalization: 'NFX' as 'NFC' })).toThrow(/normalization must be one of/);
+    expect(() => new CharVocabulary({ alphabet: 'a', specials: ['mask' as 'pad'] })).toThrow(
+      /specials\[0\] must be one of blank, pad, unk, bos, eos, got "mask"/,
+    );
+    expect(() => new CharVocabulary({ alphabet: 'a', specials: ['pad'], unknown: 'unk' })).toThrow(
+      /needs 'unk' in specials/,
+    );
+    expect(() => new CharVocabulary({ alphabet: 'a', normalization: 'NFX' as 'NFC' })).toThrow(
+      /normalization must be one of/,
+    );
   });
 
   it('lone surrogates, bad ids and missing specials throw; empty text gives []', () => {
@@ -78,10 +94,18 @@ describe('CharVocabulary bad input', () => {
   it('fromJson rejects JSON of the wrong shape', () => {
     expect(() => CharVocabulary.fromJson('{')).toThrow(/not valid JSON/);
     expect(() => CharVocabulary.fromJson('["a"]')).toThrow(/expected an object/);
-    expect(() => CharVocabulary.fromJson('{"format": "keras"}')).toThrow(/format must be "rnnkit.CharVocabulary", got "keras"/);
+    expect(() => CharVocabulary.fromJson('{"format": "keras"}')).toThrow(
+      /format must be "rnnkit.CharVocabulary", got "keras"/,
+    );
     const good = JSON.parse(new CharVocabulary({ alphabet: 'ab' }).toJson());
-    expect(() => CharVocabulary.fromJson(JSON.stringify({ ...good, alphabet: 'ab' }))).toThrow(/alphabet must be an array of strings/);
-    expect(() => CharVocabulary.fromJson(JSON.stringify({ ...good, version: 2 }))).toThrow(/version must be 1, got 2/);
-    expect(() => CharVocabulary.fromJson(JSON.stringify({ ...good, alphabet: ['a', 'a'] }))).toThrow(/alphabet has "a" twice/);
+    expect(() => CharVocabulary.fromJson(JSON.stringify({ ...good, alphabet: 'ab' }))).toThrow(
+      /alphabet must be an array of strings/,
+    );
+    expect(() => CharVocabulary.fromJson(JSON.stringify({ ...good, version: 2 }))).toThrow(
+      /version must be 1, got 2/,
+    );
+    expect(() => CharVocabulary.fromJson(JSON.stringify({ ...good, alphabet: ['a', 'a'] }))).toThrow(
+      /alphabet has "a" twice/,
+    );
   });
 });

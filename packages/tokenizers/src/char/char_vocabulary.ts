@@ -4,7 +4,13 @@ import { assertWellFormedText } from '../text/well_formed.js';
 
 /** Reserved symbols a character model may need: CTC blank, padding, unknown, begin and end of sequence. */
 export type SpecialToken = 'blank' | 'pad' | 'unk' | 'bos' | 'eos';
-export const SPECIAL_TOKEN_TEXT: Readonly<Record<SpecialToken, string>> = { blank: '<blank>', pad: '<pad>', unk: '<unk>', bos: '<s>', eos: '</s>' };
+export const SPECIAL_TOKEN_TEXT: Readonly<Record<SpecialToken, string>> = {
+  blank: '<blank>',
+  pad: '<pad>',
+  unk: '<unk>',
+  bos: '<s>',
+  eos: '</s>',
+};
 const SPECIAL_NAMES = Object.keys(SPECIAL_TOKEN_TEXT) as SpecialToken[];
 
 export type UnicodeNormalization = 'none' | 'NFC' | 'NFD' | 'NFKC' | 'NFKD';
@@ -26,7 +32,13 @@ export interface CharVocabularyOptions {
   unknown?: UnknownCharPolicy;
 }
 
-const CHAR_VOCABULARY_OPTIONS = optionKeys<CharVocabularyOptions>({ alphabet: true, specials: true, lowercase: true, normalization: true, unknown: true });
+const CHAR_VOCABULARY_OPTIONS = optionKeys<CharVocabularyOptions>({
+  alphabet: true,
+  specials: true,
+  lowercase: true,
+  normalization: true,
+  unknown: true,
+});
 
 export interface CharEncodeOptions {
   /** Prepend bosId (needs 'bos' in specials). Default false. */
@@ -73,18 +85,34 @@ export class CharVocabulary {
   private readonly charIds: Map<string, number>;
 
   constructor(options: CharVocabularyOptions) {
-    if (options === undefined) throw new TypeError('CharVocabulary: options must be an object with at least an alphabet, got undefined');
+    if (options === undefined)
+      throw new TypeError(
+        'CharVocabulary: options must be an object with at least an alphabet, got undefined',
+      );
     checkOptions('CharVocabulary', options, CHAR_VOCABULARY_OPTIONS);
     const { alphabet, specials = ['pad', 'unk'], lowercase = false, normalization = 'none' } = options;
-    if (!Array.isArray(specials)) throw new TypeError(`CharVocabulary: specials must be an array of ${SPECIAL_NAMES.join('|')}, got ${typeof specials}`);
+    if (!Array.isArray(specials))
+      throw new TypeError(
+        `CharVocabulary: specials must be an array of ${SPECIAL_NAMES.join('|')}, got ${typeof specials}`,
+      );
     specials.forEach((s, i) => {
-      if (!SPECIAL_NAMES.includes(s)) throw new RangeError(`CharVocabulary: specials[${i}] must be one of ${SPECIAL_NAMES.join(', ')}, got ${JSON.stringify(s)}`);
+      if (!SPECIAL_NAMES.includes(s))
+        throw new RangeError(
+          `CharVocabulary: specials[${i}] must be one of ${SPECIAL_NAMES.join(', ')}, got ${JSON.stringify(s)}`,
+        );
       if (specials.indexOf(s) !== i) throw new RangeError(`CharVocabulary: special '${s}' is listed twice`);
     });
-    if (!NORMALIZATIONS.includes(normalization)) throw new RangeError(`CharVocabulary: normalization must be one of ${NORMALIZATIONS.join(', ')}, got ${JSON.stringify(normalization)}`);
+    if (!NORMALIZATIONS.includes(normalization))
+      throw new RangeError(
+        `CharVocabulary: normalization must be one of ${NORMALIZATIONS.join(', ')}, got ${JSON.stringify(normalization)}`,
+      );
     const unknown = options.unknown ?? (specials.includes('unk') ? 'unk' : 'error');
-    if (!['unk', 'strip', 'error'].includes(unknown)) throw new RangeError(`CharVocabulary: unknown must be 'unk', 'strip' or 'error', got ${JSON.stringify(unknown)}`);
-    if (unknown === 'unk' && !specials.includes('unk')) throw new RangeError("CharVocabulary: unknown = 'unk' needs 'unk' in specials");
+    if (!['unk', 'strip', 'error'].includes(unknown))
+      throw new RangeError(
+        `CharVocabulary: unknown must be 'unk', 'strip' or 'error', got ${JSON.stringify(unknown)}`,
+      );
+    if (unknown === 'unk' && !specials.includes('unk'))
+      throw new RangeError("CharVocabulary: unknown = 'unk' needs 'unk' in specials");
     let chars: string[];
     if (typeof alphabet === 'string') {
       assertWellFormedText(alphabet, 'CharVocabulary: alphabet');
@@ -92,19 +120,31 @@ export class CharVocabulary {
     } else if (Array.isArray(alphabet)) {
       chars = alphabet.map((c, i) => {
         assertWellFormedText(c, `CharVocabulary: alphabet[${i}]`);
-        if (Array.from(c).length !== 1) throw new RangeError(`CharVocabulary: alphabet[${i}] must be one character (code point), got ${JSON.stringify(c)}`);
+        if (Array.from(c).length !== 1)
+          throw new RangeError(
+            `CharVocabulary: alphabet[${i}] must be one character (code point), got ${JSON.stringify(c)}`,
+          );
         return c;
       });
-    } else throw new TypeError(`CharVocabulary: alphabet must be a string or an array of characters, got ${alphabet === null ? 'null' : typeof alphabet}`);
+    } else
+      throw new TypeError(
+        `CharVocabulary: alphabet must be a string or an array of characters, got ${alphabet === null ? 'null' : typeof alphabet}`,
+      );
     if (chars.length === 0) throw new RangeError('CharVocabulary: alphabet is empty');
     this.charIds = new Map();
     chars.forEach((c, i) => {
-      if (this.charIds.has(c)) throw new RangeError(`CharVocabulary: alphabet has ${JSON.stringify(c)} twice (positions ${this.charIds.get(c)! - specials.length} and ${i})`);
+      if (this.charIds.has(c))
+        throw new RangeError(
+          `CharVocabulary: alphabet has ${JSON.stringify(c)} twice (positions ${this.charIds.get(c)! - specials.length} and ${i})`,
+        );
       this.charIds.set(c, specials.length + i);
     });
     this.specials = [...specials];
     this.alphabet = chars;
-    if (typeof lowercase !== 'boolean') throw new TypeError(`CharVocabulary: lowercase must be a boolean, got ${JSON.stringify(lowercase) ?? String(lowercase)}`);
+    if (typeof lowercase !== 'boolean')
+      throw new TypeError(
+        `CharVocabulary: lowercase must be a boolean, got ${JSON.stringify(lowercase) ?? String(lowercase)}`,
+      );
     this.lowercase = lowercase;
     this.normalization = normalization;
     this.unknown = unknown;
@@ -130,7 +170,11 @@ export class CharVocabulary {
   }
 
   encode(text: string, options?: CharEncodeOptions): number[] {
-    const { addBos = false, addEos = false } = checkOptions('CharVocabulary.encode', options, CHAR_ENCODE_OPTIONS);
+    const { addBos = false, addEos = false } = checkOptions(
+      'CharVocabulary.encode',
+      options,
+      CHAR_ENCODE_OPTIONS,
+    );
     assertWellFormedText(text, 'CharVocabulary.encode: text');
     const ids: number[] = [];
     if (addBos) ids.push(this.requireSpecial('bos', 'addBos'));
@@ -141,7 +185,9 @@ export class CharVocabulary {
       else if (this.unknown === 'unk') ids.push(this.unkId);
       else if (this.unknown === 'error') {
         const cp = ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-        throw new RangeError(`CharVocabulary.encode: character ${JSON.stringify(ch)} (U+${cp}) at index ${offset} of the normalised text is not in the alphabet`);
+        throw new RangeError(
+          `CharVocabulary.encode: character ${JSON.stringify(ch)} (U+${cp}) at index ${offset} of the normalised text is not in the alphabet`,
+        );
       }
       offset += ch.length;
     }
@@ -150,13 +196,19 @@ export class CharVocabulary {
   }
 
   decode(ids: readonly number[], options?: CharDecodeOptions): string {
-    const { skipSpecials = true, ctc = false } = checkOptions('CharVocabulary.decode', options, CHAR_DECODE_OPTIONS);
-    if (!Array.isArray(ids)) throw new TypeError(`CharVocabulary.decode: ids must be an array of integers, got ${typeof ids}`);
+    const { skipSpecials = true, ctc = false } = checkOptions(
+      'CharVocabulary.decode',
+      options,
+      CHAR_DECODE_OPTIONS,
+    );
+    if (!Array.isArray(ids))
+      throw new TypeError(`CharVocabulary.decode: ids must be an array of integers, got ${typeof ids}`);
     if (ctc && this.blankId < 0) throw new RangeError("CharVocabulary.decode: ctc needs 'blank' in specials");
     let out = '';
     let previous = -1;
     ids.forEach((id, i) => {
-      if (!Number.isInteger(id) || id < 0 || id >= this.size) throw new RangeError(`CharVocabulary.decode: ids[${i}] = ${id} is not an id in [0, ${this.size})`);
+      if (!Number.isInteger(id) || id < 0 || id >= this.size)
+        throw new RangeError(`CharVocabulary.decode: ids[${i}] = ${id} is not an id in [0, ${this.size})`);
       const repeat = id === previous;
       previous = id;
       if (ctc && (repeat || id === this.blankId)) return;
@@ -168,14 +220,22 @@ export class CharVocabulary {
   }
 
   idToToken(id: number): string {
-    if (!Number.isInteger(id) || id < 0 || id >= this.size) throw new RangeError(`CharVocabulary.idToToken: id ${id} is not in [0, ${this.size})`);
-    return id < this.specials.length ? SPECIAL_TOKEN_TEXT[this.specials[id]] : this.alphabet[id - this.specials.length];
+    if (!Number.isInteger(id) || id < 0 || id >= this.size)
+      throw new RangeError(`CharVocabulary.idToToken: id ${id} is not in [0, ${this.size})`);
+    return id < this.specials.length
+      ? SPECIAL_TOKEN_TEXT[this.specials[id]]
+      : this.alphabet[id - this.specials.length];
   }
 
   toJson(): string {
     const json: CharVocabularyJson = {
-      format: 'rnnkit.CharVocabulary', version: 1, specials: [...this.specials], alphabet: [...this.alphabet],
-      lowercase: this.lowercase, normalization: this.normalization, unknown: this.unknown,
+      format: 'rnnkit.CharVocabulary',
+      version: 1,
+      specials: [...this.specials],
+      alphabet: [...this.alphabet],
+      lowercase: this.lowercase,
+      normalization: this.normalization,
+      unknown: this.unknown,
     };
     return JSON.stringify(json);
   }
@@ -190,23 +250,37 @@ export class CharVocabulary {
         throw new SyntaxError(`CharVocabulary.fromJson: not valid JSON (${(error as Error).message})`);
       }
     }
-    const fail = (message: string): never => { throw new TypeError(`CharVocabulary.fromJson: ${message}`); };
-    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) fail(`expected an object with format "rnnkit.CharVocabulary", got ${Array.isArray(doc) ? 'an array' : String(doc)}`);
+    const fail = (message: string): never => {
+      throw new TypeError(`CharVocabulary.fromJson: ${message}`);
+    };
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
+      fail(
+        `expected an object with format "rnnkit.CharVocabulary", got ${Array.isArray(doc) ? 'an array' : String(doc)}`,
+      );
     const d = doc as Record<string, unknown>;
-    if (d.format !== 'rnnkit.CharVocabulary') fail(`format must be "rnnkit.CharVocabulary", got ${JSON.stringify(d.format)}`);
+    if (d.format !== 'rnnkit.CharVocabulary')
+      fail(`format must be "rnnkit.CharVocabulary", got ${JSON.stringify(d.format)}`);
     if (d.version !== 1) fail(`version must be 1, got ${JSON.stringify(d.version)}`);
-    if (!Array.isArray(d.alphabet) || d.alphabet.some((c) => typeof c !== 'string')) fail(`alphabet must be an array of strings, got ${JSON.stringify(d.alphabet)?.slice(0, 80)}`);
+    if (!Array.isArray(d.alphabet) || d.alphabet.some((c) => typeof c !== 'string'))
+      fail(`alphabet must be an array of strings, got ${JSON.stringify(d.alphabet)?.slice(0, 80)}`);
     if (!Array.isArray(d.specials)) fail(`specials must be an array, got ${JSON.stringify(d.specials)}`);
-    if (typeof d.lowercase !== 'boolean') fail(`lowercase must be a boolean, got ${JSON.stringify(d.lowercase)}`);
+    if (typeof d.lowercase !== 'boolean')
+      fail(`lowercase must be a boolean, got ${JSON.stringify(d.lowercase)}`);
     return new CharVocabulary({
-      alphabet: d.alphabet as string[], specials: d.specials as SpecialToken[], lowercase: d.lowercase as boolean,
-      normalization: d.normalization as UnicodeNormalization, unknown: d.unknown as UnknownCharPolicy,
+      alphabet: d.alphabet as string[],
+      specials: d.specials as SpecialToken[],
+      lowercase: d.lowercase as boolean,
+      normalization: d.normalization as UnicodeNormalization,
+      unknown: d.unknown as UnknownCharPolicy,
     });
   }
 
   private requireSpecial(token: SpecialToken, option: string): number {
     const id = this.specials.indexOf(token);
-    if (id < 0) throw new RangeError(`CharVocabulary.encode: ${option} needs '${token}' in specials (specials: [${this.specials.join(', ')}])`);
+    if (id < 0)
+      throw new RangeError(
+        `CharVocabulary.encode: ${option} needs '${token}' in specials (specials: [${this.specials.join(', ')}])`,
+      );
     return id;
   }
 }

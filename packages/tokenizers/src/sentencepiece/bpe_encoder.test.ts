@@ -22,7 +22,13 @@ describe('SentencePieceBpeEncoder (TypeScript) on a spm_train BPE model', () => 
 
   it('special ids equal the C++ library', () => {
     const info = fixture.bpe.info;
-    expect([enc.vocabSize, enc.unkId, enc.bosId, enc.eosId, enc.padId]).toEqual([info.vocab_size, info.unk_id, info.bos_id, info.eos_id, info.pad_id]);
+    expect([enc.vocabSize, enc.unkId, enc.bosId, enc.eosId, enc.padId]).toEqual([
+      info.vocab_size,
+      info.unk_id,
+      info.bos_id,
+      info.eos_id,
+      info.pad_id,
+    ]);
   });
 
   it('gives the C++ ids from a cold and from a warm word cache, which callers cannot alter', () => {
@@ -37,7 +43,9 @@ describe('SentencePieceBpeEncoder (TypeScript) on a spm_train BPE model', () => 
   });
 
   it('refuses models it cannot reproduce exactly (NFKC character map) with a pointer to SentencePieceTokenizer', () => {
-    expect(() => SentencePieceBpeEncoder.fromBytes(fixtureBytes('sp_unigram.model'))).toThrow(/model_type is 'unigram', not 'bpe'.*SentencePieceTokenizer/);
+    expect(() => SentencePieceBpeEncoder.fromBytes(fixtureBytes('sp_unigram.model'))).toThrow(
+      /model_type is 'unigram', not 'bpe'.*SentencePieceTokenizer/,
+    );
   });
 
   it('lone surrogates and non-strings throw', () => {

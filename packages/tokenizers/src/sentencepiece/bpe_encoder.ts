@@ -78,14 +78,26 @@ export class SentencePieceBpeEncoder {
 
   constructor(readonly model: ModelProto) {
     const t = model.trainerSpec;
-    const fail = (why: string): never => { throw new Error(`SentencePieceBpeEncoder: ${why}; load this model with SentencePieceTokenizer (WebAssembly) instead`); };
+    const fail = (why: string): never => {
+      throw new Error(
+        `SentencePieceBpeEncoder: ${why}; load this model with SentencePieceTokenizer (WebAssembly) instead`,
+      );
+    };
     if ((t.modelType ?? 'unigram') !== 'bpe') fail(`model_type is '${t.modelType ?? 'unigram'}', not 'bpe'`);
-    if ((model.normalizerSpec.precompiledCharsmap?.length ?? 0) > 0) fail(`the model normalises text with '${model.normalizerSpec.name ?? 'a character map'}' (only 'identity' models are supported)`);
+    if ((model.normalizerSpec.precompiledCharsmap?.length ?? 0) > 0)
+      fail(
+        `the model normalises text with '${model.normalizerSpec.name ?? 'a character map'}' (only 'identity' models are supported)`,
+      );
     if (t.treatWhitespaceAsSuffix) fail('treat_whitespace_as_suffix is not supported');
     if (t.byteFallback) fail('byte_fallback is not supported');
     if (model.pieces.some((p) => p.type === 'unused')) fail('models with unused pieces are not supported');
     this.vocabSize = model.pieces.length;
-    ({ unkId: this.unkId, bosId: this.bosId, eosId: this.eosId, padId: this.padId } = resolveSpecialIds(model));
+    ({
+      unkId: this.unkId,
+      bosId: this.bosId,
+      eosId: this.eosId,
+      padId: this.padId,
+    } = resolveSpecialIds(model));
     const users: string[] = [];
     let crossesWords = false;
     model.pieces.forEach((p, id) => {
@@ -118,13 +130,19 @@ export class SentencePieceBpeEncoder {
 
   /** Same rules as the C++ decoder: controls vanish, unknown ids print the unk surface, U+2581 is a space. */
   decode(ids: readonly number[]): string {
-    if (!Array.isArray(ids)) throw new TypeError(`SentencePieceBpeEncoder.decode: ids must be an array of integers, got ${typeof ids}`);
+    if (!Array.isArray(ids))
+      throw new TypeError(
+        `SentencePieceBpeEncoder.decode: ids must be an array of integers, got ${typeof ids}`,
+      );
     let out = '';
     // The C++ decoder drops the first piece's leading U+2581 even when add_dummy_prefix is false
     // (checked against the WASM build in the tests).
     let atStart = true;
     ids.forEach((id, i) => {
-      if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) throw new RangeError(`SentencePieceBpeEncoder.decode: ids[${i}] = ${id} is not an id in [0, ${this.vocabSize})`);
+      if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize)
+        throw new RangeError(
+          `SentencePieceBpeEncoder.decode: ids[${i}] = ${id} is not an id in [0, ${this.vocabSize})`,
+        );
       if (this.controlIds.has(id)) return;
       let piece = id === this.unkId ? this.unkSurface : this.model.pieces[id].piece;
       if (atStart && piece.startsWith(SPACE_SYMBOL)) piece = piece.slice(1);
@@ -142,7 +160,8 @@ export class SentencePieceBpeEncoder {
     const emit = (segment: { ids: number[]; pieces: string[] }): void => {
       for (let k = 0; k < segment.ids.length; k++) {
         // The C++ processor merges a run of unknown pieces into one piece, for every model type.
-        if (segment.ids[k] === this.unkId && ids.length > 0 && ids[ids.length - 1] === this.unkId) pieces[pieces.length - 1] += segment.pieces[k];
+        if (segment.ids[k] === this.unkId && ids.length > 0 && ids[ids.length - 1] === this.unkId)
+          pieces[pieces.length - 1] += segment.pieces[k];
         else {
           ids.push(segment.ids[k]);
           pieces.push(segment.pieces[k]);
@@ -205,7 +224,7 @@ export class SentencePieceBpeEncoder {
     const sids: number[] = []; // vocabulary id of the symbol's current text, -1 if none
     const frozen: boolean[] = [];
     const hasUsers = this.userSymbols.length > 0;
-    for (let pos = 0; pos < s.length; ) {
+    for (let pos = 0; pos < s.length;) {
       let len = 0;
       let isUser = false;
       if (hasUsers) {
@@ -223,7 +242,9 @@ export class SentencePieceBpeEncoder {
       }
       starts.push(pos);
       lens.push(len);
-      sids.push(len === 1 && !isUser ? this.unitIds[s.charCodeAt(pos)] : (this.ids.get(s.substr(pos, len)) ?? -1));
+      sids.push(
+        len === 1 && !isUser ? this.unitIds[s.charCodeAt(pos)] : (this.ids.get(s.substr(pos, len)) ?? -1),
+      );
       frozen.push(isUser);
       pos += len;
     }
@@ -241,13 +262,15 @@ export class SentencePieceBpeEncoder {
       let merged: number | undefined;
       if (sids[left] >= 0 && sids[right] >= 0) merged = table.get(sids[left] * V + sids[right]);
       else merged = this.ids.get(s.substr(starts[left], size));
-      if (merged !== undefined) heap.push({ left, right, score: this.model.pieces[merged].score, size, merged });
+      if (merged !== undefined)
+        heap.push({ left, right, score: this.model.pieces[merged].score, size, merged });
     };
     for (let i = 1; i < n; i++) tryPair(i - 1, i);
     while (heap.size > 0) {
       const top = heap.pop();
       // Stale entry: one side was merged away or grew since the pair was pushed.
-      if (lens[top.left] === 0 || lens[top.right] === 0 || lens[top.left] + lens[top.right] !== top.size) continue;
+      if (lens[top.left] === 0 || lens[top.right] === 0 || lens[top.left] + lens[top.right] !== top.size)
+        continue;
       lens[top.left] += lens[top.right];
       lens[top.right] = 0;
       sids[top.left] = top.merged;

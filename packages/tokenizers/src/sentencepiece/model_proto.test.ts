@@ -13,7 +13,12 @@ describe('decodeModelProto / encodeModelProto', () => {
       const info = fixture[kind].info;
       expect(model.pieces.map((p) => p.piece)).toEqual(info.pieces);
       expect(model.pieces.map((p) => p.score)).toEqual(info.scores);
-      expect(resolveSpecialIds(model)).toEqual({ unkId: info.unk_id, bosId: info.bos_id, eosId: info.eos_id, padId: info.pad_id });
+      expect(resolveSpecialIds(model)).toEqual({
+        unkId: info.unk_id,
+        bosId: info.bos_id,
+        eosId: info.eos_id,
+        padId: info.pad_id,
+      });
       expect(model.trainerSpec.modelType).toBe(kind);
     });
 
@@ -26,7 +31,9 @@ describe('decodeModelProto / encodeModelProto', () => {
     // The round trip above cannot see a field the first decode drops; the C++ library can.
     it(`${kind}: encode(decode(file)) is a model the C++ library reads as the original (same ids, pieces, text)`, async () => {
       expect(fixture[kind].cases.length).toBeGreaterThan(5);
-      const rewritten = await SentencePieceTokenizer.fromBytes(encodeModelProto(decodeModelProto(fixtureBytes(`sp_${kind}.model`))));
+      const rewritten = await SentencePieceTokenizer.fromBytes(
+        encodeModelProto(decodeModelProto(fixtureBytes(`sp_${kind}.model`))),
+      );
       try {
         for (const c of fixture[kind].cases) {
           expect(rewritten.encode(c.text), JSON.stringify(c.text)).toEqual(c.ids);
@@ -78,9 +85,15 @@ describe('decodeModelProto bad input', () => {
 
   it('corrupt bytes fail with a message naming the problem', () => {
     expect(() => decodeModelProto(new Uint8Array(0))).toThrow(/file is empty/);
-    expect(() => decodeModelProto(new TextEncoder().encode('PK\u0003\u0004 zip file'))).toThrow(/not a valid ModelProto|has no/);
-    expect(() => decodeModelProto(Uint8Array.from([0x0a, 0x05, 0x0a, 0x03, 0xff, 0xfe, 0xfd]))).toThrow(/not valid UTF-8/);
-    expect(() => decodeModelProto(Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]))).toThrow(/runs past the end/);
+    expect(() => decodeModelProto(new TextEncoder().encode('PK\u0003\u0004 zip file'))).toThrow(
+      /not a valid ModelProto|has no/,
+    );
+    expect(() => decodeModelProto(Uint8Array.from([0x0a, 0x05, 0x0a, 0x03, 0xff, 0xfe, 0xfd]))).toThrow(
+      /not valid UTF-8/,
+    );
+    expect(() => decodeModelProto(Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]))).toThrow(
+      /runs past the end/,
+    );
     const bytes = fixtureBytes('sp_bpe.model').slice();
     bytes[1] = 0xff; // first piece's length now overruns its message
     expect(() => decodeModelProto(bytes)).toThrow(/SentencePiece model: /);
@@ -88,8 +101,14 @@ describe('decodeModelProto bad input', () => {
 
   it('a model without <unk> or with a duplicated piece is rejected like the C++ loader does', () => {
     const model = decodeModelProto(fixtureBytes('sp_bpe.model'));
-    expect(() => encodeModelProto({ ...model, pieces: model.pieces.slice(1) })).toThrow(/has no unknown piece/);
-    expect(() => encodeModelProto({ ...model, pieces: [...model.pieces, model.pieces[10]] })).toThrow(/defined twice/);
-    expect(() => decodeModelProto('nope' as unknown as Uint8Array)).toThrow(/must be a Uint8Array or ArrayBuffer/);
+    expect(() => encodeModelProto({ ...model, pieces: model.pieces.slice(1) })).toThrow(
+      /has no unknown piece/,
+    );
+    expect(() => encodeModelProto({ ...model, pieces: [...model.pieces, model.pieces[10]] })).toThrow(
+      /defined twice/,
+    );
+    expect(() => decodeModelProto('nope' as unknown as Uint8Array)).toThrow(
+      /must be a Uint8Array or ArrayBuffer/,
+    );
   });
 });

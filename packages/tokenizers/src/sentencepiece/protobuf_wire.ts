@@ -23,7 +23,12 @@ export class ProtobufError extends Error {
 
 class Reader {
   pos: number;
-  constructor(readonly bytes: Uint8Array, start: number, readonly end: number, readonly path: string) {
+  constructor(
+    readonly bytes: Uint8Array,
+    start: number,
+    readonly end: number,
+    readonly path: string,
+  ) {
     this.pos = start;
   }
   fail(message: string): never {
@@ -47,7 +52,10 @@ class Reader {
   }
   length(): number {
     const [lo, hi] = this.varint();
-    if (hi !== 0 || lo > this.end - this.pos) this.fail(`length ${hi ? '>= 2^32' : lo} runs past the end (${this.end - this.pos} bytes left; truncated file?)`);
+    if (hi !== 0 || lo > this.end - this.pos)
+      this.fail(
+        `length ${hi ? '>= 2^32' : lo} runs past the end (${this.end - this.pos} bytes left; truncated file?)`,
+      );
     return lo;
   }
 }
@@ -95,8 +103,7 @@ function skipField(r: Reader, wire: number): void {
   else if (wire === 2) {
     const n = r.length(); // read before advancing: `r.pos += r.length()` would lose the length's bytes
     r.pos += n;
-  }
-  else if (wire === 5) r.pos + 4 <= r.end ? (r.pos += 4) : r.fail('truncated fixed32');
+  } else if (wire === 5) r.pos + 4 <= r.end ? (r.pos += 4) : r.fail('truncated fixed32');
   else r.fail(`unsupported wire type ${wire}`);
 }
 
@@ -176,14 +183,16 @@ function writeScalar(w: Writer, number: number, kind: ScalarKind, value: unknown
       return;
     case 'uint64': {
       const v = value as number;
-      if (!Number.isSafeInteger(v) || v < 0) throw new ProtobufError(`${path}: uint64 must be a non-negative safe integer, got ${v}`);
+      if (!Number.isSafeInteger(v) || v < 0)
+        throw new ProtobufError(`${path}: uint64 must be a non-negative safe integer, got ${v}`);
       w.varint(number << 3);
       w.varint(v % 2 ** 32, Math.floor(v / 2 ** 32));
       return;
     }
     default: {
       const v = value as number;
-      if (!Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) throw new ProtobufError(`${path}: int32 out of range: ${v}`);
+      if (!Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31)
+        throw new ProtobufError(`${path}: int32 out of range: ${v}`);
       w.varint(number << 3);
       w.varint(v, v < 0 ? 0xffffffff : 0); // negative int32 is sign-extended to 10 bytes, as protobuf requires
     }
@@ -193,7 +202,9 @@ function writeScalar(w: Writer, number: number, kind: ScalarKind, value: unknown
 /** Writes the fields present in `message`, in field-number order (as protobuf's C++ serialiser does). */
 export function encodeMessage(message: DecodedMessage, spec: MessageSpec, path = spec.name): Uint8Array {
   const w = new Writer();
-  const numbers = Object.keys(spec.fields).map(Number).sort((a, b) => a - b);
+  const numbers = Object.keys(spec.fields)
+    .map(Number)
+    .sort((a, b) => a - b);
   for (const number of numbers) {
     const field = spec.fields[number];
     const value = message[field.name];

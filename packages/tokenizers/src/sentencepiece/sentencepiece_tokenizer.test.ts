@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
-import { fixtureBytes, fixtureJson, fixturePath, type SentencePieceFixture } from '../__fixtures__/load_fixture.js';
+import {
+  fixtureBytes,
+  fixtureJson,
+  fixturePath,
+  type SentencePieceFixture,
+} from '../__fixtures__/load_fixture.js';
 import { SentencePieceTokenizer } from './sentencepiece_tokenizer.js';
 
 const fixture = fixtureJson<SentencePieceFixture>('sentencepiece.json');
@@ -17,9 +22,17 @@ describe('SentencePieceTokenizer (WASM) matches the C++ library (python3-sentenc
     });
 
     it(`${kind}: vocabSize, special ids and pieces`, async () => {
-      const tok = await SentencePieceTokenizer.fromBytes(fixtureBytes(`sp_${kind}.model`).buffer as ArrayBuffer);
+      const tok = await SentencePieceTokenizer.fromBytes(
+        fixtureBytes(`sp_${kind}.model`).buffer as ArrayBuffer,
+      );
       const info = fixture[kind].info;
-      expect([tok.vocabSize, tok.unkId, tok.bosId, tok.eosId, tok.padId]).toEqual([info.vocab_size, info.unk_id, info.bos_id, info.eos_id, info.pad_id]);
+      expect([tok.vocabSize, tok.unkId, tok.bosId, tok.eosId, tok.padId]).toEqual([
+        info.vocab_size,
+        info.unk_id,
+        info.bos_id,
+        info.eos_id,
+        info.pad_id,
+      ]);
       expect(Array.from({ length: tok.vocabSize }, (_, i) => tok.idToPiece(i))).toEqual(info.pieces);
       expect(tok.pieceToId(info.pieces[7])).toBe(7);
       expect(tok.pieceToId('no such piece')).toBe(info.unk_id);
@@ -54,7 +67,9 @@ describe('SentencePieceTokenizer (WASM) matches the C++ library (python3-sentenc
     const before = [process.listenerCount('uncaughtException'), process.listenerCount('unhandledRejection')];
     const tok = await SentencePieceTokenizer.fromBytes(fixtureBytes('sp_bpe.model'));
     tok.encode('hello');
-    expect([process.listenerCount('uncaughtException'), process.listenerCount('unhandledRejection')]).toEqual(before);
+    expect([process.listenerCount('uncaughtException'), process.listenerCount('unhandledRejection')]).toEqual(
+      before,
+    );
   });
 });
 
@@ -91,10 +106,16 @@ describe('SentencePieceTokenizer bad input', () => {
 
   it('truncated, corrupt and empty .model files are rejected with a message', async () => {
     const good = fixtureBytes('sp_bpe.model');
-    await expect(SentencePieceTokenizer.fromBytes(good.subarray(0, good.length - 7))).rejects.toThrow(/truncated|runs past the end/);
+    await expect(SentencePieceTokenizer.fromBytes(good.subarray(0, good.length - 7))).rejects.toThrow(
+      /truncated|runs past the end/,
+    );
     await expect(SentencePieceTokenizer.fromBytes(new Uint8Array(0))).rejects.toThrow(/file is empty/);
-    await expect(SentencePieceTokenizer.fromBytes(new TextEncoder().encode('<html>not a model</html>'))).rejects.toThrow(/SentencePiece model/);
+    await expect(
+      SentencePieceTokenizer.fromBytes(new TextEncoder().encode('<html>not a model</html>')),
+    ).rejects.toThrow(/SentencePiece model/);
     await expect(SentencePieceTokenizer.fromFile('/nonexistent/x.model')).rejects.toThrow(/ENOENT/);
-    await expect(SentencePieceTokenizer.fromBytes('abc' as unknown as Uint8Array)).rejects.toThrow(/must be a Uint8Array or ArrayBuffer/);
+    await expect(SentencePieceTokenizer.fromBytes('abc' as unknown as Uint8Array)).rejects.toThrow(
+      /must be a Uint8Array or ArrayBuffer/,
+    );
   });
 });

@@ -35,7 +35,12 @@ export class SentencePieceTokenizer {
     private readonly processor: WasmSentencePieceProcessor,
   ) {
     this.vocabSize = model.pieces.length;
-    ({ unkId: this.unkId, bosId: this.bosId, eosId: this.eosId, padId: this.padId } = resolveSpecialIds(model));
+    ({
+      unkId: this.unkId,
+      bosId: this.bosId,
+      eosId: this.eosId,
+      padId: this.padId,
+    } = resolveSpecialIds(model));
     this.modelType = model.trainerSpec.modelType ?? 'unigram';
     this.pieceIds = new Map(model.pieces.map((p, i) => [p.piece, i]));
   }
@@ -49,9 +54,14 @@ export class SentencePieceTokenizer {
 
   /** Node only: reads a `.model` file. `node:fs` is imported on demand so browser bundles never see it. */
   static async fromFile(path: string): Promise<SentencePieceTokenizer> {
-    if (typeof path !== 'string' || path.length === 0) throw new TypeError(`SentencePieceTokenizer.fromFile: path must be a non-empty string, got ${JSON.stringify(path)}`);
+    if (typeof path !== 'string' || path.length === 0)
+      throw new TypeError(
+        `SentencePieceTokenizer.fromFile: path must be a non-empty string, got ${JSON.stringify(path)}`,
+      );
     const fsModule = 'node:fs/promises';
-    const { readFile } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ fsModule)) as typeof import('node:fs/promises');
+    const { readFile } = (await import(
+      /* @vite-ignore */ /* webpackIgnore: true */ fsModule
+    )) as typeof import('node:fs/promises');
     return SentencePieceTokenizer.fromBytes(new Uint8Array(await readFile(path)));
   }
 
@@ -73,15 +83,22 @@ export class SentencePieceTokenizer {
   /** Text of `ids`; control ids (bos, eos, pad) decode to nothing, unknown ids to the unk surface ' ⁇ '. */
   decode(ids: readonly number[]): string {
     this.checkAlive('decode');
-    if (!Array.isArray(ids)) throw new TypeError(`SentencePieceTokenizer.decode: ids must be an array of integers, got ${typeof ids}`);
+    if (!Array.isArray(ids))
+      throw new TypeError(
+        `SentencePieceTokenizer.decode: ids must be an array of integers, got ${typeof ids}`,
+      );
     ids.forEach((id, i) => {
-      if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) throw new RangeError(`SentencePieceTokenizer.decode: ids[${i}] = ${id} is not an id in [0, ${this.vocabSize})`);
+      if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize)
+        throw new RangeError(
+          `SentencePieceTokenizer.decode: ids[${i}] = ${id} is not an id in [0, ${this.vocabSize})`,
+        );
     });
     return this.processor.decodeIds([...ids]);
   }
 
   idToPiece(id: number): string {
-    if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) throw new RangeError(`SentencePieceTokenizer.idToPiece: id ${id} is not in [0, ${this.vocabSize})`);
+    if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize)
+      throw new RangeError(`SentencePieceTokenizer.idToPiece: id ${id} is not in [0, ${this.vocabSize})`);
     return this.model.pieces[id].piece;
   }
 
@@ -102,11 +119,13 @@ export class SentencePieceTokenizer {
 
   private wrapSpecials(ids: number[], { addBos = false, addEos = false }: EncodeOptions): number[] {
     if (addBos) {
-      if (this.bosId < 0) throw new Error('SentencePieceTokenizer.encode: addBos is set but the model has no <s> piece');
+      if (this.bosId < 0)
+        throw new Error('SentencePieceTokenizer.encode: addBos is set but the model has no <s> piece');
       ids.unshift(this.bosId);
     }
     if (addEos) {
-      if (this.eosId < 0) throw new Error('SentencePieceTokenizer.encode: addEos is set but the model has no </s> piece');
+      if (this.eosId < 0)
+        throw new Error('SentencePieceTokenizer.encode: addEos is set but the model has no </s> piece');
       ids.push(this.eosId);
     }
     return ids;

@@ -36,8 +36,19 @@ export interface TrainSentencePieceOptions {
 }
 
 const TRAIN_SENTENCEPIECE_OPTIONS = optionKeys<TrainSentencePieceOptions>({
-  texts: true, vocabSize: true, modelType: true, characterCoverage: true, userDefinedSymbols: true, controlSymbols: true,
-  maxPieceLength: true, unkId: true, bosId: true, eosId: true, padId: true, addDummyPrefix: true, onProgress: true,
+  texts: true,
+  vocabSize: true,
+  modelType: true,
+  characterCoverage: true,
+  userDefinedSymbols: true,
+  controlSymbols: true,
+  maxPieceLength: true,
+  unkId: true,
+  bosId: true,
+  eosId: true,
+  padId: true,
+  addDummyPrefix: true,
+  onProgress: true,
 });
 
 interface Word {
@@ -61,7 +72,7 @@ class CandidateHeap {
     const h = this.items;
     h.push(item);
     // Swaps by hand: a destructuring swap allocates, and the heap sees millions of moves.
-    for (let i = h.length - 1; i > 0; ) {
+    for (let i = h.length - 1; i > 0;) {
       const p = (i - 1) >> 1;
       if (!this.before(h[i], h[p])) break;
       const t = h[i];
@@ -76,7 +87,7 @@ class CandidateHeap {
     const last = h.pop()!;
     if (h.length > 0) {
       h[0] = last;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         let best = i;
         if (l < h.length && this.before(h[l], h[best])) best = l;
@@ -104,34 +115,77 @@ function fail(message: string): never {
  */
 export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Array {
   const {
-    texts, vocabSize, modelType = 'bpe', characterCoverage = 0.9995, userDefinedSymbols = [], controlSymbols = [],
-    maxPieceLength = 16, unkId = 0, bosId = 1, eosId = 2, padId = -1, addDummyPrefix = true, onProgress,
+    texts,
+    vocabSize,
+    modelType = 'bpe',
+    characterCoverage = 0.9995,
+    userDefinedSymbols = [],
+    controlSymbols = [],
+    maxPieceLength = 16,
+    unkId = 0,
+    bosId = 1,
+    eosId = 2,
+    padId = -1,
+    addDummyPrefix = true,
+    onProgress,
   } = checkOptions('trainSentencePiece', options, TRAIN_SENTENCEPIECE_OPTIONS);
-  if (modelType === 'unigram') fail("modelType 'unigram' is not implemented in TypeScript; train it with spm_train and load it with SentencePieceTokenizer");
+  if (modelType === 'unigram')
+    fail(
+      "modelType 'unigram' is not implemented in TypeScript; train it with spm_train and load it with SentencePieceTokenizer",
+    );
   if (modelType !== 'bpe') fail(`modelType must be 'bpe', got ${JSON.stringify(modelType)}`);
-  if (!Number.isSafeInteger(vocabSize) || vocabSize < 1) fail(`vocabSize must be a positive integer, got ${vocabSize}`);
-  if (!(characterCoverage > 0 && characterCoverage <= 1)) fail(`characterCoverage must be in (0, 1], got ${characterCoverage}`);
-  if (!Number.isSafeInteger(maxPieceLength) || maxPieceLength < 1) fail(`maxPieceLength must be a positive integer, got ${maxPieceLength}`);
-  if (texts === null || typeof texts !== 'object' || typeof (texts as Iterable<string>)[Symbol.iterator] !== 'function') {
-    throw new TypeError(`trainSentencePiece: texts must be an iterable of strings, got ${texts === null ? 'null' : typeof texts}`);
+  if (!Number.isSafeInteger(vocabSize) || vocabSize < 1)
+    fail(`vocabSize must be a positive integer, got ${vocabSize}`);
+  if (!(characterCoverage > 0 && characterCoverage <= 1))
+    fail(`characterCoverage must be in (0, 1], got ${characterCoverage}`);
+  if (!Number.isSafeInteger(maxPieceLength) || maxPieceLength < 1)
+    fail(`maxPieceLength must be a positive integer, got ${maxPieceLength}`);
+  if (
+    texts === null ||
+    typeof texts !== 'object' ||
+    typeof (texts as Iterable<string>)[Symbol.iterator] !== 'function'
+  ) {
+    throw new TypeError(
+      `trainSentencePiece: texts must be an iterable of strings, got ${texts === null ? 'null' : typeof texts}`,
+    );
   }
 
   // Meta pieces at their ids; the enabled ids must be exactly 0..k-1 so no id is left without a piece.
   const specials: [number, SentencePieceEntry][] = [];
-  for (const [name, id, piece, type] of [['unkId', unkId, '<unk>', 'unknown'], ['bosId', bosId, '<s>', 'control'], ['eosId', eosId, '</s>', 'control'], ['padId', padId, '<pad>', 'control']] as const) {
-    if (!Number.isSafeInteger(id) || id < -1 || (name === 'unkId' && id < 0)) fail(`${name} must be ${name === 'unkId' ? 'a non-negative integer' : '-1 or a non-negative integer'}, got ${id}`);
+  for (const [name, id, piece, type] of [
+    ['unkId', unkId, '<unk>', 'unknown'],
+    ['bosId', bosId, '<s>', 'control'],
+    ['eosId', eosId, '</s>', 'control'],
+    ['padId', padId, '<pad>', 'control'],
+  ] as const) {
+    if (!Number.isSafeInteger(id) || id < -1 || (name === 'unkId' && id < 0))
+      fail(
+        `${name} must be ${name === 'unkId' ? 'a non-negative integer' : '-1 or a non-negative integer'}, got ${id}`,
+      );
     if (id >= 0) specials.push([id, { piece, score: 0, type }]);
   }
   specials.sort((a, b) => a[0] - b[0]);
   specials.forEach(([id], i) => {
-    if (id !== i) fail(`special ids must be 0..${specials.length - 1} without gaps or repeats, got unkId=${unkId} bosId=${bosId} eosId=${eosId} padId=${padId}`);
+    if (id !== i)
+      fail(
+        `special ids must be 0..${specials.length - 1} without gaps or repeats, got unkId=${unkId} bosId=${bosId} eosId=${eosId} padId=${padId}`,
+      );
   });
   const pieces: SentencePieceEntry[] = specials.map(([, e]) => e);
   const taken = new Set(pieces.map((p) => p.piece));
-  for (const [list, type] of [[controlSymbols, 'control'], [userDefinedSymbols, 'user_defined']] as const) {
+  for (const [list, type] of [
+    [controlSymbols, 'control'],
+    [userDefinedSymbols, 'user_defined'],
+  ] as const) {
     list.forEach((s, i) => {
-      assertWellFormedText(s, `trainSentencePiece: ${type === 'control' ? 'controlSymbols' : 'userDefinedSymbols'}[${i}]`);
-      if (s.length === 0 || s.includes(' ') || s.includes(SPACE_SYMBOL)) fail(`${type === 'control' ? 'controlSymbols' : 'userDefinedSymbols'}[${i}] = ${JSON.stringify(s)} must be non-empty without spaces or U+2581`);
+      assertWellFormedText(
+        s,
+        `trainSentencePiece: ${type === 'control' ? 'controlSymbols' : 'userDefinedSymbols'}[${i}]`,
+      );
+      if (s.length === 0 || s.includes(' ') || s.includes(SPACE_SYMBOL))
+        fail(
+          `${type === 'control' ? 'controlSymbols' : 'userDefinedSymbols'}[${i}] = ${JSON.stringify(s)} must be non-empty without spaces or U+2581`,
+        );
       if (taken.has(s)) fail(`symbol ${JSON.stringify(s)} is defined twice`);
       taken.add(s);
       pieces.push({ piece: s, score: 0, type });
@@ -146,7 +200,7 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
     assertWellFormedText(text, `trainSentencePiece: texts[${index}]`);
     index++;
     const normalized = normalizeWhitespace(text, { addDummyPrefix });
-    for (let start = 0; start < normalized.length; ) {
+    for (let start = 0; start < normalized.length;) {
       let end = normalized.indexOf(SPACE_SYMBOL, start + 1);
       if (end < 0) end = normalized.length;
       const w = normalized.slice(start, end);
@@ -159,7 +213,7 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
   // Split words into characters and user-defined symbols (longest match first, as the encoder does).
   const split = (w: string): string[] => {
     const out: string[] = [];
-    for (let pos = 0; pos < w.length; ) {
+    for (let pos = 0; pos < w.length;) {
       const user = userSymbols.find((u) => w.startsWith(u, pos));
       const len = user ? user.length : w.codePointAt(pos)! > 0xffff ? 2 : 1;
       out.push(w.slice(pos, pos + len));
@@ -187,7 +241,10 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
     alphabet.push(entry);
   }
   const targetMerges = vocabSize - pieces.length - alphabet.length;
-  if (targetMerges < 0) fail(`vocabSize = ${vocabSize} is too small: ${pieces.length} special/user pieces and ${alphabet.length} characters need at least ${pieces.length + alphabet.length}`);
+  if (targetMerges < 0)
+    fail(
+      `vocabSize = ${vocabSize} is too small: ${pieces.length} special/user pieces and ${alphabet.length} characters need at least ${pieces.length + alphabet.length}`,
+    );
 
   const symbolText: string[] = [];
   const symbolLength: number[] = []; // in code points
@@ -202,12 +259,16 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
   };
   for (const [ch] of alphabet) addSymbol(ch, 1);
   for (const u of userDefinedSymbols) frozen.add(addSymbol(u, Infinity));
-  const words: Word[] = splitWords.map(([parts, count]) => ({ symbols: parts.map((p) => symbolId.get(p) ?? NO_SYMBOL), count }));
+  const words: Word[] = splitWords.map(([parts, count]) => ({
+    symbols: parts.map((p) => symbolId.get(p) ?? NO_SYMBOL),
+    count,
+  }));
 
   const pairCount = new Map<number, number>();
   const pairWords = new Map<number, Set<number>>();
   const heap = new CandidateHeap();
-  const mergeable = (a: number, b: number): boolean => a !== NO_SYMBOL && b !== NO_SYMBOL && !frozen.has(a) && !frozen.has(b);
+  const mergeable = (a: number, b: number): boolean =>
+    a !== NO_SYMBOL && b !== NO_SYMBOL && !frozen.has(a) && !frozen.has(b);
   // Keys whose count changed in this step, with their count before it. Only increases need a heap
   // push: a popped entry whose count is stale is re-pushed with the current count (see below).
   const touched = new Map<number, number>();
@@ -241,7 +302,12 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
   const pushTouched = (): void => {
     for (const [key, before] of touched) {
       const count = pairCount.get(key)!;
-      if (count > before) heap.push({ count, key, text: symbolText[Math.floor(key / PAIR_SHIFT)] + symbolText[key % PAIR_SHIFT] });
+      if (count > before)
+        heap.push({
+          count,
+          key,
+          text: symbolText[Math.floor(key / PAIR_SHIFT)] + symbolText[key % PAIR_SHIFT],
+        });
       else if (count <= 0) {
         pairCount.delete(key);
         pairWords.delete(key);
@@ -260,7 +326,9 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
   const newStarts = new Int32Array(longest + 2);
   while (merged.length < targetMerges) {
     if (heap.size === 0) {
-      fail(`vocabSize = ${vocabSize} is too large for these texts: only ${pieces.length + alphabet.length + merged.length} pieces can be learned`);
+      fail(
+        `vocabSize = ${vocabSize} is too large for these texts: only ${pieces.length + alphabet.length + merged.length} pieces can be learned`,
+      );
     }
     const top = heap.pop();
     const current = pairCount.get(top.key);
@@ -296,8 +364,10 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
       let write = 0;
       for (let i = 0; i < symbols.length; i++) {
         if (i + 1 < symbols.length && symbols[i] === a && symbols[i + 1] === b) {
-          for (let k = i - 1; k <= i + 1; k++) if (oldCount === 0 || oldStarts[oldCount - 1] < k) oldStarts[oldCount++] = k;
-          for (let k = write - 1; k <= write; k++) if (newCount === 0 || newStarts[newCount - 1] < k) newStarts[newCount++] = k;
+          for (let k = i - 1; k <= i + 1; k++)
+            if (oldCount === 0 || oldStarts[oldCount - 1] < k) oldStarts[oldCount++] = k;
+          for (let k = write - 1; k <= write; k++)
+            if (newCount === 0 || newStarts[newCount - 1] < k) newStarts[newCount++] = k;
           write++;
           i++;
         } else write++;
@@ -323,16 +393,32 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
   onProgress?.({ merges: merged.length, targetMerges });
 
   // Characters go last, most frequent first, with scores continuing below the merges (as spm_train writes BPE vocabularies).
-  const chars = alphabet.map(([ch], i): SentencePieceEntry => ({ piece: ch, score: -(merged.length + i), type: 'normal' }));
+  const chars = alphabet.map(([ch], i): SentencePieceEntry => ({
+    piece: ch,
+    score: -(merged.length + i),
+    type: 'normal',
+  }));
   const model: ModelProto = {
     pieces: [...pieces, ...merged, ...chars],
     trainerSpec: {
-      modelType: 'bpe', vocabSize, characterCoverage, maxSentencepieceLength: maxPieceLength, splitByWhitespace: true,
+      modelType: 'bpe',
+      vocabSize,
+      characterCoverage,
+      maxSentencepieceLength: maxPieceLength,
+      splitByWhitespace: true,
       ...(controlSymbols.length ? { controlSymbols: [...controlSymbols] } : {}),
       ...(userDefinedSymbols.length ? { userDefinedSymbols: [...userDefinedSymbols] } : {}),
-      unkId, bosId, eosId, padId,
+      unkId,
+      bosId,
+      eosId,
+      padId,
     },
-    normalizerSpec: { name: 'identity', addDummyPrefix, removeExtraWhitespaces: true, escapeWhitespaces: true },
+    normalizerSpec: {
+      name: 'identity',
+      addDummyPrefix,
+      removeExtraWhitespaces: true,
+      escapeWhitespaces: true,
+    },
   };
   return encodeModelProto(model);
 }

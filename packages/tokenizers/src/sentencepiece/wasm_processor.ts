@@ -16,16 +16,20 @@ export interface WasmSentencePieceProcessor {
 let modulePromise: Promise<{ SentencePieceProcessor: new () => WasmSentencePieceProcessor }> | undefined;
 
 function bytesToBase64(bytes: Uint8Array): string {
-  const NodeBuffer = (globalThis as { Buffer?: { from(b: Uint8Array): { toString(enc: string): string } } }).Buffer;
+  const NodeBuffer = (globalThis as { Buffer?: { from(b: Uint8Array): { toString(enc: string): string } } })
+    .Buffer;
   if (NodeBuffer) return NodeBuffer.from(bytes).toString('base64');
   let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
 }
 
 /** A fresh WASM SentencePieceProcessor with the model loaded; throws with the C++ status if loading fails. */
 export async function loadWasmProcessor(modelBytes: Uint8Array): Promise<WasmSentencePieceProcessor> {
-  modulePromise ??= import('@sctg/sentencepiece-js') as unknown as Promise<{ SentencePieceProcessor: new () => WasmSentencePieceProcessor }>;
+  modulePromise ??= import('@sctg/sentencepiece-js') as unknown as Promise<{
+    SentencePieceProcessor: new () => WasmSentencePieceProcessor;
+  }>;
   const { SentencePieceProcessor } = await modulePromise;
   const processor = new SentencePieceProcessor();
   await processor.loadFromB64StringModel(bytesToBase64(modelBytes));
@@ -33,6 +37,7 @@ export async function loadWasmProcessor(modelBytes: Uint8Array): Promise<WasmSen
   const status = processor.processor.status();
   const message = status.ToString();
   status.delete?.();
-  if (message !== 'OK') throw new Error(`SentencePieceTokenizer: the SentencePiece library rejected the model: ${message}`);
+  if (message !== 'OK')
+    throw new Error(`SentencePieceTokenizer: the SentencePiece library rejected the model: ${message}`);
   return processor;
 }

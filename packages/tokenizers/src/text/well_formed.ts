@@ -13,6 +13,8 @@ export function assertWellFormedText(text: unknown, label: string): asserts text
   const match = LONE_SURROGATE.exec(text);
   if (match) {
     const unit = text.charCodeAt(match.index).toString(16).toUpperCase();
-    throw new RangeError(`${label} holds a lone UTF-16 surrogate U+${unit} at index ${match.index}; it has no UTF-8 encoding (use text.toWellFormed() to replace it with U+FFFD)`);
+    throw new RangeError(
+      `${label} holds a lone UTF-16 surrogate U+${unit} at index ${match.index}; it has no UTF-8 encoding (use text.toWellFormed() to replace it with U+FFFD)`,
+    );
   }
 }

@@ -11,9 +11,15 @@ const SPACE = /[ \t\n\r]*/y;
 export function parseFlatJsonObject(text: string, label: string): FlatJsonEntry[] {
   let pos = 0;
   const fail = (what: string): never => {
-    throw new SyntaxError(`${label}: expected ${what} at offset ${pos} of ${JSON.stringify(text.slice(0, 60))}${text.length > 60 ? '…' : ''}`);
+    throw new SyntaxError(
+      `${label}: expected ${what} at offset ${pos} of ${JSON.stringify(text.slice(0, 60))}${text.length > 60 ? '…' : ''}`,
+    );
   };
-  const skip = (): void => { SPACE.lastIndex = pos; SPACE.exec(text); pos = SPACE.lastIndex; };
+  const skip = (): void => {
+    SPACE.lastIndex = pos;
+    SPACE.exec(text);
+    pos = SPACE.lastIndex;
+  };
   const token = (re: RegExp, what: string): string => {
     re.lastIndex = pos;
     const m = re.exec(text);
@@ -26,8 +32,9 @@ export function parseFlatJsonObject(text: string, label: string): FlatJsonEntry[
   if (text[pos] !== '{') fail("'{'");
   pos++;
   skip();
-  if (text[pos] === '}') { pos++; }
-  else {
+  if (text[pos] === '}') {
+    pos++;
+  } else {
     for (;;) {
       skip();
       const key = JSON.parse(token(STRING, 'a string key')) as string;
@@ -35,11 +42,20 @@ export function parseFlatJsonObject(text: string, label: string): FlatJsonEntry[
       if (text[pos] !== ':') fail("':'");
       pos++;
       skip();
-      const value = text[pos] === '"' ? (JSON.parse(token(STRING, 'a string value')) as string) : Number(token(NUMBER, 'a string or number value'));
+      const value =
+        text[pos] === '"'
+          ? (JSON.parse(token(STRING, 'a string value')) as string)
+          : Number(token(NUMBER, 'a string or number value'));
       entries.push([key, value]);
       skip();
-      if (text[pos] === ',') { pos++; continue; }
-      if (text[pos] === '}') { pos++; break; }
+      if (text[pos] === ',') {
+        pos++;
+        continue;
+      }
+      if (text[pos] === '}') {
+        pos++;
+        break;
+      }
       fail("',' or '}'");
     }
   }

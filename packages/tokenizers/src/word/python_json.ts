@@ -4,9 +4,19 @@
 // compare whole documents.
 
 export type PythonJsonValue = string | number | boolean | null | PythonJsonObject;
-export interface PythonJsonObject { [key: string]: PythonJsonValue }
+export interface PythonJsonObject {
+  [key: string]: PythonJsonValue;
+}
 
-const SHORT_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+const SHORT_ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+};
 
 export function pythonJsonString(value: string): string {
   let out = '"';
@@ -26,7 +36,8 @@ export function pythonJsonDumps(value: PythonJsonValue): string {
   if (typeof value === 'string') return pythonJsonString(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw new RangeError(`pythonJsonDumps: only integers are written, got ${value}`);
+    if (!Number.isSafeInteger(value))
+      throw new RangeError(`pythonJsonDumps: only integers are written, got ${value}`);
     return String(value);
   }
   const entries = Object.entries(value);
@@ -36,6 +47,9 @@ export function pythonJsonDumps(value: PythonJsonValue): string {
 /** Like pythonJsonDumps for an object, but from a Map so that integer-like keys keep insertion order. */
 export function pythonJsonDumpsMap(map: ReadonlyMap<string | number, string | number>): string {
   const parts: string[] = [];
-  for (const [k, v] of map) parts.push(`${pythonJsonString(String(k))}: ${typeof v === 'string' ? pythonJsonString(v) : pythonJsonDumps(v)}`);
+  for (const [k, v] of map)
+    parts.push(
+      `${pythonJsonString(String(k))}: ${typeof v === 'string' ? pythonJsonString(v) : pythonJsonDumps(v)}`,
+    );
   return '{' + parts.join(', ') + '}';
 }

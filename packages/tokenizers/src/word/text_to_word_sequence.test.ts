@@ -8,7 +8,12 @@ describe('textToWordSequence (Keras text_to_word_sequence)', () => {
   });
 
   it('custom filters, split and no lower-casing', () => {
-    expect(textToWordSequence('A;B;;c.d', { filters: '.', split: ';', lower: false })).toEqual(['A', 'B', 'c', 'd']);
+    expect(textToWordSequence('A;B;;c.d', { filters: '.', split: ';', lower: false })).toEqual([
+      'A',
+      'B',
+      'c',
+      'd',
+    ]);
   });
 
   it('rejects an empty split and lone surrogates', () => {

@@ -14,22 +14,39 @@ export interface TextToWordSequenceOptions {
   split?: string;
 }
 
-const TEXT_TO_WORD_SEQUENCE_OPTIONS = optionKeys<TextToWordSequenceOptions>({ filters: true, lower: true, split: true });
+const TEXT_TO_WORD_SEQUENCE_OPTIONS = optionKeys<TextToWordSequenceOptions>({
+  filters: true,
+  lower: true,
+  split: true,
+});
 
 /**
  * Keras's `text_to_word_sequence`: lower-case, replace every filter character by `split`, split on
  * `split`, drop empty strings. Filters are matched per code point, as Python's str.translate does.
  */
 export function textToWordSequence(text: string, options?: TextToWordSequenceOptions): string[] {
-  const { filters = KERAS_DEFAULT_FILTERS, lower = true, split = ' ' } = checkOptions('textToWordSequence', options, TEXT_TO_WORD_SEQUENCE_OPTIONS);
+  const {
+    filters = KERAS_DEFAULT_FILTERS,
+    lower = true,
+    split = ' ',
+  } = checkOptions('textToWordSequence', options, TEXT_TO_WORD_SEQUENCE_OPTIONS);
   assertWellFormedText(text, 'textToWordSequence: text');
-  if (typeof split !== 'string' || split.length === 0) throw new RangeError(`textToWordSequence: split must be a non-empty string, got ${JSON.stringify(split)}`);
-  if (typeof filters !== 'string') throw new TypeError(`textToWordSequence: filters must be a string, got ${typeof filters}`);
+  if (typeof split !== 'string' || split.length === 0)
+    throw new RangeError(
+      `textToWordSequence: split must be a non-empty string, got ${JSON.stringify(split)}`,
+    );
+  if (typeof filters !== 'string')
+    throw new TypeError(`textToWordSequence: filters must be a string, got ${typeof filters}`);
   return splitWords(text, new Set(filters), lower, split);
 }
 
 /** The loop behind textToWordSequence, with the filter set built once per Tokenizer. */
-export function splitWords(text: string, filters: ReadonlySet<string>, lower: boolean, split: string): string[] {
+export function splitWords(
+  text: string,
+  filters: ReadonlySet<string>,
+  lower: boolean,
+  split: string,
+): string[] {
   let s = lower ? text.toLowerCase() : text;
   if (filters.size > 0) {
     let out = '';

@@ -4,7 +4,9 @@ import { fuzzParser } from '@rnnkit/tensor-core/testing/fuzz';
 import { Tokenizer } from './tokenizer.js';
 
 // A small Keras-shaped tokenizer file keeps each run cheap; the committed Keras fixture is 33 KB.
-const json = new Tokenizer({ oovToken: '<oov>' }).fitOnTexts(['the cat sat on the mat', 'the dog ate the cat', 'a cat']).toJson();
+const json = new Tokenizer({ oovToken: '<oov>' })
+  .fitOnTexts(['the cat sat on the mat', 'the dog ate the cat', 'a cat'])
+  .toJson();
 const base = new TextEncoder().encode(json);
 
 describe('Tokenizer.fromJson under seeded mutation', () => {
@@ -15,7 +17,9 @@ describe('Tokenizer.fromJson under seeded mutation', () => {
       parse: (bytes) => {
         const t = Tokenizer.fromJson(new TextDecoder().decode(bytes));
         // Whatever was accepted must be self-consistent: every index maps back to its word.
-        for (const [i, w] of t.indexWord) if (t.wordIndex.get(w) !== i && !(w === t.oovToken && i === 1)) throw new Error(`inconsistent: ${i} ${w}`);
+        for (const [i, w] of t.indexWord)
+          if (t.wordIndex.get(w) !== i && !(w === t.oovToken && i === 1))
+            throw new Error(`inconsistent: ${i} ${w}`);
         return t;
       },
       project: (t) => t.toJson(),
@@ -31,7 +35,9 @@ describe('Tokenizer.fromJson under seeded mutation', () => {
     const indexWord = JSON.parse(doc.config.index_word!) as Record<string, string>;
     indexWord['99'] = 'zebra';
     doc.config.index_word = JSON.stringify(indexWord);
-    expect(() => Tokenizer.fromJson(JSON.stringify(doc))).toThrow(/config\.index_word\["99"\] = "zebra" but config\.word_index\["zebra"\] = undefined; expected 99/);
+    expect(() => Tokenizer.fromJson(JSON.stringify(doc))).toThrow(
+      /config\.index_word\["99"\] = "zebra" but config\.word_index\["zebra"\] = undefined; expected 99/,
+    );
   });
 
   it('gives a clear error for JSON nested 100,000 deep', () => {
@@ -42,7 +48,11 @@ describe('Tokenizer.fromJson under seeded mutation', () => {
   });
 
   it('type-checks boolean options', () => {
-    expect(() => new Tokenizer({ lower: 'no' as never })).toThrow(/Tokenizer: lower must be a boolean, got "no"/);
-    expect(() => new Tokenizer({ charLevel: 1 as never })).toThrow(/Tokenizer: charLevel must be a boolean, got 1/);
+    expect(() => new Tokenizer({ lower: 'no' as never })).toThrow(
+      /Tokenizer: lower must be a boolean, got "no"/,
+    );
+    expect(() => new Tokenizer({ charLevel: 1 as never })).toThrow(
+      /Tokenizer: charLevel must be a boolean, got 1/,
+    );
   });
 });

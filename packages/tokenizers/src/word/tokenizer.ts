@@ -20,7 +20,14 @@ export interface TokenizerOptions {
   oovToken?: string | null;
 }
 
-const TOKENIZER_OPTIONS = optionKeys<TokenizerOptions>({ numWords: true, filters: true, lower: true, split: true, charLevel: true, oovToken: true });
+const TOKENIZER_OPTIONS = optionKeys<TokenizerOptions>({
+  numWords: true,
+  filters: true,
+  lower: true,
+  split: true,
+  charLevel: true,
+  oovToken: true,
+});
 
 /** A text, or an already tokenised text (a list of tokens, as Keras also accepts). */
 export type TokenizerInput = string | readonly string[];
@@ -54,16 +61,32 @@ export class Tokenizer {
   private readonly filterSet: ReadonlySet<string>;
 
   constructor(options?: TokenizerOptions) {
-    const { numWords = null, filters = KERAS_DEFAULT_FILTERS, lower = true, split = ' ', charLevel = false, oovToken = null } = checkOptions('Tokenizer', options, TOKENIZER_OPTIONS);
+    const {
+      numWords = null,
+      filters = KERAS_DEFAULT_FILTERS,
+      lower = true,
+      split = ' ',
+      charLevel = false,
+      oovToken = null,
+    } = checkOptions('Tokenizer', options, TOKENIZER_OPTIONS);
     if (numWords !== null && (!Number.isSafeInteger(numWords) || numWords < 0)) {
       throw new RangeError(`Tokenizer: numWords must be null or a non-negative integer, got ${numWords}`);
     }
-    for (const [key, value] of [['lower', lower], ['charLevel', charLevel]] as const) {
-      if (typeof value !== 'boolean') throw new TypeError(`Tokenizer: ${key} must be a boolean, got ${JSON.stringify(value) ?? String(value)}`);
+    for (const [key, value] of [
+      ['lower', lower],
+      ['charLevel', charLevel],
+    ] as const) {
+      if (typeof value !== 'boolean')
+        throw new TypeError(
+          `Tokenizer: ${key} must be a boolean, got ${JSON.stringify(value) ?? String(value)}`,
+        );
     }
-    if (oovToken !== null && typeof oovToken !== 'string') throw new TypeError(`Tokenizer: oovToken must be null or a string, got ${typeof oovToken}`);
-    if (typeof filters !== 'string') throw new TypeError(`Tokenizer: filters must be a string, got ${typeof filters}`);
-    if (typeof split !== 'string' || split.length === 0) throw new RangeError(`Tokenizer: split must be a non-empty string, got ${JSON.stringify(split)}`);
+    if (oovToken !== null && typeof oovToken !== 'string')
+      throw new TypeError(`Tokenizer: oovToken must be null or a string, got ${typeof oovToken}`);
+    if (typeof filters !== 'string')
+      throw new TypeError(`Tokenizer: filters must be a string, got ${typeof filters}`);
+    if (typeof split !== 'string' || split.length === 0)
+      throw new RangeError(`Tokenizer: split must be a non-empty string, got ${JSON.stringify(split)}`);
     if (oovToken !== null) assertWellFormedText(oovToken, 'Tokenizer: oovToken');
     assertWellFormedText(filters, 'Tokenizer: filters');
     this.numWords = numWords;
@@ -91,7 +114,8 @@ export class Tokenizer {
 
   /** Updates counts with `texts` (cumulative across calls, as in Keras) and rebuilds the index. */
   fitOnTexts(texts: readonly TokenizerInput[]): this {
-    if (!Array.isArray(texts)) throw new TypeError(`Tokenizer.fitOnTexts: texts must be an array, got ${typeof texts}`);
+    if (!Array.isArray(texts))
+      throw new TypeError(`Tokenizer.fitOnTexts: texts must be an array, got ${typeof texts}`);
     const tokenized = texts.map((t, i) => this.tokenize(t, `Tokenizer.fitOnTexts: texts[${i}]`));
     for (const seq of tokenized) {
       this.documentCount++;
@@ -124,7 +148,8 @@ export class Tokenizer {
 
   /** Converts texts to index sequences; unknown or too-rare words become the OOV index or are dropped. */
   textsToSequences(texts: readonly TokenizerInput[]): number[][] {
-    if (!Array.isArray(texts)) throw new TypeError(`Tokenizer.textsToSequences: texts must be an array, got ${typeof texts}`);
+    if (!Array.isArray(texts))
+      throw new TypeError(`Tokenizer.textsToSequences: texts must be an array, got ${typeof texts}`);
     const limit = this.limit;
     const oovIndex = this.oovToken === null ? undefined : this.wordIndex.get(this.oovToken);
     return texts.map((text, n) => {
@@ -140,12 +165,16 @@ export class Tokenizer {
 
   /** Converts index sequences back to space-joined texts (Keras joins with ' ' even at char level). */
   sequencesToTexts(sequences: readonly (readonly number[])[]): string[] {
-    if (!Array.isArray(sequences)) throw new TypeError(`Tokenizer.sequencesToTexts: sequences must be an array, got ${typeof sequences}`);
+    if (!Array.isArray(sequences))
+      throw new TypeError(`Tokenizer.sequencesToTexts: sequences must be an array, got ${typeof sequences}`);
     const limit = this.limit;
     const oovIndex = this.oovToken === null ? undefined : this.wordIndex.get(this.oovToken);
     const oovWord = oovIndex === undefined ? undefined : this.indexWord.get(oovIndex);
     return sequences.map((seq, n) => {
-      if (!Array.isArray(seq)) throw new TypeError(`Tokenizer.sequencesToTexts: sequences[${n}] must be an array of indices, got ${typeof seq}`);
+      if (!Array.isArray(seq))
+        throw new TypeError(
+          `Tokenizer.sequencesToTexts: sequences[${n}] must be an array of indices, got ${typeof seq}`,
+        );
       const words: string[] = [];
       for (const num of seq) {
         const word = this.indexWord.get(num);
@@ -163,7 +192,14 @@ export class Tokenizer {
    * kept words only, so fitting it on more texts differs from fitting the original.
    */
   pruned(): Tokenizer {
-    const copy = new Tokenizer({ numWords: this.numWords, filters: this.filters, lower: this.lower, split: this.split, charLevel: this.charLevel, oovToken: this.oovToken });
+    const copy = new Tokenizer({
+      numWords: this.numWords,
+      filters: this.filters,
+      lower: this.lower,
+      split: this.split,
+      charLevel: this.charLevel,
+      oovToken: this.oovToken,
+    });
     copy.documentCount = this.documentCount;
     const limit = this.limit;
     const kept = (w: string, i: number) => i < limit || w === this.oovToken;
@@ -198,27 +234,55 @@ export class Tokenizer {
 
   /** Reads `toJson()` output or a file written by Keras's `tokenizer.to_json()`, checking its shape. */
   static fromJson(json: string): Tokenizer {
-    if (typeof json !== 'string') throw new TypeError(`Tokenizer.fromJson: json must be a string, got ${typeof json}`);
+    if (typeof json !== 'string')
+      throw new TypeError(`Tokenizer.fromJson: json must be a string, got ${typeof json}`);
     let doc: unknown;
     try {
       doc = JSON.parse(json);
     } catch (error) {
       throw new SyntaxError(`Tokenizer.fromJson: not valid JSON (${(error as Error).message})`);
     }
-    const fail = (message: string): never => { throw new TypeError(`Tokenizer.fromJson: ${message}`); };
-    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) fail(`expected an object {"class_name": "Tokenizer", "config": {...}}, got ${Array.isArray(doc) ? 'an array' : String(doc)}`);
+    const fail = (message: string): never => {
+      throw new TypeError(`Tokenizer.fromJson: ${message}`);
+    };
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
+      fail(
+        `expected an object {"class_name": "Tokenizer", "config": {...}}, got ${Array.isArray(doc) ? 'an array' : String(doc)}`,
+      );
     const top = doc as Record<string, unknown>;
-    if (top.class_name !== undefined && top.class_name !== 'Tokenizer') fail(`class_name must be "Tokenizer", got ${JSON.stringify(top.class_name)}`);
+    if (top.class_name !== undefined && top.class_name !== 'Tokenizer')
+      fail(`class_name must be "Tokenizer", got ${JSON.stringify(top.class_name)}`);
     const config = top.config as Record<string, unknown> | undefined;
-    if (config === null || typeof config !== 'object' || Array.isArray(config)) fail(`"config" must be an object, got ${JSON.stringify(config)}`);
+    if (config === null || typeof config !== 'object' || Array.isArray(config))
+      fail(`"config" must be an object, got ${JSON.stringify(config)}`);
     const c = config as Record<string, unknown>;
-    const kind = (key: string, ok: boolean, expected: string): void => { if (!ok) fail(`config.${key} must be ${expected}, got ${JSON.stringify(c[key])}`); };
-    kind('num_words', c.num_words === null || c.num_words === undefined || (Number.isSafeInteger(c.num_words) && (c.num_words as number) >= 0), 'null or a non-negative integer');
-    for (const key of ['filters', 'split']) kind(key, c[key] === undefined || typeof c[key] === 'string', 'a string');
-    for (const key of ['lower', 'char_level']) kind(key, c[key] === undefined || typeof c[key] === 'boolean', 'a boolean');
-    kind('oov_token', c.oov_token === null || c.oov_token === undefined || typeof c.oov_token === 'string', 'null or a string');
-    kind('document_count', c.document_count === undefined || (Number.isSafeInteger(c.document_count) && (c.document_count as number) >= 0), 'a non-negative integer');
-    for (const key of ['word_counts', 'word_docs', 'index_docs', 'index_word', 'word_index']) kind(key, typeof c[key] === 'string', 'a JSON string (Keras nests these as strings)');
+    const kind = (key: string, ok: boolean, expected: string): void => {
+      if (!ok) fail(`config.${key} must be ${expected}, got ${JSON.stringify(c[key])}`);
+    };
+    kind(
+      'num_words',
+      c.num_words === null ||
+        c.num_words === undefined ||
+        (Number.isSafeInteger(c.num_words) && (c.num_words as number) >= 0),
+      'null or a non-negative integer',
+    );
+    for (const key of ['filters', 'split'])
+      kind(key, c[key] === undefined || typeof c[key] === 'string', 'a string');
+    for (const key of ['lower', 'char_level'])
+      kind(key, c[key] === undefined || typeof c[key] === 'boolean', 'a boolean');
+    kind(
+      'oov_token',
+      c.oov_token === null || c.oov_token === undefined || typeof c.oov_token === 'string',
+      'null or a string',
+    );
+    kind(
+      'document_count',
+      c.document_count === undefined ||
+        (Number.isSafeInteger(c.document_count) && (c.document_count as number) >= 0),
+      'a non-negative integer',
+    );
+    for (const key of ['word_counts', 'word_docs', 'index_docs', 'index_word', 'word_index'])
+      kind(key, typeof c[key] === 'string', 'a JSON string (Keras nests these as strings)');
 
     const tokenizer = new Tokenizer({
       numWords: (c.num_words as number | null | undefined) ?? null,
@@ -229,38 +293,50 @@ export class Tokenizer {
       oovToken: (c.oov_token as string | null | undefined) ?? null,
     });
     tokenizer.documentCount = (c.document_count as number | undefined) ?? 0;
-    const entries = (key: string) => parseFlatJsonObject(c[key] as string, `Tokenizer.fromJson: config.${key}`);
+    const entries = (key: string) =>
+      parseFlatJsonObject(c[key] as string, `Tokenizer.fromJson: config.${key}`);
     const count = (key: string, k: string, v: unknown): number => {
-      if (!Number.isSafeInteger(v) || (v as number) < 0) fail(`config.${key}[${JSON.stringify(k)}] must be a non-negative integer, got ${JSON.stringify(v)}`);
+      if (!Number.isSafeInteger(v) || (v as number) < 0)
+        fail(`config.${key}[${JSON.stringify(k)}] must be a non-negative integer, got ${JSON.stringify(v)}`);
       return v as number;
     };
     const index = (key: string, k: string): number => {
       const n = Number(k);
-      if (!/^[1-9]\d*$/.test(k) || !Number.isSafeInteger(n)) fail(`config.${key} key ${JSON.stringify(k)} must be a positive integer index`);
+      if (!/^[1-9]\d*$/.test(k) || !Number.isSafeInteger(n))
+        fail(`config.${key} key ${JSON.stringify(k)} must be a positive integer index`);
       return n;
     };
     for (const [k, v] of entries('word_counts')) tokenizer.wordCounts.set(k, count('word_counts', k, v));
     for (const [k, v] of entries('word_docs')) tokenizer.wordDocs.set(k, count('word_docs', k, v));
-    for (const [k, v] of entries('index_docs')) tokenizer.indexDocs.set(index('index_docs', k), count('index_docs', k, v));
+    for (const [k, v] of entries('index_docs'))
+      tokenizer.indexDocs.set(index('index_docs', k), count('index_docs', k, v));
     for (const [k, v] of entries('word_index')) {
-      if (!Number.isSafeInteger(v) || (v as number) < 1) fail(`config.word_index[${JSON.stringify(k)}] must be a positive integer, got ${JSON.stringify(v)}`);
+      if (!Number.isSafeInteger(v) || (v as number) < 1)
+        fail(`config.word_index[${JSON.stringify(k)}] must be a positive integer, got ${JSON.stringify(v)}`);
       tokenizer.wordIndex.set(k, v as number);
     }
     for (const [k, v] of entries('index_word')) {
-      if (typeof v !== 'string') fail(`config.index_word[${JSON.stringify(k)}] must be a string, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'string')
+        fail(`config.index_word[${JSON.stringify(k)}] must be a string, got ${JSON.stringify(v)}`);
       tokenizer.indexWord.set(index('index_word', k), v as string);
     }
     for (const [w, i] of tokenizer.wordIndex) {
-      if (tokenizer.indexWord.get(i) !== w && !(w === tokenizer.oovToken)) fail(`config.word_index and config.index_word disagree: word_index[${JSON.stringify(w)}] = ${i} but index_word[${i}] = ${JSON.stringify(tokenizer.indexWord.get(i))}`);
+      if (tokenizer.indexWord.get(i) !== w && !(w === tokenizer.oovToken))
+        fail(
+          `config.word_index and config.index_word disagree: word_index[${JSON.stringify(w)}] = ${i} but index_word[${i}] = ${JSON.stringify(tokenizer.indexWord.get(i))}`,
+        );
     }
     for (const [i, w] of tokenizer.indexWord) {
       // Keras gives the OOV token index 1 and, when the texts also hold it, a second index in word_index.
       if (tokenizer.wordIndex.get(w) !== i && !(w === tokenizer.oovToken && i === 1)) {
-        fail(`config.index_word[${JSON.stringify(String(i))}] = ${JSON.stringify(w)} but config.word_index[${JSON.stringify(w)}] = ${JSON.stringify(tokenizer.wordIndex.get(w))}; expected ${i} (inconsistent vocabulary)`);
+        fail(
+          `config.index_word[${JSON.stringify(String(i))}] = ${JSON.stringify(w)} but config.word_index[${JSON.stringify(w)}] = ${JSON.stringify(tokenizer.wordIndex.get(w))}; expected ${i} (inconsistent vocabulary)`,
+        );
       }
     }
     for (const i of tokenizer.indexDocs.keys()) {
-      if (!tokenizer.indexWord.has(i)) fail(`config.index_docs has index ${i}, which config.index_word lacks`);
+      if (!tokenizer.indexWord.has(i))
+        fail(`config.index_docs has index ${i}, which config.index_word lacks`);
     }
     return tokenizer;
   }

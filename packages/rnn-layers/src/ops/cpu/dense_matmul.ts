@@ -6,8 +6,15 @@ import { recurrentProduct, transpose } from './recurrent_product.js';
  * of op(B)^T); the transposes are O(size) copies, the product is O(m*n*k).
  */
 export function denseMatMul(
-  a: Float32Array, aRows: number, aCols: number, b: Float32Array, bRows: number, bCols: number,
-  transposeA: boolean, transposeB: boolean, bias: Float32Array | null = null,
+  a: Float32Array,
+  aRows: number,
+  aCols: number,
+  b: Float32Array,
+  bRows: number,
+  bCols: number,
+  transposeA: boolean,
+  transposeB: boolean,
+  bias: Float32Array | null = null,
 ): { values: Float32Array; m: number; n: number } {
   const m = transposeA ? aCols : aRows;
   const n = transposeB ? bRows : bCols;

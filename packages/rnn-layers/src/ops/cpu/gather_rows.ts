@@ -3,8 +3,15 @@
 
 /** Copies rows `ids[idsAt + i]` of `src` (rows of `width` from `srcAt`, `rows` of them) to `dst` from `dstAt`. */
 export function gatherRowsInto(
-  src: Float32Array, srcAt: number, rows: number, width: number, ids: Int32Array, idsAt: number, count: number,
-  dst: Float32Array, dstAt: number,
+  src: Float32Array,
+  srcAt: number,
+  rows: number,
+  width: number,
+  ids: Int32Array,
+  idsAt: number,
+  count: number,
+  dst: Float32Array,
+  dstAt: number,
 ): void {
   for (let i = 0; i < count; i++) {
     const r = ids[idsAt + i]!;

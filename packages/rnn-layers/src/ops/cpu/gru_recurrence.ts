@@ -13,8 +13,15 @@ export interface GruForward {
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
 export function gruForward(
-  xp: Float32Array, w: Float32Array, bHh: Float32Array | null, h0: Float32Array,
-  time: number, batch: number, hidden: number, lengths: readonly number[], reverse: boolean,
+  xp: Float32Array,
+  w: Float32Array,
+  bHh: Float32Array | null,
+  h0: Float32Array,
+  time: number,
+  batch: number,
+  hidden: number,
+  lengths: readonly number[],
+  reverse: boolean,
 ): GruForward {
   const H = hidden;
   const G = 3 * H;
@@ -65,8 +72,17 @@ export interface GruBackward {
 }
 
 export function gruBackward(
-  dy: Float32Array, dhN: Float32Array, w: Float32Array, y: Float32Array, workspace: Float32Array,
-  h0: Float32Array, time: number, batch: number, hidden: number, lengths: readonly number[], reverse: boolean,
+  dy: Float32Array,
+  dhN: Float32Array,
+  w: Float32Array,
+  y: Float32Array,
+  workspace: Float32Array,
+  h0: Float32Array,
+  time: number,
+  batch: number,
+  hidden: number,
+  lengths: readonly number[],
+  reverse: boolean,
 ): GruBackward {
   const H = hidden;
   const G = 3 * H;

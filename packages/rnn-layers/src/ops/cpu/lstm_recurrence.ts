@@ -15,8 +15,15 @@ export interface LstmForward {
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
 export function lstmForward(
-  xp: Float32Array, w: Float32Array, h0: Float32Array, c0: Float32Array,
-  time: number, batch: number, hidden: number, lengths: readonly number[], reverse: boolean,
+  xp: Float32Array,
+  w: Float32Array,
+  h0: Float32Array,
+  c0: Float32Array,
+  time: number,
+  batch: number,
+  hidden: number,
+  lengths: readonly number[],
+  reverse: boolean,
 ): LstmForward {
   const H = hidden;
   const G = 4 * H;
@@ -71,9 +78,20 @@ export interface LstmBackward {
 }
 
 export function lstmBackward(
-  dy: Float32Array, dhN: Float32Array, dcN: Float32Array, w: Float32Array,
-  y: Float32Array, gates: Float32Array, cells: Float32Array, h0: Float32Array, c0: Float32Array,
-  time: number, batch: number, hidden: number, lengths: readonly number[], reverse: boolean,
+  dy: Float32Array,
+  dhN: Float32Array,
+  dcN: Float32Array,
+  w: Float32Array,
+  y: Float32Array,
+  gates: Float32Array,
+  cells: Float32Array,
+  h0: Float32Array,
+  c0: Float32Array,
+  time: number,
+  batch: number,
+  hidden: number,
+  lengths: readonly number[],
+  reverse: boolean,
 ): LstmBackward {
   const H = hidden;
   const G = 4 * H;

@@ -1,7 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import {
-  DENSE_LINEAR, GATHER_ROWS, DENSE_MAT_MUL, GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RNN_RECURRENCE, RNN_RECURRENCE_GRAD,
+  DENSE_LINEAR,
+  GATHER_ROWS,
+  DENSE_MAT_MUL,
+  GRU_RECURRENCE,
+  GRU_RECURRENCE_GRAD,
+  LSTM_RECURRENCE,
+  LSTM_RECURRENCE_GRAD,
+  RNN_RECURRENCE,
+  RNN_RECURRENCE_GRAD,
 } from '../kernel_names.js';
 import { denseMatMul } from './dense_matmul.js';
 import { gatherRowsInto } from './gather_rows.js';
@@ -44,8 +52,17 @@ const kernels: Array<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
       const { xp, weightHh, h0, c0 } = inputs as Record<string, Info>;
       const { time, batch, hidden } = dims(xp!, h0!);
       const { lengths, reverse } = attrsOf(attrs!);
-      const r = lstmForward(read(backend, xp), read(backend, weightHh), read(backend, h0), read(backend, c0),
-        time, batch, hidden, lengths, reverse);
+      const r = lstmForward(
+        read(backend, xp),
+        read(backend, weightHh),
+        read(backend, h0),
+        read(backend, c0),
+        time,
+        batch,
+        hidden,
+        lengths,
+        reverse,
+      );
       return [
         write(backend, r.y, [time, batch, hidden]),
         write(backend, r.hN, [batch, hidden]),
@@ -63,9 +80,22 @@ const kernels: Array<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
       const hidden = h0!.shape[1]!;
       const time = y!.shape[0]!;
       const { lengths, reverse } = attrsOf(attrs!);
-      const r = lstmBackward(read(backend, dy), read(backend, dhN), read(backend, dcN), read(backend, weightHh),
-        read(backend, y), read(backend, gates), read(backend, cells), read(backend, h0), read(backend, c0),
-        time, batch, hidden, lengths, reverse);
+      const r = lstmBackward(
+        read(backend, dy),
+        read(backend, dhN),
+        read(backend, dcN),
+        read(backend, weightHh),
+        read(backend, y),
+        read(backend, gates),
+        read(backend, cells),
+        read(backend, h0),
+        read(backend, c0),
+        time,
+        batch,
+        hidden,
+        lengths,
+        reverse,
+      );
       return [
         write(backend, r.dGates, [time * batch, 4 * hidden]),
         write(backend, r.hPrev, [time * batch, hidden]),
@@ -80,8 +110,17 @@ const kernels: Array<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
       const { xp, weightHh, biasHh, h0 } = inputs as Record<string, Info>;
       const { time, batch, hidden } = dims(xp!, h0!);
       const { lengths, reverse } = attrsOf(attrs!);
-      const r = gruForward(read(backend, xp), read(backend, weightHh), biasHh ? read(backend, biasHh) : null,
-        read(backend, h0), time, batch, hidden, lengths, reverse);
+      const r = gruForward(
+        read(backend, xp),
+        read(backend, weightHh),
+        biasHh ? read(backend, biasHh) : null,
+        read(backend, h0),
+        time,
+        batch,
+        hidden,
+        lengths,
+        reverse,
+      );
       return [
         write(backend, r.y, [time, batch, hidden]),
         write(backend, r.hN, [batch, hidden]),
@@ -97,8 +136,19 @@ const kernels: Array<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
       const hidden = h0!.shape[1]!;
       const time = y!.shape[0]!;
       const { lengths, reverse } = attrsOf(attrs!);
-      const r = gruBackward(read(backend, dy), read(backend, dhN), read(backend, weightHh), read(backend, y),
-        read(backend, workspace), read(backend, h0), time, batch, hidden, lengths, reverse);
+      const r = gruBackward(
+        read(backend, dy),
+        read(backend, dhN),
+        read(backend, weightHh),
+        read(backend, y),
+        read(backend, workspace),
+        read(backend, h0),
+        time,
+        batch,
+        hidden,
+        lengths,
+        reverse,
+      );
       return [
         write(backend, r.dXp, [time * batch, 3 * hidden]),
         write(backend, r.dHp, [time * batch, 3 * hidden]),
@@ -114,8 +164,17 @@ const kernels: Array<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
       const { time, batch, hidden } = dims(xp!, h0!);
       const { lengths, reverse } = attrsOf(attrs!);
       const activation = attrs!['activation'] as RnnActivation;
-      const r = rnnForward(read(backend, xp), read(backend, weightHh), read(backend, h0), activation,
-        time, batch, hidden, lengths, reverse);
+      const r = rnnForward(
+        read(backend, xp),
+        read(backend, weightHh),
+        read(backend, h0),
+        activation,
+        time,
+        batch,
+        hidden,
+        lengths,
+        reverse,
+      );
       return [write(backend, r.y, [time, batch, hidden]), write(backend, r.hN, [batch, hidden])];
     },
   },
@@ -128,8 +187,19 @@ const kernels: Array<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
       const time = y!.shape[0]!;
       const { lengths, reverse } = attrsOf(attrs!);
       const activation = attrs!['activation'] as RnnActivation;
-      const r = rnnBackward(read(backend, dy), read(backend, dhN), read(backend, weightHh), read(backend, y),
-        read(backend, h0), activation, time, batch, hidden, lengths, reverse);
+      const r = rnnBackward(
+        read(backend, dy),
+        read(backend, dhN),
+        read(backend, weightHh),
+        read(backend, y),
+        read(backend, h0),
+        activation,
+        time,
+        batch,
+        hidden,
+        lengths,
+        reverse,
+      );
       return [
         write(backend, r.dPre, [time * batch, hidden]),
         write(backend, r.hPrev, [time * batch, hidden]),
@@ -145,8 +215,17 @@ const kernels: Array<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
  */
 const denseMatMulKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { a, b, bias } = inputs as Record<string, Info>;
-  const r = denseMatMul(read(backend, a), a!.shape[0]!, a!.shape[1]!, read(backend, b), b!.shape[0]!, b!.shape[1]!,
-    Boolean(attrs!['transposeA']), Boolean(attrs!['transposeB']), bias ? read(backend, bias) : null);
+  const r = denseMatMul(
+    read(backend, a),
+    a!.shape[0]!,
+    a!.shape[1]!,
+    read(backend, b),
+    b!.shape[0]!,
+    b!.shape[1]!,
+    Boolean(attrs!['transposeA']),
+    Boolean(attrs!['transposeB']),
+    bias ? read(backend, bias) : null,
+  );
   return write(backend, r.values, [r.m, r.n]);
 };
 
@@ -159,7 +238,17 @@ const gatherRowsKernel: tf.KernelFunc = ({ inputs, backend }) => {
   const count = indices!.shape[0]!;
   const ids = (backend as tf.KernelBackend).readSync(indices!.dataId);
   const out = new Float32Array(count * width);
-  gatherRowsInto(read(backend, x), 0, rows, width, ids instanceof Int32Array ? ids : Int32Array.from(ids as ArrayLike<number>), 0, count, out, 0);
+  gatherRowsInto(
+    read(backend, x),
+    0,
+    rows,
+    width,
+    ids instanceof Int32Array ? ids : Int32Array.from(ids as ArrayLike<number>),
+    0,
+    count,
+    out,
+    0,
+  );
   return write(backend, out, [count, width]);
 };
 
@@ -167,14 +256,17 @@ export function registerJsRecurrenceKernels(): void {
   if (registered) return;
   for (const backendName of JS_KERNEL_BACKENDS) {
     for (const { kernelName, kernelFunc } of kernels) {
-      if (tf.getKernel(kernelName, backendName) === undefined) tf.registerKernel({ kernelName, backendName, kernelFunc });
+      if (tf.getKernel(kernelName, backendName) === undefined)
+        tf.registerKernel({ kernelName, backendName, kernelFunc });
     }
   }
   for (const backendName of JS_KERNEL_BACKENDS) {
     for (const kernelName of [DENSE_MAT_MUL, DENSE_LINEAR]) {
-      if (tf.getKernel(kernelName, backendName) === undefined) tf.registerKernel({ kernelName, backendName, kernelFunc: denseMatMulKernel });
+      if (tf.getKernel(kernelName, backendName) === undefined)
+        tf.registerKernel({ kernelName, backendName, kernelFunc: denseMatMulKernel });
     }
-    if (tf.getKernel(GATHER_ROWS, backendName) === undefined) tf.registerKernel({ kernelName: GATHER_ROWS, backendName, kernelFunc: gatherRowsKernel });
+    if (tf.getKernel(GATHER_ROWS, backendName) === undefined)
+      tf.registerKernel({ kernelName: GATHER_ROWS, backendName, kernelFunc: gatherRowsKernel });
   }
   registered = true;
 }

@@ -10,8 +10,15 @@ export interface RnnForward {
 }
 
 export function rnnForward(
-  xp: Float32Array, w: Float32Array, h0: Float32Array, activation: RnnActivation,
-  time: number, batch: number, hidden: number, lengths: readonly number[], reverse: boolean,
+  xp: Float32Array,
+  w: Float32Array,
+  h0: Float32Array,
+  activation: RnnActivation,
+  time: number,
+  batch: number,
+  hidden: number,
+  lengths: readonly number[],
+  reverse: boolean,
 ): RnnForward {
   const H = hidden;
   const index = makeTimeIndex(time, batch, lengths, reverse);
@@ -47,8 +54,17 @@ export interface RnnBackward {
 }
 
 export function rnnBackward(
-  dy: Float32Array, dhN: Float32Array, w: Float32Array, y: Float32Array, h0: Float32Array,
-  activation: RnnActivation, time: number, batch: number, hidden: number, lengths: readonly number[], reverse: boolean,
+  dy: Float32Array,
+  dhN: Float32Array,
+  w: Float32Array,
+  y: Float32Array,
+  h0: Float32Array,
+  activation: RnnActivation,
+  time: number,
+  batch: number,
+  hidden: number,
+  lengths: readonly number[],
+  reverse: boolean,
 ): RnnBackward {
   const H = hidden;
   const index = makeTimeIndex(time, batch, lengths, reverse);

@@ -1,7 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import {
-  COLUMN_SUMS, DENSE_LINEAR, GATHER_ROWS, DENSE_MAT_MUL, GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RNN_RECURRENCE, RNN_RECURRENCE_GRAD,
+  COLUMN_SUMS,
+  DENSE_LINEAR,
+  GATHER_ROWS,
+  DENSE_MAT_MUL,
+  GRU_RECURRENCE,
+  GRU_RECURRENCE_GRAD,
+  LSTM_RECURRENCE,
+  LSTM_RECURRENCE_GRAD,
+  RNN_RECURRENCE,
+  RNN_RECURRENCE_GRAD,
 } from '../kernel_names.js';
 import { columnSumsWasm } from './wasm_column_sums.js';
 import { denseLinearWasm, denseMatMulWasm } from './wasm_dense_mat_mul.js';
@@ -41,7 +50,11 @@ export function registerWasmRecurrenceKernels(): void {
   const identity = tf.getKernel(tf.Identity, 'wasm');
   if (identity) {
     tf.unregisterKernel(tf.Identity, 'wasm');
-    tf.registerKernel({ kernelName: tf.Identity, backendName: 'wasm', kernelFunc: sharingIdentity(identity.kernelFunc) });
+    tf.registerKernel({
+      kernelName: tf.Identity,
+      backendName: 'wasm',
+      kernelFunc: sharingIdentity(identity.kernelFunc),
+    });
   }
   registered = true;
 }

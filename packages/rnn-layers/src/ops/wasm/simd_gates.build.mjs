@@ -19,13 +19,29 @@ const f4 = (v) => `(v128.const f32x4 ${v} ${v} ${v} ${v})`;
 
 // Constants of exp (Cephes expf: 2^n * p(r), r = x - n ln2 in two parts) and the activations.
 const CONSTANTS = {
-  one: 1, two: 2, hi: 88, lo: -87, log2e: 1.44269504088896341, magic: 12582912, ln2hi: 0.693359375, ln2lo: -2.12194440e-4,
-  p0: 1.9875691500e-4, p1: 1.3981999507e-3, p2: 8.3334519073e-3, p3: 4.1665795894e-2, p4: 1.6666665459e-1, p5: 5.0000001201e-1,
+  one: 1,
+  two: 2,
+  hi: 88,
+  lo: -87,
+  log2e: 1.44269504088896341,
+  magic: 12582912,
+  ln2hi: 0.693359375,
+  ln2lo: -2.1219444e-4,
+  p0: 1.98756915e-4,
+  p1: 1.3981999507e-3,
+  p2: 8.3334519073e-3,
+  p3: 4.1665795894e-2,
+  p4: 1.6666665459e-1,
+  p5: 5.0000001201e-1,
 };
 const k = (name) => `(local.get $k_${name})`;
-const CONSTANT_LOCALS = `${Object.keys(CONSTANTS).map((n) => `(local $k_${n} v128)`).join(' ')} (local $k_bias v128)
+const CONSTANT_LOCALS = `${Object.keys(CONSTANTS)
+  .map((n) => `(local $k_${n} v128)`)
+  .join(' ')} (local $k_bias v128)
     (local $ex v128) (local $er v128) (local $efx v128) (local $ey v128) (local $ez v128) (local $er2 v128)`;
-const CONSTANT_INIT = `${Object.entries(CONSTANTS).map(([n, v]) => `(local.set $k_${n} ${f4(v)})`).join('\n    ')}
+const CONSTANT_INIT = `${Object.entries(CONSTANTS)
+  .map(([n, v]) => `(local.set $k_${n} ${f4(v)})`)
+  .join('\n    ')}
     ;; bits(x + 1.5 * 2^23) = 0x4B400000 + round(x) for |x| < 2^22; 2^n has exponent field n + 127.
     (local.set $k_bias (v128.const i32x4 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81))`;
 
@@ -57,9 +73,16 @@ const tanh = (dst, e) => `
  * The body sees $j (element) and $sj (its byte offset) and may use $gb for gate blocks.
  */
 function kernel(name, pointers, locals, body) {
-  const params = Object.keys(pointers).map((p) => `(param $${p} i32)`).join(' ');
-  const advance = Object.entries(pointers).filter(([, m]) => m !== 0)
-    .map(([p, m]) => `(local.set $${p} (i32.add (local.get $${p}) ${m === 1 ? '(local.get $gb)' : `(i32.mul (local.get $gb) (i32.const ${m}))`}))`).join('\n      ');
+  const params = Object.keys(pointers)
+    .map((p) => `(param $${p} i32)`)
+    .join(' ');
+  const advance = Object.entries(pointers)
+    .filter(([, m]) => m !== 0)
+    .map(
+      ([p, m]) =>
+        `(local.set $${p} (i32.add (local.get $${p}) ${m === 1 ? '(local.get $gb)' : `(i32.mul (local.get $gb) (i32.const ${m}))`}))`,
+    )
+    .join('\n      ');
   return `
   (func (export "${name}") ${params} (param $gb i32) (param $n4 i32) (param $rows i32)
     (local $j i32) (local $sj i32) ${locals}
@@ -78,7 +101,8 @@ function kernel(name, pointers, locals, body) {
       (br $row))))`;
 }
 
-const at = (p, gate = 0) => `(i32.add (local.get $${p}) ${gate === 0 ? '(local.get $sj)' : `(i32.add (local.get $sj) (i32.mul (local.get $gb) (i32.const ${gate})))`})`;
+const at = (p, gate = 0) =>
+  `(i32.add (local.get $${p}) ${gate === 0 ? '(local.get $sj)' : `(i32.add (local.get $sj) (i32.mul (local.get $gb) (i32.const ${gate})))`})`;
 const load = (p, gate = 0) => `(v128.load ${at(p, gate)})`;
 const store = (p, value, gate = 0) => `
         (v128.store ${at(p, gate)} ${value})`;
@@ -115,7 +139,8 @@ function withSuffix(text, names, suffix) {
 /** Statement lists merged round-robin. */
 function interleave(lists) {
   const out = [];
-  for (let i = 0; lists.some((l) => i < l.length); i++) for (const l of lists) if (i < l.length) out.push(l[i]);
+  for (let i = 0; lists.some((l) => i < l.length); i++)
+    for (const l of lists) if (i < l.length) out.push(l[i]);
   return out.join('\n        ');
 }
 
@@ -133,17 +158,29 @@ function interleave(lists) {
  * at run time instead: $ak bytes between a row's elements, $wk between a panel's rows and $wpanel
  * between panels.
  */
-function stepKernel(name, { gates, blocks, fields, params = [], locals = '', activations = true, strided = false }, epilogue) {
+function stepKernel(
+  name,
+  { gates, blocks, fields, params = [], locals = '', activations = true, strided = false },
+  epilogue,
+) {
   if (strided && gates > 1) throw new Error(`stepKernel ${name}: strided kernels have no gate blocks`);
   const vectors = gates * blocks;
   const stride = fields.length * 4;
   const regs = (r) => Array.from({ length: vectors }, (_, v) => `$c${r}_${v}`);
-  const accLocals = [0, 1].flatMap(regs).map((l) => `(local ${l} v128)`).join(' ');
+  const accLocals = [0, 1]
+    .flatMap(regs)
+    .map((l) => `(local ${l} v128)`)
+    .join(' ');
   const panelLocals = Array.from({ length: vectors }, (_, v) => `(local $w${v} v128)`).join(' ');
   // A field's address for the current row and block: the row's pointer (read from the table once per
   // row, before the epilogue's stores, which V8 cannot prove leave the table alone), plus gate blocks.
-  const loadFields = (r) => fields.map((f, i) => `
-        (local.set $f_${f} (i32.add (i32.load offset=${4 * i} (local.get $t${r})) (local.get $qo)))`).join('');
+  const loadFields = (r) =>
+    fields
+      .map(
+        (f, i) => `
+        (local.set $f_${f} (i32.add (i32.load offset=${4 * i} (local.get $t${r})) (local.get $qo)))`,
+      )
+      .join('');
   const gateOffset = ['', '(local.get $gb)', '(local.get $gb2)', '(local.get $gb3)'];
   const offset = (name, gate, j) => {
     if (!fields.includes(name)) throw new Error(`stepKernel ${name}: no field ${name}`);
@@ -154,15 +191,23 @@ function stepKernel(name, { gates, blocks, fields, params = [], locals = '', act
   // The k loop for the first `rows` rows: acc[r][v] += h_r[k] * panel[k][v].
   const product = (rows) => {
     const body = [];
-    for (let v = 0; v < vectors; v++) body.push(`(local.set $w${v} (v128.load offset=${16 * v} (local.get $wp)))`);
+    for (let v = 0; v < vectors; v++)
+      body.push(`(local.set $w${v} (v128.load offset=${16 * v} (local.get $wp)))`);
     for (let r = 0; r < rows; r++) {
       body.push(`(local.set $s (v128.load32_splat (local.get $a${r})))`);
-      for (let v = 0; v < vectors; v++) body.push(`(local.set $c${r}_${v} (f32x4.add (local.get $c${r}_${v}) (f32x4.mul (local.get $s) (local.get $w${v}))))`);
+      for (let v = 0; v < vectors; v++)
+        body.push(
+          `(local.set $c${r}_${v} (f32x4.add (local.get $c${r}_${v}) (f32x4.mul (local.get $s) (local.get $w${v}))))`,
+        );
     }
     const aStep = strided ? '(local.get $ak)' : '(i32.const 4)';
     for (let r = 0; r < rows; r++) body.push(`(local.set $a${r} (i32.add (local.get $a${r}) ${aStep}))`);
     return `${Array.from({ length: rows }, (_, r) => `(local.set $a${r} (i32.load (local.get $t${r})))`).join(' ')}
-          ${Array.from({ length: rows }, (_, r) => regs(r).map((l) => `(local.set ${l} (v128.const i32x4 0 0 0 0))`).join(' ')).join('\n          ')}
+          ${Array.from({ length: rows }, (_, r) =>
+            regs(r)
+              .map((l) => `(local.set ${l} (v128.const i32x4 0 0 0 0))`)
+              .join(' '),
+          ).join('\n          ')}
           (local.set $wp (local.get $panel))
           (local.set $k (local.get $K))
           (loop $product
@@ -177,23 +222,36 @@ function stepKernel(name, { gates, blocks, fields, params = [], locals = '', act
   // Each (row, block) runs the epilogue on locals of its own, and the units' statements are
   // interleaved: one unit's activations form a chain ~150 cycles long that 4 FP pipes would finish
   // in ~40, and with them interleaved the core has the chains of all the units in flight at once.
-  const unitLocals = [...TEMPS, ...fields.map((f) => `$f_${f}`), ...[...locals.matchAll(/\(local (\$\w+) v128\)/g)].map((m) => m[1])];
+  const unitLocals = [
+    ...TEMPS,
+    ...fields.map((f) => `$f_${f}`),
+    ...[...locals.matchAll(/\(local (\$\w+) v128\)/g)].map((m) => m[1]),
+  ];
   const unit = (r, j) => {
-    const text = loadFields(r) + epilogue({
-      acc: (g) => `(local.get $c${r}_${j * gates + g})`,
-      field: (name, gate = 0) => offset(name, gate, j),
-      // A store into the BPTT workspace, left out by the inference variants (no such field).
-      workspace: (name, local, gate = 0) => (fields.includes(name) ? `(v128.store ${offset(name, gate, j)} (local.get ${local}))` : ''),
-      vec: (pointer, gate = 0) => `(v128.load offset=${16 * j} (i32.add (local.get $${pointer}) ${gate === 0 ? '(local.get $qo)' : `(i32.add (local.get $qo) ${gateOffset[gate]})`}))`,
-    });
+    const text =
+      loadFields(r) +
+      epilogue({
+        acc: (g) => `(local.get $c${r}_${j * gates + g})`,
+        field: (name, gate = 0) => offset(name, gate, j),
+        // A store into the BPTT workspace, left out by the inference variants (no such field).
+        workspace: (name, local, gate = 0) =>
+          fields.includes(name) ? `(v128.store ${offset(name, gate, j)} (local.get ${local}))` : '',
+        vec: (pointer, gate = 0) =>
+          `(v128.load offset=${16 * j} (i32.add (local.get $${pointer}) ${gate === 0 ? '(local.get $qo)' : `(i32.add (local.get $qo) ${gateOffset[gate]})`}))`,
+      });
     return statements(withSuffix(text, unitLocals, `_${r}_${j}`));
   };
-  const finish = (rows) => (activations ? CONSTANT_INIT : '')
-    + interleave(Array.from({ length: rows * blocks }, (_, u) => unit(Math.floor(u / blocks), u % blocks)));
-  const declared = Array.from({ length: 2 * blocks }, (_, u) => unitLocals.map((l) => {
-    const type = l.startsWith('$f_') ? 'i32' : 'v128';
-    return `(local ${l}_${Math.floor(u / blocks)}_${u % blocks} ${type})`;
-  }).join(' ')).join('\n    ');
+  const finish = (rows) =>
+    (activations ? CONSTANT_INIT : '') +
+    interleave(Array.from({ length: rows * blocks }, (_, u) => unit(Math.floor(u / blocks), u % blocks)));
+  const declared = Array.from({ length: 2 * blocks }, (_, u) =>
+    unitLocals
+      .map((l) => {
+        const type = l.startsWith('$f_') ? 'i32' : 'v128';
+        return `(local ${l}_${Math.floor(u / blocks)}_${u % blocks} ${type})`;
+      })
+      .join(' '),
+  ).join('\n    ');
   return `
   (func (export "${name}") (param $table i32) (param $count i32) (param $w i32) (param $panels i32) (param $K i32) ${strided ? '(param $ak i32) (param $wk i32) (param $wpanel i32)' : '(param $gb i32)'} ${params.map((p) => `(param $${p} i32)`).join(' ')}
     (local $p i32) (local $q i32) (local $qo i32) (local $panel i32) (local $wp i32) (local $k i32)
@@ -226,50 +284,69 @@ function stepKernel(name, { gates, blocks, fields, params = [], locals = '', act
 }
 
 /** LSTM cell on one block: gate pre-activations = product + input projection; states c, h and outputs. */
-const lstmCell = ({ acc, field, workspace }) => `${
-  sigmoid('$i', add(acc(0), `(v128.load ${field('x')})`))}${
-  sigmoid('$f', add(acc(1), `(v128.load ${field('x', 1)})`))}${
-  tanh('$gg', add(acc(2), `(v128.load ${field('x', 2)})`))}${
-  sigmoid('$o', add(acc(3), `(v128.load ${field('x', 3)})`))}
-        (local.set $cn ${add(mul(get('f'), `(v128.load ${field('c')})`), mul(get('i'), get('gg')))})${
-  tanh('$hn', get('cn'))}
+const lstmCell = ({ acc, field, workspace }) => `${sigmoid(
+  '$i',
+  add(acc(0), `(v128.load ${field('x')})`),
+)}${sigmoid('$f', add(acc(1), `(v128.load ${field('x', 1)})`))}${tanh(
+  '$gg',
+  add(acc(2), `(v128.load ${field('x', 2)})`),
+)}${sigmoid('$o', add(acc(3), `(v128.load ${field('x', 3)})`))}
+        (local.set $cn ${add(mul(get('f'), `(v128.load ${field('c')})`), mul(get('i'), get('gg')))})${tanh(
+          '$hn',
+          get('cn'),
+        )}
         (local.set $hn ${mul(get('o'), get('hn'))})
         (v128.store ${field('c')} (local.get $cn)) (v128.store ${field('h')} (local.get $hn)) (v128.store ${field('y')} (local.get $hn))
         ${workspace('cells', '$cn')} ${workspace('g', '$i')} ${workspace('g', '$f', 1)} ${workspace('g', '$gg', 2)} ${workspace('g', '$o', 3)}`;
 
-const LSTM_LOCALS = '(local $i v128) (local $f v128) (local $gg v128) (local $o v128) (local $cn v128) (local $hn v128)';
+const LSTM_LOCALS =
+  '(local $i v128) (local $f v128) (local $gg v128) (local $o v128) (local $cn v128) (local $hn v128)';
 const GRU_LOCALS = '(local $rr v128) (local $z v128) (local $hn v128) (local $nn v128) (local $hv v128)';
 
 /** GRU cell on one block (b_hh in `b`): workspace w = [r, z, n, hn]. */
-const gruCell = ({ acc, field, vec, workspace }) => `${
-  sigmoid('$rr', add(add(acc(0), `(v128.load ${field('x')})`), vec('b')))}${
-  sigmoid('$z', add(add(acc(1), `(v128.load ${field('x', 1)})`), vec('b', 1)))}
-        (local.set $hn ${add(acc(2), vec('b', 2))})${
-  tanh('$nn', add(`(v128.load ${field('x', 2)})`, mul(get('rr'), get('hn'))))}
+const gruCell = ({ acc, field, vec, workspace }) => `${sigmoid(
+  '$rr',
+  add(add(acc(0), `(v128.load ${field('x')})`), vec('b')),
+)}${sigmoid('$z', add(add(acc(1), `(v128.load ${field('x', 1)})`), vec('b', 1)))}
+        (local.set $hn ${add(acc(2), vec('b', 2))})${tanh(
+          '$nn',
+          add(`(v128.load ${field('x', 2)})`, mul(get('rr'), get('hn'))),
+        )}
         (local.set $hv ${add(mul(sub(k('one'), get('z')), get('nn')), mul(get('z'), `(v128.load ${field('hp')})`))})
         (v128.store ${field('h')} (local.get $hv)) (v128.store ${field('y')} (local.get $hv))
         ${workspace('w', '$rr')} ${workspace('w', '$z', 1)} ${workspace('w', '$nn', 2)} ${workspace('w', '$hn', 3)}`;
 
 /** Elman cell on one block: h = y = act(product + input projection). */
-const rnnCell = (activation) => ({ acc, field }) => `${
-  activation === 'tanh' ? tanh('$v', add(acc(0), `(v128.load ${field('x')})`))
-    : `\n        (local.set $v (f32x4.pmax ${add(acc(0), `(v128.load ${field('x')})`)} (v128.const f32x4 0 0 0 0)))`}
+const rnnCell =
+  (activation) =>
+  ({ acc, field }) => `${
+    activation === 'tanh'
+      ? tanh('$v', add(acc(0), `(v128.load ${field('x')})`))
+      : `\n        (local.set $v (f32x4.pmax ${add(acc(0), `(v128.load ${field('x')})`)} (v128.const f32x4 0 0 0 0)))`
+  }
         (v128.store ${field('h')} (local.get $v)) (v128.store ${field('y')} (local.get $v))`;
 
 const source = (memory) => `(module
   (import "env" "memory" ${memory})
   ;; LSTM rows: pre-activations x (input projection) + r (recurrent product), gate blocks i, f, g, o;
   ;; updates the states c, h and writes cells, y and the activated gates.
-  ${kernel('lstm_row', { x: 4, r: 4, c: 1, h: 1, cells: 1, y: 1, g: 4 }, '(local $i v128) (local $f v128) (local $gg v128) (local $o v128) (local $cn v128) (local $hn v128)', `${
-    sigmoid('$i', add(load('x'), load('r')))}${
-    sigmoid('$f', add(load('x', 1), load('r', 1)))}${
-    tanh('$gg', add(load('x', 2), load('r', 2)))}${
-    sigmoid('$o', add(load('x', 3), load('r', 3)))}
-        (local.set $cn ${add(mul(get('f'), load('c')), mul(get('i'), get('gg')))})${
-    tanh('$hn', get('cn'))}
-        (local.set $hn ${mul(get('o'), get('hn'))})${
-    store('c', get('cn'))}${store('h', get('hn'))}${store('cells', get('cn'))}${store('y', get('hn'))}${
-    store('g', get('i'))}${store('g', get('f'), 1)}${store('g', get('gg'), 2)}${store('g', get('o'), 3)}`)}
+  ${kernel(
+    'lstm_row',
+    { x: 4, r: 4, c: 1, h: 1, cells: 1, y: 1, g: 4 },
+    '(local $i v128) (local $f v128) (local $gg v128) (local $o v128) (local $cn v128) (local $hn v128)',
+    `${sigmoid('$i', add(load('x'), load('r')))}${sigmoid('$f', add(load('x', 1), load('r', 1)))}${tanh(
+      '$gg',
+      add(load('x', 2), load('r', 2)),
+    )}${sigmoid('$o', add(load('x', 3), load('r', 3)))}
+        (local.set $cn ${add(mul(get('f'), load('c')), mul(get('i'), get('gg')))})${tanh('$hn', get('cn'))}
+        (local.set $hn ${mul(get('o'), get('hn'))})${store(
+          'c',
+          get('cn'),
+        )}${store('h', get('hn'))}${store('cells', get('cn'))}${store('y', get('hn'))}${store(
+          'g',
+          get('i'),
+        )}${store('g', get('f'), 1)}${store('g', get('gg'), 2)}${store('g', get('o'), 3)}`,
+  )}
 
   ;; Fused steps (recurrent product + cell), rows listed in a table: see stepKernel.
   ;; The _inference variants write no BPTT workspace (gates, cell states): forward passes no gradient
@@ -285,53 +362,88 @@ const source = (memory) => `(module
   ;; $wpanel bytes apart (pack_panels' layout: 64 and K * 64). BPTT's step product dh = dGates W_hh,
   ;; the weight gradients dW = dGates^T h, and the input projections x W_ih^T + b (matmul_rows_bias:
   ;; out = a W + bias). matmul_rows_add adds to out instead.
-  ${stepKernel('matmul_rows', { gates: 1, blocks: 4, fields: ['a', 'out'], activations: false, strided: true }, ({ acc, field }) => `
-        (v128.store ${field('out')} ${acc(0)})`)}
-  ${stepKernel('matmul_rows_bias', { gates: 1, blocks: 4, fields: ['a', 'out'], params: ['bias'], activations: false, strided: true }, ({ acc, field, vec }) => `
-        (v128.store ${field('out')} (f32x4.add ${acc(0)} ${vec('bias')}))`)}
-  ${stepKernel('matmul_rows_add', { gates: 1, blocks: 4, fields: ['a', 'out'], activations: false, strided: true }, ({ acc, field }) => `
-        (v128.store ${field('out')} (f32x4.add (v128.load ${field('out')}) ${acc(0)}))`)}
+  ${stepKernel(
+    'matmul_rows',
+    { gates: 1, blocks: 4, fields: ['a', 'out'], activations: false, strided: true },
+    ({ acc, field }) => `
+        (v128.store ${field('out')} ${acc(0)})`,
+  )}
+  ${stepKernel(
+    'matmul_rows_bias',
+    { gates: 1, blocks: 4, fields: ['a', 'out'], params: ['bias'], activations: false, strided: true },
+    ({ acc, field, vec }) => `
+        (v128.store ${field('out')} (f32x4.add ${acc(0)} ${vec('bias')}))`,
+  )}
+  ${stepKernel(
+    'matmul_rows_add',
+    { gates: 1, blocks: 4, fields: ['a', 'out'], activations: false, strided: true },
+    ({ acc, field }) => `
+        (v128.store ${field('out')} (f32x4.add (v128.load ${field('out')}) ${acc(0)}))`,
+  )}
 
   ;; GRU rows: r, z = sigmoid(x + rec + b), hn = rec_n + b_n, n = tanh(x_n + r hn),
   ;; h' = (1 - z) n + z h; workspace row w = [r, z, n, hn].
-  ${kernel('gru_row', { x: 3, r: 3, b: 0, h: 1, y: 1, w: 4 }, '(local $rr v128) (local $z v128) (local $hn v128) (local $nn v128) (local $hv v128)', `${
-    sigmoid('$rr', add(add(load('x'), load('r')), load('b')))}${
-    sigmoid('$z', add(add(load('x', 1), load('r', 1)), load('b', 1)))}
-        (local.set $hn ${add(load('r', 2), load('b', 2))})${
-    tanh('$nn', add(load('x', 2), mul(get('rr'), get('hn'))))}
-        (local.set $hv ${add(mul(sub(k('one'), get('z')), get('nn')), mul(get('z'), load('h')))})${
-    store('h', get('hv'))}${store('y', get('hv'))}${
-    store('w', get('rr'))}${store('w', get('z'), 1)}${store('w', get('nn'), 2)}${store('w', get('hn'), 3)}`)}
+  ${kernel(
+    'gru_row',
+    { x: 3, r: 3, b: 0, h: 1, y: 1, w: 4 },
+    '(local $rr v128) (local $z v128) (local $hn v128) (local $nn v128) (local $hv v128)',
+    `${sigmoid('$rr', add(add(load('x'), load('r')), load('b')))}${sigmoid(
+      '$z',
+      add(add(load('x', 1), load('r', 1)), load('b', 1)),
+    )}
+        (local.set $hn ${add(load('r', 2), load('b', 2))})${tanh(
+          '$nn',
+          add(load('x', 2), mul(get('rr'), get('hn'))),
+        )}
+        (local.set $hv ${add(mul(sub(k('one'), get('z')), get('nn')), mul(get('z'), load('h')))})${store(
+          'h',
+          get('hv'),
+        )}${store('y', get('hv'))}${store(
+          'w',
+          get('rr'),
+        )}${store('w', get('z'), 1)}${store('w', get('nn'), 2)}${store('w', get('hn'), 3)}`,
+  )}
 
   ;; tanh-RNN rows: h = y = tanh(x + rec).
-  ${kernel('rnn_tanh_row', { x: 1, r: 1, h: 1, y: 1 }, '(local $v v128)', `${
-    tanh('$v', add(load('x'), load('r')))}${store('h', get('v'))}${store('y', get('v'))}`)}
+  ${kernel(
+    'rnn_tanh_row',
+    { x: 1, r: 1, h: 1, y: 1 },
+    '(local $v v128)',
+    `${tanh('$v', add(load('x'), load('r')))}${store('h', get('v'))}${store('y', get('v'))}`,
+  )}
 
   ;; LSTM BPTT rows: from the saved gates (i, f, g, o), c_t (cell), c_{t-1} (cp), h_{t-1} (hp), the
   ;; carried dh, dc and this step's dy: writes hPrev, the pre-activation gate gradients to dGates
   ;; and to the step buffer dg, and the carried dc * f.
-  ${kernel('lstm_grad_row', { hp: 1, cp: 1, hprev: 1, g: 4, cell: 1, dh: 1, dy: 1, dc: 1, dgates: 4, dg: 4 },
-    '(local $i v128) (local $f v128) (local $gg v128) (local $o v128) (local $tc v128) (local $dht v128) (local $dct v128) (local $v v128)', `${
-    store('hprev', load('hp'))}
+  ${kernel(
+    'lstm_grad_row',
+    { hp: 1, cp: 1, hprev: 1, g: 4, cell: 1, dh: 1, dy: 1, dc: 1, dgates: 4, dg: 4 },
+    '(local $i v128) (local $f v128) (local $gg v128) (local $o v128) (local $tc v128) (local $dht v128) (local $dct v128) (local $v v128)',
+    `${store('hprev', load('hp'))}
         (local.set $i ${load('g')})
         (local.set $f ${load('g', 1)})
         (local.set $gg ${load('g', 2)})
-        (local.set $o ${load('g', 3)})${
-    tanh('$tc', load('cell'))}
+        (local.set $o ${load('g', 3)})${tanh('$tc', load('cell'))}
         (local.set $dht ${add(load('dh'), load('dy'))})
         (local.set $dct ${add(load('dc'), mul(mul(get('dht'), get('o')), sub(k('one'), mul(get('tc'), get('tc')))))})
         ;; di = dct g i (1 - i), df = dct c_{t-1} f (1 - f), dg = dct i (1 - g^2), do = dht tanh(c) o (1 - o)
         (local.set $v ${mul(mul(get('dct'), get('gg')), mul(get('i'), sub(k('one'), get('i'))))})${store('dgates', get('v'))}${store('dg', get('v'))}
         (local.set $v ${mul(mul(get('dct'), load('cp')), mul(get('f'), sub(k('one'), get('f'))))})${store('dgates', get('v'), 1)}${store('dg', get('v'), 1)}
         (local.set $v ${mul(mul(get('dct'), get('i')), sub(k('one'), mul(get('gg'), get('gg'))))})${store('dgates', get('v'), 2)}${store('dg', get('v'), 2)}
-        (local.set $v ${mul(mul(get('dht'), get('tc')), mul(get('o'), sub(k('one'), get('o'))))})${store('dgates', get('v'), 3)}${store('dg', get('v'), 3)}${
-    store('dc', mul(get('dct'), get('f')))}`)}
+        (local.set $v ${mul(mul(get('dht'), get('tc')), mul(get('o'), sub(k('one'), get('o'))))})${store('dgates', get('v'), 3)}${store('dg', get('v'), 3)}${store(
+          'dc',
+          mul(get('dct'), get('f')),
+        )}`,
+  )}
 
   ;; GRU BPTT rows: from the saved workspace w = [r, z, n, hn], h_{t-1} (hp), the carried dh and this
   ;; step's dy: writes hPrev, the input-side gate gradients dXp = [dr, dz, dn], the recurrent-side ones
   ;; dHp = [dr, dz, dn r] and the same into the step buffer dg, and carries dh z (the direct path).
-  ${kernel('gru_grad_row', { hp: 1, hprev: 1, w: 4, dh: 1, dy: 1, dxp: 3, dhp: 3, dg: 3 },
-    '(local $r v128) (local $z v128) (local $n v128) (local $hv v128) (local $dht v128) (local $dn v128) (local $v v128)', `
+  ${kernel(
+    'gru_grad_row',
+    { hp: 1, hprev: 1, w: 4, dh: 1, dy: 1, dxp: 3, dhp: 3, dg: 3 },
+    '(local $r v128) (local $z v128) (local $n v128) (local $hv v128) (local $dht v128) (local $dn v128) (local $v v128)',
+    `
         (local.set $hv ${load('hp')})${store('hprev', get('hv'))}
         (local.set $r ${load('w')})
         (local.set $z ${load('w', 1)})
@@ -339,25 +451,45 @@ const source = (memory) => `(module
         (local.set $dht ${add(load('dh'), load('dy'))})
         ;; dn = dht (1 - z) (1 - n^2), dz = dht (h_{t-1} - n) z (1 - z), dr = dn hn r (1 - r)
         (local.set $dn ${mul(mul(get('dht'), sub(k('one'), get('z'))), sub(k('one'), mul(get('n'), get('n'))))})
-        (local.set $v ${mul(mul(mul(get('dn'), load('w', 3)), get('r')), sub(k('one'), get('r')))})${
-    store('dxp', get('v'))}${store('dhp', get('v'))}${store('dg', get('v'))}
-        (local.set $v ${mul(mul(mul(get('dht'), sub(get('hv'), get('n'))), get('z')), sub(k('one'), get('z')))})${
-    store('dxp', get('v'), 1)}${store('dhp', get('v'), 1)}${store('dg', get('v'), 1)}${store('dxp', get('dn'), 2)}
-        (local.set $v ${mul(get('dn'), get('r'))})${store('dhp', get('v'), 2)}${store('dg', get('v'), 2)}${
-    store('dh', mul(get('dht'), get('z')))}`)}
+        (local.set $v ${mul(mul(mul(get('dn'), load('w', 3)), get('r')), sub(k('one'), get('r')))})${store(
+          'dxp',
+          get('v'),
+        )}${store('dhp', get('v'))}${store('dg', get('v'))}
+        (local.set $v ${mul(mul(mul(get('dht'), sub(get('hv'), get('n'))), get('z')), sub(k('one'), get('z')))})${store(
+          'dxp',
+          get('v'),
+          1,
+        )}${store('dhp', get('v'), 1)}${store('dg', get('v'), 1)}${store('dxp', get('dn'), 2)}
+        (local.set $v ${mul(get('dn'), get('r'))})${store('dhp', get('v'), 2)}${store('dg', get('v'), 2)}${store(
+          'dh',
+          mul(get('dht'), get('z')),
+        )}`,
+  )}
 
   ;; Elman RNN BPTT rows: from h_t (y), h_{t-1} (hp), the carried dh and this step's dy: writes hPrev
   ;; and the pre-activation gradient to dPre and to the step buffer ds: (dh + dy)(1 - h^2) for tanh,
   ;; (dh + dy)[h > 0] for relu.
-  ${kernel('rnn_tanh_grad_row', { y: 1, hp: 1, hprev: 1, dh: 1, dy: 1, dpre: 1, ds: 1 }, '(local $hv v128) (local $v v128)', `${
-    store('hprev', load('hp'))}
+  ${kernel(
+    'rnn_tanh_grad_row',
+    { y: 1, hp: 1, hprev: 1, dh: 1, dy: 1, dpre: 1, ds: 1 },
+    '(local $hv v128) (local $v v128)',
+    `${store('hprev', load('hp'))}
         (local.set $hv ${load('y')})
-        (local.set $v ${mul(add(load('dh'), load('dy')), sub(k('one'), mul(get('hv'), get('hv'))))})${
-    store('dpre', get('v'))}${store('ds', get('v'))}`)}
-  ${kernel('rnn_relu_grad_row', { y: 1, hp: 1, hprev: 1, dh: 1, dy: 1, dpre: 1, ds: 1 }, '(local $v v128)', `${
-    store('hprev', load('hp'))}
-        (local.set $v (v128.and ${add(load('dh'), load('dy'))} (f32x4.gt ${load('y')} (v128.const f32x4 0 0 0 0))))${
-    store('dpre', get('v'))}${store('ds', get('v'))}`)}
+        (local.set $v ${mul(add(load('dh'), load('dy')), sub(k('one'), mul(get('hv'), get('hv'))))})${store(
+          'dpre',
+          get('v'),
+        )}${store('ds', get('v'))}`,
+  )}
+  ${kernel(
+    'rnn_relu_grad_row',
+    { y: 1, hp: 1, hprev: 1, dh: 1, dy: 1, dpre: 1, ds: 1 },
+    '(local $v v128)',
+    `${store('hprev', load('hp'))}
+        (local.set $v (v128.and ${add(load('dh'), load('dy'))} (f32x4.gt ${load('y')} (v128.const f32x4 0 0 0 0))))${store(
+          'dpre',
+          get('v'),
+        )}${store('ds', get('v'))}`,
+  )}
 
   ;; Column sums of rows * n4 floats: acc[j] += x[row][j] for every row (acc is not cleared).
   ${kernel('column_sums', { x: 1, acc: 0 }, '', `${store('acc', add(load('acc'), load('x')))}`)}
@@ -440,7 +572,8 @@ function assemble(wat) {
   const module = wabt.parseWat('simd_gates.wat', wat, { simd: true, threads: true, bulk_memory: true });
   // wabt.js's validate() ignores the threads feature (rejects shared memory): V8 validates instead.
   const bytes = Buffer.from(module.toBinary({}).buffer);
-  if (!WebAssembly.validate(bytes)) throw new Error('simd_gates.build: the assembled module does not validate');
+  if (!WebAssembly.validate(bytes))
+    throw new Error('simd_gates.build: the assembled module does not validate');
   return bytes;
 }
 // Two builds: for the plain memory of tfjs-backend-wasm's SIMD binary, and for the shared memory
@@ -448,7 +581,10 @@ function assemble(wat) {
 const plain = assemble(source('(memory 1)'));
 const shared = assemble(source('(memory 1 65536 shared)'));
 const out = new URL('./simd_gates_bytes.ts', import.meta.url);
-writeFileSync(out, `// Generated by simd_gates.build.mjs (wabt 1.0.39): do not edit. ${plain.length} + ${shared.length} bytes.\n`
-  + `export const SIMD_GATES_WASM_BASE64 =\n  '${plain.toString('base64')}';\n`
-  + `export const SIMD_GATES_SHARED_MEMORY_WASM_BASE64 =\n  '${shared.toString('base64')}';\n`);
+writeFileSync(
+  out,
+  `// Generated by simd_gates.build.mjs (wabt 1.0.39): do not edit. ${plain.length} + ${shared.length} bytes.\n` +
+    `export const SIMD_GATES_WASM_BASE64 =\n  '${plain.toString('base64')}';\n` +
+    `export const SIMD_GATES_SHARED_MEMORY_WASM_BASE64 =\n  '${shared.toString('base64')}';\n`,
+);
 console.log(`wrote ${out.pathname}: ${plain.length} + ${shared.length} bytes`);

@@ -18,35 +18,167 @@ export interface SimdGates {
    */
   lstm_step(table: number, rows: number, w: number, panels: number, hidden: number, gateBytes: number): void;
   /** lstm_step without the BPTT workspace: table rows [hp, x, c, h, y]. */
-  lstm_step_inference(table: number, rows: number, w: number, panels: number, hidden: number, gateBytes: number): void;
-  gru_step(table: number, rows: number, w: number, panels: number, hidden: number, gateBytes: number, bias: number): void;
+  lstm_step_inference(
+    table: number,
+    rows: number,
+    w: number,
+    panels: number,
+    hidden: number,
+    gateBytes: number,
+  ): void;
+  gru_step(
+    table: number,
+    rows: number,
+    w: number,
+    panels: number,
+    hidden: number,
+    gateBytes: number,
+    bias: number,
+  ): void;
   /** gru_step without the BPTT workspace: table rows [hp, x, h, y]. */
-  gru_step_inference(table: number, rows: number, w: number, panels: number, hidden: number, gateBytes: number, bias: number): void;
-  rnn_tanh_step(table: number, rows: number, w: number, panels: number, hidden: number, gateBytes: number): void;
-  rnn_relu_step(table: number, rows: number, w: number, panels: number, hidden: number, gateBytes: number): void;
+  gru_step_inference(
+    table: number,
+    rows: number,
+    w: number,
+    panels: number,
+    hidden: number,
+    gateBytes: number,
+    bias: number,
+  ): void;
+  rnn_tanh_step(
+    table: number,
+    rows: number,
+    w: number,
+    panels: number,
+    hidden: number,
+    gateBytes: number,
+  ): void;
+  rnn_relu_step(
+    table: number,
+    rows: number,
+    w: number,
+    panels: number,
+    hidden: number,
+    gateBytes: number,
+  ): void;
   /**
    * out = a W (matmul_rows_add: out += a W) on rows of a table [a, out]: a row's k elements `aStep`
    * bytes apart; W [k, 16 * panels] in panels of 16 columns, a panel's rows `wStep` bytes apart and
    * panels `panelStep` bytes apart (row-major W: N * 4 and 64; packed: 64 and k * 64).
    */
-  matmul_rows(table: number, rows: number, w: number, panels: number, k: number, aStep: number, wStep: number, panelStep: number): void;
-  matmul_rows_add(table: number, rows: number, w: number, panels: number, k: number, aStep: number, wStep: number, panelStep: number): void;
+  matmul_rows(
+    table: number,
+    rows: number,
+    w: number,
+    panels: number,
+    k: number,
+    aStep: number,
+    wStep: number,
+    panelStep: number,
+  ): void;
+  matmul_rows_add(
+    table: number,
+    rows: number,
+    w: number,
+    panels: number,
+    k: number,
+    aStep: number,
+    wStep: number,
+    panelStep: number,
+  ): void;
   /** matmul_rows plus `bias` (16 * panels floats) on every row. */
-  matmul_rows_bias(table: number, rows: number, w: number, panels: number, k: number, aStep: number, wStep: number, panelStep: number, bias: number): void;
+  matmul_rows_bias(
+    table: number,
+    rows: number,
+    w: number,
+    panels: number,
+    k: number,
+    aStep: number,
+    wStep: number,
+    panelStep: number,
+    bias: number,
+  ): void;
   /** LSTM rows: gates at x/r in blocks `gateBytes` apart; c, h states updated; cells, y, gates written. */
-  lstm_row(x: number, r: number, c: number, h: number, cells: number, y: number, gates: number, gateBytes: number, n4: number, rows: number): void;
+  lstm_row(
+    x: number,
+    r: number,
+    c: number,
+    h: number,
+    cells: number,
+    y: number,
+    gates: number,
+    gateBytes: number,
+    n4: number,
+    rows: number,
+  ): void;
   /** GRU rows: bias b (3 blocks), state h, output y, workspace w [r, z, n, hn]. */
-  gru_row(x: number, r: number, b: number, h: number, y: number, w: number, gateBytes: number, n4: number, rows: number): void;
+  gru_row(
+    x: number,
+    r: number,
+    b: number,
+    h: number,
+    y: number,
+    w: number,
+    gateBytes: number,
+    n4: number,
+    rows: number,
+  ): void;
   /** LSTM BPTT rows: writes hPrev, dGates and the step's gate gradients dg; updates the carried dc. */
-  lstm_grad_row(hp: number, cp: number, hPrev: number, gates: number, cell: number, dh: number, dy: number, dc: number,
-    dGates: number, dg: number, gateBytes: number, n4: number, rows: number): void;
+  lstm_grad_row(
+    hp: number,
+    cp: number,
+    hPrev: number,
+    gates: number,
+    cell: number,
+    dh: number,
+    dy: number,
+    dc: number,
+    dGates: number,
+    dg: number,
+    gateBytes: number,
+    n4: number,
+    rows: number,
+  ): void;
   /** GRU BPTT rows: writes hPrev, dXp, dHp and the step's gate gradients dg; updates the carried dh to dh z. */
-  gru_grad_row(hp: number, hPrev: number, workspace: number, dh: number, dy: number, dXp: number, dHp: number, dg: number,
-    gateBytes: number, n4: number, rows: number): void;
+  gru_grad_row(
+    hp: number,
+    hPrev: number,
+    workspace: number,
+    dh: number,
+    dy: number,
+    dXp: number,
+    dHp: number,
+    dg: number,
+    gateBytes: number,
+    n4: number,
+    rows: number,
+  ): void;
   rnn_tanh_row(x: number, r: number, h: number, y: number, gateBytes: number, n4: number, rows: number): void;
   /** Elman RNN BPTT rows: writes hPrev and the pre-activation gradient (dh + dy) act'(h) to dPre and the step buffer ds. */
-  rnn_tanh_grad_row(y: number, hp: number, hPrev: number, dh: number, dy: number, dPre: number, ds: number, gateBytes: number, n4: number, rows: number): void;
-  rnn_relu_grad_row(y: number, hp: number, hPrev: number, dh: number, dy: number, dPre: number, ds: number, gateBytes: number, n4: number, rows: number): void;
+  rnn_tanh_grad_row(
+    y: number,
+    hp: number,
+    hPrev: number,
+    dh: number,
+    dy: number,
+    dPre: number,
+    ds: number,
+    gateBytes: number,
+    n4: number,
+    rows: number,
+  ): void;
+  rnn_relu_grad_row(
+    y: number,
+    hp: number,
+    hPrev: number,
+    dh: number,
+    dy: number,
+    dPre: number,
+    ds: number,
+    gateBytes: number,
+    n4: number,
+    rows: number,
+  ): void;
   /** src [rows, cols] (rows srcStride bytes apart, cols a multiple of 16) as cols / 16 packed panels [rows, 16] at dst. */
   pack_panels(src: number, dst: number, rows: number, cols: number, srcStride: number): void;
   /** dst [cols, rows] = src [rows, cols]^T, rows `srcStride` / `dstStride` bytes apart; rows and cols multiples of 4. */

@@ -12,7 +12,17 @@ export interface WasmModuleInternals {
   _malloc(bytes: number): number;
   _free(pointer: number): void;
   /** C++ BatchMatMul(aId, aShapePtr, aRank, bId, bShapePtr, bRank, transposeA, transposeB, outId). */
-  _BatchMatMul(aId: number, aShape: number, aRank: number, bId: number, bShape: number, bRank: number, transposeA: number, transposeB: number, outId: number): void;
+  _BatchMatMul(
+    aId: number,
+    aShape: number,
+    aRank: number,
+    bId: number,
+    bShape: number,
+    bRank: number,
+    transposeA: number,
+    transposeB: number,
+    outId: number,
+  ): void;
   tfjs: {
     registerTensor(id: number, size: number, memoryOffset: number): void;
     disposeData(id: number): void;
@@ -33,10 +43,20 @@ export interface WasmBackendInternals {
 export function wasmInternals(backend: unknown): WasmBackendInternals {
   const be = backend as Partial<WasmBackendInternals> | undefined;
   const wasm = be?.wasm as Partial<WasmModuleInternals> | undefined;
-  if (!be || !wasm || typeof wasm._malloc !== 'function' || typeof wasm._BatchMatMul !== 'function'
-    || typeof wasm.tfjs?.registerTensor !== 'function' || typeof be.makeOutput !== 'function' || typeof be.dataIdNextNumber !== 'number') {
-    const name = (backend as { constructor?: { name?: string } } | undefined)?.constructor?.name ?? String(backend);
-    throw new Error(`rnn-layers wasm kernels: expected tfjs-backend-wasm 4.x's BackendWasm (wasm heap, _BatchMatMul, tfjs.registerTensor), received ${name}`);
+  if (
+    !be ||
+    !wasm ||
+    typeof wasm._malloc !== 'function' ||
+    typeof wasm._BatchMatMul !== 'function' ||
+    typeof wasm.tfjs?.registerTensor !== 'function' ||
+    typeof be.makeOutput !== 'function' ||
+    typeof be.dataIdNextNumber !== 'number'
+  ) {
+    const name =
+      (backend as { constructor?: { name?: string } } | undefined)?.constructor?.name ?? String(backend);
+    throw new Error(
+      `rnn-layers wasm kernels: expected tfjs-backend-wasm 4.x's BackendWasm (wasm heap, _BatchMatMul, tfjs.registerTensor), received ${name}`,
+    );
   }
   return be as WasmBackendInternals;
 }
@@ -48,7 +68,9 @@ export function heapIndex(be: WasmBackendInternals, t: tf.TensorInfo): number {
       // Data that lives on another backend is moved here by get() (a malloc: memory may grow).
       return be.dataIdMap.get(t.dataId).memoryOffset >>> 2;
     } catch {
-      throw new Error(`rnn-layers wasm kernels: tensor of shape [${t.shape}] has no data on the wasm backend`);
+      throw new Error(
+        `rnn-layers wasm kernels: tensor of shape [${t.shape}] has no data on the wasm backend`,
+      );
     }
   }
   return be.dataIdMap.get(t.dataId).memoryOffset >>> 2;
@@ -58,7 +80,10 @@ export function heapIndex(be: WasmBackendInternals, t: tf.TensorInfo): number {
  * HEAPF32 indices of a kernel's inputs. Resolve them first, before any view of the heap is taken:
  * moving an input in from another backend can grow the memory and detach earlier views.
  */
-export function inputIndices(be: WasmBackendInternals, inputs: tf.NamedTensorInfoMap): Record<string, number> {
+export function inputIndices(
+  be: WasmBackendInternals,
+  inputs: tf.NamedTensorInfoMap,
+): Record<string, number> {
   const at: Record<string, number> = {};
   for (const [name, t] of Object.entries(inputs)) if (t) at[name] = heapIndex(be, t);
   return at;
@@ -92,7 +117,8 @@ export class WasmWorkspace {
   /** `size` floats of uninitialised heap, 16-byte aligned (malloc's guarantee); HEAPF32 index. */
   floats(size: number): number {
     const pointer = this.be.wasm._malloc(Math.max(1, size) * 4) >>> 0;
-    if (pointer === 0) throw new Error(`rnn-layers wasm kernels: out of wasm memory allocating ${size} floats`);
+    if (pointer === 0)
+      throw new Error(`rnn-layers wasm kernels: out of wasm memory allocating ${size} floats`);
     this.pointers.push(pointer);
     return pointer >>> 2;
   }

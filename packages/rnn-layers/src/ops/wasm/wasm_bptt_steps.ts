@@ -1,7 +1,14 @@
 import { fusedStepKernels, type SimdGates } from './simd_gates.js';
 import type { WasmBackendInternals, WasmWorkspace } from './wasm_backend_access.js';
 import {
-  CallList, copyRowRange, runHelperParts, splitRows, type HelperKernelName, type HelperPart, type HelperThreads, type RowRange,
+  CallList,
+  copyRowRange,
+  runHelperParts,
+  splitRows,
+  type HelperKernelName,
+  type HelperPart,
+  type HelperThreads,
+  type RowRange,
 } from './wasm_helper_threads.js';
 import type { RecurrenceDims } from './wasm_recurrence_common.js';
 
@@ -22,7 +29,12 @@ export interface BpttBuffer {
 }
 
 /** A BpttBuffer `read` (copied in), `written` (copied back) or both. */
-export function bpttBuffer(at: number, width: number, per: 'batch' | 'step', use: 'read' | 'written' | 'both'): BpttBuffer {
+export function bpttBuffer(
+  at: number,
+  width: number,
+  per: 'batch' | 'step',
+  use: 'read' | 'written' | 'both',
+): BpttBuffer {
   return { at, width, per, read: use !== 'written', written: use !== 'read' };
 }
 
@@ -78,8 +90,14 @@ function rangeAligned(d: RecurrenceDims, s: number, b0: number, b1: number): boo
  * one, `table(s)` is where step s's product table goes (HEAP32 index into `ints`).
  */
 function emitRange(
-  d: RecurrenceDims, seq: BpttSequence, b0: number, b1: number, at: RowLayout,
-  ints: () => Int32Array, table: (s: number) => number, call: (kernel: HelperKernelName, args: number[]) => void,
+  d: RecurrenceDims,
+  seq: BpttSequence,
+  b0: number,
+  b1: number,
+  at: RowLayout,
+  ints: () => Int32Array,
+  table: (s: number) => number,
+  call: (kernel: HelperKernelName, args: number[]) => void,
 ): void {
   const { time: T, batch: B, hidden: H } = d;
   const { dg, dh, k: K } = seq.product;
@@ -91,7 +109,9 @@ function emitRange(
     return seq.args.map((a) => {
       if (typeof a === 'number') return a;
       if (isBuffer(a)) return address(a, row, local);
-      return s === 0 ? address(a.initial, row, local) : address(a.previous, d.index[(s - 1) * B + b]! * at.stride + local, local);
+      return s === 0
+        ? address(a.initial, row, local)
+        : address(a.previous, d.index[(s - 1) * B + b]! * at.stride + local, local);
     });
   };
   const product = seq.product.accumulate ? 'matmul_rows_add' : 'matmul_rows';
@@ -115,17 +135,37 @@ function emitRange(
   }
 }
 
-function stageHelperPart(pool: HelperThreads, d: RecurrenceDims, seq: BpttSequence, buffers: BpttBuffer[], b0: number, b1: number, weight: number, heap: () => Float32Array): HelperPart {
+function stageHelperPart(
+  pool: HelperThreads,
+  d: RecurrenceDims,
+  seq: BpttSequence,
+  buffers: BpttBuffer[],
+  b0: number,
+  b1: number,
+  weight: number,
+  heap: () => Float32Array,
+): HelperPart {
   const { time: T, batch: B } = d;
   const R = b1 - b0;
   const at: RowLayout = { first: b0, stride: R, buffers: new Map(), weight };
-  for (const buffer of buffers) at.buffers.set(buffer, pool.floats((buffer.per === 'batch' ? R : T * R) * buffer.width));
+  for (const buffer of buffers)
+    at.buffers.set(buffer, pool.floats((buffer.per === 'batch' ? R : T * R) * buffer.width));
   const tables = pool.floats(T * 2 * R);
   const f = heap();
   const shared = new Float32Array(pool.memory.buffer); // every allocation is made
   const range: RowRange = { first: b0, rows: R, batch: B };
-  const copy = (buffer: BpttBuffer, heapView: Float32Array, sharedView: Float32Array, toShared: boolean): void => {
-    const layout = { heapAt: buffer.at, sharedAt: at.buffers.get(buffer)!, width: buffer.width, positions: buffer.per === 'batch' ? 1 : T };
+  const copy = (
+    buffer: BpttBuffer,
+    heapView: Float32Array,
+    sharedView: Float32Array,
+    toShared: boolean,
+  ): void => {
+    const layout = {
+      heapAt: buffer.at,
+      sharedAt: at.buffers.get(buffer)!,
+      width: buffer.width,
+      positions: buffer.per === 'batch' ? 1 : T,
+    };
     copyRowRange(heapView, sharedView, layout, range, toShared);
   };
   for (const buffer of buffers) {
@@ -137,10 +177,21 @@ function stageHelperPart(pool: HelperThreads, d: RecurrenceDims, seq: BpttSequen
   }
   const job = new CallList();
   const ints = new Int32Array(pool.memory.buffer);
-  emitRange(d, seq, b0, b1, at, () => ints, (s) => tables + s * 2 * R, (kernel, args) => job.call(kernel, args));
+  emitRange(
+    d,
+    seq,
+    b0,
+    b1,
+    at,
+    () => ints,
+    (s) => tables + s * 2 * R,
+    (kernel, args) => job.call(kernel, args),
+  );
   return {
     job,
-    copyBack: (to, from) => { for (const buffer of buffers) if (buffer.written) copy(buffer, to, from, false); },
+    copyBack: (to, from) => {
+      for (const buffer of buffers) if (buffer.written) copy(buffer, to, from, false);
+    },
   };
 }
 
@@ -153,7 +204,13 @@ export function bpttKernels(be: WasmBackendInternals, hidden: number): SimdGates
  * Runs the BPTT `seq` over the sequence `d` with the SIMD kernels (hidden a multiple of 16), on
  * helper threads too where there are some and the call is large enough.
  */
-export function runBpttSteps(be: WasmBackendInternals, ws: WasmWorkspace, fused: SimdGates, d: RecurrenceDims, seq: BpttSequence): void {
+export function runBpttSteps(
+  be: WasmBackendInternals,
+  ws: WasmWorkspace,
+  fused: SimdGates,
+  d: RecurrenceDims,
+  seq: BpttSequence,
+): void {
   const { time: T, batch: B, hidden: H } = d;
   const K = seq.product.k;
   const weight = ws.floats(K * H);
@@ -164,21 +221,37 @@ export function runBpttSteps(be: WasmBackendInternals, ws: WasmWorkspace, fused:
   const size = (b: BpttBuffer): number => (b.per === 'batch' ? 1 : T) * b.width;
   const copiedPerRow = buffers.reduce((sum, b) => sum + (Number(b.read) + Number(b.written)) * size(b), 0);
   const memoryPerRow = buffers.reduce((sum, b) => sum + size(b), 0) + T * 18;
-  const split = splitRows(B, T * B * H * K, { shared: K * H, perRow: memoryPerRow }, { shared: K * H, perRow: copiedPerRow });
+  const split = splitRows(
+    B,
+    T * B * H * K,
+    { shared: K * H, perRow: memoryPerRow },
+    { shared: K * H, perRow: copiedPerRow },
+  );
   const mainRows = split ? split.bounds[1]! : B;
   const main = (): void => {
     const at: RowLayout = { first: 0, stride: B, buffers: new Map(buffers.map((b) => [b, b.at])), weight };
     const table = ws.floats(2 * mainRows);
     const kernels = fused as unknown as Record<HelperKernelName, (...args: number[]) => void>;
     // The kernels never grow the heap, so HEAP32 stays attached.
-    emitRange(d, seq, 0, mainRows, at, () => be.wasm.HEAP32, () => table, (kernel, args) => kernels[kernel](...args));
+    emitRange(
+      d,
+      seq,
+      0,
+      mainRows,
+      at,
+      () => be.wasm.HEAP32,
+      () => table,
+      (kernel, args) => kernels[kernel](...args),
+    );
   };
   if (!split) return main();
   const { pool, bounds } = split;
   const sharedWeight = pool.floats(K * H);
   const parts: HelperPart[] = [];
   for (let k = 1; k + 1 < bounds.length; k++) {
-    parts.push(stageHelperPart(pool, d, seq, buffers, bounds[k]!, bounds[k + 1]!, sharedWeight, () => be.wasm.HEAPF32));
+    parts.push(
+      stageHelperPart(pool, d, seq, buffers, bounds[k]!, bounds[k + 1]!, sharedWeight, () => be.wasm.HEAPF32),
+    );
   }
   new Float32Array(pool.memory.buffer).set(be.wasm.HEAPF32.subarray(weight, weight + K * H), sharedWeight); // every allocation is made
   runHelperParts(split, parts, main, () => be.wasm.HEAPF32);

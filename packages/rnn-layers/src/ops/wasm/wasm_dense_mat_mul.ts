@@ -1,8 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { fusedStepKernels } from './simd_gates.js';
-import { inputIndices, wasmInternals, withWorkspace, type WasmBackendInternals } from './wasm_backend_access.js';
-import { CallList, copyRowRange, runHelperParts, splitRows, type HelperPart, type RowRange, type RowSplit } from './wasm_helper_threads.js';
+import {
+  inputIndices,
+  wasmInternals,
+  withWorkspace,
+  type WasmBackendInternals,
+} from './wasm_backend_access.js';
+import {
+  CallList,
+  copyRowRange,
+  runHelperParts,
+  splitRows,
+  type HelperPart,
+  type RowRange,
+  type RowSplit,
+} from './wasm_helper_threads.js';
 import { packedWeights } from './wasm_weight_cache.js';
 import type { Info } from './wasm_recurrence_common.js';
 
@@ -42,9 +55,16 @@ function transposedProduct(backend: unknown, a: Info, b: Info): Info | null {
     // Helpers take ranges of out's rows (a's columns, in fours for the transposes) and need k in fours
     // too. They share one copy of a and b, and each sends its rows of out back.
     const copied = { shared: k * (m + n), perRow: n };
-    const split = k % 4 === 0
-      ? splitRows(m, m * k * n, { shared: copied.shared + n * K_BLOCK * MAX_PARTS, perRow: K_BLOCK + n + 2 }, copied, 4)
-      : null;
+    const split =
+      k % 4 === 0
+        ? splitRows(
+            m,
+            m * k * n,
+            { shared: copied.shared + n * K_BLOCK * MAX_PARTS, perRow: K_BLOCK + n + 2 },
+            copied,
+            4,
+          )
+        : null;
     const rows = split ? split.bounds[1]! : m;
     const main = (): void => {
       const table = ws.floats(2 * rows);
@@ -57,9 +77,19 @@ function transposedProduct(backend: unknown, a: Info, b: Info): Info | null {
         const steps4 = steps & ~3;
         const block = at.a! + start * m;
         fused.transpose(4 * block, 4 * aT, steps4, rows, 4 * m, 4 * K_BLOCK);
-        for (let i = steps4; i < steps; i++) for (let c = 0; c < rows; c++) f[aT + c * K_BLOCK + i] = f[block + i * m + c]!;
+        for (let i = steps4; i < steps; i++)
+          for (let c = 0; c < rows; c++) f[aT + c * K_BLOCK + i] = f[block + i * m + c]!;
         fused.pack_panels(4 * (at.b! + start * n), 4 * bPanels, steps, n, 4 * n);
-        (start === 0 ? fused.matmul_rows : fused.matmul_rows_add)(4 * table, rows, 4 * bPanels, n / 16, steps, 4, 64, 64 * steps);
+        (start === 0 ? fused.matmul_rows : fused.matmul_rows_add)(
+          4 * table,
+          rows,
+          4 * bPanels,
+          n / 16,
+          steps,
+          4,
+          64,
+          64 * steps,
+        );
       }
     };
     if (!split) main();
@@ -89,7 +119,14 @@ function splitTransposedProduct(
   const b = pool.floats(k * n);
   const parts = bounds.slice(1, -1).map((first, i) => {
     const rows = bounds[i + 2]! - first;
-    return { first, rows, aT: pool.floats(rows * K_BLOCK), bPanels: pool.floats(n * K_BLOCK), out: pool.floats(rows * n), table: pool.floats(2 * rows) };
+    return {
+      first,
+      rows,
+      aT: pool.floats(rows * K_BLOCK),
+      bPanels: pool.floats(n * K_BLOCK),
+      out: pool.floats(rows * n),
+      table: pool.floats(2 * rows),
+    };
   });
   const f = be.wasm.HEAPF32;
   const shared = new Float32Array(pool.memory.buffer); // every allocation is made
@@ -104,7 +141,16 @@ function splitTransposedProduct(
       const steps = Math.min(K_BLOCK, k - start);
       job.call('transpose', [4 * (a + start * m + p.first), 4 * p.aT, steps, p.rows, 4 * m, 4 * K_BLOCK]);
       job.call('pack_panels', [4 * (b + start * n), 4 * p.bPanels, steps, n, 4 * n]);
-      job.call(start === 0 ? 'matmul_rows' : 'matmul_rows_add', [4 * p.table, p.rows, 4 * p.bPanels, n / 16, steps, 4, 64, 64 * steps]);
+      job.call(start === 0 ? 'matmul_rows' : 'matmul_rows_add', [
+        4 * p.table,
+        p.rows,
+        4 * p.bPanels,
+        n / 16,
+        steps,
+        4,
+        64,
+        64 * steps,
+      ]);
     }
     return { job, copyBack: outRowsBack(at.out, p.out, n, { first: p.first, rows: p.rows, batch: m }) };
   });
@@ -113,7 +159,8 @@ function splitTransposedProduct(
 
 /** A HelperPart's copyBack for its rows of out [rows, n]. */
 function outRowsBack(heapAt: number, sharedAt: number, n: number, range: RowRange): HelperPart['copyBack'] {
-  return (heap, shared) => copyRowRange(heap, shared, { heapAt, sharedAt, width: n, positions: 1 }, range, false);
+  return (heap, shared) =>
+    copyRowRange(heap, shared, { heapAt, sharedAt, width: n, positions: 1 }, range, false);
 }
 
 /** Right operands up to this size stay packed across calls (weights); larger ones are packed per call. */
@@ -130,7 +177,13 @@ function packTransposedPanels(f: Float32Array, from: number, k: number, n: numbe
 }
 
 /** Table rows [a, out] of the matmul kernels: row r reads a.at + r * a.stride, writes out.at + r * out.stride (floats). */
-function fillRowTable(heap: Int32Array, table: number, rows: number, a: { at: number; stride: number }, out: { at: number; stride: number }): void {
+function fillRowTable(
+  heap: Int32Array,
+  table: number,
+  rows: number,
+  a: { at: number; stride: number },
+  out: { at: number; stride: number },
+): void {
   for (let r = 0; r < rows; r++) {
     heap[table + 2 * r] = 4 * (a.at + r * a.stride);
     heap[table + 2 * r + 1] = 4 * (out.at + r * out.stride);
@@ -144,7 +197,13 @@ function fillRowTable(heap: Int32Array, table: number, rows: number, a: { at: nu
  * chunk at batch 1 used to repack W_ih through a Transpose and XNNPACK at every call. Null where
  * it does not apply.
  */
-function rowsProduct(backend: unknown, a: Info, b: Info, transposeB: boolean, bias: Info | undefined): Info | null {
+function rowsProduct(
+  backend: unknown,
+  a: Info,
+  b: Info,
+  transposeB: boolean,
+  bias: Info | undefined,
+): Info | null {
   const be = wasmInternals(backend);
   const fused = fusedStepKernels(be);
   const [m, k] = a.shape as [number, number];
@@ -165,16 +224,41 @@ function rowsProduct(backend: unknown, a: Info, b: Info, transposeB: boolean, bi
       w = ws.floats(k * n);
       pack(w);
     }
-    const split = splitRows(m, m * k * n, { shared: k * n + n, perRow: k + n + 2 }, { shared: k * n + n, perRow: k + n });
+    const split = splitRows(
+      m,
+      m * k * n,
+      { shared: k * n + n, perRow: k + n + 2 },
+      { shared: k * n + n, perRow: k + n },
+    );
     const rows = split ? split.bounds[1]! : m;
-    const kernelArgs = (wAt: number, biasAt: number): number[] => [4 * wAt, n / 16, k, 4, 64, 64 * k, ...(bias ? [4 * biasAt] : [])];
-    const run = (bias ? fused.matmul_rows_bias : fused.matmul_rows) as (table: number, rows: number, ...args: number[]) => void;
+    const kernelArgs = (wAt: number, biasAt: number): number[] => [
+      4 * wAt,
+      n / 16,
+      k,
+      4,
+      64,
+      64 * k,
+      ...(bias ? [4 * biasAt] : []),
+    ];
+    const run = (bias ? fused.matmul_rows_bias : fused.matmul_rows) as (
+      table: number,
+      rows: number,
+      ...args: number[]
+    ) => void;
     const main = (): void => {
       fillRowTable(be.wasm.HEAP32, table, rows, { at: at.a!, stride: k }, { at: out.at, stride: n });
       run(4 * table, rows, ...kernelArgs(w, at.bias ?? 0));
     };
     if (!split) main();
-    else splitRowsProduct(be, split, { a: at.a!, w, bias: bias ? at.bias! : null, out: out.at }, { k, n }, kernelArgs, main);
+    else
+      splitRowsProduct(
+        be,
+        split,
+        { a: at.a!, w, bias: bias ? at.bias! : null, out: out.at },
+        { k, n },
+        kernelArgs,
+        main,
+      );
     return out.info;
   });
 }
@@ -196,7 +280,13 @@ function splitRowsProduct(
   const bias = pool.floats(n);
   const parts = bounds.slice(1, -1).map((first, i) => {
     const rows = bounds[i + 2]! - first;
-    return { first, rows, a: pool.floats(rows * k), out: pool.floats(rows * n), table: pool.floats(2 * rows) };
+    return {
+      first,
+      rows,
+      a: pool.floats(rows * k),
+      out: pool.floats(rows * n),
+      table: pool.floats(2 * rows),
+    };
   });
   const f = be.wasm.HEAPF32;
   const shared = new Float32Array(pool.memory.buffer); // every allocation is made
@@ -208,7 +298,11 @@ function splitRowsProduct(
     copyRowRange(f, shared, { heapAt: at.a, sharedAt: p.a, width: k, positions: 1 }, range, true);
     fillRowTable(sharedInts, p.table, p.rows, { at: p.a, stride: k }, { at: p.out, stride: n });
     const job = new CallList();
-    job.call(at.bias !== null ? 'matmul_rows_bias' : 'matmul_rows', [4 * p.table, p.rows, ...kernelArgs(w, bias)]);
+    job.call(at.bias !== null ? 'matmul_rows_bias' : 'matmul_rows', [
+      4 * p.table,
+      p.rows,
+      ...kernelArgs(w, bias),
+    ]);
     return { job, copyBack: outRowsBack(at.out, p.out, n, range) };
   });
   runHelperParts(split, helperParts, main, () => be.wasm.HEAPF32);
@@ -235,9 +329,17 @@ function product(args: Parameters<tf.KernelFunc>[0], withBias: boolean): Info {
   try {
     const a2 = plain(a!, Boolean(attrs?.['transposeA']));
     const b2 = plain(b!, Boolean(attrs?.['transposeB']));
-    const stored = bias ? (backend as unknown as { dataIdMap: { get(id: object): { shape: number[] } } }).dataIdMap.get(bias.dataId) : null;
+    const stored = bias
+      ? (backend as unknown as { dataIdMap: { get(id: object): { shape: number[] } } }).dataIdMap.get(
+          bias.dataId,
+        )
+      : null;
     if (!withBias || !bias || stored?.shape.length !== 1) {
-      const out = kernel(tf.BatchMatMul)({ inputs: { a: a2, b: b2 }, backend, attrs: { transposeA: false, transposeB: false } }) as Info;
+      const out = kernel(tf.BatchMatMul)({
+        inputs: { a: a2, b: b2 },
+        backend,
+        attrs: { transposeA: false, transposeB: false },
+      }) as Info;
       if (!withBias || !bias) return out;
       // _FusedMatMul checks the rank of the bias's stored data, which a reshape leaves as it was.
       temporaries.push(out);
@@ -248,7 +350,8 @@ function product(args: Parameters<tf.KernelFunc>[0], withBias: boolean): Info {
     // _FusedMatMul reads rank-3 shapes; views with the same data ids need no reshape kernel.
     const out = kernel(tf._FusedMatMul)({
       inputs: { a: { ...a2, shape: [1, m, k] }, b: { ...b2, shape: [1, k, n] }, bias },
-      backend, attrs: { transposeA: false, transposeB: false, activation: 'linear' },
+      backend,
+      attrs: { transposeA: false, transposeB: false, activation: 'linear' },
     }) as Info;
     return { ...out, shape: [m, n] };
   } finally {

@@ -1,7 +1,14 @@
 import type { SimdGates } from './simd_gates.js';
 import type { WasmBackendInternals, WasmWorkspace } from './wasm_backend_access.js';
 import {
-  CallList, copyRowRange, runHelperParts, splitRows, type HelperKernelName, type HelperPart, type HelperThreads, type RowRange,
+  CallList,
+  copyRowRange,
+  runHelperParts,
+  splitRows,
+  type HelperKernelName,
+  type HelperPart,
+  type HelperThreads,
+  type RowRange,
 } from './wasm_helper_threads.js';
 import type { RecurrenceDims } from './wasm_recurrence_common.js';
 
@@ -49,7 +56,16 @@ interface RowLayout {
 }
 
 /** Step s's table for batch rows [b0, b1) that are still running, at `table` (HEAP32 index); returns how many. */
-function fillStepTable(heap: Int32Array, table: number, d: RecurrenceDims, s: number, b0: number, b1: number, seq: FusedSequence, at: RowLayout): number {
+function fillStepTable(
+  heap: Int32Array,
+  table: number,
+  d: RecurrenceDims,
+  s: number,
+  b0: number,
+  b1: number,
+  seq: FusedSequence,
+  at: RowLayout,
+): number {
   const H = d.hidden;
   const width = seq.fields.length + 2;
   let n = 0;
@@ -76,7 +92,13 @@ function byteArgs(args: ReadonlyArray<number | HeapArray>, address: (a: HeapArra
 }
 
 function stageHelperPart(
-  pool: HelperThreads, d: RecurrenceDims, seq: FusedSequence, b0: number, b1: number, sharedArgs: number[], heap: () => Float32Array,
+  pool: HelperThreads,
+  d: RecurrenceDims,
+  seq: FusedSequence,
+  b0: number,
+  b1: number,
+  sharedArgs: number[],
+  heap: () => Float32Array,
 ): HelperPart {
   const { time: T, batch: B, hidden: H } = d;
   const R = b1 - b0;
@@ -85,7 +107,14 @@ function stageHelperPart(
   const xp = pool.floats(T * R * seq.xpWidth);
   const fields = seq.fields.map((f) => pool.floats((f.per === 'batch' ? R : T * R) * f.width));
   const tables = pool.floats(T * R * width);
-  const at: RowLayout = { first: b0, stride: R, h0, xp, y: fields[seq.fields.findIndex((f) => f.at === seq.y)]!, fields };
+  const at: RowLayout = {
+    first: b0,
+    stride: R,
+    h0,
+    xp,
+    y: fields[seq.fields.findIndex((f) => f.at === seq.y)]!,
+    fields,
+  };
   // Every allocation is made: the views below stay attached.
   const f = heap();
   const shared = new Float32Array(pool.memory.buffer);
@@ -95,7 +124,14 @@ function stageHelperPart(
   copyRowRange(f, shared, { heapAt: seq.h0, sharedAt: h0, width: H, positions: 1 }, range, true);
   copyRowRange(f, shared, { heapAt: seq.xp, sharedAt: xp, width: seq.xpWidth, positions: T }, range, true);
   seq.fields.forEach((field, i) => {
-    if (field.per === 'batch') copyRowRange(f, shared, { heapAt: field.at, sharedAt: fields[i]!, width: field.width, positions: 1 }, range, true);
+    if (field.per === 'batch')
+      copyRowRange(
+        f,
+        shared,
+        { heapAt: field.at, sharedAt: fields[i]!, width: field.width, positions: 1 },
+        range,
+        true,
+      );
     else if (d.lengths.length > 0) shared.fill(0, fields[i]!, fields[i]! + T * R * field.width); // rows past a length stay zero
   });
   const job = new CallList();
@@ -107,25 +143,46 @@ function stageHelperPart(
   }
   return {
     job,
-    copyBack: (to, from) => seq.fields.forEach((field, i) => {
-      copyRowRange(to, from, { heapAt: field.at, sharedAt: fields[i]!, width: field.width, positions: positions(field) }, range, false);
-    }),
+    copyBack: (to, from) =>
+      seq.fields.forEach((field, i) => {
+        copyRowRange(
+          to,
+          from,
+          { heapAt: field.at, sharedAt: fields[i]!, width: field.width, positions: positions(field) },
+          range,
+          false,
+        );
+      }),
   };
 }
 
 /** Runs `seq` over the sequence `d`, on helper threads too where there are some and the call is large enough. */
-export function runFusedSteps(be: WasmBackendInternals, ws: WasmWorkspace, fused: SimdGates, d: RecurrenceDims, seq: FusedSequence): void {
+export function runFusedSteps(
+  be: WasmBackendInternals,
+  ws: WasmWorkspace,
+  fused: SimdGates,
+  d: RecurrenceDims,
+  seq: FusedSequence,
+): void {
   const kernel = fused[seq.kernel] as (table: number, rows: number, ...args: number[]) => void;
   const { time: T, batch: B, hidden: H } = d;
   // A helper's row: h0 and xp copied in, the batch fields in and out, the step fields out; and its tables.
-  const copiedPerRow = H + T * seq.xpWidth + seq.fields.reduce((sum, f) => sum + (f.per === 'batch' ? 2 : T) * f.width, 0);
+  const copiedPerRow =
+    H + T * seq.xpWidth + seq.fields.reduce((sum, f) => sum + (f.per === 'batch' ? 2 : T) * f.width, 0);
   const shared = seq.args.reduce<number>((sum, a) => sum + (typeof a === 'number' ? 0 : a.size), 0);
   const footprint = { shared: shared + T, perRow: copiedPerRow + T * (seq.fields.length + 2) };
   const split = splitRows(B, T * B * H * seq.xpWidth, footprint, { shared, perRow: copiedPerRow });
   const mainRows = split ? split.bounds[1]! : B;
   const main = (): void => {
     const args = byteArgs(seq.args, (a) => a.at);
-    const at: RowLayout = { first: 0, stride: B, h0: seq.h0, xp: seq.xp, y: seq.y, fields: seq.fields.map((f) => f.at) };
+    const at: RowLayout = {
+      first: 0,
+      stride: B,
+      h0: seq.h0,
+      xp: seq.xp,
+      y: seq.y,
+      fields: seq.fields.map((f) => f.at),
+    };
     const table = ws.floats(mainRows * (seq.fields.length + 2));
     const heap = be.wasm.HEAP32; // nothing below allocates on this heap, so this view stays attached
     for (let s = 0; s < T; s++) {
@@ -140,7 +197,8 @@ export function runFusedSteps(be: WasmBackendInternals, ws: WasmWorkspace, fused
   for (const a of seq.args) if (typeof a !== 'number') arrays.set(a, pool.floats(a.size));
   const sharedArgs = byteArgs(seq.args, (a) => arrays.get(a)!);
   const parts: HelperPart[] = [];
-  for (let k = 1; k + 1 < bounds.length; k++) parts.push(stageHelperPart(pool, d, seq, bounds[k]!, bounds[k + 1]!, sharedArgs, () => be.wasm.HEAPF32));
+  for (let k = 1; k + 1 < bounds.length; k++)
+    parts.push(stageHelperPart(pool, d, seq, bounds[k]!, bounds[k + 1]!, sharedArgs, () => be.wasm.HEAPF32));
   const memory = new Float32Array(pool.memory.buffer); // every allocation is made
   for (const [a, to] of arrays) memory.set(be.wasm.HEAPF32.subarray(a.at, a.at + a.size), to);
   runHelperParts(split, parts, main, () => be.wasm.HEAPF32);

@@ -19,7 +19,10 @@ export const gatherRowsWasm: tf.KernelFunc = ({ inputs, backend }) => {
     const simd = simdGates(be);
     if (simd) {
       const bad = simd.gather_rows(4 * at['x']!, 4 * at['indices']!, count, 4 * width, 4 * out.at, rows);
-      if (bad >= 0) throw new Error(`gatherRows: indices[${bad}] = ${be.wasm.HEAP32[at['indices']! + bad]} is not in [0, ${rows})`);
+      if (bad >= 0)
+        throw new Error(
+          `gatherRows: indices[${bad}] = ${be.wasm.HEAP32[at['indices']! + bad]} is not in [0, ${rows})`,
+        );
       return out.info;
     }
     const f = be.wasm.HEAPF32; // read after the output's malloc, which may grow the memory

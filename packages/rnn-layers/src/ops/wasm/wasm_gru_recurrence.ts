@@ -5,7 +5,15 @@ import { bpttBuffer, bpttKernels, runBpttSteps } from './wasm_bptt_steps.js';
 import { runFusedSteps } from './wasm_fused_steps.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
 import {
-  activeRows, bpttStepProduct, previousRow, recurrenceDims, simdRowsPerCall, stepRow, stepWeights, type Info, xnnpackStepProduct,
+  activeRows,
+  bpttStepProduct,
+  previousRow,
+  recurrenceDims,
+  simdRowsPerCall,
+  stepRow,
+  stepWeights,
+  type Info,
+  xnnpackStepProduct,
 } from './wasm_recurrence_common.js';
 
 // GRU recurrence on the wasm heap, same outputs and layouts as the JS kernel (cpu/gru_recurrence.ts):
@@ -51,15 +59,24 @@ export const gruRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
       runFusedSteps(be, ws, fused, d, {
         kernel: workspaceRows > 0 ? 'gru_step' : 'gru_step_inference',
         args: [{ at: w, size: G * H }, H / 4, H, 4 * H, { at: bias, size: G }],
-        h0: at.h0!, xp: at.xp!, xpWidth: G, y: y.at,
+        h0: at.h0!,
+        xp: at.xp!,
+        xpWidth: G,
+        y: y.at,
         fields: [
-          { at: h, width: H, per: 'batch' }, { at: y.at, width: H, per: 'step' },
-          ...(workspaceRows > 0 ? [{ at: workspace.at, width: 4 * H, per: 'step' }] as const : []),
+          { at: h, width: H, per: 'batch' },
+          { at: y.at, width: H, per: 'step' },
+          ...(workspaceRows > 0 ? ([{ at: workspace.at, width: 4 * H, per: 'step' }] as const) : []),
         ],
       });
       return finish(be.wasm.HEAPF32);
     }
-    const product = xnnpackStepProduct(be, ws, { batch: B, hidden: H, gates: 3 }, { weightHh: at.weightHh!, h });
+    const product = xnnpackStepProduct(
+      be,
+      ws,
+      { batch: B, hidden: H, gates: 3 },
+      { weightHh: at.weightHh!, h },
+    );
     const rec = product.rec;
     const simd = simdGates(be);
     let f = start();
@@ -80,7 +97,8 @@ export const gruRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
         const ro = rec + b * G;
         const so = h + b * H;
         const yo = y.at + row * H;
-        if (simd && a % perCall === 0) simd.gru_row(4 * xo, 4 * ro, 4 * bias, 4 * so, 4 * yo, 4 * wo, 4 * H, n4, perCall);
+        if (simd && a % perCall === 0)
+          simd.gru_row(4 * xo, 4 * ro, 4 * bias, 4 * so, 4 * yo, 4 * wo, 4 * H, n4, perCall);
         if (perCall === n && n4 === H) break; // that call did every row
         for (let j = n4; j < H; j++) {
           const r = 1 / (1 + Math.exp(-(f[xo + j]! + f[ro + j]! + f[bias + j]!)));
@@ -135,16 +153,29 @@ export const gruRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
       runBpttSteps(be, ws, fused, d, {
         rowKernel: 'gru_grad_row',
         args: [
-          { previous: bpttBuffer(yAt, H, 'step', 'read'), initial: bpttBuffer(h0At, H, 'batch', 'read') }, bpttBuffer(hPrev.at, H, 'step', 'written'),
-          bpttBuffer(wsAt, 4 * H, 'step', 'read'), dhState, bpttBuffer(dyAt, H, 'step', 'read'), bpttBuffer(dXp.at, G, 'step', 'written'),
-          bpttBuffer(dHp.at, G, 'step', 'written'), dgStep, 4 * H, H,
+          { previous: bpttBuffer(yAt, H, 'step', 'read'), initial: bpttBuffer(h0At, H, 'batch', 'read') },
+          bpttBuffer(hPrev.at, H, 'step', 'written'),
+          bpttBuffer(wsAt, 4 * H, 'step', 'read'),
+          dhState,
+          bpttBuffer(dyAt, H, 'step', 'read'),
+          bpttBuffer(dXp.at, G, 'step', 'written'),
+          bpttBuffer(dHp.at, G, 'step', 'written'),
+          dgStep,
+          4 * H,
+          H,
         ],
         product: { dg: dgStep, dh: dhState, weightHh: at.weightHh!, k: G, accumulate: true },
       });
       return finish();
     }
     const simd = simdGates(be);
-    const product = bpttStepProduct(be, ws, { batch: B, k: G, hidden: H }, { weightHh: at.weightHh!, dg, dh }, true);
+    const product = bpttStepProduct(
+      be,
+      ws,
+      { batch: B, k: G, hidden: H },
+      { weightHh: at.weightHh!, dg, dh },
+      true,
+    );
     const n4 = simd ? H & ~3 : 0; // the SIMD kernel's share of each row; JS does the rest
     const rows = new Int32Array(B);
     for (let s = T - 1; s >= 0; s--) {
@@ -163,7 +194,19 @@ export const gruRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
         const sg = dg + b * G;
         const hpAt = prevRow < 0 ? h0At! + b * H : yAt! + prevRow * H;
         if (simd && a % perCall === 0) {
-          simd.gru_grad_row(4 * hpAt, 4 * (hPrev.at + yo), 4 * wo, 4 * so, 4 * (dyAt! + yo), 4 * xo, 4 * po, 4 * sg, 4 * H, n4, perCall);
+          simd.gru_grad_row(
+            4 * hpAt,
+            4 * (hPrev.at + yo),
+            4 * wo,
+            4 * so,
+            4 * (dyAt! + yo),
+            4 * xo,
+            4 * po,
+            4 * sg,
+            4 * H,
+            n4,
+            perCall,
+          );
         }
         if (perCall === n && n4 === H) break; // that call did every row
         for (let j = n4; j < H; j++) {

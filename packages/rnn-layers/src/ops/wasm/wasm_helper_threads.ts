@@ -11,9 +11,21 @@ import { SIMD_GATES_SHARED_MEMORY_WASM_BASE64 } from './simd_gates_bytes.js';
 
 /** The kernels a helper can call: SimdGates exports, all taking byte addresses and counts. */
 export const HELPER_KERNELS = [
-  'lstm_step', 'lstm_step_inference', 'gru_step', 'gru_step_inference', 'rnn_tanh_step', 'rnn_relu_step',
-  'matmul_rows', 'matmul_rows_add', 'matmul_rows_bias', 'transpose', 'pack_panels',
-  'lstm_grad_row', 'gru_grad_row', 'rnn_tanh_grad_row', 'rnn_relu_grad_row',
+  'lstm_step',
+  'lstm_step_inference',
+  'gru_step',
+  'gru_step_inference',
+  'rnn_tanh_step',
+  'rnn_relu_step',
+  'matmul_rows',
+  'matmul_rows_add',
+  'matmul_rows_bias',
+  'transpose',
+  'pack_panels',
+  'lstm_grad_row',
+  'gru_grad_row',
+  'rnn_tanh_grad_row',
+  'rnn_relu_grad_row',
 ] as const;
 export type HelperKernelName = (typeof HELPER_KERNELS)[number];
 
@@ -36,7 +48,13 @@ const PAGE = 65536;
 /** The shared memory's limit (the module's import allows 4 GiB); larger calls run on one thread. */
 const MAX_BYTES = 256 * 1024 * 1024;
 const MAX_PAGES = MAX_BYTES / PAGE;
-const enum State { Idle = 0, Posted = 1, Done = 2, Failed = 3, Exit = 4 }
+const enum State {
+  Idle = 0,
+  Posted = 1,
+  Done = 2,
+  Failed = 3,
+  Exit = 4,
+}
 
 // The helper's whole program (CommonJS, evaluated by worker_threads). It waits for a posted job,
 // makes the job's calls ([kernel, argc, ...args] entries up to a kernel of -1) and reports Done or
@@ -71,7 +89,10 @@ interface WorkerLike {
   on(event: 'error', listener: (error: Error) => void): void;
   on(event: 'exit', listener: () => void): void;
 }
-type WorkerConstructor = new (source: string, options: { eval: true; execArgv: string[]; workerData: unknown }) => WorkerLike;
+type WorkerConstructor = new (
+  source: string,
+  options: { eval: true; execArgv: string[]; workerData: unknown },
+) => WorkerLike;
 
 /** A Node.js built-in module, or undefined (browsers, runtimes without process.getBuiltinModule). */
 function builtin<T>(id: string): T | undefined {
@@ -80,7 +101,10 @@ function builtin<T>(id: string): T | undefined {
 }
 
 function defaultThreadCount(): number {
-  return Math.min(4, builtin<{ availableParallelism?: () => number }>('node:os')?.availableParallelism?.() ?? 1);
+  return Math.min(
+    4,
+    builtin<{ availableParallelism?: () => number }>('node:os')?.availableParallelism?.() ?? 1,
+  );
 }
 
 let warned = false;
@@ -91,12 +115,19 @@ function warnOnce(message: string): void {
 
 export class Helper {
   dead = false;
-  constructor(readonly control: number, worker: WorkerLike) {
+  constructor(
+    readonly control: number,
+    worker: WorkerLike,
+  ) {
     worker.on('error', (error) => {
       this.dead = true;
-      warnOnce(`rnn-layers: a wasm helper thread failed (${error.message}); the recurrences use the threads left, or the calling thread alone`);
+      warnOnce(
+        `rnn-layers: a wasm helper thread failed (${error.message}); the recurrences use the threads left, or the calling thread alone`,
+      );
     });
-    worker.on('exit', () => { this.dead = true; });
+    worker.on('exit', () => {
+      this.dead = true;
+    });
     worker.unref(); // helpers never keep a process alive
   }
 }
@@ -108,11 +139,20 @@ export class HelperThreads {
   /** Jobs posted so far (tests check that a call was split). */
   posted = 0;
 
-  constructor(readonly memory: WebAssembly.Memory, module: WebAssembly.Module, Worker: WorkerConstructor, count: number) {
+  constructor(
+    readonly memory: WebAssembly.Memory,
+    module: WebAssembly.Module,
+    Worker: WorkerConstructor,
+    count: number,
+  ) {
     for (let k = 0; k < count; k++) {
       const control = CONTROL_BASE + k * CONTROL_WORDS;
       // No inherited Node.js options: e.g. --input-type=module would make the helper's CommonJS source fail.
-      const worker = new Worker(HELPER_SOURCE, { eval: true, execArgv: [], workerData: { memory, module, control, kernels: HELPER_KERNELS } });
+      const worker = new Worker(HELPER_SOURCE, {
+        eval: true,
+        execArgv: [],
+        workerData: { memory, module, control, kernels: HELPER_KERNELS },
+      });
       this.helpers.push(new Helper(control, worker));
     }
   }
@@ -125,7 +165,8 @@ export class HelperThreads {
 
   /** Resolves once every helper has started (or died); tests use it. */
   async started(): Promise<void> {
-    while (this.ready().length < this.helpers.filter((h) => !h.dead).length) await new Promise((r) => setTimeout(r, 5));
+    while (this.ready().length < this.helpers.filter((h) => !h.dead).length)
+      await new Promise((r) => setTimeout(r, 5));
   }
 
   /** Empties the arena: every earlier `floats` allocation is free again. */
@@ -140,7 +181,10 @@ export class HelperThreads {
     const pages = Math.ceil(this.top / PAGE);
     const have = this.memory.buffer.byteLength / PAGE;
     if (pages > have) {
-      if (pages > MAX_PAGES) throw new Error(`rnn-layers wasm helper threads: a call needs ${this.top} bytes of shared memory, more than ${MAX_BYTES}`);
+      if (pages > MAX_PAGES)
+        throw new Error(
+          `rnn-layers wasm helper threads: a call needs ${this.top} bytes of shared memory, more than ${MAX_BYTES}`,
+        );
       this.memory.grow(pages - have);
     }
     return at >>> 2;
@@ -162,9 +206,11 @@ export class HelperThreads {
   finish(helper: Helper): void {
     const c = new Int32Array(this.memory.buffer, 0, ARENA_START / 4);
     let state: number;
-    while ((state = Atomics.load(c, helper.control)) === State.Posted) Atomics.wait(c, helper.control, State.Posted, 1000);
+    while ((state = Atomics.load(c, helper.control)) === State.Posted)
+      Atomics.wait(c, helper.control, State.Posted, 1000);
     Atomics.store(c, helper.control, State.Idle);
-    if (state !== State.Done) throw new Error('rnn-layers wasm helper threads: a helper thread failed to run its kernels');
+    if (state !== State.Done)
+      throw new Error('rnn-layers wasm helper threads: a helper thread failed to run its kernels');
   }
 
   /** Ends every helper (they exit once woken); the memory goes with the last reference to the pool. */
@@ -238,7 +284,10 @@ let minWorkPerCopiedFloat = MIN_WORK_PER_COPIED_FLOAT;
  * helper's wake-up and copies would cost more than its share saves), and per float copied for the
  * helpers. Tests set (0, 0) to split every call.
  */
-export function setMinParallelWork(work: number = MIN_PARALLEL_WORK, perCopiedFloat: number = MIN_WORK_PER_COPIED_FLOAT): void {
+export function setMinParallelWork(
+  work: number = MIN_PARALLEL_WORK,
+  perCopiedFloat: number = MIN_WORK_PER_COPIED_FLOAT,
+): void {
   minParallelWork = work;
   minWorkPerCopiedFloat = perCopiedFloat;
 }
@@ -263,7 +312,13 @@ export interface FloatCount {
  * copied in or out. Null where the call runs on the calling thread alone: too little work, too little
  * work per float copied, or more memory than the helpers have. Empties the helpers' arena for the call.
  */
-export function splitRows(rows: number, work: number, memory: FloatCount, copied: FloatCount, granule = 2): RowSplit | null {
+export function splitRows(
+  rows: number,
+  work: number,
+  memory: FloatCount,
+  copied: FloatCount,
+  granule = 2,
+): RowSplit | null {
   if (work < minParallelWork || rows < 2 * granule) return null;
   const pool = helperThreads();
   if (!pool) return null;
@@ -276,7 +331,8 @@ export function splitRows(rows: number, work: number, memory: FloatCount, copied
   const helperRows = rows - size;
   if (work < minWorkPerCopiedFloat * (copied.shared + helperRows * copied.perRow)) return null;
   // With room for each allocation's alignment.
-  if (ARENA_START + 4 * (memory.shared + helperRows * memory.perRow) + 64 * 16 * parts > MAX_BYTES) return null;
+  if (ARENA_START + 4 * (memory.shared + helperRows * memory.perRow) + 64 * 16 * parts > MAX_BYTES)
+    return null;
   pool.reset();
   return { pool, helpers: ready.slice(0, bounds.length - 2), bounds };
 }
@@ -299,7 +355,11 @@ export interface RowRange {
  * from its copy [positions, rows, width] at `sharedAt`: per position, a range's rows are consecutive.
  */
 export function copyRowRange(
-  heap: Float32Array, shared: Float32Array, at: { heapAt: number; sharedAt: number; width: number; positions: number }, range: RowRange, toShared: boolean,
+  heap: Float32Array,
+  shared: Float32Array,
+  at: { heapAt: number; sharedAt: number; width: number; positions: number },
+  range: RowRange,
+  toShared: boolean,
 ): void {
   const n = range.rows * at.width;
   for (let p = 0; p < at.positions; p++) {
@@ -311,8 +371,17 @@ export function copyRowRange(
 }
 
 /** runWithHelpers with the parts' jobs, then each part's outputs copied back to the heap (`heap()`: its view now). */
-export function runHelperParts(split: RowSplit, parts: HelperPart[], main: () => void, heap: () => Float32Array): void {
-  runWithHelpers(split, parts.map((p) => p.job), main);
+export function runHelperParts(
+  split: RowSplit,
+  parts: HelperPart[],
+  main: () => void,
+  heap: () => Float32Array,
+): void {
+  runWithHelpers(
+    split,
+    parts.map((p) => p.job),
+    main,
+  );
   const shared = new Float32Array(split.pool.memory.buffer);
   for (const part of parts) part.copyBack(heap(), shared);
 }

@@ -5,7 +5,15 @@ import { bpttBuffer, bpttKernels, runBpttSteps } from './wasm_bptt_steps.js';
 import { runFusedSteps } from './wasm_fused_steps.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
 import {
-  activeRows, bpttStepProduct, previousRow, recurrenceDims, simdRowsPerCall, stepRow, stepWeights, type Info, xnnpackStepProduct,
+  activeRows,
+  bpttStepProduct,
+  previousRow,
+  recurrenceDims,
+  simdRowsPerCall,
+  stepRow,
+  stepWeights,
+  type Info,
+  xnnpackStepProduct,
 } from './wasm_recurrence_common.js';
 
 // LSTM recurrence on the wasm heap, same outputs and layouts as the JS kernel (cpu/lstm_recurrence.ts):
@@ -56,15 +64,30 @@ export const lstmRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) =>
       runFusedSteps(be, ws, fused, d, {
         kernel: workspaceRows > 0 ? 'lstm_step' : 'lstm_step_inference',
         args: [{ at: w, size: G * H }, H / 4, H, 4 * H],
-        h0: at.h0!, xp: at.xp!, xpWidth: G, y: y.at,
+        h0: at.h0!,
+        xp: at.xp!,
+        xpWidth: G,
+        y: y.at,
         fields: [
-          { at: c, width: H, per: 'batch' }, { at: h, width: H, per: 'batch' }, { at: y.at, width: H, per: 'step' },
-          ...(workspaceRows > 0 ? [{ at: cells.at, width: H, per: 'step' }, { at: gates.at, width: G, per: 'step' }] as const : []),
+          { at: c, width: H, per: 'batch' },
+          { at: h, width: H, per: 'batch' },
+          { at: y.at, width: H, per: 'step' },
+          ...(workspaceRows > 0
+            ? ([
+                { at: cells.at, width: H, per: 'step' },
+                { at: gates.at, width: G, per: 'step' },
+              ] as const)
+            : []),
         ],
       });
       return finish(be.wasm.HEAPF32);
     }
-    const product = xnnpackStepProduct(be, ws, { batch: B, hidden: H, gates: 4 }, { weightHh: at.weightHh!, h });
+    const product = xnnpackStepProduct(
+      be,
+      ws,
+      { batch: B, hidden: H, gates: 4 },
+      { weightHh: at.weightHh!, h },
+    );
     const rec = product.rec;
     const simd = simdGates(be);
     let f = start();
@@ -86,7 +109,18 @@ export const lstmRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) =>
         const so = b * H;
         const yo = row * H;
         if (simd && a % perCall === 0) {
-          simd.lstm_row(4 * xo, 4 * ro, 4 * (c + so), 4 * (h + so), 4 * (cells.at + yo), 4 * (y.at + yo), 4 * go, 4 * H, n4, perCall);
+          simd.lstm_row(
+            4 * xo,
+            4 * ro,
+            4 * (c + so),
+            4 * (h + so),
+            4 * (cells.at + yo),
+            4 * (y.at + yo),
+            4 * go,
+            4 * H,
+            n4,
+            perCall,
+          );
         }
         if (perCall === n && n4 === H) break; // that call did every row
         for (let j = n4; j < H; j++) {
@@ -150,16 +184,31 @@ export const lstmRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs }
       runBpttSteps(be, ws, fused, d, {
         rowKernel: 'lstm_grad_row',
         args: [
-          { previous: y, initial: bpttBuffer(h0At, H, 'batch', 'read') }, { previous: cells, initial: bpttBuffer(c0At, H, 'batch', 'read') },
-          bpttBuffer(hPrev.at, H, 'step', 'written'), bpttBuffer(gAt, G, 'step', 'read'), cells, dhState, bpttBuffer(dyAt, H, 'step', 'read'),
-          bpttBuffer(dc, H, 'batch', 'both'), bpttBuffer(dGates.at, G, 'step', 'written'), dgStep, 4 * H, H,
+          { previous: y, initial: bpttBuffer(h0At, H, 'batch', 'read') },
+          { previous: cells, initial: bpttBuffer(c0At, H, 'batch', 'read') },
+          bpttBuffer(hPrev.at, H, 'step', 'written'),
+          bpttBuffer(gAt, G, 'step', 'read'),
+          cells,
+          dhState,
+          bpttBuffer(dyAt, H, 'step', 'read'),
+          bpttBuffer(dc, H, 'batch', 'both'),
+          bpttBuffer(dGates.at, G, 'step', 'written'),
+          dgStep,
+          4 * H,
+          H,
         ],
         product: { dg: dgStep, dh: dhState, weightHh: at.weightHh!, k: G, accumulate: false },
       });
       return finish();
     }
     const simd = simdGates(be);
-    const product = bpttStepProduct(be, ws, { batch: B, k: G, hidden: H }, { weightHh: at.weightHh!, dg, dh }, false);
+    const product = bpttStepProduct(
+      be,
+      ws,
+      { batch: B, k: G, hidden: H },
+      { weightHh: at.weightHh!, dg, dh },
+      false,
+    );
     const n4 = simd ? H & ~3 : 0; // the SIMD kernel's share of each row; JS does the rest
     const rows = new Int32Array(B);
     for (let s = T - 1; s >= 0; s--) {
@@ -178,8 +227,21 @@ export const lstmRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs }
         const hpAt = prevRow < 0 ? h0At! + so : yAt! + prevRow * H;
         const cpAt = prevRow < 0 ? c0At! + so : cAt! + prevRow * H;
         if (simd && a % perCall === 0) {
-          simd.lstm_grad_row(4 * hpAt, 4 * cpAt, 4 * (hPrev.at + yo), 4 * go, 4 * (cAt! + yo), 4 * (dh + so), 4 * (dyAt! + yo),
-            4 * (dc + so), 4 * dgo, 4 * sg, 4 * H, n4, perCall);
+          simd.lstm_grad_row(
+            4 * hpAt,
+            4 * cpAt,
+            4 * (hPrev.at + yo),
+            4 * go,
+            4 * (cAt! + yo),
+            4 * (dh + so),
+            4 * (dyAt! + yo),
+            4 * (dc + so),
+            4 * dgo,
+            4 * sg,
+            4 * H,
+            n4,
+            perCall,
+          );
         }
         if (perCall === n && n4 === H) break; // that call did every row
         for (let j = n4; j < H; j++) {

@@ -54,7 +54,13 @@ function allRowsAligned(d: RecurrenceDims, s: number, active: number): boolean {
  * buffer (all rows aligned at s, and at s - 1 too for a BPTT step, which reads the previous states),
  * else one call per row; 0 without SIMD. A kernel calls at the rows a with a % rowsPerCall === 0.
  */
-export function simdRowsPerCall(d: RecurrenceDims, s: number, active: number, simd: unknown, backward = false): number {
+export function simdRowsPerCall(
+  d: RecurrenceDims,
+  s: number,
+  active: number,
+  simd: unknown,
+  backward = false,
+): number {
   if (simd === null) return 0;
   const whole = allRowsAligned(d, s, active) && (!backward || s === 0 || allRowsAligned(d, s - 1, active));
   return whole ? active : 1;
@@ -73,7 +79,14 @@ export function transposeOnHeap(f: Float32Array, from: number, rows: number, col
  * kernels (simd_gates.build.mjs's stepKernel): panels of `blocks` blocks of 4 hidden units; within a
  * panel, row k holds for each block its gates' 4 columns side by side, W[g*H + unit, k].
  */
-export function packStepWeights(f: Float32Array, from: number, gates: number, hidden: number, blocks: number, to: number): void {
+export function packStepWeights(
+  f: Float32Array,
+  from: number,
+  gates: number,
+  hidden: number,
+  blocks: number,
+  to: number,
+): void {
   const units = 4 * blocks;
   let o = to;
   for (let q = 0; q < hidden; q += units) {
@@ -92,9 +105,21 @@ export function packStepWeights(f: Float32Array, from: number, gates: number, hi
 }
 
 /** W_hh [gates * hidden, hidden] packed for a fused step kernel, kept while the tensor lives. */
-export function stepWeights(be: WasmBackendInternals, weightHh: Info, at: number, gates: number, hidden: number, blocks: number): number {
-  return packedWeights(be, weightHh.dataId, `step:${gates}x${hidden}/${blocks}`, gates * hidden * hidden,
-    (to) => packStepWeights(be.wasm.HEAPF32, at, gates, hidden, blocks, to));
+export function stepWeights(
+  be: WasmBackendInternals,
+  weightHh: Info,
+  at: number,
+  gates: number,
+  hidden: number,
+  blocks: number,
+): number {
+  return packedWeights(
+    be,
+    weightHh.dataId,
+    `step:${gates}x${hidden}/${blocks}`,
+    gates * hidden * hidden,
+    (to) => packStepWeights(be.wasm.HEAPF32, at, gates, hidden, blocks, to),
+  );
 }
 
 /**
@@ -144,9 +169,9 @@ export function bpttStepProduct(
     const f = be.wasm.HEAPF32; // XNNPACK may have grown the memory (new buffer)
     for (let a = 0; a < active; a++) {
       const so = rows[a]! * H;
-      if (accumulate) for (let j = 0; j < H; j++) f[at.dh + so + j] = f[at.dh + so + j]! + f[dhStep + so + j]!;
+      if (accumulate)
+        for (let j = 0; j < H; j++) f[at.dh + so + j] = f[at.dh + so + j]! + f[dhStep + so + j]!;
       else f.copyWithin(at.dh + so, dhStep + so, dhStep + so + H);
     }
   };
 }
-

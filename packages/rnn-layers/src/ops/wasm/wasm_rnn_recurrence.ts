@@ -5,7 +5,15 @@ import { bpttBuffer, bpttKernels, runBpttSteps } from './wasm_bptt_steps.js';
 import { runFusedSteps } from './wasm_fused_steps.js';
 import { inputIndices, wasmInternals, withWorkspace } from './wasm_backend_access.js';
 import {
-  activeRows, bpttStepProduct, previousRow, recurrenceDims, simdRowsPerCall, stepRow, stepWeights, type Info, xnnpackStepProduct,
+  activeRows,
+  bpttStepProduct,
+  previousRow,
+  recurrenceDims,
+  simdRowsPerCall,
+  stepRow,
+  stepWeights,
+  type Info,
+  xnnpackStepProduct,
 } from './wasm_recurrence_common.js';
 
 // Elman RNN recurrence on the wasm heap (h' = act(xp + W_hh h)), same outputs as the JS kernel
@@ -43,12 +51,23 @@ export const rnnRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
       runFusedSteps(be, ws, fused, d, {
         kernel: relu ? 'rnn_relu_step' : 'rnn_tanh_step',
         args: [{ at: w, size: H * H }, H / 16, H, 4 * H],
-        h0: at.h0!, xp: at.xp!, xpWidth: H, y: y.at,
-        fields: [{ at: h, width: H, per: 'batch' }, { at: y.at, width: H, per: 'step' }],
+        h0: at.h0!,
+        xp: at.xp!,
+        xpWidth: H,
+        y: y.at,
+        fields: [
+          { at: h, width: H, per: 'batch' },
+          { at: y.at, width: H, per: 'step' },
+        ],
       });
       return finish(be.wasm.HEAPF32);
     }
-    const product = xnnpackStepProduct(be, ws, { batch: B, hidden: H, gates: 1 }, { weightHh: at.weightHh!, h });
+    const product = xnnpackStepProduct(
+      be,
+      ws,
+      { batch: B, hidden: H, gates: 1 },
+      { weightHh: at.weightHh!, h },
+    );
     const rec = product.rec;
     const simd = relu ? null : simdGates(be);
     let f = start();
@@ -74,7 +93,8 @@ export const rnnRecurrenceWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => 
             f[so + j] = f[yo + j] = pre > 0 ? pre : 0;
           }
         } else {
-          if (simd && a % perCall === 0) simd.rnn_tanh_row(4 * xo, 4 * ro, 4 * so, 4 * yo, 4 * H, n4, perCall);
+          if (simd && a % perCall === 0)
+            simd.rnn_tanh_row(4 * xo, 4 * ro, 4 * so, 4 * yo, 4 * H, n4, perCall);
           if (perCall === n && n4 === H) break; // that call did every row
           for (let j = n4; j < H; j++) f[so + j] = f[yo + j] = Math.tanh(f[xo + j]! + f[ro + j]!);
         }
@@ -117,14 +137,27 @@ export const rnnRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
       runBpttSteps(be, ws, fused, d, {
         rowKernel: relu ? 'rnn_relu_grad_row' : 'rnn_tanh_grad_row',
         args: [
-          y, { previous: y, initial: bpttBuffer(h0At, H, 'batch', 'read') }, bpttBuffer(hPrev.at, H, 'step', 'written'), dhState,
-          bpttBuffer(dyAt, H, 'step', 'read'), bpttBuffer(dPre.at, H, 'step', 'written'), dgStep, 4 * H, H,
+          y,
+          { previous: y, initial: bpttBuffer(h0At, H, 'batch', 'read') },
+          bpttBuffer(hPrev.at, H, 'step', 'written'),
+          dhState,
+          bpttBuffer(dyAt, H, 'step', 'read'),
+          bpttBuffer(dPre.at, H, 'step', 'written'),
+          dgStep,
+          4 * H,
+          H,
         ],
         product: { dg: dgStep, dh: dhState, weightHh: at.weightHh!, k: H, accumulate: false },
       });
       return finish();
     }
-    const product = bpttStepProduct(be, ws, { batch: B, k: H, hidden: H }, { weightHh: at.weightHh!, dg: dStep, dh }, false);
+    const product = bpttStepProduct(
+      be,
+      ws,
+      { batch: B, k: H, hidden: H },
+      { weightHh: at.weightHh!, dg: dStep, dh },
+      false,
+    );
     const rows = new Int32Array(B);
     const simd = simdGates(be);
     const gradRow = simd ? (relu ? simd.rnn_relu_grad_row : simd.rnn_tanh_grad_row) : null;
@@ -141,7 +174,18 @@ export const rnnRecurrenceGradWasm: tf.KernelFunc = ({ inputs, backend, attrs })
         const so = b * H;
         const hpAt = prevRow < 0 ? h0At! + so : yAt! + prevRow * H;
         if (gradRow && a % perCall === 0) {
-          gradRow(4 * (yAt! + yo), 4 * hpAt, 4 * (hPrev.at + yo), 4 * (dh + so), 4 * (dyAt! + yo), 4 * (dPre.at + yo), 4 * (dStep + so), 4 * H, n4, perCall);
+          gradRow(
+            4 * (yAt! + yo),
+            4 * hpAt,
+            4 * (hPrev.at + yo),
+            4 * (dh + so),
+            4 * (dyAt! + yo),
+            4 * (dPre.at + yo),
+            4 * (dStep + so),
+            4 * H,
+            n4,
+            perCall,
+          );
         }
         if (n4 === H) {
           if (perCall === n) break; // that call did every row

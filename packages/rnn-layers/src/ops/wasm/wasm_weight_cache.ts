@@ -41,7 +41,11 @@ function release(be: WasmBackendInternals, entries: Entry[], keep: (e: Entry) =>
  * take views of the heap after calling this.
  */
 export function packedWeights(
-  be: WasmBackendInternals, dataId: object, layout: string, floats: number, pack: (to: number) => void,
+  be: WasmBackendInternals,
+  dataId: object,
+  layout: string,
+  floats: number,
+  pack: (to: number) => void,
 ): number {
   const entries = entriesOf(be);
   release(be, entries, (e) => be.dataIdMap.has(e.dataId));

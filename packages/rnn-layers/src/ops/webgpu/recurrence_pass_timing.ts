@@ -33,12 +33,21 @@ export async function stopRecurrencePassTiming(): Promise<RecurrencePassTiming[]
  * encoder after the pass ends. The read-back is deferred until stopRecurrencePassTiming, when the
  * command buffer has been submitted.
  */
-export function passTiming(device: GPUDevice, pass: string, steps: number):
-  { timestampWrites: GPUComputePassTimestampWrites; resolve(encoder: GPUCommandEncoder): void } | undefined {
+export function passTiming(
+  device: GPUDevice,
+  pass: string,
+  steps: number,
+): { timestampWrites: GPUComputePassTimestampWrites; resolve(encoder: GPUCommandEncoder): void } | undefined {
   if (!pending || !device.features.has('timestamp-query')) return undefined;
   const querySet = device.createQuerySet({ type: 'timestamp', count: 2 });
-  const resolved = device.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-  const readable = device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const resolved = device.createBuffer({
+    size: 16,
+    usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+  });
+  const readable = device.createBuffer({
+    size: 16,
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
   const reads = pending;
   return {
     timestampWrites: { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 },

@@ -29,13 +29,20 @@ const BACKWARD_K = 64;
  * one so the transposing stores do not all hit one bank.
  */
 function forwardMatmul(gates: number): string {
-  const loads = Array.from({ length: gates }, (_, g) => `
-      { var wv = 0.0; if (unit < H && k < H) { wv = w[(${g}u * H + unit) * H + k]; } wTile[kk0 + lid.x][${g * 16}u + lid.y] = wv; }`).join('');
+  const loads = Array.from(
+    { length: gates },
+    (_, g) => `
+      { var wv = 0.0; if (unit < H && k < H) { wv = w[(${g}u * H + unit) * H + k]; } wTile[kk0 + lid.x][${g * 16}u + lid.y] = wv; }`,
+  ).join('');
   // One accumulator chain per gate; a single-gate cell (RNN) splits its sum over four chains instead,
   // so the dependent adds do not serialise the loop.
-  const lanes = gates === 1
-    ? 'acc = acc + vec4<f32>(hTile[lid.y][kk], hTile[lid.y][kk + 1u], hTile[lid.y][kk + 2u], hTile[lid.y][kk + 3u]) * vec4<f32>(wTile[kk][lid.x], wTile[kk + 1u][lid.x], wTile[kk + 2u][lid.x], wTile[kk + 3u][lid.x]);'
-    : `let h = hTile[lid.y][kk]; ${['x', 'y', 'z', 'w'].slice(0, gates).map((c, g) => `acc.${c} = acc.${c} + h * wTile[kk][${g * 16}u + lid.x];`).join(' ')}`;
+  const lanes =
+    gates === 1
+      ? 'acc = acc + vec4<f32>(hTile[lid.y][kk], hTile[lid.y][kk + 1u], hTile[lid.y][kk + 2u], hTile[lid.y][kk + 3u]) * vec4<f32>(wTile[kk][lid.x], wTile[kk + 1u][lid.x], wTile[kk + 2u][lid.x], wTile[kk + 3u][lid.x]);'
+      : `let h = hTile[lid.y][kk]; ${['x', 'y', 'z', 'w']
+          .slice(0, gates)
+          .map((c, g) => `acc.${c} = acc.${c} + h * wTile[kk][${g * 16}u + lid.x];`)
+          .join(' ')}`;
   const step = gates === 1 ? 4 : 1;
   return /* wgsl */ `
   var acc = vec4<f32>(0.0);
@@ -123,12 +130,36 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
 export function forwardShader(cell: WebGpuCell): string {
   const gates = gateCount(cell);
   const bindings =
-    cell === 'lstm' ? ['xp: array<f32>', 'w: array<f32>', 'lengths: array<i32>', '*y: array<f32>', '*gates: array<f32>', '*cells: array<f32>', '*state: array<f32>']
-    : cell === 'gru' ? ['xp: array<f32>', 'w: array<f32>', 'biasHh: array<f32>', 'lengths: array<i32>', '*y: array<f32>', '*ws: array<f32>', '*state: array<f32>']
-    : ['xp: array<f32>', 'w: array<f32>', 'lengths: array<i32>', '*y: array<f32>', '*state: array<f32>'];
-  const decls = bindings.map((d, i) => `@group(0) @binding(${i + 1}) var<storage, ${d.startsWith('*') ? 'read_write' : 'read'}> ${d.replace('*', '')};`).join('\n');
+    cell === 'lstm'
+      ? [
+          'xp: array<f32>',
+          'w: array<f32>',
+          'lengths: array<i32>',
+          '*y: array<f32>',
+          '*gates: array<f32>',
+          '*cells: array<f32>',
+          '*state: array<f32>',
+        ]
+      : cell === 'gru'
+        ? [
+            'xp: array<f32>',
+            'w: array<f32>',
+            'biasHh: array<f32>',
+            'lengths: array<i32>',
+            '*y: array<f32>',
+            '*ws: array<f32>',
+            '*state: array<f32>',
+          ]
+        : ['xp: array<f32>', 'w: array<f32>', 'lengths: array<i32>', '*y: array<f32>', '*state: array<f32>'];
+  const decls = bindings
+    .map(
+      (d, i) =>
+        `@group(0) @binding(${i + 1}) var<storage, ${d.startsWith('*') ? 'read_write' : 'read'}> ${d.replace('*', '')};`,
+    )
+    .join('\n');
   const epilogue =
-    cell === 'lstm' ? /* wgsl */ `
+    cell === 'lstm'
+      ? /* wgsl */ `
   let cOffset = 2u * B * H;
   let hPrev = state[read + idx];
   let cPrev = state[cOffset + read + idx];
@@ -159,7 +190,8 @@ export function forwardShader(cell: WebGpuCell): string {
   gates[x + 3u * H + j] = o;
   cells[row * H + j] = cPrev;
   cells[TBH + row * H + j] = hPrev;`
-    : cell === 'gru' ? /* wgsl */ `
+      : cell === 'gru'
+        ? /* wgsl */ `
   let hPrev = state[read + idx];
   let W4 = 4u * TBH;
   if (s >= len) {
@@ -185,7 +217,7 @@ export function forwardShader(cell: WebGpuCell): string {
   ws[o + 2u * H + j] = n;
   ws[o + 3u * H + j] = hn;
   ws[W4 + row * H + j] = hPrev;`
-    : /* wgsl */ `
+        : /* wgsl */ `
   if (s >= len) {
     state[write + idx] = state[read + idx];
     y[(s * B + b) * H + j] = 0.0;
@@ -224,17 +256,52 @@ ${epilogue}
 export function backwardShader(cell: WebGpuCell): string {
   const gates = gateCount(cell);
   const bindings =
-    cell === 'lstm' ? ['dy: array<f32>', 'w: array<f32>', 'lengths: array<i32>', 'gates: array<f32>', 'cells: array<f32>', '*dGates: array<f32>', '*work: array<f32>']
-    : cell === 'gru' ? ['dy: array<f32>', 'w: array<f32>', 'lengths: array<i32>', 'ws: array<f32>', '*dXp: array<f32>', '*dHp: array<f32>', '*work: array<f32>']
-    : ['dy: array<f32>', 'w: array<f32>', 'lengths: array<i32>', 'y: array<f32>', 'h0: array<f32>', '*dPre: array<f32>', '*hPrev: array<f32>', '*work: array<f32>'];
-  const decls = bindings.map((d, i) => `@group(0) @binding(${i + 1}) var<storage, ${d.startsWith('*') ? 'read_write' : 'read'}> ${d.replace('*', '')};`).join('\n');
+    cell === 'lstm'
+      ? [
+          'dy: array<f32>',
+          'w: array<f32>',
+          'lengths: array<i32>',
+          'gates: array<f32>',
+          'cells: array<f32>',
+          '*dGates: array<f32>',
+          '*work: array<f32>',
+        ]
+      : cell === 'gru'
+        ? [
+            'dy: array<f32>',
+            'w: array<f32>',
+            'lengths: array<i32>',
+            'ws: array<f32>',
+            '*dXp: array<f32>',
+            '*dHp: array<f32>',
+            '*work: array<f32>',
+          ]
+        : [
+            'dy: array<f32>',
+            'w: array<f32>',
+            'lengths: array<i32>',
+            'y: array<f32>',
+            'h0: array<f32>',
+            '*dPre: array<f32>',
+            '*hPrev: array<f32>',
+            '*work: array<f32>',
+          ];
+  const decls = bindings
+    .map(
+      (d, i) =>
+        `@group(0) @binding(${i + 1}) var<storage, ${d.startsWith('*') ? 'read_write' : 'read'}> ${d.replace('*', '')};`,
+    )
+    .join('\n');
   // Per cell: zero this step's outputs at position s (padded), then the gradient of a real step.
   const padded =
-    cell === 'lstm' ? `for (var g = 0u; g < 4u; g = g + 1u) { dGates[(su * B + b) * G + g * H + j] = 0.0; }`
-    : cell === 'gru' ? `for (var g = 0u; g < 3u; g = g + 1u) { dXp[(su * B + b) * G + g * H + j] = 0.0; dHp[(su * B + b) * G + g * H + j] = 0.0; }`
-    : `dPre[(su * B + b) * H + j] = 0.0; hPrev[(su * B + b) * H + j] = 0.0;`;
+    cell === 'lstm'
+      ? `for (var g = 0u; g < 4u; g = g + 1u) { dGates[(su * B + b) * G + g * H + j] = 0.0; }`
+      : cell === 'gru'
+        ? `for (var g = 0u; g < 3u; g = g + 1u) { dXp[(su * B + b) * G + g * H + j] = 0.0; dHp[(su * B + b) * G + g * H + j] = 0.0; }`
+        : `dPre[(su * B + b) * H + j] = 0.0; hPrev[(su * B + b) * H + j] = 0.0;`;
   const step =
-    cell === 'lstm' ? /* wgsl */ `
+    cell === 'lstm'
+      ? /* wgsl */ `
   let x = row * G;
   let i = gates[x + j];
   let f = gates[x + H + j];
@@ -246,7 +313,8 @@ export function backwardShader(cell: WebGpuCell): string {
   var d = array<f32, 4>(dc * g * i * (1.0 - i), dc * cPrev * f * (1.0 - f), dc * i * (1.0 - g * g), dh * tc * o * (1.0 - o));
   work[dcCarry + idx] = dc * f;
   for (var q = 0u; q < 4u; q = q + 1u) { work[mine + b * G + q * H + j] = d[q]; dGates[x + q * H + j] = d[q]; }`
-    : cell === 'gru' ? /* wgsl */ `
+      : cell === 'gru'
+        ? /* wgsl */ `
   let o = row * 4u * H;
   let r = ws[o + j];
   let z = ws[o + H + j];
@@ -269,7 +337,7 @@ export function backwardShader(cell: WebGpuCell): string {
   work[m + 2u * H + j] = dn * r;
   // The direct path h_{s-1} -> h_s (weight z) joins the recurrent matmul at step s - 1.
   directH = dh * z;`
-    : /* wgsl */ `
+        : /* wgsl */ `
   let h = y[row * H + j];
   let dp = dh * ${cell === 'rnn_relu' ? 'select(0.0, 1.0, h > 0.0)' : '(1.0 - h * h)'};
   dPre[row * H + j] = dp;
@@ -290,8 +358,12 @@ ${BACKWARD_MATMUL}
   if (b >= B || j >= H) { return; }
   let len = clamp(lengths[b], 0, T); // lengths from the device are unchecked
   let idx = b * H + j;
-  // dL/dh_s from the future: through step s+1's gates if it ran, else carried across padding.${gru ? `
-  // For the GRU the carry also holds step s+1's direct path dh_{s+1} * z_{s+1}.` : ''}
+  // dL/dh_s from the future: through step s+1's gates if it ran, else carried across padding.${
+    gru
+      ? `
+  // For the GRU the carry also holds step s+1's direct path dh_{s+1} * z_{s+1}.`
+      : ''
+  }
   var dh = work[dhCarry + idx];
   if (s < T - 1 && s + 1 < len) { dh = acc${gru ? ' + work[dcCarry + idx]' : ''}; }
   if (s < 0) { work[dhCarry + idx] = dh; return; }
@@ -304,10 +376,18 @@ ${BACKWARD_MATMUL}
   }
   let row = position(su, u32(len)) * B + b;
   dh = dh + dy[row * H + j];
-  work[dhCarry + idx] = dh;${gru ? `
-  var directH = 0.0;` : ''}
-${step}${gru ? `
-  work[dcCarry + idx] = directH;` : ''}
+  work[dhCarry + idx] = dh;${
+    gru
+      ? `
+  var directH = 0.0;`
+      : ''
+  }
+${step}${
+    gru
+      ? `
+  work[dcCarry + idx] = directH;`
+      : ''
+  }
 }
 `;
 }

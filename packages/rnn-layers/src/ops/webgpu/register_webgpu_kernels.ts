@@ -1,11 +1,26 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import {
-  BINARY_CROSSENTROPY, BINARY_CROSSENTROPY_GRAD, DENSE_LINEAR, DROPOUT, KERAS_ADAM_UPDATE, DENSE_MAT_MUL, GRU_RECURRENCE, GRU_RECURRENCE_GRAD, LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, RMSPROP_UPDATE, RNN_RECURRENCE,
+  BINARY_CROSSENTROPY,
+  BINARY_CROSSENTROPY_GRAD,
+  DENSE_LINEAR,
+  DROPOUT,
+  KERAS_ADAM_UPDATE,
+  DENSE_MAT_MUL,
+  GRU_RECURRENCE,
+  GRU_RECURRENCE_GRAD,
+  LSTM_RECURRENCE,
+  LSTM_RECURRENCE_GRAD,
+  RMSPROP_UPDATE,
+  RNN_RECURRENCE,
   RNN_RECURRENCE_GRAD,
 } from '../kernel_names.js';
 import {
-  gruRecurrenceGradWebGpu, gruRecurrenceWebGpu, lstmRecurrenceGradWebGpu, lstmRecurrenceWebGpu, rnnRecurrenceGradWebGpu,
+  gruRecurrenceGradWebGpu,
+  gruRecurrenceWebGpu,
+  lstmRecurrenceGradWebGpu,
+  lstmRecurrenceWebGpu,
+  rnnRecurrenceGradWebGpu,
   rnnRecurrenceWebGpu,
 } from './webgpu_recurrence_kernels.js';
 import { denseMatMulKernelWebGpu } from './webgpu_dense_mat_mul.js';
@@ -37,7 +52,8 @@ export function registerWebGpuRecurrenceKernels(): void {
   // Called on every use of the ops (gatherRows, seededDropout, the fused loss…): look up once.
   if (registered) return;
   for (const { kernelName, kernelFunc } of kernels) {
-    if (tf.getKernel(kernelName, 'webgpu') === undefined) tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc });
+    if (tf.getKernel(kernelName, 'webgpu') === undefined)
+      tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc });
   }
   registered = true;
 }

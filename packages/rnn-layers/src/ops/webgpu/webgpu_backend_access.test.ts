@@ -11,8 +11,9 @@ describe('bufferOf', () => {
       tensorMap: { get: () => ({ resource: { size: 256 * 2 ** 20 } }) },
       commandQueueOwnedIds: new WeakSet<object>(),
     } as unknown as WebGpuBackendInternals;
-    expect(() => bufferOf(backend, { dataId, shape: [64, 2048, 512], dtype: 'float32' }))
-      .toThrow(/a tensor of shape \[64, 2048, 512\] needs a 256 MiB storage binding, but this device allows 128 MiB \(maxStorageBufferBindingSize\)/);
+    expect(() => bufferOf(backend, { dataId, shape: [64, 2048, 512], dtype: 'float32' })).toThrow(
+      /a tensor of shape \[64, 2048, 512\] needs a 256 MiB storage binding, but this device allows 128 MiB \(maxStorageBufferBindingSize\)/,
+    );
     expect(backend.commandQueueOwnedIds.has(dataId)).toBe(false);
   });
 });

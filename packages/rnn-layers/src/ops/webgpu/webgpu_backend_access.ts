@@ -31,13 +31,17 @@ export function bufferOf(backend: WebGpuBackendInternals, t: tf.TensorInfo): GPU
   backend.uploadToGPU(t.dataId);
   const resource = backend.tensorMap.get(t.dataId).resource as GPUBuffer | undefined;
   if (!resource || typeof (resource as { size?: unknown }).size !== 'number') {
-    throw new Error('rnn-layers webgpu kernel: tensor is not backed by a GPU buffer (textures are not supported)');
+    throw new Error(
+      'rnn-layers webgpu kernel: tensor is not backed by a GPU buffer (textures are not supported)',
+    );
   }
   const limit = backend.device.limits.maxStorageBufferBindingSize;
   if (resource.size > limit) {
     // Binding it would fail validation and the pass would silently not run.
-    throw new Error(`rnn-layers webgpu: a tensor of shape [${t.shape.join(', ')}] needs a ${mebibytes(resource.size)} storage `
-      + `binding, but this device allows ${mebibytes(limit)} (maxStorageBufferBindingSize); use a smaller batch or shorter sequences, or the wasm backend`);
+    throw new Error(
+      `rnn-layers webgpu: a tensor of shape [${t.shape.join(', ')}] needs a ${mebibytes(resource.size)} storage ` +
+        `binding, but this device allows ${mebibytes(limit)} (maxStorageBufferBindingSize); use a smaller batch or shorter sequences, or the wasm backend`,
+    );
   }
   backend.commandQueueOwnedIds.add(t.dataId);
   return resource;
@@ -48,7 +52,10 @@ function mebibytes(bytes: number): string {
 }
 
 /** A new float32 tensor on the GPU (uninitialised: the kernel writes every element). */
-export function allocate(backend: WebGpuBackendInternals, shape: number[]): { info: tf.TensorInfo; buffer: GPUBuffer } {
+export function allocate(
+  backend: WebGpuBackendInternals,
+  shape: number[],
+): { info: tf.TensorInfo; buffer: GPUBuffer } {
   const info = backend.makeTensorInfo(shape, 'float32');
   return { info, buffer: bufferOf(backend, info) };
 }
@@ -58,7 +65,10 @@ export function allocate(backend: WebGpuBackendInternals, shape: number[]): { in
  * written through the queue into a pooled buffer: a tensor written from the host would be uploaded
  * through a new staging buffer at every call. Released by tfjs when it submits the command buffer.
  */
-export function hostStorage(backend: WebGpuBackendInternals, values: Int32Array<ArrayBuffer> | Float32Array<ArrayBuffer>): GPUBuffer {
+export function hostStorage(
+  backend: WebGpuBackendInternals,
+  values: Int32Array<ArrayBuffer> | Float32Array<ArrayBuffer>,
+): GPUBuffer {
   const bytes = Math.max(16, Math.ceil(values.byteLength / 16) * 16);
   const buffer = backend.bufferManager.acquireBuffer(bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
   backend.queue.writeBuffer(buffer, 0, values);
@@ -70,11 +80,17 @@ export function hostStorage(backend: WebGpuBackendInternals, values: Int32Array<
  * One uniform block per step, 256-byte aligned for dynamic offsets: [step, batch, hidden, time,
  * reverse, ...]. Released by tfjs when it submits the command buffer.
  */
-export function stepUniforms(backend: WebGpuBackendInternals, steps: Int32Array[], ): { buffer: GPUBuffer; stride: number } {
+export function stepUniforms(
+  backend: WebGpuBackendInternals,
+  steps: Int32Array[],
+): { buffer: GPUBuffer; stride: number } {
   const stride = Math.max(256, backend.device.limits.minUniformBufferOffsetAlignment);
   const data = new Int32Array((stride / 4) * steps.length);
   steps.forEach((block, i) => data.set(block, (i * stride) / 4));
-  const buffer = backend.bufferManager.acquireBuffer(data.byteLength, GPUBufferUsage.COPY_DST | GPUBufferUsage.UNIFORM);
+  const buffer = backend.bufferManager.acquireBuffer(
+    data.byteLength,
+    GPUBufferUsage.COPY_DST | GPUBufferUsage.UNIFORM,
+  );
   backend.queue.writeBuffer(buffer, 0, data);
   backend.uniformPendingDisposal.push(buffer);
   return { buffer, stride };
@@ -87,14 +103,20 @@ export function commandEncoder(backend: WebGpuBackendInternals): GPUCommandEncod
   return backend.commandEncoder!;
 }
 
-const pipelines = new WeakMap<GPUDevice, Map<string, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }>>();
+const pipelines = new WeakMap<
+  GPUDevice,
+  Map<string, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }>
+>();
 
 /**
  * A compute pipeline with an explicit layout: binding 0 is the per-step uniform block (dynamic
  * offset), then storage buffers, read-only or read-write as `storage` says. Cached per device.
  */
 export function stepPipeline(
-  device: GPUDevice, key: string, code: string, storage: ReadonlyArray<'read' | 'read_write'>,
+  device: GPUDevice,
+  key: string,
+  code: string,
+  storage: ReadonlyArray<'read' | 'read_write'>,
 ): { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout } {
   let cache = pipelines.get(device);
   if (!cache) pipelines.set(device, (cache = new Map()));
@@ -102,7 +124,11 @@ export function stepPipeline(
   if (cached) return cached;
   const layout = device.createBindGroupLayout({
     entries: [
-      { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: 32 } },
+      {
+        binding: 0,
+        visibility: GPUShaderStage.COMPUTE,
+        buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: 32 },
+      },
       ...storage.map((access, i) => ({
         binding: i + 1,
         visibility: GPUShaderStage.COMPUTE,
@@ -120,6 +146,10 @@ export function stepPipeline(
 }
 
 /** Lengths as int32, `time` for every sequence when the attr is empty (all full length). */
-export function lengthsArray(lengths: readonly number[], batch: number, time: number): Int32Array<ArrayBuffer> {
+export function lengthsArray(
+  lengths: readonly number[],
+  batch: number,
+  time: number,
+): Int32Array<ArrayBuffer> {
   return lengths.length === 0 ? new Int32Array(batch).fill(time) : Int32Array.from(lengths);
 }

@@ -1,7 +1,12 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import type { WebGpuBackendInternals } from './webgpu_backend_access.js';
-import { ELEMENTWISE_MAIN, ELEMENTWISE_PRELUDE, elementwiseBindings, runElementwise } from './webgpu_elementwise.js';
+import {
+  ELEMENTWISE_MAIN,
+  ELEMENTWISE_PRELUDE,
+  elementwiseBindings,
+  runElementwise,
+} from './webgpu_elementwise.js';
 
 // BINARY_CROSSENTROPY(_GRAD) on webgpu: Keras's clipped binary cross-entropy and its gradient as one
 // dispatch each, where the composition of tfjs-core ops takes a dozen forward and two dozen backward,
@@ -45,8 +50,12 @@ export const binaryCrossentropyWebGpu: tf.KernelFunc = ({ inputs, backend, attrs
   const { yTrue, yPred } = inputs as Record<string, tf.TensorInfo>;
   const { width, size } = widthOf(yPred!);
   return runElementwise(backend as unknown as WebGpuBackendInternals, {
-    key: 'rnnkit-binary-crossentropy', code: FORWARD, inputs: [yTrue!, yPred!],
-    outputShapes: [yPred!.shape.slice(0, -1)], count: size / width, params: [Number(attrs!['epsilon']), { u32: width }],
+    key: 'rnnkit-binary-crossentropy',
+    code: FORWARD,
+    inputs: [yTrue!, yPred!],
+    outputShapes: [yPred!.shape.slice(0, -1)],
+    count: size / width,
+    params: [Number(attrs!['epsilon']), { u32: width }],
   })[0]!;
 };
 
@@ -54,7 +63,11 @@ export const binaryCrossentropyGradWebGpu: tf.KernelFunc = ({ inputs, backend, a
   const { yTrue, yPred, dy } = inputs as Record<string, tf.TensorInfo>;
   const { width, size } = widthOf(yPred!);
   return runElementwise(backend as unknown as WebGpuBackendInternals, {
-    key: 'rnnkit-binary-crossentropy-grad', code: BACKWARD, inputs: [yTrue!, yPred!, dy!],
-    outputShapes: [[...yPred!.shape]], count: size, params: [Number(attrs!['epsilon']), { u32: width }],
+    key: 'rnnkit-binary-crossentropy-grad',
+    code: BACKWARD,
+    inputs: [yTrue!, yPred!, dy!],
+    outputShapes: [[...yPred!.shape]],
+    count: size,
+    params: [Number(attrs!['epsilon']), { u32: width }],
   })[0]!;
 };

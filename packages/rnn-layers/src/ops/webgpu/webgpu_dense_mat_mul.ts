@@ -1,7 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { WebGpuBackendInternals } from './webgpu_backend_access.js';
-import { ELEMENTWISE_MAIN, ELEMENTWISE_PRELUDE, elementwiseBindings, runElementwise } from './webgpu_elementwise.js';
+import {
+  ELEMENTWISE_MAIN,
+  ELEMENTWISE_PRELUDE,
+  elementwiseBindings,
+  runElementwise,
+} from './webgpu_elementwise.js';
 
 // DENSE_MAT_MUL / DENSE_LINEAR on webgpu: tfjs's own matmul, except for the products around the
 // recurrences whose reduction runs over every time step and batch row (T*B, e.g. 12,800) while the
@@ -20,7 +25,12 @@ const MIN_SPLIT_DEPTH = 2048;
 const CHUNKS = [64, 32, 16, 8];
 const PARTIALS_BUDGET_BYTES = 64 * 2 ** 20;
 
-function run(name: string, inputs: Record<string, Info>, attrs: tf.NamedAttrMap, backend: tf.KernelBackend): Info {
+function run(
+  name: string,
+  inputs: Record<string, Info>,
+  attrs: tf.NamedAttrMap,
+  backend: tf.KernelBackend,
+): Info {
   const kernel = tf.getKernel(name, 'webgpu');
   if (!kernel) throw new Error(`rnn-layers: tfjs-backend-webgpu has no ${name} kernel`);
   return kernel.kernelFunc({ inputs: inputs as tf.NamedTensorInfoMap, backend, attrs }) as Info;
@@ -46,16 +56,29 @@ ${ELEMENTWISE_MAIN}
 `;
 }
 
-function sumPartials(backend: tf.KernelBackend, partials: Info, bias: Info | undefined, shape: [number, number]): Info {
+function sumPartials(
+  backend: tf.KernelBackend,
+  partials: Info,
+  bias: Info | undefined,
+  shape: [number, number],
+): Info {
   const [chunks] = partials.shape as [number];
   const withBias = bias !== undefined;
   return runElementwise(backend as unknown as WebGpuBackendInternals, {
-    key: `rnnkit-sum-partials${withBias ? '-bias' : ''}`, code: sumCode(withBias), inputs: withBias ? [partials, bias] : [partials],
-    outputShapes: [shape], count: shape[0] * shape[1], params: [{ u32: chunks }, { u32: shape[1] }],
+    key: `rnnkit-sum-partials${withBias ? '-bias' : ''}`,
+    code: sumCode(withBias),
+    inputs: withBias ? [partials, bias] : [partials],
+    outputShapes: [shape],
+    count: shape[0] * shape[1],
+    params: [{ u32: chunks }, { u32: shape[1] }],
   })[0]!;
 }
 
-function denseMatMulWebGpu(inputs: Record<string, Info>, backend: tf.KernelBackend, attrs: tf.NamedAttrMap): Info {
+function denseMatMulWebGpu(
+  inputs: Record<string, Info>,
+  backend: tf.KernelBackend,
+  attrs: tf.NamedAttrMap,
+): Info {
   const { a, b, bias } = inputs as { a: Info; b: Info; bias?: Info };
   const transposeA = Boolean(attrs['transposeA']);
   const transposeB = Boolean(attrs['transposeB']);
@@ -71,8 +94,18 @@ function denseMatMulWebGpu(inputs: Record<string, Info>, backend: tf.KernelBacke
       : run(tf.BatchMatMul, { a, b }, { transposeA, transposeB }, backend);
   }
   const part = depth / chunks;
-  const a3 = run(tf.Reshape, { x: a }, { shape: transposeA ? [chunks, part, m] : [chunks, 1, part] }, backend);
-  const b3 = run(tf.Reshape, { x: b }, { shape: transposeB ? [chunks, 1, part] : [chunks, part, n] }, backend);
+  const a3 = run(
+    tf.Reshape,
+    { x: a },
+    { shape: transposeA ? [chunks, part, m] : [chunks, 1, part] },
+    backend,
+  );
+  const b3 = run(
+    tf.Reshape,
+    { x: b },
+    { shape: transposeB ? [chunks, 1, part] : [chunks, part, n] },
+    backend,
+  );
   const partials = run(tf.BatchMatMul, { a: a3, b: b3 }, { transposeA, transposeB }, backend);
   try {
     return sumPartials(backend, partials, bias, [m, n]);

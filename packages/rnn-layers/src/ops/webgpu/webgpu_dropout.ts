@@ -2,7 +2,12 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 import { dropThreshold, keepScale, PCG_HASH_WGSL } from '../dropout_hash.js';
 import type { WebGpuBackendInternals } from './webgpu_backend_access.js';
-import { ELEMENTWISE_MAIN, ELEMENTWISE_PRELUDE, elementwiseBindings, runElementwise } from './webgpu_elementwise.js';
+import {
+  ELEMENTWISE_MAIN,
+  ELEMENTWISE_PRELUDE,
+  elementwiseBindings,
+  runElementwise,
+} from './webgpu_elementwise.js';
 
 // DROPOUT on webgpu: the mask drawn in the kernel from its key (dropout_hash.ts), so nothing the size
 // of the tensor is uploaded or kept; the gradient is the same kernel on dy.
@@ -22,7 +27,11 @@ export const dropoutWebGpu: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const rate = Number(attrs!['rate']);
   const size = x!.shape.reduce((a, b) => a * b, 1);
   return runElementwise(backend as unknown as WebGpuBackendInternals, {
-    key: 'rnnkit-dropout', code: CODE, inputs: [x!], outputShapes: [[...x!.shape]], count: size,
+    key: 'rnnkit-dropout',
+    code: CODE,
+    inputs: [x!],
+    outputShapes: [[...x!.shape]],
+    count: size,
     params: [{ u32: Number(attrs!['base']) }, { u32: dropThreshold(rate) }, keepScale(rate)],
   })[0]!;
 };

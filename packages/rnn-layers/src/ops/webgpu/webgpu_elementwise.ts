@@ -1,7 +1,14 @@
 /// <reference types="@webgpu/types" />
 import type * as tf from '@tensorflow/tfjs-core';
 
-import { allocate, bufferOf, commandEncoder, stepPipeline, stepUniforms, type WebGpuBackendInternals } from './webgpu_backend_access.js';
+import {
+  allocate,
+  bufferOf,
+  commandEncoder,
+  stepPipeline,
+  stepUniforms,
+  type WebGpuBackendInternals,
+} from './webgpu_backend_access.js';
 
 // One dispatch of a small WGSL kernel over `count` threads, with any number of float32 outputs and
 // its scalar parameters in a uniform block (not as tensors uploaded from the host, which is what
@@ -20,8 +27,14 @@ fn threadIndex(wg: vec3<u32>, lid: vec3<u32>, groupsX: u32) -> u32 { return (wg.
 
 /** The uniform block, then float32 storage arrays: `inputs` read-only, `outputs` writable, in binding order. */
 export function elementwiseBindings(inputs: string[], outputs: string[]): string {
-  const storage = [...inputs.map((n) => `var<storage, read> ${n}`), ...outputs.map((n) => `var<storage, read_write> ${n}`)];
-  return ['@group(0) @binding(0) var<uniform> params: Params;', ...storage.map((d, i) => `@group(0) @binding(${i + 1}) ${d}: array<f32>;`)].join('\n');
+  const storage = [
+    ...inputs.map((n) => `var<storage, read> ${n}`),
+    ...outputs.map((n) => `var<storage, read_write> ${n}`),
+  ];
+  return [
+    '@group(0) @binding(0) var<uniform> params: Params;',
+    ...storage.map((d, i) => `@group(0) @binding(${i + 1}) ${d}: array<f32>;`),
+  ].join('\n');
 }
 
 /** The entry point up to the body: thread `i`, none past `params.count`. */
@@ -52,7 +65,9 @@ export function runElementwise(be: WebGpuBackendInternals, call: ElementwiseCall
   const words = new DataView(block);
   words.setUint32(0, call.count, true);
   words.setUint32(4, groupsX, true);
-  call.params.forEach((p, i) => (typeof p === 'number' ? words.setFloat32(8 + 4 * i, p, true) : words.setUint32(8 + 4 * i, p.u32, true)));
+  call.params.forEach((p, i) =>
+    typeof p === 'number' ? words.setFloat32(8 + 4 * i, p, true) : words.setUint32(8 + 4 * i, p.u32, true),
+  );
   const access = [...call.inputs.map(() => 'read' as const), ...outputs.map(() => 'read_write' as const)];
   const { pipeline, layout } = stepPipeline(be.device, call.key, call.code, access);
   const uniforms = stepUniforms(be, [new Int32Array(block)]);

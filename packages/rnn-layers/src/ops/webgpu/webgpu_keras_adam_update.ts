@@ -1,7 +1,12 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import type { WebGpuBackendInternals } from './webgpu_backend_access.js';
-import { ELEMENTWISE_MAIN, ELEMENTWISE_PRELUDE, elementwiseBindings, runElementwise } from './webgpu_elementwise.js';
+import {
+  ELEMENTWISE_MAIN,
+  ELEMENTWISE_PRELUDE,
+  elementwiseBindings,
+  runElementwise,
+} from './webgpu_elementwise.js';
 
 // KERAS_ADAM_UPDATE on webgpu: one dispatch for a variable's new value, m and v, where KerasAdam's
 // composition runs eleven ops with five host scalars uploaded per step.
@@ -25,8 +30,11 @@ export const kerasAdamUpdateWebGpu: tf.KernelFunc = ({ inputs, backend, attrs })
   const shape = [...value!.shape];
   const [beta1, beta2] = [Number(attrs!['beta1']), Number(attrs!['beta2'])];
   return runElementwise(backend as unknown as WebGpuBackendInternals, {
-    key: 'rnnkit-keras-adam-update', code: SHADER, inputs: [value!, gradient!, m!, v!],
-    outputShapes: [shape, shape, shape], count: shape.reduce((a, b) => a * b, 1),
+    key: 'rnnkit-keras-adam-update',
+    code: SHADER,
+    inputs: [value!, gradient!, m!, v!],
+    outputShapes: [shape, shape, shape],
+    count: shape.reduce((a, b) => a * b, 1),
     params: [beta1, 1 - beta1, beta2, 1 - beta2, Number(attrs!['alpha']), Number(attrs!['epsilon'])],
   });
 };

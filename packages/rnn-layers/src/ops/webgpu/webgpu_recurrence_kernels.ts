@@ -4,7 +4,14 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { passTiming } from './recurrence_pass_timing.js';
 import { backwardShader, forwardShader, type WebGpuCell } from './recurrence_shaders.js';
 import {
-  allocate, bufferOf, commandEncoder, hostStorage, lengthsArray, stepPipeline, stepUniforms, type WebGpuBackendInternals,
+  allocate,
+  bufferOf,
+  commandEncoder,
+  hostStorage,
+  lengthsArray,
+  stepPipeline,
+  stepUniforms,
+  type WebGpuBackendInternals,
 } from './webgpu_backend_access.js';
 
 const F32 = 4;
@@ -22,7 +29,9 @@ interface Dims {
 function dimsOf(h0: Info, time: number, attrs: tf.NamedAttrMap | undefined): Dims {
   const [batch, hidden] = h0.shape as [number, number];
   return {
-    batch, hidden, time,
+    batch,
+    hidden,
+    time,
     lengths: (attrs?.['lengths'] as number[] | undefined) ?? [],
     reverse: Boolean(attrs?.['reverse']),
   };
@@ -37,10 +46,24 @@ function cellOf(kind: 'lstm' | 'gru' | 'rnn', attrs: tf.NamedAttrMap | undefined
  * Records one compute pass with a dispatch per step, each with its own uniform block, on tfjs's
  * command encoder (after the copies already recorded there).
  */
-function encodeSteps(be: WebGpuBackendInternals, encoder: GPUCommandEncoder, key: string, code: string, buffers: GPUBuffer[], writable: number, steps: number[], d: Dims): void {
-  const access = buffers.map((_, i) => (i < buffers.length - writable ? 'read' : 'read_write') as 'read' | 'read_write');
+function encodeSteps(
+  be: WebGpuBackendInternals,
+  encoder: GPUCommandEncoder,
+  key: string,
+  code: string,
+  buffers: GPUBuffer[],
+  writable: number,
+  steps: number[],
+  d: Dims,
+): void {
+  const access = buffers.map(
+    (_, i) => (i < buffers.length - writable ? 'read' : 'read_write') as 'read' | 'read_write',
+  );
   const { pipeline, layout } = stepPipeline(be.device, key, code, access);
-  const uniforms = stepUniforms(be, steps.map((s) => Int32Array.of(s, d.batch, d.hidden, d.time, d.reverse ? 1 : 0, 0, 0, 0)));
+  const uniforms = stepUniforms(
+    be,
+    steps.map((s) => Int32Array.of(s, d.batch, d.hidden, d.time, d.reverse ? 1 : 0, 0, 0, 0)),
+  );
   const bindGroup = be.device.createBindGroup({
     layout,
     entries: [
@@ -65,7 +88,9 @@ function encodeSteps(be: WebGpuBackendInternals, encoder: GPUCommandEncoder, key
 function lengthsBuffer(be: WebGpuBackendInternals, lengths: Info | undefined, d: Dims): GPUBuffer {
   if (lengths) {
     if (lengths.dtype !== 'int32' || lengths.shape.length !== 1 || lengths.shape[0] !== d.batch) {
-      throw new Error(`rnn-layers webgpu: lengths must be an int32 tensor of shape [${d.batch}], got ${lengths.dtype} [${lengths.shape.join(', ')}]`);
+      throw new Error(
+        `rnn-layers webgpu: lengths must be an int32 tensor of shape [${d.batch}], got ${lengths.dtype} [${lengths.shape.join(', ')}]`,
+      );
     }
     return bufferOf(be, lengths);
   }
@@ -117,7 +142,16 @@ function forwardKernel(kind: 'lstm' | 'gru' | 'rnn'): tf.KernelFunc {
     encoder.copyBufferToBuffer(h0Buffer, 0, state.buffer, 0, bh);
     if (cN) encoder.copyBufferToBuffer(c0Buffer!, 0, state.buffer, 2 * bh, bh);
     const writable = buffers.length - inputsUsed.length;
-    encodeSteps(be, encoder, `rnnkit-${cell}-forward`, forwardShader(cell), buffers, writable, Array.from({ length: T }, (_, s) => s), d);
+    encodeSteps(
+      be,
+      encoder,
+      `rnnkit-${cell}-forward`,
+      forwardShader(cell),
+      buffers,
+      writable,
+      Array.from({ length: T }, (_, s) => s),
+      d,
+    );
     // Step T-1 wrote parity T & 1 of the ping-pong state.
     const last = (T & 1) * bh;
     encoder.copyBufferToBuffer(state.buffer, last, hN.buffer, 0, bh);
@@ -132,7 +166,10 @@ function forwardKernel(kind: 'lstm' | 'gru' | 'rnn'): tf.KernelFunc {
 function backwardKernel(kind: 'lstm' | 'gru' | 'rnn'): tf.KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const be = backend as unknown as WebGpuBackendInternals;
-    const { dy, dhN, dcN, weightHh, y, gates, cells, workspace, h0 } = inputs as Record<string, Info | undefined>;
+    const { dy, dhN, dcN, weightHh, y, gates, cells, workspace, h0 } = inputs as Record<
+      string,
+      Info | undefined
+    >;
     const d = dimsOf(h0!, dy!.shape[0]!, attrs);
     const cell = cellOf(kind, attrs);
     const { batch: B, hidden: H, time: T } = d;
@@ -178,8 +215,18 @@ function backwardKernel(kind: 'lstm' | 'gru' | 'rnn'): tf.KernelFunc {
     encoder.copyBufferToBuffer(dhNBuffer, 0, work.buffer, carry, bh);
     if (dc0) encoder.copyBufferToBuffer(bufferOf(be, dcN!), 0, work.buffer, carry + bh, bh);
     // LSTM and GRU forwards stored h_{t-1} per position after their other workspace.
-    if (copyHPrevFrom) encoder.copyBufferToBuffer(copyHPrevFrom, kind === 'lstm' ? tbh : 4 * tbh, hPrev.buffer, 0, tbh);
-    encodeSteps(be, encoder, `rnnkit-${cell}-backward`, backwardShader(cell), buffers, writable, Array.from({ length: T + 1 }, (_, i) => T - 1 - i), d);
+    if (copyHPrevFrom)
+      encoder.copyBufferToBuffer(copyHPrevFrom, kind === 'lstm' ? tbh : 4 * tbh, hPrev.buffer, 0, tbh);
+    encodeSteps(
+      be,
+      encoder,
+      `rnnkit-${cell}-backward`,
+      backwardShader(cell),
+      buffers,
+      writable,
+      Array.from({ length: T + 1 }, (_, i) => T - 1 - i),
+      d,
+    );
     encoder.copyBufferToBuffer(work.buffer, carry, dh0.buffer, 0, bh);
     if (dc0) encoder.copyBufferToBuffer(work.buffer, carry + bh, dc0.buffer, 0, bh);
     be.disposeData(work.info.dataId);

@@ -1,7 +1,12 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import type { WebGpuBackendInternals } from './webgpu_backend_access.js';
-import { ELEMENTWISE_MAIN, ELEMENTWISE_PRELUDE, elementwiseBindings, runElementwise } from './webgpu_elementwise.js';
+import {
+  ELEMENTWISE_MAIN,
+  ELEMENTWISE_PRELUDE,
+  elementwiseBindings,
+  runElementwise,
+} from './webgpu_elementwise.js';
 
 // RMSPROP_UPDATE on webgpu: one dispatch for a variable's three new tensors, where tfjs-core's
 // RMSPropOptimizer runs eleven ops with five hyperparameters uploaded as scalar tensors per step.
@@ -25,8 +30,17 @@ export const rmspropUpdateWebGpu: tf.KernelFunc = ({ inputs, backend, attrs }) =
   const shape = [...value!.shape];
   const decay = Number(attrs!['decay']);
   return runElementwise(backend as unknown as WebGpuBackendInternals, {
-    key: 'rnnkit-rmsprop-update', code: SHADER, inputs: [value!, gradient!, meanSquare!, moment!],
-    outputShapes: [shape, shape, shape], count: shape.reduce((a, b) => a * b, 1),
-    params: [Number(attrs!['learningRate']), decay, 1 - decay, Number(attrs!['momentum']), Number(attrs!['epsilon'])],
+    key: 'rnnkit-rmsprop-update',
+    code: SHADER,
+    inputs: [value!, gradient!, meanSquare!, moment!],
+    outputShapes: [shape, shape, shape],
+    count: shape.reduce((a, b) => a * b, 1),
+    params: [
+      Number(attrs!['learningRate']),
+      decay,
+      1 - decay,
+      Number(attrs!['momentum']),
+      Number(attrs!['epsilon']),
+    ],
   });
 };
