@@ -22,12 +22,17 @@ export default tseslint.config(
     languageOptions: { ecmaVersion: 2022, sourceType: 'module' },
     settings: { 'import-x/extensions': ['.ts', '.js', '.mjs'] },
     rules: {
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      // `typeof import('m')` stays allowed: it types modules loaded on use without a static import.
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-non-null-assertion': 'error',
+      // 'warn' until the remaining assertions outside kernels and tests are replaced by checks (#17).
+      '@typescript-eslint/no-non-null-assertion': 'warn',
       '@typescript-eslint/no-unused-vars': [
         'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
       ],
       'import-x/no-cycle': 'error',
       'import-x/no-self-import': 'error',
@@ -37,7 +42,27 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        Buffer: 'readonly',
+        WebAssembly: 'readonly',
+      },
+    },
+  },
+  {
+    // Non-null assertions are justified where an index is bounded by a loop over shapes checked on entry:
+    // numeric kernels over typed arrays (a per-element check would cost time and hide a shape bug behind a
+    // default value) and tests (a wrong assumption fails the test).
+    files: [
+      '**/*.test.ts',
+      '**/src/testing/**',
+      'packages/rnn-layers/src/ops/**',
+      'packages/audio-features/src/spectral/**',
+    ],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   prettier,
 );

@@ -1,6 +1,8 @@
 // Runs variants of the same work alternately, run by run, in one process, so that every variant sees
 // the same host load (this 2-vCPU host drifts by more than the effects these A/Bs measure).
 
+import { at } from './checked.js';
+
 export type Timings<V extends string, S extends string> = Record<V, Record<S, number[]>>;
 
 /**
@@ -40,5 +42,8 @@ export function round(v: number): number {
 /** Median and fastest of a variant's times, ms. */
 export function summary(times: number[]): { median: number; fastest: number } {
   const sorted = [...times].sort((a, b) => a - b);
-  return { median: round(sorted[sorted.length >> 1]!), fastest: round(sorted[0]!) };
+  return {
+    median: round(at(sorted, sorted.length >> 1, 'median of no runs')),
+    fastest: round(at(sorted, 0, 'fastest of no runs')),
+  };
 }

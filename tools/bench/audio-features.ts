@@ -10,7 +10,7 @@
 import os from 'node:os';
 
 import * as tf from '@tensorflow/tfjs-core';
-import { describeBackend, useBackend, SeededRandom, type BackendName } from '@rnnkit/tensor-core';
+import { BACKEND_NAMES, describeBackend, useBackend, SeededRandom } from '@rnnkit/tensor-core';
 import {
   kaldiFbank,
   logMelSpectrogram,
@@ -20,14 +20,23 @@ import {
   windowedRfft,
   type DftMethod,
 } from './audio-features-deps.js';
+import { parseBenchArgs } from './cli-args.js';
+import { at, loadavg1, upperMedian } from './checked.js';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
-const seconds = Number(arg('seconds', '60'));
-const runs = Number(arg('runs', '5'));
-const backends = arg('backends', 'cpu,wasm,webgpu').split(',') as BackendName[];
+const { seconds, runs, backends } = parseBenchArgs({
+  name: 'audio-features',
+  summary: 'Batched MFCC / log-mel / Kaldi fbank per backend against meyda, and the DFT choice.',
+  options: {
+    seconds: { kind: 'number', default: 60, min: 0.1, description: 'seconds of 16 kHz audio measured' },
+    runs: { kind: 'int', default: 5, min: 1, description: 'timed runs (median)' },
+    backends: {
+      kind: 'list',
+      choices: BACKEND_NAMES,
+      default: ['cpu', 'wasm', 'webgpu'],
+      description: 'backends to measure',
+    },
+  },
+});
 const sampleRate = 16000;
 const HOUR = 3600;
 
@@ -36,16 +45,13 @@ function emit(record: Record<string, unknown>): void {
     JSON.stringify({
       bench: 'audio-features',
       ...record,
-      loadavg1: Number(os.loadavg()[0]!.toFixed(2)),
+      loadavg1: Number(loadavg1().toFixed(2)),
       cpus: os.cpus().length,
     }),
   );
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
+const median = upperMedian;
 
 function makeSignal(n: number): Float32Array {
   const rng = new SeededRandom(1);
@@ -196,8 +202,8 @@ for (const backend of backends) {
   for (let n = 0; n < nFft; n++) {
     for (let k = 0; k <= nFft / 2; k++) {
       const a = (2 * Math.PI * ((n * k) % nFft)) / nFft;
-      cosSin[n * (nFft + 2) + k] = win[n]! * Math.cos(a);
-      cosSin[n * (nFft + 2) + nFft / 2 + 1 + k] = -win[n]! * Math.sin(a);
+      cosSin[n * (nFft + 2) + k] = at(win, n, 'window') * Math.cos(a);
+      cosSin[n * (nFft + 2) + nFft / 2 + 1 + k] = -at(win, n, 'window') * Math.sin(a);
     }
   }
   const x = tf.tensor2d(framesHost, [frames, nFft]);
@@ -206,7 +212,8 @@ for (const backend of backends) {
   const viaMatmul = () =>
     tf.tidy(() => {
       const [re, im] = tf.split(tf.matMul(x, basis), 2, 1);
-      return tf.add(tf.square(re!), tf.square(im!));
+      if (!re || !im) throw new Error('tf.split returned fewer than 2 parts');
+      return tf.add(tf.square(re), tf.square(im));
     });
   const viaRfft = () =>
     tf.tidy(() => {
@@ -220,7 +227,7 @@ for (const backend of backends) {
       let re = 0;
       let im = 0;
       for (let n = 0; n < nFft; n++) {
-        const v = framesHost[f * nFft + n]! * win[n]!;
+        const v = at(framesHost, f * nFft + n, 'frames') * at(win, n, 'window');
         re += v * Math.cos((2 * Math.PI * n * k) / nFft);
         im -= v * Math.sin((2 * Math.PI * n * k) / nFft);
       }
@@ -238,17 +245,16 @@ for (const backend of backends) {
   ];
   if (host) dftContenders.unshift(['host FFT (windowedRfft fft)', viaHostFft]);
   for (const [method, fn] of dftContenders) {
-    let maxRel = Number.NaN;
-    let ms = Number.NaN;
     try {
       const out = fn();
       const vals = await out.data();
       out.dispose();
       let peak = 0;
       for (const v of ref) peak = Math.max(peak, v);
-      maxRel = 0;
-      for (let i = 0; i < ref.length; i++) maxRel = Math.max(maxRel, Math.abs(vals[i]! - ref[i]!) / peak);
-      ms = await timeIt(async () => {
+      let maxRel = 0;
+      for (let i = 0; i < ref.length; i++)
+        maxRel = Math.max(maxRel, Math.abs(at(vals, i, 'DFT output') - at(ref, i, 'reference')) / peak);
+      const ms = await timeIt(async () => {
         const o = fn();
         await o.data();
         o.dispose();

@@ -24,63 +24,62 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 
 import * as tf from '@tensorflow/tfjs-core';
 import { SeededRandom, useBackend } from '@rnnkit/tensor-core';
 import { Dense, Embedding, Sequential, SimpleRNN, rmsprop, wasmThreads } from '@rnnkit/rnn-layers';
 
+import { parseBenchArgs } from './cli-args.js';
 import { registerChainedOps } from './rnn-chained-ops.js';
+import { median } from './checked.js';
 
-const { values: args } = parseArgs({
+const args = parseBenchArgs({
+  name: 'classify-epoch',
+  summary: 'One training epoch of the Keras seed classifier by rnnkit, tfjs-layers and PyTorch CPU.',
   options: {
-    backends: { type: 'string', default: 'wasm,cpu' },
-    samples: { type: 'string', default: '25000' },
-    length: { type: 'string', default: '500' },
-    vocab: { type: 'string', default: '10000' },
-    batch: { type: 'string', default: '128' },
-    warmup: { type: 'string', default: '5' },
-    epochs: { type: 'string', default: '1' },
-    'tfjs-batches': { type: 'string', default: '3' },
-    'pytorch-threads': { type: 'string', default: '0,1' },
-    skip: { type: 'string', default: '' },
-    only: { type: 'string' },
-    'child-timeout': { type: 'string', default: '900' },
+    backends: { kind: 'list', choices: ['wasm', 'cpu'], default: ['wasm', 'cpu'], description: 'backends' },
+    samples: { kind: 'int', default: 25000, min: 1, description: 'training sequences' },
+    length: { kind: 'int', default: 500, min: 1, description: 'ids per sequence' },
+    vocab: { kind: 'int', default: 10000, min: 2, description: 'vocabulary size' },
+    batch: { kind: 'int', default: 128, min: 1, description: 'batch size' },
+    warmup: { kind: 'int', default: 5, min: 0, description: 'untimed batches first' },
+    epochs: { kind: 'int', default: 1, min: 1, description: 'timed epochs (median)' },
+    'tfjs-batches': {
+      kind: 'int',
+      default: 3,
+      min: 0,
+      description: 'tfjs-layers: timed batches scaled to the epoch (0: whole epochs)',
+    },
+    'pytorch-threads': {
+      kind: 'int-list',
+      default: [0, 1],
+      min: 0,
+      description: "PyTorch runs, one per thread count (0: torch's default)",
+    },
+    skip: {
+      kind: 'list',
+      choices: ['rnnkit', 'tfjs-layers', 'pytorch'],
+      default: [],
+      description: 'libraries not to run',
+    },
+    only: { kind: 'string', placeholder: 'library:backend', description: 'run one (library, backend) here' },
+    'child-timeout': { kind: 'int', default: 900, min: 1, description: 'seconds per child process' },
   },
-  strict: true,
 });
-const count = (name: keyof typeof args, min: number): number => {
-  const v = Number(args[name]);
-  if (!Number.isInteger(v) || v < min) {
-    console.error(`classify-epoch: --${name} must be an integer >= ${min}, got ${String(args[name])}`);
-    process.exit(2);
-  }
-  return v;
-};
 const cfg = {
-  samples: count('samples', 1),
-  length: count('length', 1),
-  vocab: count('vocab', 2),
-  batch: count('batch', 1),
-  warmup: count('warmup', 0),
-  epochs: count('epochs', 1),
-  tfjsBatches: count('tfjs-batches', 0),
+  samples: args.samples,
+  length: args.length,
+  vocab: args.vocab,
+  batch: args.batch,
+  warmup: args.warmup,
+  epochs: args.epochs,
+  tfjsBatches: args['tfjs-batches'],
 };
-const backends = args.backends!.split(',').filter(Boolean);
-for (const b of backends)
-  if (b !== 'wasm' && b !== 'cpu') {
-    console.error(`classify-epoch: --backends: unknown backend '${b}' (wasm, cpu)`);
-    process.exit(2);
-  }
-const skip = new Set(args.skip!.split(',').filter(Boolean));
-const torchThreads = args['pytorch-threads']!.split(',').filter(Boolean).map(Number);
+const backends: string[] = args.backends;
+const skip = new Set<string>(args.skip);
+const torchThreads = args['pytorch-threads'];
 const batchesPerEpoch = Math.ceil(cfg.samples / cfg.batch);
 const round = (v: number) => Math.round(v * 100) / 100;
-const median = (values: number[]) => {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 /** The same random ids and labels for every JS library (PyTorch draws its own of the same shape). */
 function makeData(): { x: tf.Tensor2D; y: tf.Tensor2D } {
@@ -254,7 +253,7 @@ function measureInChild(library: string, backend: string): Record<string, unknow
   const forwarded = process.argv
     .slice(2)
     .filter((a, i, all) => a !== '--only' && all[i - 1] !== '--only' && !a.startsWith('--only='));
-  const limit = count('child-timeout', 1);
+  const limit = args['child-timeout'];
   const run = spawnSync(
     process.execPath,
     [...process.execArgv, script, ...forwarded, '--only', `${library}:${backend}`],
@@ -275,13 +274,17 @@ function measureInChild(library: string, backend: string): Record<string, unknow
 
 if (args.only) {
   const [library, backend] = args.only.split(':');
-  if ((library !== 'rnnkit' && library !== 'tfjs-layers') || !backends.includes(backend ?? '')) {
+  if (
+    (library !== 'rnnkit' && library !== 'tfjs-layers') ||
+    backend === undefined ||
+    !backends.includes(backend)
+  ) {
     console.error(
       `classify-epoch: --only must be rnnkit:<backend> or tfjs-layers:<backend>, got ${args.only}`,
     );
     process.exit(2);
   }
-  await measureHere(library, backend!);
+  await measureHere(library, backend);
   process.exit(0);
 }
 

@@ -20,8 +20,9 @@ import {
   shuffled,
   streamBatches,
 } from '@rnnkit/datasets';
+import { upperMedian } from './checked.js';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = upperMedian;
 
 function timeMs(fn: () => void, runs = 7): number {
   fn(); // warm-up

@@ -1,4 +1,6 @@
 // Command-line options of tools/bench/rnn.ts (kept apart so they can be checked without running anything).
+import { parseBenchArgs, type BenchCli, type OptionSpec } from './cli-args.js';
+
 export type RnnBenchCell = 'lstm' | 'gru' | 'rnn';
 export type RnnBenchBackend = 'cpu' | 'wasm' | 'webgpu' | 'tensorflow';
 
@@ -26,83 +28,75 @@ export interface RnnBenchConfig {
   threads: number;
 }
 
-const USAGE =
-  'usage: bench:rnn -- --backend <cpu|wasm|webgpu> --cell <lstm|gru|rnn> [--batch 32] [--time 100] [--input 32] [--hidden 128] [--layers 1] [--warmup 2] [--runs 5] [--only train|infer] [--no-baseline] [--no-rnnkit] [--floor] [--pytorch[=python]] [--pytorch-threads 1] [--threads N] [--json]';
+const rnnBenchCli = {
+  name: 'bench:rnn',
+  summary:
+    'Times rnnkit LSTM/GRU/RNN layers (train and inference) against tfjs-layers and, optionally, PyTorch.',
+  options: {
+    backend: {
+      kind: 'choice',
+      choices: ['cpu', 'wasm', 'webgpu', 'tensorflow'],
+      default: 'cpu',
+      description: 'backend to run on',
+    },
+    cell: { kind: 'choice', choices: ['lstm', 'gru', 'rnn'], default: 'lstm', description: 'recurrent cell' },
+    batch: { kind: 'int', default: 32, min: 1, description: 'batch size' },
+    time: { kind: 'int', default: 100, min: 1, description: 'time steps' },
+    input: { kind: 'int', default: 32, min: 1, description: 'input features' },
+    hidden: { kind: 'int', default: 128, min: 1, description: 'hidden units' },
+    layers: { kind: 'int', default: 1, min: 1, description: 'stacked layers' },
+    warmup: { kind: 'int', default: 2, min: 0, description: 'untimed runs first' },
+    runs: { kind: 'int', default: 5, min: 1, description: 'timed runs' },
+    only: {
+      kind: 'choice',
+      choices: ['train', 'infer'],
+      description: 'time only training or only inference',
+    },
+    'no-baseline': { kind: 'flag', description: 'skip the tfjs-layers baseline' },
+    'no-rnnkit': { kind: 'flag', description: 'skip rnnkit' },
+    floor: { kind: 'flag', description: 'also time the matmuls alone through tf.matMul (rnn-floor.ts)' },
+    pytorch: {
+      kind: 'string',
+      optionalValue: true,
+      placeholder: 'python',
+      description: 'also run rnn_pytorch.py, with this Python (bare --pytorch: /usr/bin/python3 or python3)',
+    },
+    'pytorch-threads': {
+      kind: 'int',
+      default: 1,
+      min: 0,
+      description: "torch.set_num_threads of the PyTorch CPU run (0: torch's default)",
+    },
+    threads: {
+      kind: 'int',
+      default: 0,
+      min: 0,
+      description: "wasm: rnnkit's threads (0: the library's default)",
+    },
+    json: { kind: 'flag', description: 'print JSON lines' },
+  },
+} as const satisfies BenchCli<Record<string, OptionSpec>>;
 
+/** Parses bench:rnn's command line; exits 2 with a message naming the option on a bad one, 0 after --help. */
 export function parseRnnBenchArgs(argv: string[]): RnnBenchConfig {
-  const cfg: RnnBenchConfig = {
-    backend: 'cpu',
-    cell: 'lstm',
-    batch: 32,
-    time: 100,
-    input: 32,
-    hidden: 128,
-    layers: 1,
-    warmup: 2,
-    runs: 5,
-    json: false,
-    mode: 'both',
-    skipBaseline: false,
-    skipRnnkit: false,
-    floor: false,
-    pytorch: null,
-    pytorchThreads: 1,
-    threads: 0,
+  const a = parseBenchArgs(rnnBenchCli, argv);
+  return {
+    backend: a.backend,
+    cell: a.cell,
+    batch: a.batch,
+    time: a.time,
+    input: a.input,
+    hidden: a.hidden,
+    layers: a.layers,
+    warmup: a.warmup,
+    runs: a.runs,
+    json: a.json,
+    mode: a.only ?? 'both',
+    skipBaseline: a['no-baseline'],
+    skipRnnkit: a['no-rnnkit'],
+    floor: a.floor,
+    pytorch: a.pytorch ?? null,
+    pytorchThreads: a['pytorch-threads'],
+    threads: a.threads,
   };
-  const ints = new Set([
-    'batch',
-    'time',
-    'input',
-    'hidden',
-    'layers',
-    'warmup',
-    'runs',
-    'pytorch-threads',
-    'threads',
-  ]);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] =
-      arg.startsWith('--') && arg.includes('=')
-        ? [arg.slice(2, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
-        : [arg.replace(/^--/, ''), undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`bench:rnn: --${flag} needs a value\n${USAGE}`);
-      return v;
-    };
-    if (flag === 'json') cfg.json = true;
-    else if (flag === 'no-baseline') cfg.skipBaseline = true;
-    else if (flag === 'no-rnnkit') cfg.skipRnnkit = true;
-    else if (flag === 'floor') cfg.floor = true;
-    else if (flag === 'pytorch') cfg.pytorch = inline ?? '';
-    else if (flag === 'backend') {
-      const v = value();
-      if (!['cpu', 'wasm', 'webgpu', 'tensorflow'].includes(v))
-        throw new Error(`bench:rnn: --backend must be cpu, wasm, webgpu or tensorflow, got '${v}'`);
-      cfg.backend = v as RnnBenchBackend;
-    } else if (flag === 'cell') {
-      const v = value();
-      if (!['lstm', 'gru', 'rnn'].includes(v))
-        throw new Error(`bench:rnn: --cell must be lstm, gru or rnn, got '${v}'`);
-      cfg.cell = v as RnnBenchCell;
-    } else if (flag === 'only') {
-      const v = value();
-      if (v !== 'train' && v !== 'infer')
-        throw new Error(`bench:rnn: --only must be train or infer, got '${v}'`);
-      cfg.mode = v;
-    } else if (ints.has(flag)) {
-      const raw = value();
-      const n = Number(raw);
-      const min = flag === 'warmup' || flag === 'pytorch-threads' || flag === 'threads' ? 0 : 1;
-      if (!Number.isInteger(n) || n < min)
-        throw new Error(`bench:rnn: --${flag} must be an integer >= ${min}, got '${raw}'`);
-      if (flag === 'pytorch-threads') cfg.pytorchThreads = n;
-      else if (flag === 'threads') cfg.threads = n;
-      else (cfg as unknown as Record<string, number>)[flag] = n;
-    } else {
-      throw new Error(`bench:rnn: unknown option '${arg}'\n${USAGE}`);
-    }
-  }
-  return cfg;
 }

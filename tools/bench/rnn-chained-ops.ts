@@ -38,14 +38,15 @@ export function registerChainedOps(): number {
     if (typeof proto[name] === 'function') continue;
     const special = SPECIAL[name] as ((t: tf.Tensor, ...args: unknown[]) => unknown) | undefined;
     const op = ops[name];
-    if (!special && typeof op !== 'function') continue;
-    proto[name] = special
-      ? function (this: tf.Tensor, ...args: unknown[]) {
-          return special(this, ...args);
-        }
-      : function (this: tf.Tensor, ...args: unknown[]) {
-          return op!(this, ...args);
-        };
+    if (special)
+      proto[name] = function (this: tf.Tensor, ...args: unknown[]) {
+        return special(this, ...args);
+      };
+    else if (typeof op === 'function')
+      proto[name] = function (this: tf.Tensor, ...args: unknown[]) {
+        return op(this, ...args);
+      };
+    else continue;
     added++;
   }
   return added;

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { RnnBenchConfig } from './rnn-args.js';
+import { required } from './checked.js';
 
 export async function timeMatmulFloor(
   cfg: RnnBenchConfig,
@@ -28,7 +29,7 @@ export async function timeMatmulFloor(
         outs.push(tf.matMul(l === 0 ? x : layerInput, w.input));
         for (let s = 0; s < cfg.time; s++) outs.push(tf.matMul(h, w.recurrent));
       });
-      await outs.at(-1)!.data();
+      await required(outs.at(-1), 'the last matmul').data();
       tf.dispose(outs);
     });
   } finally {

@@ -26,18 +26,13 @@ import { timeMatmulFloor } from './rnn-floor.js';
 import { countHostOps, type HostOps } from './webgpu-host-ops.js';
 import { installNodeWebGpu } from './node-webgpu.js';
 import { registerChainedOps } from './rnn-chained-ops.js';
+import { median, required } from './checked.js';
 
 interface Timing {
   train_ms_per_batch: number | null;
   infer_ms_per_batch: number | null;
   train_runs_ms?: number[];
   infer_runs_ms?: number[];
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 async function time(label: string, cfg: RnnBenchConfig, fn: () => Promise<void>): Promise<number[]> {
@@ -119,11 +114,14 @@ async function benchRnnkit(
         ? null
         : await time('rnnkit train', cfg, async () => {
             // minimize tidies the forward pass and disposes the gradients; only the loss comes back.
-            const loss = optimizer.minimize(
-              () => lib.meanLoss(lib.binaryCrossentropy(y, dense.apply(rnn.apply(x)))),
-              true,
-              variables,
-            )!;
+            const loss = required(
+              optimizer.minimize(
+                () => lib.meanLoss(lib.binaryCrossentropy(y, dense.apply(rnn.apply(x)))),
+                true,
+                variables,
+              ),
+              'the cost optimizer.minimize returns',
+            );
             await loss.data();
             loss.dispose();
           });
@@ -141,11 +139,14 @@ async function benchRnnkit(
     if (cfg.backend === 'webgpu' && cfg.mode !== 'infer') {
       const timing = await import('../../packages/rnn-layers/src/ops/webgpu/recurrence_pass_timing.js');
       const step = async () => {
-        const loss = optimizer.minimize(
-          () => lib.meanLoss(lib.binaryCrossentropy(y, dense.apply(rnn.apply(x)))),
-          true,
-          variables,
-        )!;
+        const loss = required(
+          optimizer.minimize(
+            () => lib.meanLoss(lib.binaryCrossentropy(y, dense.apply(rnn.apply(x)))),
+            true,
+            variables,
+          ),
+          'the cost optimizer.minimize returns',
+        );
         await loss.data();
         loss.dispose();
       };

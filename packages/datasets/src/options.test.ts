@@ -223,16 +223,6 @@ const cases: OptionCheckCase[] = [
   },
 ];
 
-/** The error a call throws, or the one its promise rejects with. */
-async function errorOf(run: () => unknown): Promise<unknown> {
-  try {
-    await run();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
-
 describe('every options object is checked', () => {
   itRejectsUnknownOptions(cases);
 

@@ -8,8 +8,12 @@ import { gateCount, type CellKind } from '../src/ops/cell_kind.js';
 import { recurrentSequence } from '../src/ops/recurrent_sequence.js';
 
 const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2)
-  args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1]!);
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i += 2) {
+  const [key, value] = [argv[i], argv[i + 1]];
+  if (key === undefined || value === undefined) throw new Error(`measure_recurrence: ${key} needs a value`);
+  args.set(key.replace(/^--/, ''), value);
+}
 const num = (k: string, d: number): number => Number(args.get(k) ?? d);
 const backend = args.get('backend') ?? 'cpu';
 const cell = (args.get('cell') ?? 'lstm') as CellKind;
@@ -33,11 +37,15 @@ const weights = {
 const h0 = tf.zeros([B, H]);
 const c0 = cell === 'lstm' ? tf.zeros([B, H]) : undefined;
 
-const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+const median = (v: number[]): number => {
+  const m = [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+  if (m === undefined) throw new Error('measure_recurrence: median of no runs');
+  return m;
+};
 
 // Wall time and this process's CPU time (user + system): on a loaded shared machine the CPU time is the
 // steadier figure for a single-threaded backend.
-const cpuMs: number[] = [];
+let lastCpuMs = 0;
 async function time(fn: () => tf.Tensor[]): Promise<number> {
   const cpu = process.cpuUsage();
   const start = performance.now();
@@ -45,7 +53,7 @@ async function time(fn: () => tf.Tensor[]): Promise<number> {
   await Promise.all(out.map((t) => t.data()));
   const ms = performance.now() - start;
   const used = process.cpuUsage(cpu);
-  cpuMs.push((used.user + used.system) / 1000);
+  lastCpuMs = (used.user + used.system) / 1000;
   tf.dispose(out);
   return ms;
 }
@@ -64,22 +72,19 @@ for (const implementation of (['fused', 'reference'] as const).filter((i) => imp
     const tf1 = await time(forward);
     if (r > 0) {
       f.push(tf1);
-      fCpu.push(cpuMs.at(-1)!);
+      fCpu.push(lastCpuMs);
     }
   }
-  const vars = [weights.weightIh, weights.weightHh, weights.biasIh, weights.biasHh].map((t) =>
-    tf.variable(t),
-  );
+  const variables = {
+    weightIh: tf.variable(weights.weightIh),
+    weightHh: tf.variable(weights.weightHh),
+    biasIh: tf.variable(weights.biasIh),
+    biasHh: tf.variable(weights.biasHh),
+  };
+  const vars = [variables.weightIh, variables.weightHh, variables.biasIh, variables.biasHh];
   const trainStep = () => {
     const { value, grads } = tf.variableGrads(() => {
-      const r = recurrentSequence(
-        cell,
-        x,
-        { weightIh: vars[0]!, weightHh: vars[1]!, biasIh: vars[2]!, biasHh: vars[3]! },
-        h0,
-        c0,
-        { implementation },
-      );
+      const r = recurrentSequence(cell, x, variables, h0, c0, { implementation });
       return tf.sum(r.output) as tf.Scalar;
     }, vars);
     return [value, ...Object.values(grads)];
@@ -88,7 +93,7 @@ for (const implementation of (['fused', 'reference'] as const).filter((i) => imp
     const t1 = await time(trainStep);
     if (r > 0) {
       fb.push(t1);
-      fbCpu.push(cpuMs.at(-1)!);
+      fbCpu.push(lastCpuMs);
     }
   }
   tf.dispose(vars);

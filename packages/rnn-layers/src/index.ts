@@ -89,6 +89,5 @@ export { KerasAdam } from './keras/keras_adam.js';
 export type { OptimizerName } from './keras/optimizers.js';
 export { clipByGlobalNorm } from './keras/clip_by_global_norm.js';
 export type { ClippedGradients } from './keras/clip_by_global_norm.js';
-export { toArtifacts, fromArtifacts, MODEL_FORMAT, MODEL_FORMAT_VERSION } from './keras/model_artifacts.js';
+export { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './keras/model_artifacts.js';
 export type { ModelArtifacts, SequentialConfig } from './keras/model_artifacts.js';
-export { saveModel, loadModel } from './keras/save_model.js';

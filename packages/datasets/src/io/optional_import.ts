@@ -20,6 +20,7 @@ export async function importOptional<T>(
     ) {
       throw new Error(
         `${fn}: the optional package ${packageName} is not installed; install it with \`npm install ${packageName}\`${note ? ` (${note})` : ''}`,
+        { cause: err },
       );
     }
     throw err;

@@ -19,6 +19,7 @@ export async function readAudioBytes(example: Pick<SpeechExample, 'audioPath'>):
   } catch (err) {
     throw new Error(
       `readAudioBytes: cannot read ${example.audioPath} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      { cause: err },
     );
   }
 }

@@ -170,6 +170,7 @@ export async function loadKerasImdbWordIndex(path: string): Promise<Map<string, 
   } catch (err) {
     throw new Error(
       `loadKerasImdbWordIndex: ${path} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
     );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
@@ -259,6 +260,6 @@ async function readBytes(path: string, fn: string): Promise<Uint8Array> {
     return new Uint8Array(await readFile(path));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(`${fn}: cannot read ${path}${code ? ` (${code})` : ''}`);
+    throw new Error(`${fn}: cannot read ${path}${code ? ` (${code})` : ''}`, { cause: err });
   }
 }

@@ -60,6 +60,7 @@ export async function loadTextLabelFile(
   } catch (err) {
     throw new Error(
       `loadTextLabelFile: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      { cause: err },
     );
   }
   return parseTextLabelFile(content, path, options);

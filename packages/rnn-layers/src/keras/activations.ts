@@ -10,12 +10,22 @@ export function isActivationName(value: unknown): value is ActivationName {
 // tf.sigmoid and tf.tanh with tfjs-core's own gradients, dy·y·(1 − y) and dy·(1 − y²), except that the
 // 1 is filled on the device: tfjs-core's gradients take it as a host scalar, which the GPU backend
 // uploads through a new staging buffer at every training step (on a discrete GPU, ~1 ms).
+/** The one output a custom gradient saved (its forward pass always saves it). */
+function savedOutput(saved: tf.Tensor[], op: string): tf.Tensor {
+  const [y] = saved;
+  if (y === undefined) throw new Error(`${op} gradient: the forward pass saved no output`);
+  return y;
+}
+
 const sigmoid = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const y = tf.sigmoid(args[0] as tf.Tensor);
   (args[1] as tf.GradSaveFunc)([y]);
   return {
     value: y,
-    gradFunc: (dy: tf.Tensor, [s]: tf.Tensor[]) => tf.mul(dy, tf.mul(s!, tf.sub(tf.onesLike(s!), s!))),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const s = savedOutput(saved, 'sigmoid');
+      return tf.mul(dy, tf.mul(s, tf.sub(tf.onesLike(s), s)));
+    },
   };
 }) as (x: tf.Tensor) => tf.Tensor;
 
@@ -24,7 +34,10 @@ const tanh = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   (args[1] as tf.GradSaveFunc)([y]);
   return {
     value: y,
-    gradFunc: (dy: tf.Tensor, [t]: tf.Tensor[]) => tf.mul(tf.sub(tf.onesLike(t!), tf.square(t!)), dy),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const t = savedOutput(saved, 'tanh');
+      return tf.mul(tf.sub(tf.onesLike(t), tf.square(t)), dy);
+    },
   };
 }) as (x: tf.Tensor) => tf.Tensor;
 

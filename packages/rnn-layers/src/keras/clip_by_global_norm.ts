@@ -41,15 +41,15 @@ export function clipByGlobalNorm(
   if (entries.length === 0) throw new Error('clipByGlobalNorm: grads is empty');
   return tf.tidy(() => {
     const squares = entries.map(([, g]) => tf.sum(tf.square(g)));
-    const globalNorm = tf.sqrt(squares.length === 1 ? squares[0]! : tf.addN(squares)) as tf.Scalar;
+    const [only, ...others] = squares;
+    const globalNorm = tf.sqrt(
+      only !== undefined && others.length === 0 ? only : tf.addN(squares),
+    ) as tf.Scalar;
     // scale = maxNorm / max(norm, maxNorm): 1 when under the limit, and no 0/0 for zero gradients.
     const scale = tf.div(maxNorm, tf.maximum(globalNorm, maxNorm));
-    const clipped = entries.map(([, g]) => tf.mul(g, scale));
-    if (Array.isArray(grads)) return { grads: clipped, globalNorm };
+    if (Array.isArray(grads)) return { grads: entries.map(([, g]) => tf.mul(g, scale)), globalNorm };
     const map: tf.NamedTensorMap = {};
-    entries.forEach(([name], i) => {
-      map[name] = clipped[i]!;
-    });
+    for (const [name, g] of entries) map[name] = tf.mul(g, scale);
     return { grads: map, globalNorm };
   });
 }

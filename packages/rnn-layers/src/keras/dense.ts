@@ -123,14 +123,22 @@ export class Dense implements Layer {
     return [...inputShape.slice(0, -1), this.units];
   }
 
+  /** The kernel and the input size it was built for; throws before `build`. */
+  private builtKernel(fn: string): { kernel: tf.Variable; inputDim: number } {
+    if (this.kernel === null || this.inputDimValue === undefined)
+      throw new Error(`Dense '${this.name}'.${fn}: the layer is not built yet`);
+    return { kernel: this.kernel, inputDim: this.inputDimValue };
+  }
+
   apply(x: tf.Tensor, options?: ApplyOptions): tf.Tensor {
     checkOptions('Dense.apply', options, APPLY_OPTIONS);
     if (!(x instanceof tf.Tensor)) throw new Error(`Dense '${this.name}': x must be a Tensor`);
     this.build(x.shape);
+    // build checked that x's last axis is the kernel's input size.
+    const { kernel, inputDim: features } = this.builtKernel('apply');
     return tf.tidy(() => {
-      const features = x.shape[x.shape.length - 1]!;
       const flat = x.rank === 2 ? x : tf.reshape(x, [-1, features]);
-      let y = tf.matMul(flat, this.kernel!);
+      let y = tf.matMul(flat, kernel);
       if (this.bias) y = tf.add(y, this.bias);
       if (x.rank !== 2) y = tf.reshape(y, [...x.shape.slice(0, -1), this.units]);
       return applyActivation(this.activation, y);
@@ -155,18 +163,22 @@ export class Dense implements Layer {
     checkNoExtraWeights(owner, weights, names);
     if (!this.built) {
       const kernel = weights.kernel;
-      if (kernel === undefined || kernel.rank !== 2) {
+      const inputDim = kernel?.shape[0];
+      if (kernel === undefined || kernel.rank !== 2 || inputDim === undefined) {
         throw new Error(
           `${owner}.setWeights: 'kernel' must be a [inputDim, ${this.units}] tensor, got ${kernel ? `shape [${kernel.shape.join(', ')}]` : 'nothing'}`,
         );
       }
-      this.build([null, kernel.shape[0]!]);
+      this.build([null, inputDim]);
     }
-    const kernel = checkWeightShape(owner, 'kernel', [this.inputDimValue!, this.units], weights.kernel);
+    const built = this.builtKernel('setWeights');
+    const kernel = checkWeightShape(owner, 'kernel', [built.inputDim, this.units], weights.kernel);
     const bias = this.useBias ? checkWeightShape(owner, 'bias', [this.units], weights.bias) : null;
+    const biasVariable = this.bias;
+    if (bias && biasVariable === null) throw new Error(`${owner}.setWeights: the layer has no bias variable`);
     tf.tidy(() => {
-      this.kernel!.assign(tf.cast(kernel, 'float32'));
-      if (bias) this.bias!.assign(tf.cast(bias, 'float32'));
+      built.kernel.assign(tf.cast(kernel, 'float32'));
+      if (bias && biasVariable) biasVariable.assign(tf.cast(bias, 'float32'));
     });
   }
 

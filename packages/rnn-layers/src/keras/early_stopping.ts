@@ -135,7 +135,7 @@ export class EarlyStopping implements FitCallbacks {
   resumeFrom(state: EarlyStoppingState, bestWeights?: Record<string, tf.Tensor> | null): void {
     const counts = [state?.wait, state?.bestEpoch, state?.lastEpoch];
     if (
-      !counts.every((v) => Number.isInteger(v) && v! >= -1) ||
+      !counts.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= -1) ||
       !(state.best === null || Number.isFinite(state.best))
     ) {
       throw new Error(

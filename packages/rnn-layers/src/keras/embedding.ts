@@ -39,7 +39,8 @@ const embeddingLookup = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFun
   return {
     value: gatherRows(table, indices),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const ids = saved[0]!;
+      const [ids] = saved;
+      if (ids === undefined) throw new Error('Embedding gradient: the forward pass saved no indices');
       const grad = tf.scatterND(tf.expandDims(ids, 1), dy, table.shape);
       return [grad, tf.zerosLike(ids)];
     },
@@ -98,13 +99,21 @@ export class Embedding implements Layer {
     return [...inputShape, this.outputDim];
   }
 
+  /** The table `build` made; throws before it. */
+  private builtTable(fn: string): tf.Variable {
+    if (this.embeddings === null)
+      throw new Error(`Embedding '${this.name}'.${fn}: the layer is not built yet`);
+    return this.embeddings;
+  }
+
   apply(x: tf.Tensor, options?: ApplyOptions): tf.Tensor {
     checkOptions('Embedding.apply', options, APPLY_OPTIONS);
     if (!(x instanceof tf.Tensor)) throw new Error(`Embedding '${this.name}': x must be a Tensor of indices`);
     this.build(x.shape);
+    const table = this.builtTable('apply');
     return tf.tidy(() => {
       const indices = x.dtype === 'int32' ? x : tf.cast(x, 'int32');
-      const flat = embeddingLookup(this.embeddings!, tf.reshape(indices, [-1]) as tf.Tensor1D);
+      const flat = embeddingLookup(table, tf.reshape(indices, [-1]) as tf.Tensor1D);
       return tf.reshape(flat, [...x.shape, this.outputDim]);
     });
   }
@@ -123,7 +132,8 @@ export class Embedding implements Layer {
     checkNoExtraWeights(owner, weights, ['embeddings']);
     const value = checkWeightShape(owner, 'embeddings', [this.inputDim, this.outputDim], weights.embeddings);
     this.build([null, null]);
-    tf.tidy(() => this.embeddings!.assign(tf.cast(value, 'float32')));
+    const table = this.builtTable('setWeights');
+    tf.tidy(() => table.assign(tf.cast(value, 'float32')));
   }
 
   getConfig(): LayerConfig {

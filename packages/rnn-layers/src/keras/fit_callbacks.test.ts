@@ -14,7 +14,6 @@ import { Embedding } from './embedding.js';
 import { createFitProgress, TerminalProgressBar } from './fit_progress.js';
 import { GlobalAveragePooling1D } from './global_average_pooling_1d.js';
 import { ModelCheckpoint } from './model_checkpoint.js';
-import { loadModel } from './save_model.js';
 import { Sequential } from './sequential.js';
 import { separableTokens } from './__fixtures__/separable_tokens.js';
 
@@ -152,9 +151,9 @@ describe('ModelCheckpoint', () => {
     });
     expect(every.saved).toEqual(['epoch-01', 'epoch-02', 'epoch-03'].map((name) => join(dir, name)));
     expect(best.saved).toEqual([join(dir, 'best')]);
-    const last = await loadModel(join(dir, 'epoch-03'));
+    const last = await Sequential.load(join(dir, 'epoch-03'));
     expect(await weightsOf(last)).toEqual(await weightsOf(m));
-    const first = await loadModel(join(dir, 'best'));
+    const first = await Sequential.load(join(dir, 'best'));
     expect(await weightsOf(first)).toEqual(afterFirst);
     tf.dispose([last, first, m].flatMap((model) => model.trainableWeights()));
   });

@@ -1,4 +1,5 @@
 import { IS_NODE } from '@rnnkit/tensor-core';
+import type * as CliProgressModule from 'cli-progress';
 
 /** Per-epoch losses and metrics, e.g. `{loss: 0.31, acc: 0.88, val_loss: 0.35, val_acc: 0.86}`. */
 export interface EpochLogs {
@@ -100,7 +101,7 @@ interface BarLike {
   update(value: number, payload?: object): void;
   stop(): void;
 }
-type CliProgress = typeof import('cli-progress');
+type CliProgress = typeof CliProgressModule;
 
 /** verbose 1 on a terminal: a `cli-progress` bar per epoch on stderr, redrawn with the running means. */
 export class TerminalProgressBar implements FitProgress {

@@ -49,19 +49,20 @@ export class KerasAdam extends tf.Optimizer {
       entries.forEach(([name, gradient], i) => {
         const value = tf.engine().registeredVariables[name];
         if (!value) throw new Error(`KerasAdam.applyGradients: no variable named '${name}'`);
-        this.slots[i] ??= {
+        const { m, v } = (this.slots[i] ??= {
           m: tf.variable(tf.zerosLike(value), false),
           v: tf.variable(tf.zerosLike(value), false),
-        };
+        });
         if (gradient == null) return;
-        const { m, v } = this.slots[i]!;
         if (fused) {
           const [newValue, newM, newV] = tf
             .engine()
             .runKernel(KERAS_ADAM_UPDATE, { value, gradient, m, v }, attrs) as tf.Tensor[];
-          m.assign(newM!);
-          v.assign(newV!);
-          value.assign(newValue!);
+          if (newValue === undefined || newM === undefined || newV === undefined)
+            throw new Error(`KerasAdam.applyGradients: ${KERAS_ADAM_UPDATE} must return [value, m, v]`);
+          m.assign(newM);
+          v.assign(newV);
+          value.assign(newValue);
           return;
         }
         m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(gradient, 1 - this.beta1)));
@@ -90,10 +91,12 @@ export class KerasAdam extends tf.Optimizer {
     const count = rest.length / 2;
     this.dispose();
     for (let i = 0; i < count; i++) {
-      this.slots.push({
-        m: tf.variable(rest[i]!.tensor, false),
-        v: tf.variable(rest[count + i]!.tensor, false),
-      });
+      const [m, v] = [rest[i], rest[count + i]];
+      if (m === undefined || v === undefined)
+        throw new Error(
+          `KerasAdam.setWeights: expected the iteration count, then m0..mN and v0..vN, got ${rest.length} slot weights`,
+        );
+      this.slots.push({ m: tf.variable(m.tensor, false), v: tf.variable(v.tensor, false) });
     }
   }
 

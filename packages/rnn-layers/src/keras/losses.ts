@@ -51,7 +51,9 @@ export function categoricalCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.
 /** Keras's sparse_categorical_crossentropy: integer class ids `[batch]` (or `[batch, 1]`) against probabilities. */
 export function sparseCategoricalCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const classes = yPred.shape[yPred.shape.length - 1]!;
+    const classes = yPred.shape[yPred.shape.length - 1];
+    if (classes === undefined)
+      throw new Error('sparseCategoricalCrossentropy: yPred must be probabilities [batch, ..., classes]');
     const ids = tf.cast(yTrue.rank === yPred.rank ? tf.squeeze(yTrue, [-1]) : yTrue, 'int32');
     return categoricalCrossentropy(tf.oneHot(ids, classes), yPred);
   });

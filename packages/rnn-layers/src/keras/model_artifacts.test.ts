@@ -12,7 +12,6 @@ import { SimpleRNN } from '../recurrent/simple_rnn.js';
 import { Dense } from './dense.js';
 import { Embedding } from './embedding.js';
 import { GlobalAveragePooling1D } from './global_average_pooling_1d.js';
-import { fromArtifacts } from './model_artifacts.js';
 import { Sequential } from './sequential.js';
 
 const X = [
@@ -95,26 +94,29 @@ describe('load errors', () => {
     model.build([null, 4]);
     const { config, weights } = await model.toArtifacts();
     const before = tf.memory().numTensors;
-    expect(() => fromArtifacts({ config: { ...config, format: 'keras' as never }, weights })).toThrow(
-      /config.format must be 'rnnkit-sequential', got "keras"/,
-    );
-    expect(() => fromArtifacts({ config: { ...config, formatVersion: 9 }, weights })).toThrow(
+    expect(() =>
+      Sequential.fromArtifacts({ config: { ...config, format: 'keras' as never }, weights }),
+    ).toThrow(/config.format must be 'rnnkit-sequential', got "keras"/);
+    expect(() => Sequential.fromArtifacts({ config: { ...config, formatVersion: 9 }, weights })).toThrow(
       /config.formatVersion 9 is not supported/,
     );
     expect(() =>
-      fromArtifacts({ config: { ...config, layers: [{ className: 'Conv1D', config: {} }] }, weights }),
+      Sequential.fromArtifacts({
+        config: { ...config, layers: [{ className: 'Conv1D', config: {} }] },
+        weights,
+      }),
     ).toThrow(/config.layers\[0\].className 'Conv1D' is not a known layer/);
-    expect(() => fromArtifacts({ config, weights: new Uint8Array([1, 2, 3]) })).toThrow(
+    expect(() => Sequential.fromArtifacts({ config, weights: new Uint8Array([1, 2, 3]) })).toThrow(
       /artifacts.weights is not a valid safetensors file/,
     );
     const wrongShape = { ...config, weights: { ...config.weights, 'dense.kernel': [3, 5] } };
-    expect(() => fromArtifacts({ config: wrongShape, weights })).toThrow(
+    expect(() => Sequential.fromArtifacts({ config: wrongShape, weights })).toThrow(
       /weight 'dense.kernel' has shape \[3, 2\] in the weights file but \[3, 5\] in config.weights/,
     );
     const t = tf.zeros([10, 3]);
     const other = await writeSafetensors({ 'embedding.embeddings': t });
     t.dispose();
-    expect(() => fromArtifacts({ config, weights: other })).toThrow(
+    expect(() => Sequential.fromArtifacts({ config, weights: other })).toThrow(
       /weight 'dense.kernel' \(shape \[3, 2\]\) listed in config.weights is missing from the weights file/,
     );
     // a config whose layer disagrees with its own weights list: the layer's error names the weight
@@ -124,7 +126,7 @@ describe('load errors', () => {
         l.className === 'Embedding' ? { ...l, config: { ...l.config, outputDim: 4 } } : l,
       ),
     };
-    expect(() => fromArtifacts({ config: lying, weights })).toThrow(
+    expect(() => Sequential.fromArtifacts({ config: lying, weights })).toThrow(
       /Embedding 'embedding'.setWeights: weight 'embeddings' has shape \[10, 3\], expected \[10, 4\]/,
     );
     expect(tf.memory().numTensors).toBe(before);
@@ -156,7 +158,9 @@ describe('fromArtifacts on a bad config', () => {
     const broken = structuredClone(artifacts.config);
     broken.layers[2] = { className: 'NoSuchLayer', config: {} };
     const before = tf.memory().numTensors;
-    expect(() => fromArtifacts({ config: broken, weights: artifacts.weights })).toThrow(/NoSuchLayer/);
+    expect(() => Sequential.fromArtifacts({ config: broken, weights: artifacts.weights })).toThrow(
+      /NoSuchLayer/,
+    );
     expect(tf.memory().numTensors).toBe(before);
   });
 });
@@ -170,7 +174,7 @@ describe('checkSequentialConfig', () => {
     const load = (edit: (c: Record<string, unknown>) => void) => {
       const config = structuredClone(artifacts.config) as unknown as Record<string, unknown>;
       edit(config);
-      return () => fromArtifacts({ config: config as never, weights: artifacts.weights });
+      return () => Sequential.fromArtifacts({ config: config as never, weights: artifacts.weights });
     };
     expect(
       load((c) => {

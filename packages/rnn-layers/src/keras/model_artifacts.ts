@@ -1,12 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { previewValue, readSafetensors, readSafetensorsHeader, writeSafetensors } from '@rnnkit/tensor-core';
 
-import type { LayerConfig, Shape } from './layer.js';
+import type { Layer, LayerConfig, Shape } from './layer.js';
 import { layerFromConfig } from './layer_registry.js';
 import type { LossName } from './losses.js';
 import type { MetricName } from './metrics.js';
 import type { OptimizerName } from './optimizers.js';
-import { Sequential } from './sequential.js';
+import type { RecurrentLayerLike } from './recurrent_adapter.js';
+
+// Internal: the public API is `model.toArtifacts()` / `Sequential.fromArtifacts()` (and `save` / `load`).
+// This module knows models only through the two interfaces below, so it does not import `Sequential`.
 
 export const MODEL_FORMAT = 'rnnkit-sequential';
 export const MODEL_FORMAT_VERSION = 1;
@@ -30,9 +33,26 @@ export interface ModelArtifacts {
   weights: Uint8Array;
 }
 
+/** What serialising reads from a model (`Sequential` has all of it). */
+export interface ArtifactsSource {
+  readonly built: boolean;
+  readonly name: string;
+  readonly inputShape: Shape | null;
+  readonly layers: readonly Layer[];
+  namedWeights(): Array<[string, tf.Variable]>;
+  compileConfig(): SequentialConfig['compile'];
+}
+
+/** What rebuilding needs of the model that `create` makes from the layers. */
+export interface RestoredModel {
+  readonly layers: readonly Layer[];
+  build(inputShape: Shape): void;
+  compile(options: NonNullable<SequentialConfig['compile']>): void;
+  dispose(): void;
+}
+
 /** Serialises a built model: config JSON + weights named `${layer}.${weight}` in safetensors. */
-export async function toArtifacts(model: Sequential): Promise<ModelArtifacts> {
-  if (!(model instanceof Sequential)) throw new Error('toArtifacts: model must be a Sequential');
+export async function modelToArtifacts(model: ArtifactsSource): Promise<ModelArtifacts> {
   if (!model.built)
     throw new Error('toArtifacts: the model is not built yet; call build(inputShape), fit or predict first');
   const named = model.namedWeights();
@@ -115,8 +135,14 @@ export function checkSequentialConfig(config: unknown): SequentialConfig {
   return c as SequentialConfig;
 }
 
-/** Rebuilds a model from `toArtifacts`'s output, with the same predictions. */
-export function fromArtifacts(artifacts: ModelArtifacts): Sequential {
+/**
+ * Rebuilds a model from `modelToArtifacts`'s output, with the same predictions; `create` makes the model
+ * (a `Sequential`) from the layers the config lists.
+ */
+export function modelFromArtifacts<M extends RestoredModel>(
+  artifacts: ModelArtifacts,
+  create: (layers: Array<Layer | RecurrentLayerLike>, options: { name: string }) => M,
+): M {
   if (artifacts === null || typeof artifacts !== 'object') fail('artifacts must be {config, weights}');
   const config = checkSequentialConfig(artifacts.config);
   if (!(artifacts.weights instanceof Uint8Array))
@@ -146,7 +172,7 @@ export function fromArtifacts(artifacts: ModelArtifacts): Sequential {
 
   // Layers built so far are disposed if a later one fails: a bad config must not leave tensors behind.
   const layers: Array<{ layer: ReturnType<typeof layerFromConfig>; name: string }> = [];
-  let model: Sequential;
+  let model: M;
   try {
     config.layers.forEach((lc, i) => {
       const layer = layerFromConfig(lc, `config.layers[${i}]`);
@@ -156,7 +182,7 @@ export function fromArtifacts(artifacts: ModelArtifacts): Sequential {
           lc !== null && typeof lc === 'object' && typeof lc.config?.name === 'string' ? lc.config.name : '',
       });
     });
-    model = new Sequential(
+    model = create(
       layers.map((l) => l.layer),
       { name: config.name },
     );
@@ -167,7 +193,8 @@ export function fromArtifacts(artifacts: ModelArtifacts): Sequential {
   const tensors = readSafetensors(artifacts.weights);
   try {
     model.layers.forEach((layer, i) => {
-      if (layers[i]!.name) layer.name = layers[i]!.name;
+      const name = layers[i]?.name;
+      if (name) layer.name = name;
     });
     for (const layer of model.layers) {
       const own: Record<string, tf.Tensor> = {};

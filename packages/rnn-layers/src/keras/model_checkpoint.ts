@@ -8,7 +8,6 @@ import {
   type MonitorMode,
 } from './fit_callbacks.js';
 import type { EpochLogs } from './fit_progress.js';
-import { saveModel } from './save_model.js';
 import type { Sequential } from './sequential.js';
 
 export interface ModelCheckpointOptions {
@@ -33,7 +32,7 @@ const MODEL_CHECKPOINT_OPTIONS = optionKeys<ModelCheckpointOptions>({
 });
 
 /**
- * Keras's `ModelCheckpoint`: saves the model with `saveModel` at the end of epochs. Each file is written to
+ * Keras's `ModelCheckpoint`: saves the model with `model.save(dir)` at the end of epochs. Each file is written to
  * a temporary name and renamed into place, weights before config, so a crash never leaves a half-written file.
  */
 export class ModelCheckpoint implements FitCallbacks {
@@ -92,7 +91,7 @@ export class ModelCheckpoint implements FitCallbacks {
         return width ? value.toFixed(Number(width)) : value.toFixed(4);
       },
     );
-    await saveModel(this.model, dir);
+    await this.model.save(dir);
     this.saved.push(dir);
   }
 }

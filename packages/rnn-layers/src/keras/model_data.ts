@@ -53,7 +53,9 @@ export class HostSamples {
     readonly shape: number[],
     readonly dtype: 'float32' | 'int32',
   ) {
-    this.count = shape[0]!;
+    const count = shape[0];
+    if (count === undefined) throw new Error('HostSamples: samples need a leading sample axis, got a scalar');
+    this.count = count;
     this.rowSize = shape.slice(1).reduce((a, b) => a * b, 1);
   }
 
@@ -116,9 +118,10 @@ export class HostSamples {
       while (a < row.length && row[a] === 0) a++;
       let b = row.length;
       while (b > a && row[b - 1] === 0) b--;
-      first[r] = a < b ? a : 0;
-      end[r] = a < b ? b : 0;
-      lengths[r] = end[r]! - first[r]!;
+      const [rowFirst, rowEnd] = a < b ? [a, b] : [0, 0];
+      first[r] = rowFirst;
+      end[r] = rowEnd;
+      lengths[r] = rowEnd - rowFirst;
     }
     this.extents = { first, end, lengths };
     return this.extents;
@@ -135,9 +138,12 @@ export class HostSamples {
     let start = this.rowSize;
     let stop = 0;
     for (const r of indices) {
-      if (end[r]! === 0) continue;
-      start = Math.min(start, first[r]!);
-      stop = Math.max(stop, end[r]!);
+      const [rowFirst, rowEnd] = [first[r], end[r]];
+      if (rowFirst === undefined || rowEnd === undefined)
+        throw new Error(`HostSamples.tokenSteps: row ${r} is outside [0, ${this.count})`);
+      if (rowEnd === 0) continue;
+      start = Math.min(start, rowFirst);
+      stop = Math.max(stop, rowEnd);
     }
     return stop > start ? { start, end: stop } : { start: 0, end: this.rowSize };
   }

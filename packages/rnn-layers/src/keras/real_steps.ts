@@ -100,6 +100,7 @@ function stepIndices(order: Int32Array | tf.Tensor, batch: number, time: number)
   }
   const indices = new Int32Array(2 * n);
   for (let i = 0; i < n; i++) {
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- i < n === order.length, checked above
     const source = i - (i % time) + order[i]!;
     indices[i] = source;
     indices[n + source] = i;

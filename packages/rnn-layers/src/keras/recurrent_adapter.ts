@@ -87,12 +87,13 @@ export class RecurrentAdapter implements Layer {
       );
     }
     const training = options.training ?? false;
-    if (!options.mask) return this.layer.apply(x, { training });
-    const steps = options.realSteps ?? this.realStepsOfMask(options.mask);
+    const mask = options.mask;
+    if (!mask) return this.layer.apply(x, { training });
+    const steps = options.realSteps ?? this.realStepsOfMask(mask);
     return tf.tidy(() => {
       // A mask that cannot be read back synchronously (webgpu) is reordered on the device, and the
       // kernels there read the lengths on the device too.
-      const { lengths, order } = steps ?? realStepsOnDevice(options.mask!);
+      const { lengths, order } = steps ?? realStepsOnDevice(mask);
       if (!order) return this.layer.apply(x, { training, lengths });
       const out = this.layer.apply(realStepsFirst(x, order), { training, lengths });
       return this.layer.returnSequences ? realStepsToPlace(out, order) : out;

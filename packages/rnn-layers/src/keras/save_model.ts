@@ -1,7 +1,9 @@
 import { recoverDirectory, writeDirectoryAtomically } from '@rnnkit/tensor-core';
 
-import { fromArtifacts, checkSequentialConfig } from './model_artifacts.js';
-import type { Sequential } from './sequential.js';
+import { checkSequentialConfig, type ModelArtifacts } from './model_artifacts.js';
+
+// Internal: the public API is `model.save(dir)` / `Sequential.load(dir)`; this module knows models only as
+// artifacts, so it does not import `Sequential`.
 
 export const CONFIG_FILE = 'config.json';
 export const WEIGHTS_FILE = 'model.safetensors';
@@ -17,7 +19,10 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
  * model or the complete new one; other files in `dir` are kept. The config records the weights' SHA-256,
  * which `loadModel` checks, so a config and weights from different saves never load together.
  */
-export async function saveModel(model: Sequential, dir: string): Promise<void> {
+export async function saveModel(
+  model: { toArtifacts(): Promise<ModelArtifacts> },
+  dir: string,
+): Promise<void> {
   if (typeof dir !== 'string' || dir === '')
     throw new Error(`saveModel: dir must be a directory path, got ${JSON.stringify(dir)}`);
   const artifacts = await model.toArtifacts();
@@ -28,8 +33,11 @@ export async function saveModel(model: Sequential, dir: string): Promise<void> {
   });
 }
 
-/** Reads a model written by `saveModel` (Node only), after checking the weights against the config's hash. */
-export async function loadModel(dir: string): Promise<Sequential> {
+/**
+ * Reads a model written by `saveModel` (Node only), after checking the weights against the config's hash;
+ * `restore` rebuilds the model from the artifacts (`Sequential.fromArtifacts`).
+ */
+export async function loadModel<M>(dir: string, restore: (artifacts: ModelArtifacts) => M): Promise<M> {
   if (typeof dir !== 'string' || dir === '')
     throw new Error(`loadModel: dir must be a directory path, got ${JSON.stringify(dir)}`);
   const { readFile } = await import('node:fs/promises');
@@ -42,6 +50,7 @@ export async function loadModel(dir: string): Promise<Sequential> {
       const code = (error as NodeJS.ErrnoException).code;
       throw new Error(
         `loadModel: cannot read ${join(dir, name)} (${code === 'ENOENT' ? 'no such file; was the model saved with saveModel?' : (error as Error).message})`,
+        { cause: error },
       );
     }
   };
@@ -50,7 +59,9 @@ export async function loadModel(dir: string): Promise<Sequential> {
   try {
     config = JSON.parse(configText);
   } catch (error) {
-    throw new Error(`loadModel: ${join(dir, CONFIG_FILE)} is not valid JSON (${(error as Error).message})`);
+    throw new Error(`loadModel: ${join(dir, CONFIG_FILE)} is not valid JSON (${(error as Error).message})`, {
+      cause: error,
+    });
   }
   named(() => checkSequentialConfig(config), join(dir, CONFIG_FILE));
   const file = await read(WEIGHTS_FILE);
@@ -65,7 +76,7 @@ export async function loadModel(dir: string): Promise<Sequential> {
     }
   }
   const { weightsSha256: _hash, ...rest } = config as Record<string, unknown>;
-  return named(() => fromArtifacts({ config: rest as never, weights }), dir);
+  return named(() => restore({ config: rest as never, weights }), dir);
 }
 
 /** Runs `fn`, prefixing any error with the path it concerns (the cause is kept). */

@@ -8,7 +8,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { SeededRandom } from '@rnnkit/tensor-core';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { loadModel, saveModel } from './save_model.js';
 import { Sequential } from './sequential.js';
 import { Dense } from './dense.js';
 import { Embedding } from './embedding.js';
@@ -50,7 +49,7 @@ async function fingerprint(model: Sequential): Promise<string> {
   return parts.join('|');
 }
 
-describe('saveModel under SIGKILL', () => {
+describe('Sequential.save under SIGKILL', () => {
   let dir = '';
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -66,12 +65,11 @@ describe('saveModel under SIGKILL', () => {
       [await fingerprint(b), 'B'],
     ]);
     expect(expected.size).toBe(2);
-    await saveModel(a, target);
+    await a.save(target);
     const saver = `${modelSource}
-import { saveModel } from '@rnnkit/rnn-layers';
 const models = [makeModel(1), makeModel(2)];
 process.stdout.write('ready\\n');
-for (let i = 0; ; i++) await saveModel(models[i % 2], process.argv[1]);`;
+for (let i = 0; ; i++) await models[i % 2].save(process.argv[1]);`;
     const rng = new SeededRandom(2026);
     const seen = { A: 0, B: 0 };
     for (let k = 0; k < KILLS; k++) {
@@ -92,7 +90,7 @@ for (let i = 0; ; i++) await saveModel(models[i % 2], process.argv[1]);`;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');
       await exited;
-      const loaded = await loadModel(target);
+      const loaded = await Sequential.load(target);
       const which = expected.get(await fingerprint(loaded));
       loaded.dispose();
       expect(which, `kill ${k}: the directory holds neither model`).toBeDefined();
@@ -113,11 +111,11 @@ for (let i = 0; ; i++) await saveModel(models[i % 2], process.argv[1]);`;
     try {
       const one = makeModel(3);
       const two = makeModel(4);
-      await saveModel(one, join(base, 'one'));
-      await saveModel(two, join(base, 'two'));
+      await one.save(join(base, 'one'));
+      await two.save(join(base, 'two'));
       const { copyFile } = await import('node:fs/promises');
       await copyFile(join(base, 'two', 'model.safetensors'), join(base, 'one', 'model.safetensors'));
-      await expect(loadModel(join(base, 'one'))).rejects.toThrow(
+      await expect(Sequential.load(join(base, 'one'))).rejects.toThrow(
         /model\.safetensors does not belong to .*config\.json \(SHA-256 [0-9a-f]{16}…, the config expects [0-9a-f]{16}…\)/,
       );
       one.dispose();
@@ -132,10 +130,10 @@ for (let i = 0; ; i++) await saveModel(models[i % 2], process.argv[1]);`;
     try {
       const { mkdir, writeFile, readFile } = await import('node:fs/promises');
       const model = makeModel(5);
-      await saveModel(model, join(base, 'm'));
+      await model.save(join(base, 'm'));
       await mkdir(join(base, 'm', 'checkpoints'));
       await writeFile(join(base, 'm', 'checkpoints', 'note.txt'), 'kept');
-      await saveModel(model, join(base, 'm'));
+      await model.save(join(base, 'm'));
       expect(await readFile(join(base, 'm', 'checkpoints', 'note.txt'), 'utf8')).toBe('kept');
       expect((await readdir(join(base, 'm'))).sort()).toEqual([
         'checkpoints',

@@ -10,7 +10,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LSTM } from '../recurrent/lstm.js';
 import { Dense } from './dense.js';
 import { Embedding } from './embedding.js';
-import { loadModel, saveModel } from './save_model.js';
 import { Sequential } from './sequential.js';
 
 // Errors that show a parser walked into bad data instead of checking it first.
@@ -32,12 +31,12 @@ describe('loadModel on mutated model directories', () => {
     ]);
     model.build([null, 5]);
     const source = join(dir, 'source');
-    await saveModel(model, source);
+    await model.save(source);
     model.dispose();
     const config = await readFile(join(source, 'config.json'));
     const weights = await readFile(join(source, 'model.safetensors'));
     const target = join(dir, 'mutated');
-    await saveModel(await loadModel(source), target);
+    await (await Sequential.load(source)).save(target);
     const tally = {
       cleanError: 0,
       acceptedUnchanged: 0,
@@ -56,7 +55,7 @@ describe('loadModel on mutated model directories', () => {
           await writeFile(join(target, 'model.safetensors'), newWeights);
           const before = tf.memory().numTensors;
           try {
-            const loaded = await loadModel(target);
+            const loaded = await Sequential.load(target);
             const same = Buffer.from(newConfig).equals(config) && Buffer.from(newWeights).equals(weights);
             loaded.dispose();
             if (same) tally.acceptedUnchanged++;
@@ -81,7 +80,7 @@ describe('loadModel on mutated model directories', () => {
     );
     if (process.env.RNNKIT_FUZZ_RUNS)
       console.log(
-        `FUZZ ${JSON.stringify({ parser: 'loadModel', runs: fuzzRuns(200), ...tally, otherExamples: undefined })}`,
+        `FUZZ ${JSON.stringify({ parser: 'Sequential.load', runs: fuzzRuns(200), ...tally, otherExamples: undefined })}`,
       );
     // The weights' SHA-256 in the config makes every change to the weights file an error.
     expect(tally.other, tally.otherExamples.join('\n')).toBe(0);

@@ -8,7 +8,7 @@ import { snakeCase, type Layer, type Shape } from './layer.js';
 import { resolveLoss, type LossFunction, type LossName } from './losses.js';
 import { resolveMetric, type MetricFunction, type MetricName } from './metrics.js';
 import { isOptimizer, resolveOptimizer, type OptimizerName } from './optimizers.js';
-import { fromArtifacts, toArtifacts, type ModelArtifacts } from './model_artifacts.js';
+import { modelFromArtifacts, modelToArtifacts, type ModelArtifacts } from './model_artifacts.js';
 import { isRecurrentLayerLike, RecurrentAdapter, type RecurrentLayerLike } from './recurrent_adapter.js';
 import { meanLoss } from './mean_loss.js';
 import { realSteps, realStepsProblem, type RealSteps } from './real_steps.js';
@@ -159,6 +159,24 @@ function alignTarget(y: tf.Tensor, pred: tf.Tensor, sparse: boolean): tf.Tensor 
   return y;
 }
 
+/** The number in a scalar's `data()`; `what` names it in the error. */
+function scalarValue(data: ArrayLike<number> | undefined, what: string): number {
+  const value = data?.[0];
+  if (value === undefined) throw new Error(`Sequential: no value was read back for '${what}'`);
+  return value;
+}
+
+/** Running sums of [loss, metrics…] plus one batch's: both lists hold one scalar per key. */
+function addEach(sums: tf.Tensor[], parts: tf.Tensor[]): tf.Tensor[] {
+  if (parts.length !== sums.length)
+    throw new Error(`Sequential: a batch gave ${parts.length} sums for ${sums.length} loss and metric keys`);
+  return sums.map((sum, k) => {
+    const part = parts[k];
+    if (part === undefined) throw new Error(`Sequential: a batch gave no sum for key ${k}`);
+    return tf.add(sum, part);
+  });
+}
+
 /**
  * A stack of layers with Keras's `compile`/`fit`/`evaluate`/`predict`:
  *
@@ -293,7 +311,10 @@ export class Sequential {
         `Sequential.setRandomState: the state's layers (${Object.keys(state).join(', ') || 'none'}) are not this model's random layers (${Object.keys(own).join(', ') || 'none'})`,
       );
     }
-    for (const layer of this.layerList) if (state[layer.name]) layer.setRandomState?.(state[layer.name]!);
+    for (const layer of this.layerList) {
+      const layerState = state[layer.name];
+      if (layerState) layer.setRandomState?.(layerState);
+    }
   }
 
   /** Runs the layers (Keras's `model(x, training)`): differentiable, no lasting tensors besides the result. */
@@ -439,6 +460,7 @@ export class Sequential {
     const order = Array.from({ length: x.count }, (_, i) => i);
     if (cut) {
       const lengths = x.tokenLengths();
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- order holds row indices of x, lengths one entry per row
       order.sort((a, b) => lengths[a]! - lengths[b]!);
     }
     const batches: number[][] = [];
@@ -456,15 +478,15 @@ export class Sequential {
     const where = (i: number) => {
       const idx: number[] = [];
       let rest = i;
-      for (let d = shape.length - 1; d >= 0; d--) {
-        idx.unshift(rest % shape[d]!);
-        rest = Math.floor(rest / shape[d]!);
+      for (const size of [...shape].reverse()) {
+        idx.unshift(rest % size);
+        rest = Math.floor(rest / size);
       }
       return `${arg}[${idx.join('][')}]`;
     };
     for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (!Number.isInteger(v) || v < 0 || v >= first.inputDim) {
+      const v = values[i];
+      if (v === undefined || !Number.isInteger(v) || v < 0 || v >= first.inputDim) {
         return `${where(i)} = ${v} is not a token index in [0, ${first.inputDim}) (Embedding '${first.name}' inputDim)`;
       }
     }
@@ -573,7 +595,7 @@ export class Sequential {
     const progress = await createFitProgress({ verbose, ...(options.log ? { log: options.log } : {}) });
     const means = async (sums: tf.Tensor[], seen: number, epoch: number): Promise<EpochLogs> => {
       const values = await Promise.all(sums.map((sum) => sum.data()));
-      const logs: EpochLogs = Object.fromEntries(keys.map((k, i) => [k, values[i]![0]! / seen]));
+      const logs: EpochLogs = Object.fromEntries(keys.map((k, i) => [k, scalarValue(values[i], k) / seen]));
       if (terminateOnNaN && !Number.isFinite(logs.loss)) {
         throw new Error(
           `fit: the training loss became ${logs.loss} in epoch ${epoch + 1} (within its first ${seen} samples); lower the learning rate or set compile's clipNorm, check the inputs, or pass terminateOnNaN: false`,
@@ -606,7 +628,7 @@ export class Sequential {
             const { xb, extra } = this.inputBatch(xAll, idx, cut);
             const yb = yAll.rows(idx);
             const batchSums = this.trainBatch(compiled, xb, yb, extra);
-            const next = sums.map((s, k) => tf.add(s, batchSums[k]!));
+            const next = addEach(sums, batchSums);
             tf.dispose([xb, yb, ...sums, ...batchSums]);
             sums = next;
             for (const cb of callbacks) await cb.onBatchEnd?.(batch, { size: idx.length });
@@ -622,11 +644,18 @@ export class Sequential {
         if (val) {
           const v = await this.evaluateSamples(compiled, val[0], val[1], batchSize);
           keys.forEach((k) => {
-            logs[`val_${k}`] = v[k]!;
+            const value = v[k];
+            if (value === undefined) throw new Error(`fit: the validation logs have no '${k}'`);
+            logs[`val_${k}`] = value;
           });
         }
         history.epoch.push(epoch);
-        for (const [k, v] of Object.entries(logs)) history.history[k]!.push(v);
+        for (const [k, v] of Object.entries(logs)) {
+          const series = history.history[k];
+          if (series === undefined)
+            throw new Error(`fit: the epoch logs have '${k}', which history does not track`);
+          series.push(v);
+        }
         progress?.epochEnd(epoch, logs, (Date.now() - started) / 1000);
         for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
       }
@@ -658,9 +687,12 @@ export class Sequential {
       for (const v of variables) ordered[v.name] = grads[v.name] ?? tf.zerosLike(v);
       if (compiled.clipNorm !== undefined) ordered = clipByGlobalNorm(ordered, compiled.clipNorm).grads;
       compiled.optimizer.applyGradients(ordered);
-      const p = held.pred!;
+      const p = held.pred;
+      const rows = xb.shape[0];
+      if (p === undefined || rows === undefined)
+        throw new Error('fit: a training batch gave no prediction, or has no batch axis');
       const out = [
-        tf.mul(value, tf.fill([], xb.shape[0]!)),
+        tf.mul(value, tf.fill([], rows)),
         ...compiled.metrics.map((m) => tf.sum(m(alignTarget(yb, p, sparse), p))),
       ];
       tf.dispose(p);
@@ -688,16 +720,16 @@ export class Sequential {
           tf.sum(compiled.loss(target, pred)),
           ...compiled.metrics.map((m) => tf.sum(m(target, pred))),
         ];
-        return sums.map((s, k) => tf.add(s, parts[k]!));
+        return addEach(sums, parts);
       });
       tf.dispose([xb, yb, ...sums]);
       sums = next;
     }
     const values = await Promise.all(sums.map((s) => s.data()));
     tf.dispose(sums);
-    const logs: EpochLogs = { loss: values[0]![0]! / n };
+    const logs: EpochLogs = { loss: scalarValue(values[0], 'loss') / n };
     compiled.metricNames.forEach((name, i) => {
-      logs[name] = values[i + 1]![0]! / n;
+      logs[name] = scalarValue(values[i + 1], name) / n;
     });
     return logs;
   }
@@ -728,7 +760,8 @@ export class Sequential {
       parts.push(this.apply(xb, extra));
       xb.dispose();
     }
-    const joined = parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
+    const [only] = parts;
+    const joined = parts.length === 1 && only !== undefined ? only : tf.concat(parts, 0);
     if (parts.length > 1) tf.dispose(parts);
     const order = batches.flat();
     if (order.every((sample, i) => sample === i)) return joined;
@@ -764,10 +797,9 @@ export class Sequential {
         layer.built ? String(count) : '0 (unbuilt)',
       ]);
     }
-    const widths = [30, 22, 12];
-    const line = (cells: string[]) =>
-      cells
-        .map((c, i) => c.padEnd(widths[i]!))
+    const widths = [30, 22, 12] as const;
+    const line = ([layerCell, shapeCell, paramsCell]: readonly [string, string, string]) =>
+      [layerCell.padEnd(widths[0]), shapeCell.padEnd(widths[1]), paramsCell.padEnd(widths[2])]
         .join(' ')
         .trimEnd();
     const rule = '_'.repeat(widths.reduce((a, b) => a + b + 1, -1));
@@ -790,12 +822,12 @@ export class Sequential {
   /** The model as `{config, weights}` (JSON + safetensors bytes), with no file system involved. */
   toArtifacts(): Promise<ModelArtifacts> {
     this.checkAlive('toArtifacts');
-    return toArtifacts(this);
+    return modelToArtifacts(this);
   }
 
   /** Rebuilds a model from `toArtifacts()` output. */
   static fromArtifacts(artifacts: ModelArtifacts): Sequential {
-    return fromArtifacts(artifacts);
+    return modelFromArtifacts(artifacts, (layers, options) => new Sequential(layers, options));
   }
 
   /** Node: writes `dir/config.json` and `dir/model.safetensors` atomically (temp file, then rename). */
@@ -806,7 +838,7 @@ export class Sequential {
 
   /** Node: reads a model written by `save`. */
   static load(dir: string): Promise<Sequential> {
-    return loadModel(dir);
+    return loadModel(dir, (artifacts) => Sequential.fromArtifacts(artifacts));
   }
 
   /** Frees every layer's variables and the optimizer compile created. */

@@ -45,26 +45,29 @@ export class FusedRMSPropOptimizer extends tf.RMSPropOptimizer {
       epsilon: self.epsilon,
     };
     entries.forEach(([name, gradient], i) => {
-      const value = tf.engine().registeredVariables[name]!;
+      const value = tf.engine().registeredVariables[name];
+      if (!value) throw new Error(`FusedRMSPropOptimizer.applyGradients: no variable named '${name}'`);
       // Slots as tfjs-core names and orders them, created on a variable's first step.
-      self.accumulatedMeanSquares[i] ??= {
+      const meanSquare = (self.accumulatedMeanSquares[i] ??= {
         originalName: `${name}/rms`,
         variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
-      };
-      self.accumulatedMoments[i] ??= {
+      }).variable;
+      const moment = (self.accumulatedMoments[i] ??= {
         originalName: `${name}/momentum`,
         variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
-      };
+      }).variable;
       if (gradient == null) return;
-      const meanSquare = self.accumulatedMeanSquares[i]!.variable;
-      const moment = self.accumulatedMoments[i]!.variable;
       tf.tidy(() => {
         const [newValue, newMeanSquare, newMoment] = tf
           .engine()
           .runKernel(RMSPROP_UPDATE, { value, gradient, meanSquare, moment }, attrs) as tf.Tensor[];
-        meanSquare.assign(newMeanSquare!);
-        moment.assign(newMoment!);
-        value.assign(newValue!);
+        if (newValue === undefined || newMeanSquare === undefined || newMoment === undefined)
+          throw new Error(
+            `FusedRMSPropOptimizer.applyGradients: ${RMSPROP_UPDATE} must return [value, meanSquare, moment]`,
+          );
+        meanSquare.assign(newMeanSquare);
+        moment.assign(newMoment);
+        value.assign(newValue);
       });
     });
     this.incrementIterations();

@@ -16,6 +16,7 @@ export class LSTM extends RecurrentLayer {
     options: RecurrentForwardOptions = {},
   ): { output: tf.Tensor; hN: tf.Tensor; cN: tf.Tensor } {
     const r = super.forward(x, options);
-    return { output: r.output, hN: r.hN, cN: r.cN! };
+    if (r.cN === undefined) throw new Error('LSTM.forward: the recurrence returned no cN');
+    return { output: r.output, hN: r.hN, cN: r.cN };
   }
 }

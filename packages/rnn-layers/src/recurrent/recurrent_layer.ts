@@ -31,14 +31,20 @@ import { checkParameterBudget } from '../keras/parameter_budget.js';
 const fmt = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 let nextLayerId = 0;
 
+/** The output sequence `run` returns when asked for one ('all' or 'sequence'). */
+function requireOutput(fn: string, output: tf.Tensor | undefined): tf.Tensor {
+  if (output === undefined) throw new Error(`${fn}: the recurrence returned no output sequence`);
+  return output;
+}
+
 /**
  * tf.unstack along axis 0 by slices: tfjs's Unpack gradient breaks when there is a single output
  * (it receives one dy instead of an array), which a one-layer unidirectional h0 would hit.
  */
 export function unstackStates(t: tf.Tensor): tf.Tensor[] {
-  const [n, ...rest] = t.shape;
+  const [n = 0, ...rest] = t.shape;
   const out: tf.Tensor[] = [];
-  for (let i = 0; i < n!; i++)
+  for (let i = 0; i < n; i++)
     out.push(tf.reshape(tf.slice(t, [i, ...rest.map(() => 0)], [1, ...rest]), rest));
   return out;
 }
@@ -200,8 +206,10 @@ export abstract class RecurrentLayer {
     if (inputSize === undefined) {
       const w = state['weight_ih_l0'];
       if (!(w instanceof tf.Tensor)) throw new Error(`${fn}: missing key "weight_ih_l0"`);
-      if (w.rank !== 2) throw new Error(`${fn}: "weight_ih_l0" must be 2-D, got shape ${fmt(w.shape)}`);
-      inputSize = w.shape[1]!;
+      const columns = w.shape[1];
+      if (w.rank !== 2 || columns === undefined)
+        throw new Error(`${fn}: "weight_ih_l0" must be 2-D, got shape ${fmt(w.shape)}`);
+      inputSize = columns;
     }
     const expected = this.parameterShapes(inputSize);
     const names = new Set(expected.map(([n]) => n));
@@ -209,6 +217,7 @@ export abstract class RecurrentLayer {
       if (!names.has(key))
         throw new Error(`${fn}: unexpected key "${key}" (expected ${[...names].join(', ')})`);
     }
+    const checked: Array<[string, tf.Tensor]> = [];
     for (const [name, shape] of expected) {
       const t = state[name];
       if (t === undefined) throw new Error(`${fn}: missing key "${name}"`);
@@ -216,12 +225,14 @@ export abstract class RecurrentLayer {
       if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
         throw new Error(`${fn}: "${name}" has shape ${fmt(t.shape)}, expected ${fmt(shape)}`);
       }
+      checked.push([name, t]);
     }
     if (this.size === undefined) this.build(inputSize);
-    for (const [name] of expected) {
-      const t = state[name]!;
+    for (const [name, t] of checked) {
+      const variable = this.variables.get(name);
+      if (variable === undefined) throw new Error(`${fn}: the layer has no variable "${name}"`);
       const value = t.dtype === 'float32' ? t : tf.cast(t, 'float32');
-      this.variables.get(name)!.assign(value);
+      variable.assign(value);
       if (value !== t) value.dispose();
     }
   }
@@ -267,12 +278,13 @@ export abstract class RecurrentLayer {
     const options = checkOptions(fn, given, RECURRENT_FORWARD_OPTIONS);
     this.assertAlive('forward');
     const layout = this.batchFirst ? '[batch, time, inputSize]' : '[time, batch, inputSize]';
-    this.checkInput(fn, x, layout);
-    const [time, batch] = this.batchFirst ? [x.shape[1]!, x.shape[0]!] : [x.shape[0]!, x.shape[1]!];
+    const [d0, d1] = this.checkInput(fn, x, layout);
+    const [time, batch] = this.batchFirst ? [d1, d0] : [d0, d1];
     const result = tf.tidy(() => {
       const xt = this.batchFirst ? swapLeadingAxes(x) : x;
       const r = this.run(fn, xt, time, batch, options, 'all');
-      const output = this.batchFirst ? swapLeadingAxes(r.output!) : r.output!;
+      const sequence = requireOutput(fn, r.output);
+      const output = this.batchFirst ? swapLeadingAxes(sequence) : sequence;
       const hN = tf.stack(r.hN);
       return (r.cN.length > 0 ? { output, hN, cN: tf.stack(r.cN) } : { output, hN }) as tf.TensorContainer;
     });
@@ -288,8 +300,7 @@ export abstract class RecurrentLayer {
     const fn = `${this.className}.apply`;
     const options = checkOptions(fn, given, RECURRENT_APPLY_OPTIONS);
     this.assertAlive('apply');
-    this.checkInput(fn, x, '[batch, time, features]', true);
-    const [batch, time] = [x.shape[0]!, x.shape[1]!];
+    const [batch, time] = this.checkInput(fn, x, '[batch, time, features]', true);
     return tf.tidy(() => {
       const want = this.returnSequences ? 'sequence' : 'lastState';
       const r = this.run(
@@ -300,8 +311,10 @@ export abstract class RecurrentLayer {
         { training: options.training, lengths: options.lengths },
         want,
       );
-      if (this.returnSequences) return swapLeadingAxes(r.output!);
-      return r.hN.length === 1 ? r.hN[0]! : tf.concat(r.hN, 1); // the last layer's directions
+      if (this.returnSequences) return swapLeadingAxes(requireOutput(fn, r.output));
+      const [onlyDirection] = r.hN;
+      // the last layer's directions
+      return r.hN.length === 1 && onlyDirection !== undefined ? onlyDirection : tf.concat(r.hN, 1);
     });
   }
 
@@ -309,19 +322,22 @@ export abstract class RecurrentLayer {
     if (this.disposed) throw new Error(`${this.className}.${method}: the layer has been disposed`);
   }
 
-  private checkInput(fn: string, x: tf.Tensor, layout: string, keras = false): void {
+  /** Checks x (rank 3, float32, non-empty, inputSize features) and returns its shape. */
+  private checkInput(fn: string, x: tf.Tensor, layout: string, keras = false): [number, number, number] {
     if (!(x instanceof tf.Tensor)) throw new Error(`${fn}: x must be a tf.Tensor`);
-    if (x.rank !== 3) throw new Error(`${fn}: x must be rank 3 ${layout}, got shape ${fmt(x.shape)}`);
+    const [d0, d1, features] = x.shape;
+    if (x.rank !== 3 || d0 === undefined || d1 === undefined || features === undefined)
+      throw new Error(`${fn}: x must be rank 3 ${layout}, got shape ${fmt(x.shape)}`);
     if (x.dtype !== 'float32') throw new Error(`${fn}: x must be float32, got ${x.dtype}`);
-    if (x.shape[0] === 0 || x.shape[1] === 0)
+    if (d0 === 0 || d1 === 0)
       throw new Error(`${fn}: x must have time >= 1 and batch >= 1, got shape ${fmt(x.shape)}`);
-    const features = x.shape[2]!;
     if (this.size === undefined) this.build(features);
     else if (features !== this.size) {
       throw new Error(
         `${fn}: x.shape[2] = ${features} does not match inputSize = ${this.size}${keras ? '' : ` (x is ${layout})`}`,
       );
     }
+    return [d0, d1, features];
   }
 
   private checkState(fn: string, name: string, t: tf.Tensor | undefined, batch: number): void {
@@ -338,9 +354,15 @@ export abstract class RecurrentLayer {
   private weightsOf(layer: number, direction: number): RecurrentWeights {
     const sfx = `_l${layer}${direction === 1 ? '_reverse' : ''}`;
     const v = this.variables;
+    const required = (name: string): tf.Variable => {
+      const variable = v.get(name);
+      if (variable === undefined)
+        throw new Error(`${this.className}: no variable "${name}" (the layer is not built yet)`);
+      return variable;
+    };
     return {
-      weightIh: v.get(`weight_ih${sfx}`)!,
-      weightHh: v.get(`weight_hh${sfx}`)!,
+      weightIh: required(`weight_ih${sfx}`),
+      weightHh: required(`weight_hh${sfx}`),
       biasIh: v.get(`bias_ih${sfx}`),
       biasHh: v.get(`bias_hh${sfx}`),
     };
@@ -401,7 +423,8 @@ export abstract class RecurrentLayer {
         if (r.cN) cN.push(r.cN);
       }
       if (!wanted.output) return { output: undefined, hN, cN };
-      input = outs.length === 1 ? outs[0]! : tf.concat(outs, 2);
+      const [onlyOut] = outs;
+      input = outs.length === 1 && onlyOut !== undefined ? onlyOut : tf.concat(outs, 2);
       if (training && this.dropout > 0 && !last) input = this.applyDropout(input);
     }
     return { output: input, hN, cN };

@@ -16,12 +16,11 @@ const PROCESS_WIDE_EVENTS = ['uncaughtException', 'unhandledRejection', 'SIGINT'
 export async function keepProcessHandlers<T>(work: () => Promise<T>): Promise<T> {
   if (!IS_NODE) return work();
   const emitter: NodeJS.EventEmitter = process;
-  const before = new Map(PROCESS_WIDE_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
+  const before = PROCESS_WIDE_EVENTS.map((event) => ({ event, kept: new Set(emitter.listeners(event)) }));
   try {
     return await work();
   } finally {
-    for (const event of PROCESS_WIDE_EVENTS) {
-      const kept = before.get(event)!;
+    for (const { event, kept } of before) {
       for (const listener of emitter.listeners(event)) {
         if (!kept.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
       }

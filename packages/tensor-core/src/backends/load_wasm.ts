@@ -1,3 +1,4 @@
+import type * as TfjsBackendWasm from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 
 export interface WasmInfo {
@@ -6,7 +7,7 @@ export interface WasmInfo {
   multithread: boolean;
 }
 
-let wasmModule: typeof import('@tensorflow/tfjs-backend-wasm') | undefined;
+let wasmModule: typeof TfjsBackendWasm | undefined;
 
 /** Registers the WebAssembly backend. In Node it reads its .wasm files from its own package. */
 export async function loadWasmBackend(): Promise<string> {

@@ -10,7 +10,7 @@ export function importOptional<T = unknown>(specifier: string): Promise<T> {
 export function isInstalled(specifier: string): boolean {
   try {
     // getBuiltinModule keeps this file free of static node: imports, so browser bundles load it.
-    const { createRequire } = process.getBuiltinModule('node:module') as typeof import('node:module');
+    const { createRequire } = process.getBuiltinModule('node:module');
     createRequire(import.meta.url).resolve(specifier);
     return true;
   } catch {

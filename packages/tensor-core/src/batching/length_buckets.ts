@@ -55,20 +55,35 @@ export function bucketByLength(lengths: ArrayLike<number>, options: BucketByLeng
   }
   const poolSize = options.poolSize ?? 100;
   if (!(poolSize >= 1)) throw new Error(`bucketByLength: poolSize must be >= 1, got ${poolSize}`);
+  const order: { index: number; length: number }[] = [];
+  let totalLength = 0;
   for (let i = 0; i < lengths.length; i++) {
-    const n = lengths[i]!;
-    if (!Number.isInteger(n) || n < 0) {
+    const n = lengths[i];
+    if (n === undefined || !Number.isInteger(n) || n < 0) {
       throw new Error(`bucketByLength: lengths[${i}] must be a non-negative integer, got ${n}`);
     }
+    order.push({ index: i, length: n });
+    totalLength += n;
   }
+  const meanLength = order.length === 0 ? 0 : totalLength / order.length;
   const seed = options.seed ?? 0;
   const rng = typeof seed === 'number' ? new SeededRandom(seed) : seed;
-  const order = Array.from({ length: lengths.length }, (_, i) => i);
   if (shuffle) rng.shuffle(order);
 
+  // A batch is full at batchSize examples, or when one more example would take it past maxTokens.
   // With maxTokens a pool is measured in examples as if batches were of the average size; an
   // estimate is enough since it only bounds how far sorting reaches.
-  const examplesPerBatch = batchSize ?? Math.max(1, Math.floor(maxTokens! / Math.max(1, mean(lengths))));
+  let examplesPerBatch: number;
+  let isFull: (count: number, longest: number) => boolean;
+  if (batchSize !== undefined) {
+    examplesPerBatch = batchSize;
+    isFull = (count) => count >= batchSize;
+  } else if (maxTokens !== undefined) {
+    examplesPerBatch = Math.max(1, Math.floor(maxTokens / Math.max(1, meanLength)));
+    isFull = (count, longest) => (count + 1) * longest > maxTokens;
+  } else {
+    throw new Error('bucketByLength: give exactly one of batchSize or maxTokens'); // checked above
+  }
   const poolExamples = Number.isFinite(poolSize)
     ? Math.max(1, Math.round(poolSize * examplesPerBatch))
     : order.length;
@@ -76,17 +91,12 @@ export function bucketByLength(lengths: ArrayLike<number>, options: BucketByLeng
   const batches: number[][] = [];
   for (let start = 0; start < order.length; start += poolExamples) {
     // Stable sort keeps the shuffled order among equal lengths.
-    const pool = order.slice(start, start + poolExamples).sort((a, b) => lengths[a]! - lengths[b]!);
+    const pool = order.slice(start, start + poolExamples).sort((a, b) => a.length - b.length);
     let current: number[] = [];
     let currentMax = 0;
-    for (const index of pool) {
-      const len = lengths[index]!;
+    for (const { index, length: len } of pool) {
       if (current.length > 0) {
-        const full =
-          batchSize !== undefined
-            ? current.length >= batchSize
-            : (current.length + 1) * Math.max(currentMax, len) > maxTokens!;
-        if (full) {
+        if (isFull(current.length, Math.max(currentMax, len))) {
           batches.push(current);
           current = [];
           currentMax = 0;
@@ -131,10 +141,4 @@ export function paddingWaste(
     paddedTokens += max * batch.length;
   }
   return { realTokens, paddedTokens, waste: paddedTokens === 0 ? 0 : 1 - realTokens / paddedTokens };
-}
-
-function mean(values: ArrayLike<number>): number {
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i]!;
-  return values.length === 0 ? 0 : sum / values.length;
 }

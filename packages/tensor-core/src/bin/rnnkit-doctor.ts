@@ -13,7 +13,9 @@ and for those that do not, why and how to fix it.
 
 function describeStatus(s: BackendStatus): string {
   if (!s.available) return `unavailable: ${s.reason}\n${' '.repeat(14)}fix: ${s.fix}`;
-  const info = s.info!;
+  const info = s.info;
+  if (info === undefined)
+    throw new Error(`rnnkit-doctor: backend ${s.name} is available but reported no info`);
   const details = [`v${info.versions.backend}`];
   if (info.adapter) {
     const a = info.adapter;

@@ -1,7 +1,8 @@
-import type { FileHandle } from 'node:fs/promises';
+import type * as NodeFs from 'node:fs/promises';
+import type * as NodePath from 'node:path';
 
-type Fs = typeof import('node:fs/promises');
-type Path = typeof import('node:path');
+type Fs = typeof NodeFs;
+type Path = typeof NodePath;
 
 async function nodeModules(): Promise<{ fs: Fs; path: Path }> {
   return { fs: await import('node:fs/promises'), path: await import('node:path') };
@@ -13,7 +14,7 @@ function isMissing(error: unknown): boolean {
 
 /** fsync a directory so the renames inside it survive a power cut (a no-op where the OS refuses). */
 async function syncDirectory(fs: Fs, dir: string): Promise<void> {
-  let handle: FileHandle | undefined;
+  let handle: NodeFs.FileHandle | undefined;
   try {
     handle = await fs.open(dir, 'r');
     await handle.sync();
@@ -48,7 +49,10 @@ export async function recoverDirectory(dir: string): Promise<void> {
     () => true,
     (error: unknown) => (isMissing(error) ? false : Promise.reject(error)),
   );
-  if (!targetExists && previous.length > 0) await fs.rename(path.join(parent, previous.pop()!), target);
+  if (!targetExists) {
+    const latest = previous.pop();
+    if (latest !== undefined) await fs.rename(path.join(parent, latest), target);
+  }
   for (const stale of previous) await fs.rm(path.join(parent, stale), { recursive: true, force: true });
   for (const staging of siblings.filter((name) => name.startsWith(siblingPrefix(base, 'staging')))) {
     const stagingDir = path.join(parent, staging);

@@ -19,11 +19,12 @@ function checkShape(fn: string, shape: readonly number[]): number {
 
 /** Fan-in and fan-out as PyTorch computes them (dim 1 is fan-in, dim 0 fan-out, times receptive field). */
 export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
-  if (shape.length < 2) {
+  const [outDim, inDim, ...receptiveDims] = shape;
+  if (outDim === undefined || inDim === undefined) {
     throw new Error(`computeFans: shape needs at least 2 dimensions, got ${previewValue(shape)}`);
   }
-  const receptive = shape.slice(2).reduce((a, b) => a * b, 1);
-  return { fanIn: shape[1]! * receptive, fanOut: shape[0]! * receptive };
+  const receptive = receptiveDims.reduce((a, b) => a * b, 1);
+  return { fanIn: inDim * receptive, fanOut: outDim * receptive };
 }
 
 /** Uniform on [low, high), drawn on the host from a seeded stream. */
@@ -59,11 +60,11 @@ export function glorotUniform(shape: number[], random: RandomSource, gain = 1): 
  * first are flattened.
  */
 export function orthogonal(shape: number[], random: RandomSource, gain = 1): tf.Tensor {
-  if (shape.length < 2) {
+  const [rows, ...colDims] = shape;
+  if (rows === undefined || colDims.length === 0) {
     throw new Error(`orthogonal: shape needs at least 2 dimensions, got ${previewValue(shape)}`);
   }
-  const rows = shape[0]!;
-  const cols = shape.slice(1).reduce((a, b) => a * b, 1);
+  const cols = colDims.reduce((a, b) => a * b, 1);
   const rng = toRandom(random);
   // Work on the tall orientation (m >= n): Q is m x n with orthonormal columns.
   const m = Math.max(rows, cols);
@@ -83,20 +84,28 @@ export function orthogonal(shape: number[], random: RandomSource, gain = 1): tf.
     for (let k = 0; k < j; k++) {
       const ck = a.subarray(k * m, (k + 1) * m);
       let dot = 0;
-      for (let i = 0; i < m; i++) dot += ck[i] * cj[i];
-      for (let i = 0; i < m; i++) cj[i] -= dot * ck[i];
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- i < m, the columns' length
+      for (let i = 0; i < m; i++) dot += ck[i]! * cj[i]!;
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- i < m, the columns' length
+      for (let i = 0; i < m; i++) cj[i]! -= dot * ck[i]!;
     }
     let norm = 0;
-    for (let i = 0; i < m; i++) norm += cj[i] * cj[i];
+    for (const v of cj) norm += v * v;
     norm = Math.sqrt(norm);
     if (norm === 0) throw new Error('orthogonal: drew a rank-deficient matrix; use another seed');
-    for (let i = 0; i < m; i++) cj[i] /= norm;
+    cj.set(cj.map((v) => v / norm));
   }
   const values = new Float32Array(rows * cols);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      values[i * cols + j] = gain * (rows >= cols ? a[j * m + i]! : a[i * m + j]!);
-    }
+  if (rows >= cols) {
+    // a is the rows x cols result in column-major order: a[j*m + i] is entry (i, j).
+    a.forEach((v, k) => {
+      values[(k % m) * cols + Math.floor(k / m)] = gain * v;
+    });
+  } else {
+    // a holds the transpose in column-major order, which is the result in row-major order.
+    a.forEach((v, k) => {
+      values[k] = gain * v;
+    });
   }
   return tf.tensor(values, shape, 'float32');
 }

@@ -92,7 +92,8 @@ export class SeededRandom {
       );
     }
     [this.s0, this.s1, this.s2, this.s3] = state as [number, number, number, number];
-    this.spareNormal = state.length === 5 ? state[4]! : null;
+    // state[4] is present only in a 5-word state, where it was checked to be finite.
+    this.spareNormal = state[4] ?? null;
   }
 
   /** A new generator whose stream is independent of this one's remaining stream. */
@@ -104,6 +105,7 @@ export class SeededRandom {
   shuffle<T>(items: T[]): T[] {
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.nextInt(i + 1);
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- 0 <= j <= i < items.length
       [items[i], items[j]] = [items[j]!, items[i]!];
     }
     return items;

@@ -1,8 +1,8 @@
 // IEEE half and bfloat16 conversions (round to nearest, ties to even), shared by the safetensors
 // reader and writer.
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
+// One 32-bit scratch word, read back as float or as unsigned bits.
+const scratch = new DataView(new ArrayBuffer(4));
 
 export function halfToFloat(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
@@ -14,8 +14,8 @@ export function halfToFloat(h: number): number {
 }
 
 export function floatToHalf(value: number): number {
-  f32[0] = value;
-  const x = u32[0]!;
+  scratch.setFloat32(0, value);
+  const x = scratch.getUint32(0);
   const sign = (x >>> 16) & 0x8000;
   const exponent = (x >>> 23) & 0xff;
   let mantissa = x & 0x7fffff;
@@ -40,13 +40,13 @@ export function floatToHalf(value: number): number {
 }
 
 export function bfloat16ToFloat(b: number): number {
-  u32[0] = b << 16;
-  return f32[0]!;
+  scratch.setUint32(0, b << 16);
+  return scratch.getFloat32(0);
 }
 
 export function floatToBfloat16(value: number): number {
-  f32[0] = value;
-  const x = u32[0]!;
+  scratch.setFloat32(0, value);
+  const x = scratch.getUint32(0);
   if ((x & 0x7f800000) === 0x7f800000 && x & 0x7fffff) return (x >>> 16) | 0x40; // keep NaN a NaN
   const rounded = x + 0x7fff + ((x >>> 16) & 1);
   return (rounded >>> 16) & 0xffff;

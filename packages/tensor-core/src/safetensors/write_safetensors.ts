@@ -27,6 +27,7 @@ function encode(name: string, dtype: SafetensorsDtype, values: ArrayLike<number>
   const n = values.length;
   const range = INTEGER_RANGE[dtype];
   for (let i = 0; i < n; i++) {
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- i < values.length, a dense typed array from tensor.data()
     const v = values[i]!;
     if (range && (v < range[0] || v > range[1])) {
       fail(`tensors['${name}'][${i}] = ${v} does not fit ${dtype}`);

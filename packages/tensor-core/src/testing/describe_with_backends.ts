@@ -8,7 +8,15 @@ import { useBackend } from '../backends/use_backend.js';
 // Probed once per test file, before any describe block is collected.
 const statuses = new Map<BackendName, BackendStatus>((await listBackends()).map((s) => [s.name, s]));
 
-/** Backends that tests run on: RNNKIT_TEST_BACKENDS=cpu,wasm narrows the matrix. */
+/** tfjs-node is an optional peer: its backend joins the default matrix only where a user installed it. */
+function tensorflowInstalled(): boolean {
+  return isInstalled('@tensorflow/tfjs-node-gpu') || isInstalled('@tensorflow/tfjs-node');
+}
+
+/**
+ * Backends that tests run on: cpu, wasm, webgpu, and tensorflow where installed (`rnnkit-doctor` says
+ * how to install it); RNNKIT_TEST_BACKENDS=cpu,wasm narrows or names the matrix.
+ */
 function selectedBackends(only?: readonly BackendName[]): BackendName[] {
   const fromEnv = process.env.RNNKIT_TEST_BACKENDS?.split(',')
     .map((s) => s.trim())
@@ -19,17 +27,16 @@ function selectedBackends(only?: readonly BackendName[]): BackendName[] {
         `RNNKIT_TEST_BACKENDS: unknown backend '${name}'; expected ${BACKEND_NAMES.join(', ')}`,
       );
   }
-  return BACKEND_NAMES.filter((b) => (!fromEnv || fromEnv.includes(b)) && (!only || only.includes(b)));
+  const matrix = fromEnv ?? BACKEND_NAMES.filter((b) => b !== 'tensorflow' || tensorflowInstalled());
+  return BACKEND_NAMES.filter((b) => matrix.includes(b) && (!only || only.includes(b)));
 }
 
 /**
- * In CI a missing backend is a failure, not a skip: cpu, wasm and webgpu (CI installs lavapipe)
- * must work, and tensorflow must work whenever its package is installed.
+ * In CI a selected backend that is missing is a failure, not a skip: cpu, wasm and webgpu (CI installs
+ * lavapipe) must work, and so must tensorflow when it is installed or named in RNNKIT_TEST_BACKENDS.
  */
-function mustBeAvailable(backend: BackendName): boolean {
-  if (process.env.CI !== 'true' && process.env.CI !== '1') return false;
-  if (backend !== 'tensorflow') return true;
-  return isInstalled('@tensorflow/tfjs-node-gpu') || isInstalled('@tensorflow/tfjs-node');
+function mustBeAvailable(): boolean {
+  return process.env.CI === 'true' || process.env.CI === '1';
 }
 
 /** The backends that work in this process. */
@@ -52,7 +59,8 @@ export function describeWithBackends(
   options: DescribeWithBackendsOptions = {},
 ): void {
   for (const backend of selectedBackends(options.backends)) {
-    const status = statuses.get(backend)!;
+    const status = statuses.get(backend);
+    if (status === undefined) throw new Error(`listBackends() did not report backend '${backend}'`);
     const title = `${name} [${backend}]`;
     if (status.available) {
       describe(title, () => {
@@ -61,7 +69,7 @@ export function describeWithBackends(
         });
         fn(backend);
       });
-    } else if (mustBeAvailable(backend)) {
+    } else if (mustBeAvailable()) {
       describe(title, () => {
         it(`has the ${backend} backend`, () => {
           throw new Error(

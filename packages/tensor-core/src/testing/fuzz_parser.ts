@@ -137,7 +137,7 @@ export function fuzzParser<T>(options: {
     { seed: options.seed, numRuns: fuzzRuns(options.ciRuns) },
   );
   if (process.env.RNNKIT_FUZZ_RUNS) {
-    const { otherExamples, ...counts } = tally;
+    const { otherExamples: _otherExamples, ...counts } = tally;
     console.log(
       `FUZZ ${JSON.stringify({ parser: options.name, runs: fuzzRuns(options.ciRuns), ...counts })}`,
     );

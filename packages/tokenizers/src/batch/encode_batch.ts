@@ -108,7 +108,8 @@ export function encodeBatch(
   if (!Array.isArray(texts))
     throw new TypeError(`encodeBatch: texts must be an array of strings, got ${typeof texts}`);
   const { ids, attentionMask, lengths } = padBatchChecked('encodeBatch', encodeAll(texts, encoder), checked);
-  const width = ids.length > 0 ? ids[0].length : (checked.maxLength ?? 0);
+  const [first] = ids;
+  const width = first !== undefined ? first.length : (checked.maxLength ?? 0);
   const flat = (rows: number[][]): Int32Array => {
     const out = new Int32Array(rows.length * width);
     rows.forEach((r, i) => out.set(r, i * width));

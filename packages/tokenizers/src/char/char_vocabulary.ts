@@ -247,7 +247,9 @@ export class CharVocabulary {
       try {
         doc = JSON.parse(json);
       } catch (error) {
-        throw new SyntaxError(`CharVocabulary.fromJson: not valid JSON (${(error as Error).message})`);
+        throw new SyntaxError(`CharVocabulary.fromJson: not valid JSON (${(error as Error).message})`, {
+          cause: error,
+        });
       }
     }
     const fail = (message: string): never => {

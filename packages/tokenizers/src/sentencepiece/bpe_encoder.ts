@@ -20,21 +20,30 @@ class PairHeap {
   private before(a: Pair, b: Pair): boolean {
     return a.score > b.score || (a.score === b.score && a.left < b.left);
   }
+  private at(i: number): Pair {
+    const item = this.items[i];
+    if (item === undefined) throw new Error(`PairHeap: no item at ${i} (size ${this.items.length})`);
+    return item;
+  }
   push(p: Pair): void {
     const items = this.items;
     items.push(p);
     let i = items.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.before(items[i], items[parent])) break;
-      [items[i], items[parent]] = [items[parent], items[i]];
+      const child = this.at(i);
+      const up = this.at(parent);
+      if (!this.before(child, up)) break;
+      [items[i], items[parent]] = [up, child];
       i = parent;
     }
   }
+  /** Removes and returns the best pair; the heap must not be empty. */
   pop(): Pair {
     const items = this.items;
-    const top = items[0];
-    const last = items.pop()!;
+    const top = this.at(0);
+    const last = this.at(items.length - 1);
+    items.pop();
     if (items.length > 0) {
       items[0] = last;
       let i = 0;
@@ -42,15 +51,28 @@ class PairHeap {
         const l = 2 * i + 1;
         const r = l + 1;
         let best = i;
-        if (l < items.length && this.before(items[l], items[best])) best = l;
-        if (r < items.length && this.before(items[r], items[best])) best = r;
+        if (l < items.length && this.before(this.at(l), this.at(best))) best = l;
+        if (r < items.length && this.before(this.at(r), this.at(best))) best = r;
         if (best === i) break;
-        [items[i], items[best]] = [items[best], items[i]];
+        [items[i], items[best]] = [this.at(best), this.at(i)];
         i = best;
       }
     }
     return top;
   }
+}
+
+/** One symbol of a segment being merged. */
+interface BpeSymbol {
+  start: number;
+  /** Length in UTF-16 units; 0 once merged into its left neighbour. */
+  len: number;
+  /** Vocabulary id of the symbol's current text, -1 if none. */
+  sid: number;
+  /** User-defined symbols are never merged. */
+  frozen: boolean;
+  prev: number;
+  next: number;
 }
 
 const WORD_CACHE_LIMIT = 1 << 16;
@@ -139,12 +161,13 @@ export class SentencePieceBpeEncoder {
     // (checked against the WASM build in the tests).
     let atStart = true;
     ids.forEach((id, i) => {
-      if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize)
+      const entry = this.model.pieces[id];
+      if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize || entry === undefined)
         throw new RangeError(
           `SentencePieceBpeEncoder.decode: ids[${i}] = ${id} is not an id in [0, ${this.vocabSize})`,
         );
       if (this.controlIds.has(id)) return;
-      let piece = id === this.unkId ? this.unkSurface : this.model.pieces[id].piece;
+      let piece = id === this.unkId ? this.unkSurface : entry.piece;
       if (atStart && piece.startsWith(SPACE_SYMBOL)) piece = piece.slice(1);
       if (piece.length > 0) atStart = false;
       out += piece.replaceAll(SPACE_SYMBOL, ' ');
@@ -158,13 +181,15 @@ export class SentencePieceBpeEncoder {
     const ids: number[] = [];
     const pieces: string[] = [];
     const emit = (segment: { ids: number[]; pieces: string[] }): void => {
-      for (let k = 0; k < segment.ids.length; k++) {
+      for (const [k, id] of segment.ids.entries()) {
+        const piece = segment.pieces[k];
+        if (piece === undefined) throw new Error(`SentencePieceBpeEncoder: segment has no piece for ids[${k}]`);
         // The C++ processor merges a run of unknown pieces into one piece, for every model type.
-        if (segment.ids[k] === this.unkId && ids.length > 0 && ids[ids.length - 1] === this.unkId)
-          pieces[pieces.length - 1] += segment.pieces[k];
+        const previous = id === this.unkId && ids.at(-1) === this.unkId ? pieces.pop() : undefined;
+        if (previous !== undefined) pieces.push(previous + piece);
         else {
-          ids.push(segment.ids[k]);
-          pieces.push(segment.pieces[k]);
+          ids.push(id);
+          pieces.push(piece);
         }
       }
     };
@@ -219,10 +244,13 @@ export class SentencePieceBpeEncoder {
   private encodeSegment(s: string): { ids: number[]; pieces: string[] } {
     const table = (this.pairTable ??= this.buildPairTable());
     const V = this.vocabSize;
-    const starts: number[] = [];
-    const lens: number[] = [];
-    const sids: number[] = []; // vocabulary id of the symbol's current text, -1 if none
-    const frozen: boolean[] = [];
+    // The symbols in order, a doubly linked list through prev and next (-1: none).
+    const symbols: BpeSymbol[] = [];
+    const symbol = (i: number): BpeSymbol => {
+      const sym = symbols[i];
+      if (sym === undefined) throw new Error(`SentencePieceBpeEncoder: no symbol ${i} of ${symbols.length}`);
+      return sym;
+    };
     const hasUsers = this.userSymbols.length > 0;
     for (let pos = 0; pos < s.length;) {
       let len = 0;
@@ -240,51 +268,57 @@ export class SentencePieceBpeEncoder {
         const c = s.charCodeAt(pos);
         len = c >= 0xd800 && c <= 0xdbff ? 2 : 1; // input is well-formed, so a high surrogate has its pair
       }
-      starts.push(pos);
-      lens.push(len);
-      sids.push(
-        len === 1 && !isUser ? this.unitIds[s.charCodeAt(pos)] : (this.ids.get(s.substr(pos, len)) ?? -1),
-      );
-      frozen.push(isUser);
+      let sid: number; // vocabulary id of the symbol's current text, -1 if none
+      if (len === 1 && !isUser) {
+        const unitId = this.unitIds[s.charCodeAt(pos)];
+        if (unitId === undefined) throw new Error('SentencePieceBpeEncoder: the unit table is not built');
+        sid = unitId;
+      } else sid = this.ids.get(s.substr(pos, len)) ?? -1;
+      symbols.push({ start: pos, len, sid, frozen: isUser, prev: symbols.length - 1, next: -1 });
       pos += len;
     }
-    const n = starts.length;
-    const prev = new Int32Array(n);
-    const next = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      prev[i] = i - 1;
-      next[i] = i + 1 < n ? i + 1 : -1;
-    }
+    const n = symbols.length;
+    symbols.forEach((sym, i) => {
+      sym.next = i + 1 < n ? i + 1 : -1;
+    });
     const heap = new PairHeap();
     const tryPair = (left: number, right: number): void => {
-      if (left === -1 || right === -1 || frozen[left] || frozen[right]) return;
-      const size = lens[left] + lens[right];
+      if (left === -1 || right === -1) return;
+      const l = symbol(left);
+      const r = symbol(right);
+      if (l.frozen || r.frozen) return;
+      const size = l.len + r.len;
       let merged: number | undefined;
-      if (sids[left] >= 0 && sids[right] >= 0) merged = table.get(sids[left] * V + sids[right]);
-      else merged = this.ids.get(s.substr(starts[left], size));
-      if (merged !== undefined)
-        heap.push({ left, right, score: this.model.pieces[merged].score, size, merged });
+      if (l.sid >= 0 && r.sid >= 0) merged = table.get(l.sid * V + r.sid);
+      else merged = this.ids.get(s.substr(l.start, size));
+      if (merged === undefined) return;
+      const entry = this.model.pieces[merged];
+      if (entry === undefined) throw new Error(`SentencePieceBpeEncoder: merged id ${merged} is not a piece`);
+      heap.push({ left, right, score: entry.score, size, merged });
     };
     for (let i = 1; i < n; i++) tryPair(i - 1, i);
     while (heap.size > 0) {
       const top = heap.pop();
+      const l = symbol(top.left);
+      const r = symbol(top.right);
       // Stale entry: one side was merged away or grew since the pair was pushed.
-      if (lens[top.left] === 0 || lens[top.right] === 0 || lens[top.left] + lens[top.right] !== top.size)
-        continue;
-      lens[top.left] += lens[top.right];
-      lens[top.right] = 0;
-      sids[top.left] = top.merged;
-      next[top.left] = next[top.right];
-      if (next[top.right] >= 0) prev[next[top.right]] = top.left;
-      tryPair(prev[top.left], top.left);
-      tryPair(top.left, next[top.left]);
+      if (l.len === 0 || r.len === 0 || l.len + r.len !== top.size) continue;
+      l.len += r.len;
+      r.len = 0;
+      l.sid = top.merged;
+      l.next = r.next;
+      if (r.next >= 0) symbol(r.next).prev = top.left;
+      tryPair(l.prev, top.left);
+      tryPair(top.left, l.next);
     }
     const ids: number[] = [];
     const pieces: string[] = [];
-    for (let i = n > 0 ? 0 : -1; i !== -1; i = next[i]) {
-      const piece = s.substr(starts[i], lens[i]);
+    for (let i = n > 0 ? 0 : -1; i !== -1; ) {
+      const sym = symbol(i);
+      const piece = s.substr(sym.start, sym.len);
       pieces.push(piece);
-      ids.push(this.reservedIds.get(piece) ?? (sids[i] >= 0 ? sids[i] : this.unkId));
+      ids.push(this.reservedIds.get(piece) ?? (sym.sid >= 0 ? sym.sid : this.unkId));
+      i = sym.next;
     }
     return { ids, pieces };
   }

@@ -39,8 +39,9 @@ class Reader {
     let lo = 0;
     let hi = 0;
     for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) this.fail('truncated varint');
-      const b = this.bytes[this.pos++];
+      const b = this.bytes[this.pos];
+      if (this.pos >= this.end || b === undefined) this.fail('truncated varint');
+      this.pos++;
       if (i < 4) lo |= (b & 0x7f) << (7 * i);
       else if (i === 4) {
         lo |= (b & 0x0f) << 28;
@@ -99,12 +100,16 @@ function readScalar(r: Reader, kind: ScalarKind, wire: number): unknown {
 
 function skipField(r: Reader, wire: number): void {
   if (wire === 0) r.varint();
-  else if (wire === 1) r.pos + 8 <= r.end ? (r.pos += 8) : r.fail('truncated fixed64');
-  else if (wire === 2) {
+  else if (wire === 1) {
+    if (r.pos + 8 > r.end) r.fail('truncated fixed64');
+    r.pos += 8;
+  } else if (wire === 2) {
     const n = r.length(); // read before advancing: `r.pos += r.length()` would lose the length's bytes
     r.pos += n;
-  } else if (wire === 5) r.pos + 4 <= r.end ? (r.pos += 4) : r.fail('truncated fixed32');
-  else r.fail(`unsupported wire type ${wire}`);
+  } else if (wire === 5) {
+    if (r.pos + 4 > r.end) r.fail('truncated fixed32');
+    r.pos += 4;
+  } else r.fail(`unsupported wire type ${wire}`);
 }
 
 function readMessage(r: Reader, spec: MessageSpec): DecodedMessage {
@@ -202,11 +207,10 @@ function writeScalar(w: Writer, number: number, kind: ScalarKind, value: unknown
 /** Writes the fields present in `message`, in field-number order (as protobuf's C++ serialiser does). */
 export function encodeMessage(message: DecodedMessage, spec: MessageSpec, path = spec.name): Uint8Array {
   const w = new Writer();
-  const numbers = Object.keys(spec.fields)
-    .map(Number)
-    .sort((a, b) => a - b);
-  for (const number of numbers) {
-    const field = spec.fields[number];
+  const fields = Object.entries(spec.fields)
+    .map(([key, field]) => [Number(key), field] as const)
+    .sort(([a], [b]) => a - b);
+  for (const [number, field] of fields) {
     const value = message[field.name];
     if (value === undefined) continue;
     const values = field.repeated ? (value as unknown[]) : [value];

@@ -1,3 +1,5 @@
+import type * as NodeFs from 'node:fs/promises';
+
 import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 
 import { assertWellFormedText } from '../text/well_formed.js';
@@ -61,7 +63,7 @@ export class SentencePieceTokenizer {
     const fsModule = 'node:fs/promises';
     const { readFile } = (await import(
       /* @vite-ignore */ /* webpackIgnore: true */ fsModule
-    )) as typeof import('node:fs/promises');
+    )) as typeof NodeFs;
     return SentencePieceTokenizer.fromBytes(new Uint8Array(await readFile(path)));
   }
 
@@ -97,9 +99,10 @@ export class SentencePieceTokenizer {
   }
 
   idToPiece(id: number): string {
-    if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize)
+    const entry = this.model.pieces[id];
+    if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize || entry === undefined)
       throw new RangeError(`SentencePieceTokenizer.idToPiece: id ${id} is not in [0, ${this.vocabSize})`);
-    return this.model.pieces[id].piece;
+    return entry.piece;
   }
 
   /** Id of a piece, or unkId when the vocabulary does not have it (as in the C++ library). */

@@ -68,33 +68,41 @@ class CandidateHeap {
   private before(a: { count: number; text: string }, b: { count: number; text: string }): boolean {
     return a.count > b.count || (a.count === b.count && a.text < b.text);
   }
+  private at(i: number): { count: number; key: number; text: string } {
+    const item = this.items[i];
+    if (item === undefined) throw new Error(`CandidateHeap: no item at ${i} (size ${this.items.length})`);
+    return item;
+  }
   push(item: { count: number; key: number; text: string }): void {
     const h = this.items;
     h.push(item);
     // Swaps by hand: a destructuring swap allocates, and the heap sees millions of moves.
-    for (let i = h.length - 1; i > 0;) {
+    for (let i = h.length - 1; i > 0; ) {
       const p = (i - 1) >> 1;
-      if (!this.before(h[i], h[p])) break;
-      const t = h[i];
-      h[i] = h[p];
-      h[p] = t;
+      const child = this.at(i);
+      const parent = this.at(p);
+      if (!this.before(child, parent)) break;
+      h[i] = parent;
+      h[p] = child;
       i = p;
     }
   }
+  /** Removes and returns the best candidate; the heap must not be empty. */
   pop(): { count: number; key: number; text: string } {
     const h = this.items;
-    const top = h[0];
-    const last = h.pop()!;
+    const top = this.at(0);
+    const last = this.at(h.length - 1);
+    h.pop();
     if (h.length > 0) {
       h[0] = last;
-      for (let i = 0; ;) {
+      for (let i = 0; ; ) {
         const l = 2 * i + 1;
         let best = i;
-        if (l < h.length && this.before(h[l], h[best])) best = l;
-        if (l + 1 < h.length && this.before(h[l + 1], h[best])) best = l + 1;
+        if (l < h.length && this.before(this.at(l), this.at(best))) best = l;
+        if (l + 1 < h.length && this.before(this.at(l + 1), this.at(best))) best = l + 1;
         if (best === i) break;
-        const t = h[i];
-        h[i] = h[best];
+        const t = this.at(i);
+        h[i] = this.at(best);
         h[best] = t;
         i = best;
       }
@@ -215,7 +223,13 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
     const out: string[] = [];
     for (let pos = 0; pos < w.length;) {
       const user = userSymbols.find((u) => w.startsWith(u, pos));
-      const len = user ? user.length : w.codePointAt(pos)! > 0xffff ? 2 : 1;
+      let len: number;
+      if (user) len = user.length;
+      else {
+        const codePoint = w.codePointAt(pos);
+        if (codePoint === undefined) throw new Error(`trainSentencePiece: no character at ${pos} of a word`);
+        len = codePoint > 0xffff ? 2 : 1;
+      }
       out.push(w.slice(pos, pos + len));
       pos += len;
     }
@@ -278,15 +292,17 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
    * when omitted); starts may be out of range (skipped) but not repeated.
    */
   const addPairs = (wi: number, sign: 1 | -1, starts?: Int32Array, startCount = 0): void => {
-    const { symbols, count } = words[wi];
+    const word = words[wi];
+    if (word === undefined) throw new Error(`trainSentencePiece: no word ${wi}`);
+    const { symbols, count } = word;
     const n = starts ? startCount : symbols.length;
     for (let s = 0; s < n; s++) {
       const start = starts ? starts[s] : s;
-      const i = start + 1;
-      if (start < 0 || i >= symbols.length) continue;
-      const a = symbols[i - 1];
-      const b = symbols[i];
-      if (!mergeable(a, b)) continue;
+      if (start === undefined) throw new Error(`trainSentencePiece: ${n} pair starts, but only ${s} given`);
+      // Out-of-range starts (before the first or at the last symbol) have no pair and are skipped.
+      const a = symbols[start];
+      const b = symbols[start + 1];
+      if (a === undefined || b === undefined || !mergeable(a, b)) continue;
       const key = a * PAIR_SHIFT + b;
       if (banned.has(key)) continue;
       const current = pairCount.get(key) ?? 0;
@@ -301,14 +317,15 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
   };
   const pushTouched = (): void => {
     for (const [key, before] of touched) {
-      const count = pairCount.get(key)!;
-      if (count > before)
-        heap.push({
-          count,
-          key,
-          text: symbolText[Math.floor(key / PAIR_SHIFT)] + symbolText[key % PAIR_SHIFT],
-        });
-      else if (count <= 0) {
+      const count = pairCount.get(key);
+      if (count === undefined) throw new Error(`trainSentencePiece: touched pair ${key} has no count`);
+      if (count > before) {
+        const left = symbolText[Math.floor(key / PAIR_SHIFT)];
+        const right = symbolText[key % PAIR_SHIFT];
+        if (left === undefined || right === undefined)
+          throw new Error(`trainSentencePiece: pair ${key} names an unknown symbol`);
+        heap.push({ count, key, text: left + right });
+      } else if (count <= 0) {
         pairCount.delete(key);
         pairWords.delete(key);
       }
@@ -340,7 +357,11 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
     }
     const a = Math.floor(top.key / PAIR_SHIFT);
     const b = top.key % PAIR_SHIFT;
-    const length = symbolLength[a] + symbolLength[b];
+    const lengthA = symbolLength[a];
+    const lengthB = symbolLength[b];
+    if (lengthA === undefined || lengthB === undefined)
+      throw new Error(`trainSentencePiece: pair ${top.key} names an unknown symbol`);
+    const length = lengthA + lengthB;
     if (length > maxPieceLength || reserved.has(top.text)) {
       banned.add(top.key); // never mergeable; forget it so it is not counted or pushed again
       pairCount.delete(top.key);
@@ -357,17 +378,21 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
     // new ones around each new symbol (a full rescan per word is quadratic in long words). The new
     // pairs all hold c, so the set of words holding (a, b) does not change while it is walked.
     for (const wi of pairWords.get(top.key) ?? []) {
-      const symbols = words[wi].symbols;
+      const word = words[wi];
+      if (word === undefined) throw new Error(`trainSentencePiece: no word ${wi}`);
+      const symbols = word.symbols;
       // Starts ascend, so a repeat (two merges in a row share a neighbour) is always the last one added.
       let oldCount = 0;
       let newCount = 0;
+      let lastOld = 0; // oldStarts[oldCount - 1] once oldCount > 0; likewise lastNew
+      let lastNew = 0;
       let write = 0;
       for (let i = 0; i < symbols.length; i++) {
         if (i + 1 < symbols.length && symbols[i] === a && symbols[i + 1] === b) {
           for (let k = i - 1; k <= i + 1; k++)
-            if (oldCount === 0 || oldStarts[oldCount - 1] < k) oldStarts[oldCount++] = k;
+            if (oldCount === 0 || lastOld < k) oldStarts[oldCount++] = lastOld = k;
           for (let k = write - 1; k <= write; k++)
-            if (newCount === 0 || newStarts[newCount - 1] < k) newStarts[newCount++] = k;
+            if (newCount === 0 || lastNew < k) newStarts[newCount++] = lastNew = k;
           write++;
           i++;
         } else write++;
@@ -380,7 +405,8 @@ export function trainSentencePiece(options: TrainSentencePieceOptions): Uint8Arr
         if (i + 1 < symbols.length && symbols[i] === a && symbols[i + 1] === b) {
           symbols[write++] = c;
           i++;
-        } else symbols[write++] = symbols[i];
+          // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- i < symbols.length (loop bound)
+        } else symbols[write++] = symbols[i]!;
       }
       symbols.length = write;
       addPairs(wi, 1, newStarts, newCount);

@@ -3,6 +3,7 @@
 
 export type FlatJsonEntry = [key: string, value: string | number];
 
+// eslint-disable-next-line no-control-regex -- JSON strings may not hold raw control characters (RFC 8259)
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const SPACE = /[ \t\n\r]*/y;

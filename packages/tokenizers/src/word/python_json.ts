@@ -21,7 +21,7 @@ const SHORT_ESCAPES: Record<string, string> = {
 export function pythonJsonString(value: string): string {
   let out = '"';
   for (let i = 0; i < value.length; i++) {
-    const ch = value[i];
+    const ch = value.charAt(i);
     const code = value.charCodeAt(i);
     const short = SHORT_ESCAPES[ch];
     if (short !== undefined) out += short;

@@ -240,7 +240,9 @@ export class Tokenizer {
     try {
       doc = JSON.parse(json);
     } catch (error) {
-      throw new SyntaxError(`Tokenizer.fromJson: not valid JSON (${(error as Error).message})`);
+      throw new SyntaxError(`Tokenizer.fromJson: not valid JSON (${(error as Error).message})`, {
+        cause: error,
+      });
     }
     const fail = (message: string): never => {
       throw new TypeError(`Tokenizer.fromJson: ${message}`);
