@@ -18,22 +18,27 @@ const NOT_RUNNABLE = /^<!--\s*example:\s*not-runnable\s*\((.+)\)\s*-->\s*$/;
 export function readmeExamples(file: string): ReadmeExample[] {
   const lines = readFileSync(file, 'utf8').split('\n');
   const examples: ReadmeExample[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const open = FENCE.exec(lines[i]!);
+  let blockEnd = -1; // lines up to here belong to the last code block
+  for (const [i, line] of lines.entries()) {
+    if (i <= blockEnd) continue;
+    const open = FENCE.exec(line);
     if (!open) continue;
+    const [, fenceLanguage] = open;
+    if (fenceLanguage === undefined) throw new Error(`${file}:${i + 1}: code fence without a language`);
     const end = lines.findIndex((l, j) => j > i && l.startsWith('```'));
     if (end < 0) throw new Error(`${file}:${i + 1}: code block is never closed`);
     let above = i - 1;
-    while (above >= 0 && lines[above]!.trim() === '') above--;
-    const marker = above >= 0 ? NOT_RUNNABLE.exec(lines[above]!.trim()) : null;
+    while (above >= 0 && lines[above]?.trim() === '') above--;
+    const previous = lines[above]; // undefined when only blank lines are above
+    const reason = previous === undefined ? undefined : NOT_RUNNABLE.exec(previous.trim())?.[1];
     examples.push({
       file,
       line: i + 1,
-      language: open[1]!.startsWith('t') ? 'ts' : 'js',
+      language: fenceLanguage.startsWith('t') ? 'ts' : 'js',
       code: lines.slice(i + 1, end).join('\n'),
-      ...(marker ? { notRunnable: marker[1]! } : {}),
+      ...(reason !== undefined ? { notRunnable: reason } : {}),
     });
-    i = end;
+    blockEnd = end;
   }
   return examples;
 }

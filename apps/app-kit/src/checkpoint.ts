@@ -140,8 +140,9 @@ export async function loadCheckpoint<T>(dir: string, app: string): Promise<Loade
     throw new UsageError(
       `--resume ${dir}: ${join(CHECKPOINT_DIR, OPTIMIZER_FILE)} is damaged (its SHA-256 does not match state.json)`,
     );
-  const bestBytes = state.earlyStopping?.bestWeightsSha256 ? await read(BEST_WEIGHTS_FILE) : null;
-  if (bestBytes && sha256Hex(bestBytes) !== state.earlyStopping!.bestWeightsSha256) {
+  const bestWeightsSha256 = state.earlyStopping?.bestWeightsSha256;
+  const bestBytes = bestWeightsSha256 ? await read(BEST_WEIGHTS_FILE) : null;
+  if (bestBytes && sha256Hex(bestBytes) !== bestWeightsSha256) {
     throw new UsageError(
       `--resume ${dir}: ${join(CHECKPOINT_DIR, BEST_WEIGHTS_FILE)} is damaged (its SHA-256 does not match state.json)`,
     );
@@ -169,7 +170,17 @@ export async function loadCheckpoint<T>(dir: string, app: string): Promise<Loade
     },
     restoreOptimizer: async (optimizer) => {
       const tensors = readSafetensors(optimizerBytes);
-      await optimizer.setWeights(state.optimizerSlots.map((name, i) => ({ name, tensor: tensors[`${i}`]! })));
+      const weights = state.optimizerSlots.map((name, i) => {
+        const tensor = tensors[`${i}`];
+        if (tensor === undefined) {
+          tf.dispose(Object.values(tensors));
+          throw new UsageError(
+            `--resume ${dir}: ${join(CHECKPOINT_DIR, OPTIMIZER_FILE)} has no tensor '${i}' for optimizer slot ${name} (state.json lists ${state.optimizerSlots.length})`,
+          );
+        }
+        return { name, tensor };
+      });
+      await optimizer.setWeights(weights);
       tf.dispose(Object.values(tensors));
     },
   };

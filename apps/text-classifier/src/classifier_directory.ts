@@ -58,8 +58,12 @@ export async function predictProbabilities(
   out.dispose();
   const rows: number[][] = [];
   for (let i = 0; i < ids.length; i++) {
-    if (width === 1) rows.push([1 - values[i]!, values[i]!]);
-    else rows.push(Array.from(values.subarray(i * width, (i + 1) * width)));
+    if (width === 1) {
+      const p = values[i];
+      if (p === undefined)
+        throw new Error(`predictProbabilities: ${values.length} outputs for ${ids.length} texts`);
+      rows.push([1 - p, p]);
+    } else rows.push(Array.from(values.subarray(i * width, (i + 1) * width)));
   }
   return rows;
 }

@@ -123,7 +123,7 @@ async function loadImdbSplits(dataDir: string, validation: number): Promise<Load
     if (aclRoot) {
       const acl = await loadAclImdb(aclRoot);
       const labelled = (list: typeof acl.train) =>
-        list.filter((r) => r.label !== null).map((r) => ({ text: r.text, label: r.label! }));
+        list.flatMap((r) => (r.label === null ? [] : [{ text: r.text, label: r.label }]));
       train = labelled(acl.train);
       test = labelled(acl.test);
     } else if (
@@ -136,7 +136,12 @@ async function loadImdbSplits(dataDir: string, validation: number): Promise<Load
         { startToken: '', oovToken: '' },
       );
       const decode = (split: typeof keras.train) =>
-        split.x.map((ids, i) => ({ text: decodeKerasImdb(ids, words).trim(), label: split.y[i]! }));
+        split.x.map((ids, i) => {
+          const label = split.y[i];
+          if (label === undefined)
+            throw new Error(`imdb.npz: review ${i} has no label (${split.y.length} labels)`);
+          return { text: decodeKerasImdb(ids, words).trim(), label };
+        });
       train = decode(keras.train);
       test = decode(keras.test);
     } else {

@@ -12,7 +12,7 @@ import {
 
 import { openClassifier, predictProbabilities, type ClassifierConfig } from './classifier_directory.js';
 import { loadData, readLabelFile, type Example } from './data.js';
-import { classificationMetrics } from './metrics.js';
+import { argmax, classificationMetrics } from './metrics.js';
 import { encodeTexts } from './text_encoder.js';
 import { report } from './train.js';
 
@@ -73,7 +73,11 @@ async function loadTestFile(file: string, config: ClassifierConfig): Promise<Exa
     throw new UsageError(
       `--test ${file}: labels ${missing.join(', ')} are not among the model's (${config.labels.join(', ')})`,
     );
-  return data.examples.map((e) => ({ text: e.text, label: config.labels.indexOf(data.labels[e.label]!) }));
+  return data.examples.map((e) => {
+    const name = data.labels[e.label];
+    if (name === undefined) throw new Error(`--test ${file}: example label index ${e.label} has no name`);
+    return { text: e.text, label: config.labels.indexOf(name) };
+  });
 }
 
 async function readStdinLines(): Promise<string[]> {
@@ -118,16 +122,17 @@ export function addPredictCommand(program: Command): void {
     encoder.dispose();
     let out = '';
     probabilities.forEach((p, i) => {
-      let best = 0;
-      for (let c = 1; c < p.length; c++) if (p[c]! > p[best]!) best = c;
+      const best = argmax(p);
+      const probability = p[best];
+      if (probability === undefined) throw new Error(`no probabilities for input ${i}`);
       out += flags.json
         ? jsonLine({
             text: inputs[i],
             label: labels[best],
-            probability: p[best],
+            probability,
             probabilities: Object.fromEntries(labels.map((l, c) => [l, p[c]])),
           })
-        : `${labels[best]}\t${p[best]!.toFixed(4)}\n`;
+        : `${labels[best]}\t${probability.toFixed(4)}\n`;
     });
     process.stdout.write(out);
   });

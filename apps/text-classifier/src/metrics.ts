@@ -23,16 +23,27 @@ export function classificationMetrics(
   const cm = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   let correct = 0;
   probabilities.forEach((p, i) => {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (p[c]! > p[best]!) best = c;
-    cm[truth[i]!]![best]!++;
-    if (best === truth[i]) correct++;
+    const best = argmax(p, k);
+    const t = truth[i];
+    const row = t === undefined ? undefined : cm[t];
+    const cell = row?.[best];
+    if (row === undefined || cell === undefined)
+      throw new RangeError(`classificationMetrics: truth[${i}] = ${t} is not a label index in [0, ${k})`);
+    row[best] = cell + 1;
+    if (best === t) correct++;
   });
   const n = truth.length;
+  // Every row of cm has k cells.
+  const cell = (r: number, c: number): number => {
+    const v = cm[r]?.[c];
+    if (v === undefined)
+      throw new Error(`classificationMetrics: no confusion cell (${r}, ${c}) for ${k} labels`);
+    return v;
+  };
   const perClass = labels.map((label, c) => {
-    const tp = cm[c]![c]!;
-    const predicted = cm.reduce((s, row) => s + row[c]!, 0);
-    const support = cm[c]!.reduce((s, v) => s + v, 0);
+    const tp = cell(c, c);
+    const predicted = cm.reduce((s, _, r) => s + cell(r, c), 0);
+    const support = cm.reduce((s, _, col) => s + cell(c, col), 0);
     const precision = predicted ? tp / predicted : 0;
     const recall = support ? tp / support : 0;
     return {
@@ -56,7 +67,12 @@ export function classificationMetrics(
   };
   if (k === 2)
     metrics.rocAuc = rocAuc(
-      probabilities.map((p) => p[1]!),
+      probabilities.map((p, i) => {
+        const score = p[1];
+        if (score === undefined)
+          throw new RangeError(`classificationMetrics: probabilities[${i}] has no second label`);
+        return score;
+      }),
       truth,
     );
   return metrics;
@@ -66,15 +82,33 @@ export function classificationMetrics(
 export function rocAuc(scores: readonly number[], truth: readonly number[]): number {
   const order = scores.map((s, i) => [s, i] as const).sort((a, b) => a[0] - b[0]);
   const ranks = new Array<number>(scores.length);
-  for (let i = 0; i < order.length;) {
-    let j = i;
-    while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
-    for (let t = i; t <= j; t++) ranks[order[t]![1]] = (i + j) / 2 + 1;
-    i = j + 1;
-  }
+  // Each run of equal scores order[start..t] shares the average of its ranks.
+  let start = 0;
+  order.forEach(([score], t) => {
+    if (order[t + 1]?.[0] === score) return;
+    for (const [, index] of order.slice(start, t + 1)) ranks[index] = (start + t) / 2 + 1;
+    start = t + 1;
+  });
   const positives = truth.filter((t) => t === 1).length;
   const negatives = truth.length - positives;
   if (positives === 0 || negatives === 0) return Number.NaN;
-  const rankSum = truth.reduce((s, t, i) => s + (t === 1 ? ranks[i]! : 0), 0);
+  const rankSum = truth.reduce((s, t, i) => {
+    if (t !== 1) return s;
+    const rank = ranks[i];
+    if (rank === undefined)
+      throw new RangeError(`rocAuc: truth[${i}] has no score (${scores.length} scores)`);
+    return s + rank;
+  }, 0);
   return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+/** Index of the largest of `values[0..count)` (the first on ties; NaN never wins). */
+export function argmax(values: readonly number[], count = values.length): number {
+  let best = 0;
+  for (let c = 1; c < count; c++) {
+    const v = values[c];
+    const b = values[best];
+    if (v !== undefined && b !== undefined && v > b) best = c;
+  }
+  return best;
 }

@@ -100,6 +100,8 @@ export function encodeTexts(
   const sequences = encoder.sequences(texts);
   // A masked model needs one real step per row: an empty text reads as one unknown token.
   if (usesMask(settings))
-    for (let i = 0; i < sequences.length; i++) if (sequences[i]!.length === 0) sequences[i] = [UNKNOWN_ID];
+    sequences.forEach((sequence, i) => {
+      if (sequence.length === 0) sequences[i] = [UNKNOWN_ID];
+    });
   return padSequences(sequences, { maxLength: settings.maxLength, truncating: settings.truncating });
 }

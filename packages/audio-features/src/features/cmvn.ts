@@ -61,7 +61,9 @@ export class GlobalCmvn {
       throw new Error(
         `${fn}: features need a feature axis and a time axis, got shape [${features.shape.join(', ')}]`,
       );
-    const dim = features.shape[featAxis]!;
+    const dim = features.shape[featAxis];
+    if (dim === undefined)
+      throw new Error(`${fn}: feature axis ${featAxis} is out of range for rank ${features.rank}`);
     if (this.sum && this.sum.length !== dim)
       throw new Error(`${fn}: features have ${dim} dimensions, earlier batches had ${this.sum.length}`);
     // Move the feature axis last and flatten everything else into rows.
@@ -69,28 +71,34 @@ export class GlobalCmvn {
     const rows = tf.tidy(() => tf.reshape(tf.transpose(features, perm), [-1, dim]));
     const values = (await rows.data()) as Float32Array;
     rows.dispose();
-    this.sum ??= new Float64Array(dim);
-    this.sumSq ??= new Float64Array(dim);
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
+    const sum = (this.sum ??= new Float64Array(dim));
+    const sumSq = (this.sumSq ??= new Float64Array(dim));
+    let i = 0;
+    for (const v of values) {
       if (!Number.isFinite(v)) throw new Error(`${fn}: features contain ${v}`);
-      this.sum[i % dim] += v;
-      this.sumSq[i % dim] += v * v;
+      const d = i++ % dim;
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- d = i % dim < dim = sum.length
+      sum[d]! += v;
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- d = i % dim < dim = sumSq.length
+      sumSq[d]! += v * v;
     }
     this.frames += values.length / dim;
   }
 
   /** Mean and standard deviation per feature. */
   stats(): { mean: Float32Array; std: Float32Array } {
-    if (!this.sum || !this.sumSq || this.frames === 0)
-      throw new Error('GlobalCmvn.stats: no frames accumulated yet');
-    const mean = new Float32Array(this.sum.length);
-    const std = new Float32Array(this.sum.length);
-    for (let i = 0; i < mean.length; i++) {
-      const m = this.sum[i]! / this.frames;
+    const { sum, sumSq, frames } = this;
+    if (!sum || !sumSq || frames === 0) throw new Error('GlobalCmvn.stats: no frames accumulated yet');
+    const mean = new Float32Array(sum.length);
+    const std = new Float32Array(sum.length);
+    sum.forEach((s, i) => {
+      const sq = sumSq[i];
+      if (sq === undefined)
+        throw new Error(`GlobalCmvn.stats: ${sum.length} sums but ${sumSq.length} sums of squares`);
+      const m = s / frames;
       mean[i] = m;
-      std[i] = Math.sqrt(Math.max(0, this.sumSq[i]! / this.frames - m * m));
-    }
+      std[i] = Math.sqrt(Math.max(0, sq / frames - m * m));
+    });
     return { mean, std };
   }
 

@@ -22,7 +22,8 @@ export function computeDeltas(specgram: tf.Tensor, deltaOptions?: DeltasOptions)
   const n = Math.floor((winLength - 1) / 2);
   const denom = (n * (n + 1) * (2 * n + 1)) / 3;
   const axis = specgram.rank - 1;
-  const frames = specgram.shape[axis]!;
+  const frames = specgram.shape[axis];
+  if (frames === undefined) throw new Error(`${fn}: specgram has no time axis`);
   if (frames === 0) throw new Error(`${fn}: specgram has 0 frames`);
   return tf.tidy(() => {
     let out: tf.Tensor = tf.zerosLike(specgram);

@@ -70,6 +70,7 @@ export function mfcc(signal: tf.Tensor1D | tf.Tensor2D, mfccOptions?: MfccOption
   const dctT = new Float32Array(nMfcc * m.nMels);
   for (let k = 0; k < nMfcc; k++) {
     const g = lifter > 0 ? 1 + (lifter / 2) * Math.sin((Math.PI * k) / lifter) : 1;
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- dct is [nMels, nMfcc]: n < nMels, k < nMfcc
     for (let n = 0; n < m.nMels; n++) dctT[k * m.nMels + n] = dct[n * nMfcc + k]! * g;
   }
   return tf.tidy(() => {

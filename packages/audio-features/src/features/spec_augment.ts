@@ -60,8 +60,9 @@ export function specAugment(specgram: tf.Tensor, options: SpecAugmentOptions): t
   if (!(ratio > 0 && ratio <= 1)) throw new Error(`${fn}: maxTimeRatio must be in (0, 1], got ${ratio}`);
   if (options.random === undefined) throw new Error(`${fn}: random (a seed or a SeededRandom) is required`);
   const rng = options.random instanceof SeededRandom ? options.random : new SeededRandom(options.random);
-  const freq = specgram.shape[specgram.rank - 2]!;
-  const frames = specgram.shape[specgram.rank - 1]!;
+  const [freq, frames] = specgram.shape.slice(-2);
+  if (freq === undefined || frames === undefined)
+    throw new Error(`${fn}: specgram must be [..., freq, frames], got shape [${specgram.shape.join(', ')}]`);
   if (F > freq) throw new Error(`${fn}: freqMaskParam (${F}) exceeds the ${freq} frequency bins`);
   const batch = specgram.size / (freq * frames);
   const keep = new Float32Array(specgram.size).fill(1);

@@ -184,7 +184,8 @@ export function kaldiFbank(signal: tf.Tensor1D | tf.Tensor2D, fbankOptions?: Kal
   if (size < 2)
     throw new Error(`${fn}: frameLength = ${frameLengthMs} ms gives ${size} samples; need at least 2`);
   const padded = (options.roundToPowerOfTwo ?? true) ? 2 ** Math.ceil(Math.log2(size)) : size;
-  const length = signal.shape[signal.rank - 1]!;
+  const length = signal.shape[signal.rank - 1];
+  if (length === undefined) throw new Error(`${fn}: signal has no time axis`);
   if (length < size) {
     throw new Error(
       `${fn}: signal has ${length} samples, fewer than one frame (frameLength = ${frameLengthMs} ms = ${size} samples)`,
@@ -216,7 +217,8 @@ export function kaldiFbank(signal: tf.Tensor1D | tf.Tensor2D, fbankOptions?: Kal
   if (resolvesToHostFft(fn, options.dftMethod ?? 'auto')) {
     // The whole per-frame pipeline on the host (float64), in Kaldi's order: dither, DC removal,
     // raw energy, preemphasis, window, FFT, power, mel, log. Only the result becomes a tensor.
-    const batch = signal.rank === 1 ? 1 : signal.shape[0]!;
+    const batch = signal.rank === 1 ? 1 : signal.shape[0];
+    if (batch === undefined) throw new Error(`${fn}: signal has no batch axis`);
     const host = new HostFrames(
       fn,
       signal.dataSync() as Float32Array,
@@ -243,20 +245,24 @@ export function kaldiFbank(signal: tf.Tensor1D | tf.Tensor2D, fbankOptions?: Kal
       rows,
       (r, dst, lane) => {
         host.read(r, x, 0);
-        if (dither > 0) for (let j = 0; j < size; j++) x[j] += rng.nextNormal() * dither;
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- j < size = x.length
+        if (dither > 0) for (let j = 0; j < size; j++) x[j]! += rng.nextNormal() * dither;
         let mean = 0;
         if (removeDcOffset) {
+          // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- j < size = x.length
           for (let j = 0; j < size; j++) mean += x[j]!;
           mean /= size;
         }
         if (useEnergy && rawEnergy) {
           let raw = 0;
+          // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- j < size = x.length
           for (let j = 0; j < size; j++) raw += (x[j]! - mean) * (x[j]! - mean);
           energies[r] = Math.max(Math.log(Math.max(raw, EPSILON)), floor);
         }
         // DC removal, preemphasis (x[-1] = x[0]) and window in one pass, written to the FFT lane.
         let e = 0;
         for (let j = size - 1; j >= 0; j--) {
+          // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- 0 <= j < size = x.length = window.length
           const v = (x[j]! - mean - preemph * (x[j > 0 ? j - 1 : 0]! - mean)) * window[j]!;
           e += v * v;
           dst[2 * j + lane] = v;
@@ -265,11 +271,14 @@ export function kaldiFbank(signal: tf.Tensor1D | tf.Tensor2D, fbankOptions?: Kal
         for (let j = size; j < padded; j++) dst[2 * j + lane] = 0;
       },
       (r, p) => {
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- p holds bankRows power bins
         if (!usePower) for (let k = 0; k < bankRows; k++) p[k] = Math.sqrt(p[k]!);
         applyBank(p, bank, mel, 0);
         const o = r * width;
         for (let m = 0; m < numBins; m++)
+          // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- m < numBins = mel.length
           values[o + melAt + m] = useLog ? Math.log(Math.max(mel[m]!, EPSILON)) : mel[m]!;
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- r < rows = energies.length
         if (useEnergy) values[o + energyAt] = energies[r]!;
       },
     );

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- windowed-sinc kernels over typed arrays: every index is bounded by the loop limits (taps, phase < newRate, base + t in [0, length)) */
 import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 
 export interface ResampleOptions {

@@ -12,8 +12,8 @@ function naive(x: Float64Array): [Float64Array, Float64Array] {
   for (let k = 0; k < bins; k++) {
     for (let j = 0; j < n; j++) {
       const a = (2 * Math.PI * ((j * k) % n)) / n;
-      re[k] += x[j]! * Math.cos(a);
-      im[k] -= x[j]! * Math.sin(a);
+      re[k]! += x[j]! * Math.cos(a);
+      im[k]! -= x[j]! * Math.sin(a);
     }
   }
   return [re, im];

@@ -124,7 +124,7 @@ describeWithBackends(
         [8, 8],
         [7, 1],
         [16, 5],
-      ]) {
+      ] as const) {
         for (const center of [false, true]) {
           for (const [padMode, map] of Object.entries(modes)) {
             const out = frameSignal(s, { frameLength, hopLength, center, padMode: padMode as never });

@@ -103,10 +103,8 @@ export class MeydaFrameExtractor {
         `MeydaFrameExtractor.extract: frame has ${frame.length} samples, expected bufferSize = ${this.bufferSize}`,
       );
     }
-    for (let i = 0; i < frame.length; i++) {
-      if (!Number.isFinite(frame[i]!))
-        throw new Error(`MeydaFrameExtractor.extract: frame[${i}] is ${frame[i]}`);
-    }
+    const bad = frame.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new Error(`MeydaFrameExtractor.extract: frame[${bad}] is ${frame[bad]}`);
     const m = Meyda as unknown as MeydaCaches & {
       bufferSize: number;
       sampleRate: number;

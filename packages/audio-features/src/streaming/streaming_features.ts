@@ -98,9 +98,8 @@ export class StreamingFeatures {
   push(chunk: Float32Array): tf.Tensor | null {
     if (!(chunk instanceof Float32Array))
       throw new Error('StreamingFeatures.push: chunk must be a Float32Array');
-    for (let i = 0; i < chunk.length; i++) {
-      if (!Number.isFinite(chunk[i]!)) throw new Error(`StreamingFeatures.push: chunk[${i}] is ${chunk[i]}`);
-    }
+    const bad = chunk.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new Error(`StreamingFeatures.push: chunk[${bad}] is ${chunk[bad]}`);
     const joined = new Float32Array(this.pending.length + chunk.length);
     joined.set(this.pending);
     joined.set(chunk, this.pending.length);

@@ -44,7 +44,7 @@ const DECODE_WAV_OPTIONS = optionKeys<DecodeWavOptions>({
   name: true,
 });
 
-const FORMAT_OF: Record<number, WavSampleFormat> = {
+const FORMAT_OF: Record<SampleFormat, WavSampleFormat> = {
   [SampleFormat.PCM]: 'pcm',
   [SampleFormat.Float]: 'float',
   [SampleFormat.Alaw]: 'alaw',
@@ -94,7 +94,7 @@ export function decodeWav(bytes: Uint8Array | ArrayBuffer, wavOptions?: DecodeWa
   const strict = !options.allowTruncated;
   const header = readWavHeader(data, label, !strict);
   const { sampleRate, channelCount, bitDepth, sampleFormat, blockAlign } = header;
-  const format = FORMAT_OF[sampleFormat]!;
+  const format = FORMAT_OF[sampleFormat];
   let audio = header.data;
   if (audio.length % blockAlign !== 0) {
     if (strict) {
@@ -109,21 +109,23 @@ export function decodeWav(bytes: Uint8Array | ArrayBuffer, wavOptions?: DecodeWa
   // Copy so typed-array views are aligned whatever the chunk offset was.
   const channels = bufferToFloat32Channels(audio.slice(), channelCount, bitDepth, sampleFormat);
   if (format === 'float') {
-    for (let c = 0; c < channelCount; c++) {
-      const ch = channels[c]!;
-      for (let i = 0; i < ch.length; i++) {
-        if (!Number.isFinite(ch[i]!))
-          fail(`${label}channel ${c} sample ${i} is ${ch[i]} (NaN or infinite samples are not valid audio)`);
-      }
+    for (const [c, ch] of channels.entries()) {
+      const i = ch.findIndex((v) => !Number.isFinite(v));
+      if (i >= 0)
+        fail(`${label}channel ${c} sample ${i} is ${ch[i]} (NaN or infinite samples are not valid audio)`);
     }
   }
   let samples: Float32Array;
   if (channelCount === 1) {
-    samples = channels[0]!;
+    const [only] = channels;
+    if (only === undefined) fail(`${label}the decoder returned no channel for a mono file`);
+    samples = only;
   } else {
     samples = new Float32Array(numFrames);
     const scale = 1 / channelCount;
-    for (const ch of channels) for (let i = 0; i < numFrames; i++) samples[i] += ch[i]! * scale;
+    for (const ch of channels)
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- i < numFrames = samples.length = ch.length
+      for (let i = 0; i < numFrames; i++) samples[i]! += ch[i]! * scale;
   }
   let rate = sampleRate;
   if (options.targetSampleRate !== undefined && options.targetSampleRate !== sampleRate) {

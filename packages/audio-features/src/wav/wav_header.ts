@@ -50,8 +50,7 @@ export class WavFormatError extends Error {
   override readonly name = 'WavFormatError';
 }
 
-const ascii = (bytes: Uint8Array, at: number): string =>
-  String.fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!);
+const ascii = (bytes: Uint8Array, at: number): string => String.fromCharCode(...bytes.subarray(at, at + 4));
 
 /**
  * Walks the RIFF chunks (each padded to an even length, as Python's `wave` and libsndfile read them) up
@@ -61,7 +60,7 @@ const ascii = (bytes: Uint8Array, at: number): string =>
  * allocated.
  */
 export function readWavHeader(bytes: Uint8Array, label: string, allowTruncated: boolean): WavHeader {
-  const fail = (message: string): never => {
+  const fail: (message: string) => never = (message) => {
     throw new WavFormatError(`decodeWav: ${label}${message}`);
   };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -99,7 +98,7 @@ export function readWavHeader(bytes: Uint8Array, label: string, allowTruncated: 
         size = end - body;
         truncated = true;
       }
-      return { ...fmt!, data: bytes.subarray(body, body + size), truncated };
+      return { ...fmt, data: bytes.subarray(body, body + size), truncated };
     }
     if (size > end - body) {
       fail(
@@ -156,9 +155,9 @@ function readFormatChunk(
     );
   }
   const formatName = SampleFormat[format as SampleFormat];
-  if (!depths!.includes(bitDepth)) {
+  if (!depths.includes(bitDepth)) {
     fail(
-      `unsupported encoding: ${formatName} audio with a bit depth of ${bitDepth} (fmt wBitsPerSample); supported: ${depths!.join(', ')}`,
+      `unsupported encoding: ${formatName} audio with a bit depth of ${bitDepth} (fmt wBitsPerSample); supported: ${depths.join(', ')}`,
     );
   }
   if (channelCount < 1) fail('corrupt WAV file: fmt nChannels = 0, expected at least 1');

@@ -115,14 +115,16 @@ export function padDenseBatchChecked(
   const mask = new Uint8Array(batchSize * maxLength);
   const lengths = new Int32Array(batchSize);
   sequences.forEach((seq, b) => {
-    const length = Math.min(steps[b]!, maxLength);
+    const seqSteps = seq.length / featureSize;
+    const length = Math.min(seqSteps, maxLength);
     lengths[b] = length;
-    const srcStart = truncating === 'pre' ? steps[b]! - length : 0;
+    const srcStart = truncating === 'pre' ? seqSteps - length : 0;
     const dstStart = padding === 'pre' ? maxLength - length : 0;
     for (let t = 0; t < length; t++) {
       mask[b * maxLength + dstStart + t] = 1;
       const src = (srcStart + t) * featureSize;
       const dst = (b * maxLength + dstStart + t) * featureSize;
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- src + f < (srcStart + length) * featureSize <= seq.length
       for (let f = 0; f < featureSize; f++) values[dst + f] = seq[src + f]!;
     }
   });

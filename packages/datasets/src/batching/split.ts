@@ -114,7 +114,10 @@ export function stratifiedSplit<T>(
     const nValidation = Math.min(keys.length - nTest, Math.round(keys.length * validation));
     keys.forEach(({ key }, rank) => {
       const split = rank < nTest ? 2 : rank < nTest + nValidation ? 1 : 0;
-      for (const i of groups.get(key)!) assignment[i] = split;
+      const members = groups.get(key);
+      if (members === undefined)
+        throw new Error(`splitDataset: group ${JSON.stringify(key)} vanished from its class`);
+      for (const i of members) assignment[i] = split;
     });
   }
   const out: DatasetSplits<T> = { train: [], validation: [], test: [] };

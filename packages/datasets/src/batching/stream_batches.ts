@@ -67,7 +67,14 @@ async function* batchesOf<T>(
     if (lengthOf) {
       const lengths = pool.map((item) => lengthOf(item));
       batches = bucketByLength(lengths, { batchSize, poolSize: Infinity, shuffle, seed: rng }).map((b) =>
-        b.map((i) => pool[i]!),
+        b.map((i) => {
+          const item = pool[i];
+          if (item === undefined)
+            throw new Error(
+              `streamBatches: bucketByLength returned index ${i} outside the pool of ${pool.length}`,
+            );
+          return item;
+        }),
       );
     } else {
       const items = shuffle ? rng.shuffle(pool.slice()) : pool;
@@ -132,7 +139,10 @@ export async function* prefetch<T>(
   try {
     for (;;) {
       fill();
-      const result = await queue.shift()!;
+      const head = queue.shift();
+      if (head === undefined)
+        throw new Error('prefetch: no read is pending although the source has not ended');
+      const result = await head;
       if (result.done) {
         finished = true;
         return;

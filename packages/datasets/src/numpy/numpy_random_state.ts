@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- MT19937 over a fixed 624-word Uint32Array: every index is < 624 (or % 624), and shuffle's j = interval(i) <= i < items.length */
 /**
  * The Mersenne Twister (MT19937) exactly as numpy's legacy `np.random.RandomState(seed)` seeds and
  * draws it, with its `shuffle`. Only needed to reproduce the order in which Keras's `load_data`

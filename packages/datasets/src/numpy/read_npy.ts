@@ -46,15 +46,16 @@ const TYPED: Record<string, TypedCtor> = {
  * needs, so a file referring to anything else is rejected.
  */
 export function readNpy(bytes: Uint8Array, name = 'array.npy'): NpyArray {
-  const fail = (message: string): never => {
+  const fail: (message: string) => never = (message) => {
     throw new Error(`readNpy: ${name} ${message}`);
   };
   if (!(bytes instanceof Uint8Array))
     throw new TypeError(`readNpy: bytes must be a Uint8Array, got ${Object.prototype.toString.call(bytes)}`);
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b))
     fail('is not a .npy file (missing \\x93NUMPY magic)');
-  const major = bytes[6]!;
-  const minor = bytes[7]!;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const major = view.getUint8(6);
+  const minor = view.getUint8(7);
   if (major !== 1 && major !== 2 && major !== 3)
     fail(`has .npy format version ${major}.${minor}, expected 1.0, 2.0 or 3.0`);
   if (minor !== 0) fail(`has .npy format version ${major}.${minor}, expected ${major}.0`);
@@ -63,7 +64,6 @@ export function readNpy(bytes: Uint8Array, name = 'array.npy'): NpyArray {
     fail(
       `is truncated: ${bytes.length} bytes, a version ${major} header needs ${headerStart} before the header text`,
     );
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const dataStart = headerStart + headerLength;
   if (dataStart > bytes.length)
@@ -103,7 +103,7 @@ export function readNpy(bytes: Uint8Array, name = 'array.npy'): NpyArray {
   if (!ctor || (order !== '<' && order !== '|') || (order === '|' && ctor.BYTES_PER_ELEMENT !== 1)) {
     fail(`has dtype '${descr}'; supported: little-endian bool, int, uint, float and object ('|O')`);
   }
-  const byteLength = count * ctor!.BYTES_PER_ELEMENT;
+  const byteLength = count * ctor.BYTES_PER_ELEMENT;
   if (body.length < byteLength) {
     fail(
       `is truncated: shape (${shape.join(', ')}) of '${descr}' needs ${byteLength} data bytes, found ${body.length}`,
@@ -116,7 +116,7 @@ export function readNpy(bytes: Uint8Array, name = 'array.npy'): NpyArray {
   }
   // Copy so the typed array is aligned whatever the header length was.
   const aligned = body.slice(0, byteLength);
-  return { ...base, data: new ctor!(aligned.buffer) };
+  return { ...base, data: new ctor(aligned.buffer) };
 }
 
 const HEADER_ENTRY =
@@ -144,32 +144,33 @@ function parseNpyHeader(
         `has a header rnnkit cannot read (expected 'descr', 'fortran_order' and 'shape' with string, bool and tuple values; structured dtypes are not supported): ${quoted}`,
       );
     }
-    const [, key, value] = m!;
-    if (found[key!] !== undefined) fail(`has a header with '${key}' twice: ${quoted}`);
-    found[key!] = value!;
+    const [, key, value] = m;
+    if (key === undefined || value === undefined)
+      fail(`has a header entry without a key or value: ${quoted}`);
+    if (found[key] !== undefined) fail(`has a header with '${key}' twice: ${quoted}`);
+    found[key] = value;
     pos = HEADER_ENTRY.lastIndex;
   }
-  for (const key of ['descr', 'fortran_order', 'shape']) {
-    if (found[key] === undefined) fail(`has a header without '${key}': ${quoted}`);
-  }
-  const descr = found.descr!;
+  const { descr, fortran_order: fortran, shape: shapeText } = found;
+  if (descr === undefined) fail(`has a header without 'descr': ${quoted}`);
+  if (fortran === undefined) fail(`has a header without 'fortran_order': ${quoted}`);
+  if (shapeText === undefined) fail(`has a header without 'shape': ${quoted}`);
   if (!descr.startsWith("'")) fail(`has header descr = ${descr}, expected a dtype string such as '<f4'`);
-  const fortran = found.fortran_order!;
   if (fortran !== 'True' && fortran !== 'False')
     fail(`has header fortran_order = ${fortran}, expected True or False`);
-  const inner = found.shape!.slice(1, -1).trim();
+  const inner = shapeText.slice(1, -1).trim();
   const parts = inner === '' ? [] : inner.split(',').map((p) => p.trim());
   // (3,) and (3, 4) are tuples; a trailing comma is only allowed after the last entry.
   if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
   const shape = parts.map((p, i) => {
     if (!/^\d{1,15}L?$/.test(p))
       fail(
-        `has header shape = ${found.shape}: entry ${i} is ${JSON.stringify(p)}, expected a non-negative integer`,
+        `has header shape = ${shapeText}: entry ${i} is ${JSON.stringify(p)}, expected a non-negative integer`,
       );
     return Number(p.replace(/L$/, ''));
   });
   if (parts.length === 1 && !/,\s*$/.test(inner))
-    fail(`has header shape = ${found.shape}, expected a tuple (a one-element tuple is written (n,))`);
+    fail(`has header shape = ${shapeText}, expected a tuple (a one-element tuple is written (n,))`);
   return { descr: descr.slice(1, -1), fortranOrder: fortran === 'True', shape };
 }
 

@@ -54,7 +54,7 @@ export function scanPickle(bytes: Uint8Array, label: string): void {
   };
   while (pos < bytes.length) {
     const at = pos;
-    const op = bytes[pos++]!;
+    const op = view.getUint8(pos++);
     const kind = ARGS[op];
     const name = `opcode 0x${op.toString(16).padStart(2, '0')}`;
     if (kind === undefined) fail(at, `unknown ${name}`);
@@ -82,7 +82,7 @@ export function scanPickle(bytes: Uint8Array, label: string): void {
       const width = kind === 'len1' ? 1 : kind === 'len4' ? 4 : 8;
       need(at, width, `${name}'s length`);
       let n: number;
-      if (width === 1) n = bytes[pos]!;
+      if (width === 1) n = view.getUint8(pos);
       else if (width === 4) n = view.getUint32(pos, true);
       else {
         const big = view.getBigUint64(pos, true);

@@ -40,6 +40,7 @@ export async function createEspeakSynthesizer(): Promise<EspeakSynthesizer> {
   } catch {
     compiled = undefined; // let the module find and compile its own .wasm
   }
+  const wasm = compiled;
   return async (text, settings) => {
     const { voice, rate, pitch } = checkOptions('espeak', settings, VOICE_SETTINGS_KEYS, {
       argument: 'settings',
@@ -61,10 +62,10 @@ export async function createEspeakSynthesizer(): Promise<EspeakSynthesizer> {
       printErr: (line) => {
         if (!line.startsWith('program exited')) errors.push(line);
       },
-      ...(compiled
+      ...(wasm
         ? {
             instantiateWasm: (imports, done) => {
-              void WebAssembly.instantiate(compiled!, imports).then((inst) => done(inst, compiled!));
+              void WebAssembly.instantiate(wasm, imports).then((inst) => done(inst, wasm));
               return {};
             },
           }
@@ -89,7 +90,7 @@ export async function createEspeakSynthesizer(): Promise<EspeakSynthesizer> {
 /** Duration in seconds of a PCM WAV file from its header (fmt and data chunks), without decoding samples. */
 export function wavDuration(bytes: Uint8Array, name = 'audio.wav'): number {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const tag = (o: number) => String.fromCharCode(bytes[o]!, bytes[o + 1]!, bytes[o + 2]!, bytes[o + 3]!);
+  const tag = (o: number) => String.fromCharCode(...bytes.subarray(o, o + 4));
   if (bytes.length < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE')
     throw new Error(`wavDuration: ${name} is not a RIFF/WAVE file`);
   let byteRate = 0;

@@ -62,6 +62,13 @@ export interface SpokenExample extends SpeechExample, EspeakVoiceSettings {
   duration: number;
 }
 
+/** One of `items`, uniformly. */
+function pick<T>(rng: SeededRandom, items: readonly T[], what: string): T {
+  const item = items[rng.nextInt(items.length)];
+  if (item === undefined) throw new Error(`synthesizeSpokenCorpus: no ${what} to choose from`);
+  return item;
+}
+
 /**
  * Synthesises a spoken corpus offline: each text in one or more voices, rates and pitches drawn
  * with the seed. WAVs are cached under a hash of (engine, voice, rate, pitch, text) and written
@@ -97,9 +104,9 @@ export async function synthesizeSpokenCorpus(
         : { id: entry.id ?? String(i), text: entry.text };
     for (let r = 0; r < renditions; r++) {
       const settings = {
-        voice: voices[rng.nextInt(voices.length)]!,
-        rate: rates[rng.nextInt(rates.length)]!,
-        pitch: pitches[rng.nextInt(pitches.length)]!,
+        voice: pick(rng, voices, 'voices'),
+        rate: pick(rng, rates, 'rates'),
+        pitch: pick(rng, pitches, 'pitches'),
       };
       jobs.push({ id: renditions === 1 ? id : `${id}-${r}`, text, settings });
     }
@@ -177,11 +184,13 @@ export function addNoiseAtSnr(
   if (!Number.isFinite(snrDb)) throw new Error(`addNoiseAtSnr: snrDb must be a finite number, got ${snrDb}`);
   const rng = typeof seed === 'number' ? new SeededRandom(seed) : seed;
   let power = 0;
-  for (let i = 0; i < samples.length; i++) power += samples[i]! * samples[i]!;
+  for (const v of samples) power += v * v;
   power /= Math.max(1, samples.length);
   const std = Math.sqrt(power / 10 ** (snrDb / 10));
   const out = new Float32Array(samples.length);
-  for (let i = 0; i < samples.length; i++) out[i] = samples[i]! + std * rng.nextNormal();
+  samples.forEach((v, i) => {
+    out[i] = v + std * rng.nextNormal();
+  });
   return out;
 }
 

@@ -118,7 +118,8 @@ export async function loadAclImdb(
     const worker = async () => {
       while (next < files.length) {
         const i = next++;
-        const f = files[i]!;
+        const f = files[i];
+        if (f === undefined) throw new Error(`loadAclImdb: file ${i} of ${files.length} is missing`);
         out[i] = {
           id: f.id,
           text: clean(await readFile(f.path, 'utf8'), checked),

@@ -91,15 +91,18 @@ export function kerasImdbFromArrays(
   }
   const rng = new NumpyRandomState(seed);
   const load = (split: 'train' | 'test') => {
-    const x = sequencesOf(arrays[`x_${split}`]!, `${name}/x_${split}.npy`);
-    const y = npyToNumbers(arrays[`y_${split}`]!, `${name}/y_${split}.npy`);
+    const xArray = arrays[`x_${split}`];
+    const yArray = arrays[`y_${split}`];
+    if (!xArray || !yArray) throw new Error(`loadKerasImdb: ${name} has no x_${split} or y_${split} array`);
+    const x = sequencesOf(xArray, `${name}/x_${split}.npy`);
+    const y = npyToNumbers(yArray, `${name}/y_${split}.npy`);
     if (x.length !== y.length) {
       throw new Error(
         `loadKerasImdb: ${name} has ${x.length} x_${split} sequences but ${y.length} y_${split} labels`,
       );
     }
     const order = rng.shuffle(Array.from({ length: x.length }, (_, i) => i));
-    return { x: order.map((i) => x[i]!), y: order.map((i) => y[i]!) };
+    return { x: pickAll(x, order), y: pickAll(y, order) };
   };
   const train = load('train');
   const test = load('test');
@@ -117,8 +120,8 @@ export function kerasImdbFromArrays(
   if (options.maxLength !== undefined && options.maxLength !== null) {
     const maxlen = options.maxLength;
     const keep = (xs: number[][], ys: number[]) => {
-      const kept = xs.map((_, i) => i).filter((i) => xs[i]!.length < maxlen);
-      return { xs: kept.map((i) => xs[i]!), ys: kept.map((i) => ys[i]!) };
+      const kept = xs.flatMap((seq, i) => (seq.length < maxlen ? [i] : []));
+      return { xs: pickAll(xs, kept), ys: pickAll(ys, kept) };
     };
     const a = keep(xTrain, yTrain);
     const b = keep(xTest, yTest);
@@ -262,4 +265,14 @@ async function readBytes(path: string, fn: string): Promise<Uint8Array> {
     const code = (err as NodeJS.ErrnoException).code;
     throw new Error(`${fn}: cannot read ${path}${code ? ` (${code})` : ''}`, { cause: err });
   }
+}
+
+/** `values[i]` for each of `indices`, which must all be in range. */
+function pickAll<V>(values: readonly V[], indices: readonly number[]): V[] {
+  return indices.map((i) => {
+    const v = values[i];
+    if (v === undefined)
+      throw new Error(`loadKerasImdb: index ${i} is outside the ${values.length} examples`);
+    return v;
+  });
 }

@@ -170,12 +170,13 @@ function delimitedRows(
     const e = err as Error & { lines?: number };
     throw new DatasetFormatError(file, e.lines, e.message);
   }
-  if (records.length === 0) return [];
+  const first = records[0];
+  if (first === undefined) return [];
   let textColumn: number;
   let labelColumn: number;
   let body = records;
   if (header) {
-    const names = records[0]!.record;
+    const names = first.record;
     const find = (field: string | number | undefined, fallback: string) => {
       if (typeof field === 'number') return field;
       const name = field ?? fallback;
@@ -183,7 +184,7 @@ function delimitedRows(
       if (i < 0)
         throw new DatasetFormatError(
           file,
-          records[0]!.info.lines,
+          first.info.lines,
           `no column '${name}' in header (${names.join(', ')})`,
         );
       return i;

@@ -117,8 +117,17 @@ async function* pairsOf(
         `expected at least ${needed} tab-separated columns, got ${columns.length}`,
       );
     }
-    const source = normalizeText(columns[sourceColumn]!, options.normalize);
-    const target = normalizeText(columns[targetColumn]!, options.normalize);
+    const sourceText = columns[sourceColumn];
+    const targetText = columns[targetColumn];
+    if (sourceText === undefined || targetText === undefined) {
+      throw new DatasetFormatError(
+        path,
+        lineNumber,
+        `expected at least ${needed} tab-separated columns, got ${columns.length}`,
+      );
+    }
+    const source = normalizeText(sourceText, options.normalize);
+    const target = normalizeText(targetText, options.normalize);
     if (source === '' || target === '') {
       throw new DatasetFormatError(path, lineNumber, `empty ${source === '' ? 'source' : 'target'} sentence`);
     }
@@ -141,7 +150,9 @@ async function* pairsOf(
     }
     stats.kept++;
     const pair: TranslationPair = { source, target, line: lineNumber };
-    if (format === 'anki' && columns.length === 3) pair.attribution = columns[2]!;
+    const attribution = columns[2];
+    if (format === 'anki' && columns.length === 3 && attribution !== undefined)
+      pair.attribution = attribution;
     yield pair;
   }
 }

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- table-driven CRC: i < bytes.length and (c ^ byte) & 0xff < 256 = table.length */
 // CRC-32 (IEEE 802.3, the zip checksum), table-driven. fflate, which inflates the members, does not
 // export its CRC, and node:zlib's crc32 would tie the reader to Node.
 let table: Uint32Array | undefined;

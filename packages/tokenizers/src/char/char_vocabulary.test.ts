@@ -22,7 +22,7 @@ describe('CharVocabulary', () => {
 
   it('CTC greedy decoding merges repeats and drops blanks: "aa_ab__bb" -> "aabb"', () => {
     const [a, b] = ctc.encode('ab');
-    expect(ctc.decode([a, a, 0, a, b, 0, 0, b, b], { ctc: true })).toBe('aabb');
+    expect(ctc.decode([a!, a!, 0, a!, b!, 0, 0, b!, b!], { ctc: true })).toBe('aabb');
   });
 
   it('specials print only when asked; bos/eos wrap the ids', () => {

@@ -133,9 +133,10 @@ export class CharVocabulary {
     if (chars.length === 0) throw new RangeError('CharVocabulary: alphabet is empty');
     this.charIds = new Map();
     chars.forEach((c, i) => {
-      if (this.charIds.has(c))
+      const seen = this.charIds.get(c);
+      if (seen !== undefined)
         throw new RangeError(
-          `CharVocabulary: alphabet has ${JSON.stringify(c)} twice (positions ${this.charIds.get(c)! - specials.length} and ${i})`,
+          `CharVocabulary: alphabet has ${JSON.stringify(c)} twice (positions ${seen - specials.length} and ${i})`,
         );
       this.charIds.set(c, specials.length + i);
     });
@@ -184,7 +185,8 @@ export class CharVocabulary {
       if (id !== undefined) ids.push(id);
       else if (this.unknown === 'unk') ids.push(this.unkId);
       else if (this.unknown === 'error') {
-        const cp = ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+        // ch is one code point of a string (never empty), so codePointAt(0) is defined.
+        const cp = ch.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0');
         throw new RangeError(
           `CharVocabulary.encode: character ${JSON.stringify(ch)} (U+${cp}) at index ${offset} of the normalised text is not in the alphabet`,
         );
@@ -213,8 +215,8 @@ export class CharVocabulary {
       previous = id;
       if (ctc && (repeat || id === this.blankId)) return;
       if (id < this.specials.length) {
-        if (!skipSpecials) out += SPECIAL_TOKEN_TEXT[this.specials[id]];
-      } else out += this.alphabet[id - this.specials.length];
+        if (!skipSpecials) out += this.tokenText(id);
+      } else out += this.tokenText(id);
     });
     return out;
   }
@@ -222,9 +224,16 @@ export class CharVocabulary {
   idToToken(id: number): string {
     if (!Number.isInteger(id) || id < 0 || id >= this.size)
       throw new RangeError(`CharVocabulary.idToToken: id ${id} is not in [0, ${this.size})`);
-    return id < this.specials.length
-      ? SPECIAL_TOKEN_TEXT[this.specials[id]]
-      : this.alphabet[id - this.specials.length];
+    return this.tokenText(id);
+  }
+
+  /** The token of an id already checked to be in [0, size): a special token's text or a character. */
+  private tokenText(id: number): string {
+    const special = this.specials[id];
+    if (special !== undefined) return SPECIAL_TOKEN_TEXT[special];
+    const char = this.alphabet[id - this.specials.length];
+    if (char === undefined) throw new RangeError(`CharVocabulary: id ${id} is not in [0, ${this.size})`);
+    return char;
   }
 
   toJson(): string {

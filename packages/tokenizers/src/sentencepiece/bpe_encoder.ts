@@ -183,7 +183,8 @@ export class SentencePieceBpeEncoder {
     const emit = (segment: { ids: number[]; pieces: string[] }): void => {
       for (const [k, id] of segment.ids.entries()) {
         const piece = segment.pieces[k];
-        if (piece === undefined) throw new Error(`SentencePieceBpeEncoder: segment has no piece for ids[${k}]`);
+        if (piece === undefined)
+          throw new Error(`SentencePieceBpeEncoder: segment has no piece for ids[${k}]`);
         // The C++ processor merges a run of unknown pieces into one piece, for every model type.
         const previous = id === this.unkId && ids.at(-1) === this.unkId ? pieces.pop() : undefined;
         if (previous !== undefined) pieces.push(previous + piece);
@@ -313,7 +314,7 @@ export class SentencePieceBpeEncoder {
     }
     const ids: number[] = [];
     const pieces: string[] = [];
-    for (let i = n > 0 ? 0 : -1; i !== -1; ) {
+    for (let i = n > 0 ? 0 : -1; i !== -1;) {
       const sym = symbol(i);
       const piece = s.substr(sym.start, sym.len);
       pieces.push(piece);

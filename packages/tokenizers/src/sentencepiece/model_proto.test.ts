@@ -104,7 +104,7 @@ describe('decodeModelProto bad input', () => {
     expect(() => encodeModelProto({ ...model, pieces: model.pieces.slice(1) })).toThrow(
       /has no unknown piece/,
     );
-    expect(() => encodeModelProto({ ...model, pieces: [...model.pieces, model.pieces[10]] })).toThrow(
+    expect(() => encodeModelProto({ ...model, pieces: [...model.pieces, model.pieces[10]!] })).toThrow(
       /defined twice/,
     );
     expect(() => decodeModelProto('nope' as unknown as Uint8Array)).toThrow(

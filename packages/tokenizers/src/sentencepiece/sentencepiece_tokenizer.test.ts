@@ -34,7 +34,7 @@ describe('SentencePieceTokenizer (WASM) matches the C++ library (python3-sentenc
         info.pad_id,
       ]);
       expect(Array.from({ length: tok.vocabSize }, (_, i) => tok.idToPiece(i))).toEqual(info.pieces);
-      expect(tok.pieceToId(info.pieces[7])).toBe(7);
+      expect(tok.pieceToId(info.pieces[7]!)).toBe(7);
       expect(tok.pieceToId('no such piece')).toBe(info.unk_id);
       expect(tok.modelType).toBe(kind);
     });
@@ -47,12 +47,12 @@ describe('SentencePieceTokenizer (WASM) matches the C++ library (python3-sentenc
 
   it('fromFile reads a .model from disk (Node)', async () => {
     const tok = await SentencePieceTokenizer.fromFile(fixturePath('sp_unigram.model'));
-    expect(tok.encode(fixture.unigram.cases[0].text)).toEqual(fixture.unigram.cases[0].ids);
+    expect(tok.encode(fixture.unigram.cases[0]!.text)).toEqual(fixture.unigram.cases[0]!.ids);
   });
 
   it('addBos / addEos wrap the ids with <s> = 1 and </s> = 2', async () => {
     const tok = await SentencePieceTokenizer.fromBytes(fixtureBytes('sp_unigram.model'));
-    const c = fixture.unigram.cases[0];
+    const c = fixture.unigram.cases[0]!;
     expect(tok.encode(c.text, { addBos: true, addEos: true })).toEqual([1, ...c.ids, 2]);
     expect(tok.decode([1, ...c.ids, 2])).toBe(c.decoded);
   });

@@ -77,7 +77,7 @@ class CandidateHeap {
     const h = this.items;
     h.push(item);
     // Swaps by hand: a destructuring swap allocates, and the heap sees millions of moves.
-    for (let i = h.length - 1; i > 0; ) {
+    for (let i = h.length - 1; i > 0;) {
       const p = (i - 1) >> 1;
       const child = this.at(i);
       const parent = this.at(p);
@@ -95,7 +95,7 @@ class CandidateHeap {
     h.pop();
     if (h.length > 0) {
       h[0] = last;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         let best = i;
         if (l < h.length && this.before(this.at(l), this.at(best))) best = l;

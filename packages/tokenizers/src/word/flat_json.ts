@@ -24,9 +24,9 @@ export function parseFlatJsonObject(text: string, label: string): FlatJsonEntry[
   const token = (re: RegExp, what: string): string => {
     re.lastIndex = pos;
     const m = re.exec(text);
-    if (!m) fail(what);
+    if (!m) return fail(what);
     pos = re.lastIndex;
-    return m![0];
+    return m[0];
   };
   const entries: FlatJsonEntry[] = [];
   skip();

@@ -139,7 +139,11 @@ export class Tokenizer {
       this.wordIndex.set(w, i + 1);
       this.indexWord.set(i + 1, w);
     });
-    for (const [w, c] of this.wordDocs) this.indexDocs.set(this.wordIndex.get(w)!, c);
+    for (const [w, c] of this.wordDocs) {
+      // Fitting counts every document word; only word_docs loaded from JSON can hold a word without an index.
+      const i = this.wordIndex.get(w);
+      if (i !== undefined) this.indexDocs.set(i, c);
+    }
   }
 
   private get limit(): number {
@@ -202,9 +206,10 @@ export class Tokenizer {
     });
     copy.documentCount = this.documentCount;
     const limit = this.limit;
-    const kept = (w: string, i: number) => i < limit || w === this.oovToken;
-    for (const [w, c] of this.wordCounts) if (kept(w, this.wordIndex.get(w)!)) copy.wordCounts.set(w, c);
-    for (const [w, c] of this.wordDocs) if (kept(w, this.wordIndex.get(w)!)) copy.wordDocs.set(w, c);
+    // A word without an index (possible only in counts loaded from JSON) is kept only if it is the OOV token.
+    const kept = (w: string, i: number | undefined) => (i !== undefined && i < limit) || w === this.oovToken;
+    for (const [w, c] of this.wordCounts) if (kept(w, this.wordIndex.get(w))) copy.wordCounts.set(w, c);
+    for (const [w, c] of this.wordDocs) if (kept(w, this.wordIndex.get(w))) copy.wordDocs.set(w, c);
     for (const [i, w] of this.indexWord) if (kept(w, i)) copy.indexWord.set(i, w);
     for (const [w, i] of this.wordIndex) if (kept(w, i)) copy.wordIndex.set(w, i);
     for (const [i, c] of this.indexDocs) if (copy.indexWord.has(i)) copy.indexDocs.set(i, c);
