@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     root: fileURLToPath(new URL('.', import.meta.url)),
     include: ['*.test.ts'],
-    testTimeout: 180_000,
+    testTimeout: 450_000,
     hookTimeout: 180_000,
   },
 });
