@@ -45,5 +45,7 @@ export { booleanOption, checkOptions, optionKeys, suggestOption } from './option
 export { previewValue } from './options/preview_value.js';
 export type { OptionKeys, OptionSchema, CheckOptionsSettings } from './options/check_options.js';
 
+export { registerKernelConfigs } from './kernels/register_kernel_configs.js';
+
 export { writeDirectoryAtomically, recoverDirectory } from './io/atomic_directory.js';
 export type { WriteDirectoryOptions } from './io/atomic_directory.js';

@@ -7,7 +7,7 @@ import { LSTM } from '../recurrent/lstm.js';
 import { Dense } from './dense.js';
 import { Embedding } from './embedding.js';
 import { GlobalAveragePooling1D } from './global_average_pooling_1d.js';
-import { KerasAdam } from './keras_adam.js';
+import { KerasAdam } from '../optimizers/keras_adam.js';
 import { Sequential } from './sequential.js';
 
 /** Rows of 1..maxTokens tokens (1..8; the label is whether most are above 4), padded with 0 to `time`. */

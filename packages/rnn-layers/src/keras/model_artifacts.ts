@@ -5,7 +5,7 @@ import type { Layer, LayerConfig, Shape } from './layer.js';
 import { layerFromConfig } from './layer_registry.js';
 import type { LossName } from './losses.js';
 import type { MetricName } from './metrics.js';
-import type { OptimizerName } from './optimizers.js';
+import type { OptimizerName } from '../optimizers/resolve_optimizer.js';
 import type { RecurrentLayerLike } from './recurrent_adapter.js';
 
 // Internal: the public API is `model.toArtifacts()` / `Sequential.fromArtifacts()` (and `save` / `load`).

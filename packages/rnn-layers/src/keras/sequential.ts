@@ -7,7 +7,7 @@ import { arrayToTensor, HostSamples } from './model_data.js';
 import { snakeCase, type Layer, type Shape } from './layer.js';
 import { resolveLoss, type LossFunction, type LossName } from './losses.js';
 import { resolveMetric, type MetricFunction, type MetricName } from './metrics.js';
-import { isOptimizer, resolveOptimizer, type OptimizerName } from './optimizers.js';
+import { isOptimizer, resolveOptimizer, type OptimizerName } from '../optimizers/resolve_optimizer.js';
 import { modelFromArtifacts, modelToArtifacts, type ModelArtifacts } from './model_artifacts.js';
 import { isRecurrentLayerLike, RecurrentAdapter, type RecurrentLayerLike } from './recurrent_adapter.js';
 import { meanLoss } from './mean_loss.js';

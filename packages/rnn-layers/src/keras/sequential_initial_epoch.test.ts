@@ -7,7 +7,7 @@ import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import { EarlyStopping } from './early_stopping.js';
 import { Embedding } from './embedding.js';
-import { KerasAdam } from './keras_adam.js';
+import { KerasAdam } from '../optimizers/keras_adam.js';
 import { Sequential } from './sequential.js';
 import { separableTokens } from './__fixtures__/separable_tokens.js';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { previewValue } from '@rnnkit/tensor-core';
 
-import { rmsprop } from '../optimizers/fused_rmsprop.js';
+import { rmsprop } from './fused_rmsprop.js';
 import { KerasAdam } from './keras_adam.js';
 
 export const OPTIMIZER_NAMES = ['rmsprop', 'adam', 'sgd'] as const;
