@@ -14,7 +14,24 @@ export interface FixtureCases {
   resample: Array<{ name: string; signal: string; row: number; origFreq: number; newFreq: number; lowpassFilterWidth?: number; rolloff?: number }>;
 }
 
-export const cases: FixtureCases = JSON.parse(readFileSync(new URL('audio_features.json', dir), 'utf8'));
+const cases: FixtureCases = JSON.parse(readFileSync(new URL('audio_features.json', dir), 'utf8'));
+
+/**
+ * The cases of one kind, which must number `expected` (what tools/fixtures/audio_features.py writes):
+ * a truncated or emptied fixture then fails at collection instead of looping over nothing.
+ */
+export function fixtureCases<K extends Exclude<keyof FixtureCases, 'signals'>>(
+  kind: K,
+  expected: number,
+): FixtureCases[K] {
+  const list = cases[kind] as FixtureCases[K] | undefined;
+  const found = Array.isArray(list) ? list.length : 0;
+  if (!Array.isArray(list) || found !== expected)
+    throw new Error(
+      `audio_features.json holds ${found} ${kind} cases, expected ${expected} (what tools/fixtures/audio_features.py writes)`,
+    );
+  return list;
+}
 const bytes = new Uint8Array(readFileSync(new URL('audio_features.safetensors', dir)));
 
 const header = readSafetensorsHeader(bytes);

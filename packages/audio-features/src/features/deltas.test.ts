@@ -2,11 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describeWithBackends, expectArraysClose } from '@rnnkit/tensor-core/testing';
 import { expect, it } from 'vitest';
 
-import { cases, fixture } from '../__fixtures__/load.js';
+import { fixture, fixtureCases } from '../__fixtures__/load.js';
 import { computeDeltas } from './deltas.js';
 
 describeWithBackends('computeDeltas', () => {
-  for (const c of cases.deltas) {
+  for (const c of fixtureCases('deltas', 2)) {
     it(`matches torchaudio.functional.compute_deltas (winLength ${c.winLength})`, async () => {
       const input = fixture(c.input);
       const expected = fixture(c.name);

@@ -2,14 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describeWithBackends, expectArraysClose } from '@rnnkit/tensor-core/testing';
 import { it } from 'vitest';
 
-import { cases, fixture } from '../__fixtures__/load.js';
+import { fixture, fixtureCases } from '../__fixtures__/load.js';
 import { amplitudeToDb } from './amplitude_to_db.js';
 import { logMelSpectrogram } from './log_mel_spectrogram.js';
 import { type MelSpectrogramOptions } from './mel_spectrogram.js';
 import { mfcc } from './mfcc.js';
 
 describeWithBackends('logMelSpectrogram, amplitudeToDb and the MFCC lifter', () => {
-  const { name, ...c } = cases.melSpectrogram[0]! as MelSpectrogramOptions & { name: string };
+  const { name, ...c } = fixtureCases('melSpectrogram', 4)[0]! as MelSpectrogramOptions & { name: string };
   const mel = fixture(name); // torchaudio MelSpectrogram, [2, nMels, frames]
   const signal = fixture('signal16k');
 

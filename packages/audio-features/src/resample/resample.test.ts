@@ -1,11 +1,11 @@
 import { expectArraysClose } from '@rnnkit/tensor-core/testing';
 import { describe, expect, it } from 'vitest';
 
-import { cases, fixtureRow } from '../__fixtures__/load.js';
+import { fixtureCases, fixtureRow } from '../__fixtures__/load.js';
 import { KERNEL_CACHE_BYTES, resample, resampleDirect, resampleKernelCacheBytes } from './resample.js';
 
 describe('resample', () => {
-  for (const c of cases.resample) {
+  for (const c of fixtureCases('resample', 4)) {
     it(`matches torchaudio.functional.resample ${c.origFreq} -> ${c.newFreq} ${JSON.stringify(c)}`, () => {
       const input = fixtureRow(c.signal, c.row);
       const expected = fixtureRow(c.name, 0);

@@ -38,6 +38,7 @@ const pickledPy2 = readZip(fixture('keras_imdb_py2.npz'), 'keras_imdb_py2.npz', 
 
 describe('readNpy / readNpz / the Keras imdb pickle path under seeded mutation', () => {
   it('readNpy: every header field checked, no garbage values, no RangeError from DataView', () => {
+    expect(members).toHaveLength(8); // the arrays tools/fixtures/datasets.py saves in numpy_dtypes.npz
     const tally = fuzzParser({
       name: 'readNpy',
       bases: [

@@ -12,6 +12,11 @@ describe('NumpyRandomState', () => {
     big: { seed: number; n: number; head: number[]; tail: number[]; weightedSum: number };
   };
 
+  // it.each over an emptied fixture would collect no tests and pass.
+  it('has the 5 seeds tools/fixtures/datasets.py writes', () => {
+    expect(ref.cases).toHaveLength(5);
+  });
+
   it.each(ref.cases)(
     'matches np.random.RandomState($seed).shuffle twice over arange($n)',
     ({ seed, n, first, second }) => {
@@ -40,6 +45,7 @@ describe('readNpz / readNpy', () => {
       { dtype: string; shape: number[]; fortran: boolean; values: (number | string)[] }
     >;
     const arrays = readNpz(new Uint8Array(readFileSync(fixture('numpy_dtypes.npz'))));
+    expect(Object.keys(expected)).toHaveLength(8); // the arrays of dtypes_fixture() in tools/fixtures/datasets.py
     expect(Object.keys(arrays).sort()).toEqual(Object.keys(expected).sort());
     for (const [key, want] of Object.entries(expected)) {
       const got = arrays[key]!;

@@ -32,6 +32,11 @@ function toOptions(py: Record<string, number | null>): KerasImdbOptions {
 }
 
 describe('loadKerasImdb', () => {
+  // it.each over an emptied fixture would collect no tests and pass.
+  it('has the 8 option sets tools/fixtures/datasets.py writes', () => {
+    expect(expected.cases).toHaveLength(8);
+  });
+
   it.each(expected.cases.map((c) => [JSON.stringify(c.options), c] as const))(
     'matches keras.datasets.imdb.load_data(%s) on an imdb.npz-shaped file',
     async (_label, c) => {

@@ -6,6 +6,11 @@ import { clipByGlobalNorm } from './clip_by_global_norm.js';
 import { reference } from './__fixtures__/keras_reference.js';
 
 describeWithBackends('clipByGlobalNorm', () => {
+  // Without this an emptied fixture would make the loop below run nothing and pass.
+  it('has the 2 clip cases tools/fixtures/rnn_layers_keras.py writes (maxNorm 0.5 and 100)', () => {
+    expect(reference.clip).toHaveLength(2);
+  });
+
   for (const c of reference.clip) {
     it(`matches torch.nn.utils.clip_grad_norm_ with maxNorm ${c.max_norm}`, async () => {
       const grads = c.grads.map((g: number[], i: number) => tf.tensor(g, c.shapes[i]));

@@ -28,17 +28,14 @@ function makeLayer(c: TorchCase): RecurrentLayer {
 const ATOL = { atol: 1e-5 };
 
 describeWithBackends('recurrent layers vs PyTorch', (backend) => {
-  const cases = loadTorchCases();
+  // 4 cells x 1-2 layers x uni/bidirectional x with/without lengths, plus 2 wide cases per cell.
+  const cases = loadTorchCases(40);
   let numTensors = 0;
   beforeAll(() => {
     numTensors = tf.memory().numTensors;
   });
   afterAll(() => {
     expect(tf.memory().numTensors).toBe(numTensors);
-  });
-
-  it('has every configuration', () => {
-    expect(cases.length).toBe(40);
   });
 
   for (const c of cases) {

@@ -19,8 +19,20 @@ export interface TorchCase {
 
 const dir = new URL('../__fixtures__/', import.meta.url);
 
-export function loadTorchCases(): TorchCase[] {
-  return (JSON.parse(readFileSync(new URL('rnn_layers.json', dir), 'utf8')) as { cases: TorchCase[] }).cases;
+/**
+ * The case list, which must hold `expectedCount` cases (the number tools/fixtures/rnn_layers.py writes):
+ * a truncated or emptied fixture then fails at collection instead of looping over nothing.
+ */
+export function loadTorchCases(expectedCount: number): TorchCase[] {
+  const { cases } = JSON.parse(readFileSync(new URL('rnn_layers.json', dir), 'utf8')) as {
+    cases?: TorchCase[];
+  };
+  const found = Array.isArray(cases) ? cases.length : 0;
+  if (!Array.isArray(cases) || found !== expectedCount)
+    throw new Error(
+      `rnn_layers.json holds ${found} cases, expected ${expectedCount} (what tools/fixtures/rnn_layers.py writes)`,
+    );
+  return cases;
 }
 
 /** All fixture tensors of one case, keyed without the "<case>/" prefix. The caller disposes them. */

@@ -27,6 +27,12 @@ function craft(header: unknown, data = new Uint8Array(0), lengthOverride?: numbe
   return out;
 }
 
+// The tests below loop over the fixture's own names and values: an emptied fixture would make them pass.
+it('torch_tensors.json has the 9 tensors and 12 conversion values tools/fixtures/tensor_core.py writes', () => {
+  expect(tensorNames).toHaveLength(9);
+  expect(expected._conversions.source).toHaveLength(12);
+});
+
 describeWithBackends('safetensors', () => {
   it('reads a file written from PyTorch tensors, every dtype exactly', async () => {
     const tensors = readSafetensors(fixtureBytes);

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { fixtureBytes, fixtureJson, type SentencePieceFixture } from '../__fixtures__/load_fixture.js';
 import { SentencePieceBpeEncoder } from './bpe_encoder.js';
 
-const fixture = fixtureJson<SentencePieceFixture>('sentencepiece.json');
+// One case per HELD_OUT sentence of tools/fixtures/tokenizers.py.
+const fixture = fixtureJson<SentencePieceFixture>('sentencepiece.json', { 'bpe.cases': 11 });
 
 describe('SentencePieceBpeEncoder (TypeScript) on a spm_train BPE model', () => {
   const enc = SentencePieceBpeEncoder.fromBytes(fixtureBytes('sp_bpe.model'));

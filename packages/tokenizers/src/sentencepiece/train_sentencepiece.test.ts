@@ -24,8 +24,12 @@ const options = fixtureJson<{
 const corpus = readFileSync(fixturePath(options.corpus), 'utf8')
   .split('\n')
   .filter((l) => l.length > 0);
-const cpp = fixtureJson<SpModelFixture & { held_out: string[] }>('rnnkit_bpe_cpp.json');
-const heldOut = fixtureJson<SentencePieceFixture>('sentencepiece.json').held_out;
+// The 11 HELD_OUT sentences of tools/fixtures/tokenizers.py, and one C++ case for each.
+const cpp = fixtureJson<SpModelFixture & { held_out: string[] }>('rnnkit_bpe_cpp.json', {
+  held_out: 11,
+  cases: 11,
+});
+const heldOut = fixtureJson<SentencePieceFixture>('sentencepiece.json', { held_out: 11 }).held_out;
 
 describe('trainSentencePiece (BPE) against the C++ library', () => {
   const { corpus: _ignored, ...trainOptions } = options;

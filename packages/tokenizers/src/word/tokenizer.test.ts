@@ -18,8 +18,10 @@ interface KerasCase {
   texts: string[];
   to_json: string;
 }
+// KERAS_TEXTS, KERAS_QUERIES and KERAS_CONFIGS of tools/fixtures/tokenizers.py.
 const fixture = fixtureJson<{ texts: string[]; queries: string[]; cases: KerasCase[] }>(
   'keras_tokenizer.json',
+  { texts: 9, queries: 4, cases: 5 },
 );
 
 function options(c: KerasCase['config']): TokenizerOptions {
