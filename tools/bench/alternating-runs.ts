@@ -1,5 +1,6 @@
-// Runs variants of the same work alternately, run by run, in one process, so that every variant sees
-// the same host load (this 2-vCPU host drifts by more than the effects these A/Bs measure).
+// Timed runs for the benchmarks. alternatingRuns runs variants of the same work alternately, run by
+// run, in one process, so that every variant sees the same host load (this 2-vCPU host drifts by more
+// than the effects these A/Bs measure); timedRuns times one piece of work.
 
 import { at } from './checked.js';
 
@@ -33,6 +34,28 @@ export async function alternatingRuns<V extends string, S extends string>(
     }
   }
   return times;
+}
+
+/**
+ * `warmup` untimed calls of `fn`, then `runs` timed ones: each timed call's wall time and the CPU time
+ * (user + system) this process spent in it, ms.
+ */
+export async function timedRuns(
+  fn: () => Promise<void>,
+  { warmup, runs }: { warmup: number; runs: number },
+): Promise<{ wall: number[]; cpu: number[] }> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    const usage = process.cpuUsage();
+    await fn();
+    const used = process.cpuUsage(usage);
+    wall.push(performance.now() - start);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  return { wall, cpu };
 }
 
 export function round(v: number): number {

@@ -293,6 +293,16 @@ export const recurrenceOptions = {
   runs: { kind: 'int', default: 5, min: 1, description: 'timed runs' },
 } as const satisfies Record<string, OptionSpec>;
 
+/** For the recurrence benchmarks that also time the tfjs-core reference composition. */
+export const referenceOption = {
+  reference: {
+    kind: 'choice',
+    choices: ['yes', 'no'],
+    default: 'yes',
+    description: 'no: skip the tfjs-core reference',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
 /** The sizes of a recurrence benchmark, derived from recurrenceOptions' values. */
 export function recurrenceShape(values: ParsedArgs<typeof recurrenceOptions>) {
   const { cell, batch: B, time: T, input: I, hidden: H, warmup, runs } = values;
@@ -309,4 +319,9 @@ export function recurrenceShape(values: ParsedArgs<typeof recurrenceOptions>) {
     warmup,
     runs,
   };
+}
+
+/** A recurrence benchmark's sizes and run counts as its JSON line names them. */
+export function recurrenceRecord({ cell, B, T, I, H, runs, warmup }: ReturnType<typeof recurrenceShape>) {
+  return { cell, batch: B, time: T, input: I, hidden: H, runs, warmup };
 }

@@ -81,8 +81,10 @@ async function benchRnnkit(
   }
 > {
   let lib: typeof import('../../packages/rnn-layers/src/index.js');
+  let meanLoss: (typeof import('../../packages/rnn-layers/src/internal.js'))['meanLoss'];
   try {
     lib = await import('../../packages/rnn-layers/src/index.js');
+    ({ meanLoss } = await import('../../packages/rnn-layers/src/internal.js'));
   } catch (error) {
     return {
       train_ms_per_batch: null,
@@ -107,24 +109,22 @@ async function benchRnnkit(
   const variables = [...rnn.parameters(), ...dense.namedWeights().map(([, v]) => v)];
   // rnnkit's RMSprop: tfjs-core's rule, one fused kernel per variable where the backend has it (webgpu).
   const optimizer = lib.rmsprop(0.001, 0.9, 0, 1e-7);
+  const trainStep = async () => {
+    // minimize tidies the forward pass and disposes the gradients; only the loss comes back.
+    const loss = required(
+      optimizer.minimize(
+        () => meanLoss(lib.binaryCrossentropy(y, dense.apply(rnn.apply(x)))),
+        true,
+        variables,
+      ),
+      'the cost optimizer.minimize returns',
+    );
+    await loss.data();
+    loss.dispose();
+  };
   const before = tf.memory().numTensors;
   try {
-    const train =
-      cfg.mode === 'infer'
-        ? null
-        : await time('rnnkit train', cfg, async () => {
-            // minimize tidies the forward pass and disposes the gradients; only the loss comes back.
-            const loss = required(
-              optimizer.minimize(
-                () => lib.meanLoss(lib.binaryCrossentropy(y, dense.apply(rnn.apply(x)))),
-                true,
-                variables,
-              ),
-              'the cost optimizer.minimize returns',
-            );
-            await loss.data();
-            loss.dispose();
-          });
+    const train = cfg.mode === 'infer' ? null : await time('rnnkit train', cfg, trainStep);
     const infer =
       cfg.mode === 'train'
         ? null
@@ -138,21 +138,9 @@ async function benchRnnkit(
     let webgpu: Record<string, unknown> | undefined;
     if (cfg.backend === 'webgpu' && cfg.mode !== 'infer') {
       const timing = await import('../../packages/rnn-layers/src/ops/webgpu/recurrence_pass_timing.js');
-      const step = async () => {
-        const loss = required(
-          optimizer.minimize(
-            () => lib.meanLoss(lib.binaryCrossentropy(y, dense.apply(rnn.apply(x)))),
-            true,
-            variables,
-          ),
-          'the cost optimizer.minimize returns',
-        );
-        await loss.data();
-        loss.dispose();
-      };
-      const hostOps = await countHostOps(step); // first: the timing below creates query buffers
+      const hostOps = await countHostOps(trainStep); // first: the timing below creates query buffers
       timing.startRecurrencePassTiming();
-      await step();
+      await trainStep();
       const passes: Record<string, number> = {};
       for (const p of await timing.stopRecurrencePassTiming())
         passes[p.pass] = round((passes[p.pass] ?? 0) + p.gpuMs);

@@ -10,10 +10,10 @@
 import os from 'node:os';
 
 import * as tf from '@tensorflow/tfjs-core';
-import { randomUniform, SeededRandom, useBackend } from '@rnnkit/tensor-core';
+import { useBackend } from '@rnnkit/tensor-core';
 
 import { recurrentSequence } from '../../packages/rnn-layers/src/ops/recurrent_sequence.js';
-import { registerWasmRecurrenceKernels } from '../../packages/rnn-layers/src/ops/wasm/register_wasm_kernels.js';
+import { registerRnnLayersKernels } from '../../packages/rnn-layers/src/ops/register_rnn_layers_kernels.js';
 import { setFusedStepsEnabled } from '../../packages/rnn-layers/src/ops/wasm/simd_gates.js';
 import {
   helperThreads,
@@ -22,7 +22,8 @@ import {
   wasmThreads,
 } from '../../packages/rnn-layers/src/ops/wasm/wasm_helper_threads.js';
 import { alternatingRuns, round, summary, type Timings } from './alternating-runs.js';
-import { parseBenchArgs, recurrenceOptions, recurrenceShape } from './cli-args.js';
+import { recurrenceProblem, weightGradients } from './recurrence-problem.js';
+import { parseBenchArgs, recurrenceOptions, recurrenceRecord, recurrenceShape } from './cli-args.js';
 import { at, loadavg1, required } from './checked.js';
 
 const args = parseBenchArgs({
@@ -39,43 +40,27 @@ const args = parseBenchArgs({
     threads: { kind: 'optional-int', min: 0, description: "setWasmThreads (default: the library's)" },
   },
 });
-const { cell, kind, B, T, I, H, G, warmup, runs } = recurrenceShape(args);
+const shape = recurrenceShape(args);
+const { kind, B, T, I, H, G, warmup, runs } = shape;
 const { compare } = args;
 await useBackend('wasm');
-registerWasmRecurrenceKernels();
+registerRnnLayersKernels();
 if (args.threads !== undefined) setWasmThreads(args.threads);
 if (compare === 'fused')
   setMinParallelWork(Infinity); // one thread: compare the kernels alone
 else await helperThreads()?.started();
 
-const rng = new SeededRandom(1);
-const x = randomUniform([T, B, I], -1, 1, rng);
-const k = 1 / Math.sqrt(H);
-const params = [
-  randomUniform([G, I], -k, k, rng),
-  randomUniform([G, H], -k, k, rng),
-  randomUniform([G], -k, k, rng),
-  randomUniform([G], -k, k, rng),
-];
-const h0 = randomUniform([B, H], -0.5, 0.5, rng);
-const c0 = cell === 'lstm' ? randomUniform([B, H], -0.5, 0.5, rng) : undefined;
-const r = randomUniform([T, B, H], -1, 1, rng);
-const sequence = (wi: tf.Tensor, wh: tf.Tensor, bi: tf.Tensor, bh: tf.Tensor) =>
-  recurrentSequence(kind, x, { weightIh: wi, weightHh: wh, biasIh: bi, biasHh: bh }, h0, c0, {
-    implementation: 'fused',
-  });
+const problem = recurrenceProblem({ kind, B, T, I, H, G }, 'random');
 
 async function forward(): Promise<Float32Array> {
-  const out = sequence(...(params as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]));
+  const { x, weights, h0, c0 } = problem;
+  const out = recurrentSequence(kind, x, weights, h0, c0, { implementation: 'fused' });
   const values = (await out.output.data()) as Float32Array;
   tf.dispose([out.output, out.hN, out.cN ?? []]);
   return values;
 }
 async function train(): Promise<Float32Array[]> {
-  const grads = tf.grads(
-    (wi: tf.Tensor, wh: tf.Tensor, bi: tf.Tensor, bh: tf.Tensor) =>
-      tf.sum(tf.mul(sequence(wi, wh, bi, bh).output, r)) as tf.Scalar,
-  )(params);
+  const grads = weightGradients(problem, 'fused');
   const values = (await Promise.all(grads.map((g) => g.data()))) as Float32Array[];
   tf.dispose(grads);
   return values;
@@ -113,13 +98,7 @@ console.log(
     bench: 'wasm-fused-steps',
     compare,
     backend: tf.getBackend(),
-    cell,
-    batch: B,
-    time: T,
-    input: I,
-    hidden: H,
-    runs,
-    warmup,
+    ...recurrenceRecord(shape),
     threads: compare === 'threads' ? wasmThreads() : 1,
     ...Object.fromEntries(
       Object.entries(times).map(([name, t]) => [

@@ -8,9 +8,9 @@
 import os from 'node:os';
 
 import * as tf from '@tensorflow/tfjs-core';
-import { randomUniform, SeededRandom, useBackend } from '@rnnkit/tensor-core';
+import { useBackend } from '@rnnkit/tensor-core';
 
-import { registerJsRecurrenceKernels } from '../../packages/rnn-layers/src/ops/cpu/register_js_kernels.js';
+import { jsKernelConfigs } from '../../packages/rnn-layers/src/ops/cpu/js_kernels.js';
 import {
   DENSE_LINEAR,
   DENSE_MAT_MUL,
@@ -22,24 +22,25 @@ import {
   RNN_RECURRENCE_GRAD,
 } from '../../packages/rnn-layers/src/ops/kernel_names.js';
 import { recurrentSequence } from '../../packages/rnn-layers/src/ops/recurrent_sequence.js';
-import { registerWasmRecurrenceKernels } from '../../packages/rnn-layers/src/ops/wasm/register_wasm_kernels.js';
-import { parseBenchArgs, recurrenceOptions, recurrenceShape } from './cli-args.js';
+import { wasmKernelConfigs } from '../../packages/rnn-layers/src/ops/wasm/wasm_kernels.js';
+import {
+  parseBenchArgs,
+  recurrenceOptions,
+  recurrenceRecord,
+  recurrenceShape,
+  referenceOption,
+} from './cli-args.js';
+import { round, timedRuns } from './alternating-runs.js';
+import { forwardPass, recurrenceProblem, trainingPass, weightGradients } from './recurrence-problem.js';
 import { at, loadavg1, required, upperMedian } from './checked.js';
 
 const args = parseBenchArgs({
   name: 'wasm-recurrence',
   summary: "rnnkit's wasm recurrence kernels vs the plain-JS kernels and the tfjs-core reference.",
-  options: {
-    ...recurrenceOptions,
-    reference: {
-      kind: 'choice',
-      choices: ['yes', 'no'],
-      default: 'yes',
-      description: 'no: skip the tfjs-core reference',
-    },
-  },
+  options: { ...recurrenceOptions, ...referenceOption },
 });
-const { cell, kind, B, T, I, H, G, warmup, runs } = recurrenceShape(args);
+const shape = recurrenceShape(args);
+const { kind, B, T, I, H, G, warmup, runs } = shape;
 const skipReference = args.reference === 'no';
 const names = [
   LSTM_RECURRENCE,
@@ -53,73 +54,33 @@ const names = [
 ];
 
 await useBackend('wasm');
-// The JS kernels first (they register for wasm only where nothing is registered), then rnnkit's
-// wasm kernels replace them; the two sets are swapped in and out below.
-registerJsRecurrenceKernels();
-const jsKernels = names.flatMap((n) => tf.getKernel(n, 'wasm') ?? []);
-registerWasmRecurrenceKernels();
-const wasmKernels = names.map((n) => required(tf.getKernel(n, 'wasm'), `wasm kernel ${n}`));
+// The JS kernels and rnnkit's wasm kernels for the same names, swapped in and out below.
+const configsOf = (configs: readonly tf.KernelConfig[]): tf.KernelConfig[] =>
+  names.map((n) =>
+    required(
+      configs.find((c) => c.kernelName === n),
+      `kernel ${n}`,
+    ),
+  );
+const jsKernels = configsOf(jsKernelConfigs('wasm'));
+const wasmKernels = configsOf(wasmKernelConfigs);
 function use(set: tf.KernelConfig[]): void {
   for (const name of names) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
   for (const k of set) tf.registerKernel(k);
 }
 
-const rng = new SeededRandom(1);
-const x = randomUniform([T, B, I], -1, 1, rng);
-const k = 1 / Math.sqrt(H);
-const w = {
-  weightIh: randomUniform([G, I], -k, k, rng),
-  weightHh: randomUniform([G, H], -k, k, rng),
-  biasIh: randomUniform([G], -k, k, rng),
-  biasHh: randomUniform([G], -k, k, rng),
-};
-const h0 = randomUniform([B, H], -0.5, 0.5, rng);
-const c0 = cell === 'lstm' ? randomUniform([B, H], -0.5, 0.5, rng) : undefined;
-const r = randomUniform([T, B, H], -1, 1, rng);
+const problem = recurrenceProblem({ kind, B, T, I, H, G }, 'random');
+const { x, weights: w, h0, c0 } = problem;
 
 /** Median wall and CPU (user + system of this single-threaded process) milliseconds. */
 async function median(fn: () => Promise<void>): Promise<{ wall: number; cpu: number }> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    const usage = process.cpuUsage();
-    await fn();
-    const used = process.cpuUsage(usage);
-    wall.push(performance.now() - start);
-    cpu.push((used.user + used.system) / 1000);
-  }
-  const mid = (v: number[]) => Math.round(upperMedian(v) * 100) / 100;
-  return { wall: mid(wall), cpu: mid(cpu) };
-}
-
-const params = [w.weightIh, w.weightHh, w.biasIh, w.biasHh];
-function gradients(implementation: 'fused' | 'reference'): tf.Tensor[] {
-  return tf.grads(
-    (wi: tf.Tensor, wh: tf.Tensor, bi: tf.Tensor, bh: tf.Tensor) =>
-      tf.sum(
-        tf.mul(
-          recurrentSequence(kind, x, { weightIh: wi, weightHh: wh, biasIh: bi, biasHh: bh }, h0, c0, {
-            implementation,
-          }).output,
-          r,
-        ),
-      ) as tf.Scalar,
-  )(params);
+  const { wall, cpu } = await timedRuns(fn, { warmup, runs });
+  return { wall: round(upperMedian(wall)), cpu: round(upperMedian(cpu)) };
 }
 
 async function measure(implementation: 'fused' | 'reference') {
-  const forward = await median(async () => {
-    const out = recurrentSequence(kind, x, w, h0, c0, { implementation });
-    await out.output.data();
-    tf.dispose([out.output, out.hN, out.cN ?? []]);
-  });
-  const train = await median(async () => {
-    const grads = gradients(implementation);
-    await Promise.all(grads.map((g) => g.data()));
-    tf.dispose(grads);
-  });
+  const forward = await median(() => forwardPass(problem, implementation, 'output'));
+  const train = await median(() => trainingPass(problem, implementation));
   return {
     forward_ms: forward.wall,
     train_ms: train.wall,
@@ -130,7 +91,7 @@ async function measure(implementation: 'fused' | 'reference') {
 
 async function results(implementation: 'fused' | 'reference'): Promise<Float32Array[]> {
   const out = recurrentSequence(kind, x, w, h0, c0, { implementation });
-  const grads = gradients(implementation);
+  const grads = weightGradients(problem, implementation);
   const all = [out.output, out.hN, ...(out.cN ? [out.cN] : []), ...grads];
   const values = await Promise.all(all.map(async (t) => (await t.data()) as Float32Array));
   tf.dispose(all);
@@ -161,13 +122,7 @@ console.log(
   JSON.stringify({
     bench: 'wasm-recurrence',
     backend: tf.getBackend(),
-    cell,
-    batch: B,
-    time: T,
-    input: I,
-    hidden: H,
-    runs,
-    warmup,
+    ...recurrenceRecord(shape),
     wasm_kernels: wasm,
     js_kernels: js,
     reference,

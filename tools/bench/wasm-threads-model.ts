@@ -10,12 +10,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@rnnkit/tensor-core';
 
 import * as layers from '../../packages/rnn-layers/src/index.js';
+import { meanLoss } from '../../packages/rnn-layers/src/internal.js';
 import {
   helperThreads,
   setMinParallelWork,
 } from '../../packages/rnn-layers/src/ops/wasm/wasm_helper_threads.js';
 import { alternatingRuns, summary, round, type Timings } from './alternating-runs.js';
-import { parseBenchArgs, recurrenceOptions, recurrenceShape } from './cli-args.js';
+import { parseBenchArgs, recurrenceOptions, recurrenceRecord, recurrenceShape } from './cli-args.js';
 import { loadavg1, required } from './checked.js';
 
 const args = parseBenchArgs({
@@ -26,7 +27,8 @@ const args = parseBenchArgs({
     threads: { kind: 'optional-int', min: 0, description: "setWasmThreads (default: the library's)" },
   },
 });
-const { cell, B, T, I, H, warmup, runs } = recurrenceShape(args);
+const shape = recurrenceShape(args);
+const { cell, B, T, I, H, warmup, runs } = shape;
 await useBackend('wasm');
 if (args.threads !== undefined) layers.setWasmThreads(args.threads);
 const x = tf.randomNormal([B, T, I], 0, 1, 'float32', 1);
@@ -40,7 +42,7 @@ const optimizer = layers.rmsprop(0.001, 0.9, 0, 1e-7);
 async function train(): Promise<void> {
   const loss = required(
     optimizer.minimize(
-      () => layers.meanLoss(layers.binaryCrossentropy(y, dense.apply(rnn.apply(x)))),
+      () => meanLoss(layers.binaryCrossentropy(y, dense.apply(rnn.apply(x)))),
       true,
       variables,
     ),
@@ -72,13 +74,7 @@ console.log(
   JSON.stringify({
     bench: 'wasm-threads-model',
     backend: 'wasm',
-    cell,
-    batch: B,
-    time: T,
-    input: I,
-    hidden: H,
-    runs,
-    warmup,
+    ...recurrenceRecord(shape),
     threads: layers.wasmThreads(),
     ...Object.fromEntries(
       Object.entries(times).map(([name, t]) => [

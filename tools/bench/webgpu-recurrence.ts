@@ -9,7 +9,7 @@
 //   npx tsx tools/bench/webgpu-recurrence.ts --cell lstm --batch 32 --time 100 --input 32 --hidden 128
 // Prints one JSON line; medians over --runs after --warmup.
 import * as tf from '@tensorflow/tfjs-core';
-import { BACKEND_NAMES, describeBackend, randomUniform, SeededRandom, useBackend } from '@rnnkit/tensor-core';
+import { BACKEND_NAMES, describeBackend, useBackend } from '@rnnkit/tensor-core';
 
 import { installNodeWebGpu } from './node-webgpu.js';
 
@@ -23,13 +23,14 @@ import {
   RNN_RECURRENCE_GRAD,
 } from '../../packages/rnn-layers/src/ops/kernel_names.js';
 import { recurrentSequence } from '../../packages/rnn-layers/src/ops/recurrent_sequence.js';
-import { registerRecurrenceKernels } from '../../packages/rnn-layers/src/ops/register_recurrence_kernels.js';
+import { registerRnnLayersKernels } from '../../packages/rnn-layers/src/ops/register_rnn_layers_kernels.js';
 import {
   startRecurrencePassTiming,
   stopRecurrencePassTiming,
 } from '../../packages/rnn-layers/src/ops/webgpu/recurrence_pass_timing.js';
-import { registerWebGpuRecurrenceKernels } from '../../packages/rnn-layers/src/ops/webgpu/register_webgpu_kernels.js';
-import { parseBenchArgs, recurrenceOptions, recurrenceShape } from './cli-args.js';
+import { parseBenchArgs, recurrenceOptions, recurrenceShape, referenceOption } from './cli-args.js';
+import { round, timedRuns } from './alternating-runs.js';
+import { forwardPass, recurrenceProblem, trainingPass } from './recurrence-problem.js';
 import { at, required, upperMedian } from './checked.js';
 
 const args = parseBenchArgs({
@@ -43,12 +44,7 @@ const args = parseBenchArgs({
       default: 'webgpu',
       description: 'backend to run on',
     },
-    reference: {
-      kind: 'choice',
-      choices: ['yes', 'no'],
-      default: 'yes',
-      description: 'no: skip the tfjs-core reference',
-    },
+    ...referenceOption,
   },
 });
 const { cell, kind, B, T, I, H, G, warmup, runs } = recurrenceShape(args);
@@ -56,53 +52,18 @@ const { cell, kind, B, T, I, H, G, warmup, runs } = recurrenceShape(args);
 const backendName = args.backend;
 if (backendName === 'webgpu') await installNodeWebGpu();
 await useBackend(backendName);
-registerWebGpuRecurrenceKernels();
-const rng = new SeededRandom(1);
-const x = randomUniform([T, B, I], -1, 1, rng);
-const k = 1 / Math.sqrt(H);
-const w = {
-  weightIh: randomUniform([G, I], -k, k, rng),
-  weightHh: randomUniform([G, H], -k, k, rng),
-  biasIh: randomUniform([G], -k, k, rng),
-  biasHh: randomUniform([G], -k, k, rng),
-};
-const h0 = tf.zeros([B, H]);
-const c0 = cell === 'lstm' ? tf.zeros([B, H]) : undefined;
-const r = randomUniform([T, B, H], -1, 1, rng);
+registerRnnLayersKernels();
+const problem = recurrenceProblem({ kind, B, T, I, H, G }, 'zeros');
+const { x, weights: w, h0, c0, r } = problem;
 
+/** Median wall milliseconds. */
 async function median(fn: () => Promise<void>): Promise<number> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await fn();
-    times.push(performance.now() - start);
-  }
-  return Math.round(upperMedian(times) * 100) / 100;
+  return round(upperMedian((await timedRuns(fn, { warmup, runs })).wall));
 }
 
 async function measure(implementation: 'fused' | 'reference') {
-  const forward = await median(async () => {
-    const out = recurrentSequence(kind, x, w, h0, c0, { implementation });
-    await out.hN.data();
-    tf.dispose([out.output, out.hN, out.cN ?? []]);
-  });
-  const params = [w.weightIh, w.weightHh, w.biasIh, w.biasHh];
-  const train = await median(async () => {
-    const grads = tf.grads(
-      (wi: tf.Tensor, wh: tf.Tensor, bi: tf.Tensor, bh: tf.Tensor) =>
-        tf.sum(
-          tf.mul(
-            recurrentSequence(kind, x, { weightIh: wi, weightHh: wh, biasIh: bi, biasHh: bh }, h0, c0, {
-              implementation,
-            }).output,
-            r,
-          ),
-        ) as tf.Scalar,
-    )(params);
-    await Promise.all(grads.map((g) => g.data()));
-    tf.dispose(grads);
-  });
+  const forward = await median(() => forwardPass(problem, implementation, 'hN'));
+  const train = await median(() => trainingPass(problem, implementation));
   // Gradients w.r.t. h0 alone: the forward and BPTT kernels without the weight-gradient matmuls.
   const bptt = await median(async () => {
     const [g] = tf.grads(
@@ -118,7 +79,7 @@ async function measure(implementation: 'fused' | 'reference') {
 
 /** The fused forward and BPTT kernels alone, straight through runKernel. */
 async function measureKernels() {
-  registerRecurrenceKernels();
+  registerRnnLayersKernels();
   const [forwardName, gradName] =
     cell === 'lstm'
       ? [LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD]

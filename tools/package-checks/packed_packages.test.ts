@@ -73,7 +73,10 @@ describe('packed packages', () => {
   }
 
   it('subpath exports load with require too', () => {
-    for (const specifier of ['@rnnkit/datasets/batching', '@rnnkit/audio-features/meyda']) {
+    const internal = ['tensor-core', 'rnn-layers', 'tokenizers', 'audio-features', 'datasets'].map(
+      (name) => `@rnnkit/${name}/internal`,
+    );
+    for (const specifier of ['@rnnkit/datasets/batching', '@rnnkit/audio-features/meyda', ...internal]) {
       const r = run(['-e', `require('${specifier}')`]);
       expect(r.status, `${specifier}: ${r.stderr}`).toBe(0);
     }

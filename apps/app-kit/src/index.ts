@@ -7,14 +7,7 @@ export { createLogger, jsonLine } from './logger.js';
 export type { Logger } from './logger.js';
 export { selectBackend } from './backend.js';
 export { RNNKIT_VERSION } from './version.js';
-export {
-  writeModelDirectory,
-  openModelDirectory,
-  modelFiles,
-  sha256Hex,
-  CONFIG_FILE,
-  WEIGHTS_FILE,
-} from './model_directory.js';
+export { writeModelDirectory, openModelDirectory, CONFIG_FILE, WEIGHTS_FILE } from './model_directory.js';
 export type { ModelDirectory, ModelDirectoryConfig, ModelDirectoryHeader } from './model_directory.js';
 export { saveCheckpoint, loadCheckpoint, CHECKPOINT_DIR } from './checkpoint.js';
 export type { CheckpointState, LoadedCheckpoint } from './checkpoint.js';

@@ -1,5 +1,5 @@
 // Public API of @rnnkit/audio-features: WAV decoding, log-mel, MFCC and Kaldi fbank on tensors, streaming features.
-export { createWindow, WINDOW_TYPES } from './spectral/window.js';
+export { createWindow } from './spectral/window.js';
 export type { WindowType, WindowOptions } from './spectral/window.js';
 export { frameSignal, numFrames } from './spectral/frames.js';
 export type { FrameOptions, PadMode } from './spectral/frames.js';

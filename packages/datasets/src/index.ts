@@ -2,7 +2,7 @@
 export * from './batching/index.js';
 
 export { DatasetFormatError } from './io/dataset_format_error.js';
-export { readLines, splitLines } from './io/read_lines.js';
+export { readLines } from './io/read_lines.js';
 export type { NumberedLine } from './io/read_lines.js';
 export { readJsonl } from './io/read_jsonl.js';
 export type { JsonlRecord } from './io/read_jsonl.js';
@@ -10,13 +10,11 @@ export type { JsonlRecord } from './io/read_jsonl.js';
 export { readNpy, npyToNumbers } from './numpy/read_npy.js';
 export type { NpyArray, NpyData } from './numpy/read_npy.js';
 export { readNpz } from './numpy/read_npz.js';
-export { NumpyRandomState } from './numpy/numpy_random_state.js';
 
-export { loadAclImdb, streamAclImdb, listAclImdbFiles } from './text/acl_imdb.js';
+export { loadAclImdb, streamAclImdb } from './text/acl_imdb.js';
 export type { ImdbReview, AclImdbOptions, LoadAclImdbOptions, AclImdbSplit } from './text/acl_imdb.js';
 export {
   loadKerasImdb,
-  kerasImdbFromArrays,
   loadKerasImdbWordIndex,
   invertKerasImdbWordIndex,
   decodeKerasImdb,
@@ -34,12 +32,7 @@ export type {
   TextLabelData,
   TextLabelFormat,
 } from './text/text_label_file.js';
-export {
-  loadSpamAssassin,
-  stripEmailHeaders,
-  SPAM_ASSASSIN_LABELS,
-  SPAM_ASSASSIN_PACKAGE,
-} from './text/spam_assassin.js';
+export { loadSpamAssassin, SPAM_ASSASSIN_LABELS } from './text/spam_assassin.js';
 export type { SpamAssassinEmail, SpamAssassinGroup, SpamAssassinOptions } from './text/spam_assassin.js';
 export type { TextToIds, EncodedExample, EncodeTextsOptions } from './text/encode.js';
 export { encodeTexts } from './text/encode.js';
@@ -52,12 +45,7 @@ export type {
   TabSeparatedPairsOptions,
   TabSeparatedPairsStats,
 } from './translation/tab_separated_pairs.js';
-export {
-  generateNumberPhrases,
-  numberSpeller,
-  pairsToTsv,
-  NUMBER_LANGUAGES,
-} from './translation/number_phrases.js';
+export { generateNumberPhrases, pairsToTsv } from './translation/number_phrases.js';
 export type {
   NumberLanguage,
   NumberSpeller,
@@ -71,14 +59,13 @@ export { loadSpeechManifest, streamSpeechManifest } from './speech/speech_manife
 export type { SpeechManifestOptions } from './speech/speech_manifest.js';
 export { loadLJSpeech } from './speech/ljspeech.js';
 export type { LJSpeechOptions } from './speech/ljspeech.js';
-export { createEspeakSynthesizer, wavDuration, ESPEAK_NG_PACKAGE } from './speech/espeak_synthesizer.js';
+export { createEspeakSynthesizer } from './speech/espeak_synthesizer.js';
 export type { EspeakSynthesizer, EspeakVoiceSettings } from './speech/espeak_synthesizer.js';
 export {
   synthesizeSpokenCorpus,
   synthesizeSpokenDigits,
   addNoiseAtSnr,
   digitStringTexts,
-  DEFAULT_ESPEAK_VOICES,
 } from './speech/spoken_corpus.js';
 export type {
   SpokenCorpusOptions,
@@ -86,4 +73,4 @@ export type {
   SpokenDigitsOptions,
   DigitStringOptions,
 } from './speech/spoken_corpus.js';
-export { createFliteSynthesizer, FLITE_VOICES, FLITE_PACKAGE } from './speech/flite_synthesizer.js';
+export { createFliteSynthesizer } from './speech/flite_synthesizer.js';

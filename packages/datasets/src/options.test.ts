@@ -12,7 +12,6 @@ import {
   encodeTexts,
   generateNumberPhrases,
   invertKerasImdbWordIndex,
-  kerasImdbFromArrays,
   loadAclImdb,
   loadKerasImdb,
   loadLJSpeech,
@@ -33,6 +32,7 @@ import {
   synthesizeSpokenCorpus,
   synthesizeSpokenDigits,
 } from './index.js';
+import { kerasImdbFromArrays } from './internal.js';
 
 // Every public function of the package that takes an options object (nested ones included), called
 // with a misspelt key and, where Keras or Python has one, its snake_case name. Each must fail with

@@ -21,11 +21,7 @@ export { lstmSequence } from './ops/lstm_sequence.js';
 export { gruSequence } from './ops/gru_sequence.js';
 export { rnnSequence } from './ops/rnn_sequence.js';
 export type { RnnSequenceOptions } from './ops/rnn_sequence.js';
-export {
-  recurrentSequence,
-  recurrentSequenceReference,
-  hasFusedRecurrenceKernel,
-} from './ops/recurrent_sequence.js';
+export { recurrentSequence } from './ops/recurrent_sequence.js';
 export type { RecurrentSequenceOptions, RecurrenceImplementation } from './ops/recurrent_sequence.js';
 export type {
   RecurrentWeights,
@@ -34,7 +30,6 @@ export type {
   SequenceResult,
 } from './ops/sequence_types.js';
 export type { CellKind } from './ops/cell_kind.js';
-export * as recurrenceKernelNames from './ops/kernel_names.js';
 export { FusedRMSPropOptimizer, rmsprop } from './optimizers/fused_rmsprop.js';
 // Threads of the wasm backend's fused recurrences and projections (Node.js).
 export { setWasmThreads, wasmThreads } from './ops/wasm/wasm_helper_threads.js';
@@ -66,28 +61,21 @@ export { GlobalAveragePooling1D } from './keras/global_average_pooling_1d.js';
 export type { Layer, LayerConfig, ApplyOptions, Shape } from './keras/layer.js';
 export { realSteps } from './keras/real_steps.js';
 export type { RealSteps } from './keras/real_steps.js';
-export { RecurrentAdapter } from './keras/recurrent_adapter.js';
 export type { RecurrentLayerLike } from './keras/recurrent_adapter.js';
 export { registerLayerClass } from './keras/layer_registry.js';
 export type { LayerFactory } from './keras/layer_registry.js';
-export { ACTIVATIONS } from './keras/activations.js';
 export type { ActivationName } from './keras/activations.js';
 export {
   binaryCrossentropy,
   categoricalCrossentropy,
   sparseCategoricalCrossentropy,
   meanSquaredError,
-  KERAS_EPSILON,
-  LOSS_NAMES,
 } from './keras/losses.js';
 export type { LossFunction, LossName } from './keras/losses.js';
-export { meanLoss } from './keras/mean_loss.js';
 export { binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy } from './keras/metrics.js';
 export type { MetricFunction, MetricName } from './keras/metrics.js';
-export { resolveOptimizer, OPTIMIZER_NAMES } from './optimizers/resolve_optimizer.js';
 export { KerasAdam } from './optimizers/keras_adam.js';
 export type { OptimizerName } from './optimizers/resolve_optimizer.js';
 export { clipByGlobalNorm } from './keras/clip_by_global_norm.js';
 export type { ClippedGradients } from './keras/clip_by_global_norm.js';
-export { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './keras/model_artifacts.js';
 export type { ModelArtifacts, SequentialConfig } from './keras/model_artifacts.js';

@@ -1,11 +1,6 @@
 import './gradients.js';
 
-export {
-  BACKEND_NAMES,
-  AUTO_BACKEND_ORDER,
-  isBackendName,
-  parseBackendRequest,
-} from './backends/backend_name.js';
+export { BACKEND_NAMES, parseBackendRequest } from './backends/backend_name.js';
 export type { BackendName, BackendRequest } from './backends/backend_name.js';
 export { BackendUnavailableError } from './backends/backend_unavailable_error.js';
 export { useBackend, tryUseBackend } from './backends/use_backend.js';
@@ -16,7 +11,6 @@ export { installDawn } from './backends/load_webgpu.js';
 export type { DawnModule, WebGpuAdapterInfo } from './backends/load_webgpu.js';
 export type { TensorflowInfo } from './backends/load_tensorflow.js';
 export { listBackends } from './backends/list_backends.js';
-export { IS_NODE } from './backends/runtime.js';
 export type { BackendStatus } from './backends/list_backends.js';
 
 export { SeededRandom } from './random/seeded_random.js';
@@ -35,17 +29,13 @@ export { readSafetensors, readSafetensorsHeader } from './safetensors/read_safet
 export type { SafetensorsEntry, SafetensorsHeader } from './safetensors/read_safetensors.js';
 export { writeSafetensors } from './safetensors/write_safetensors.js';
 export type { WriteSafetensorsOptions } from './safetensors/write_safetensors.js';
-export { SAFETENSORS_DTYPES } from './safetensors/safetensors_dtype.js';
 export type { SafetensorsDtype } from './safetensors/safetensors_dtype.js';
 
 export { countLeakedTensors, expectNoTensorLeak } from './memory/expect_no_tensor_leak.js';
 export { TensorLeakError } from './memory/tensor_leak_error.js';
 
-export { booleanOption, checkOptions, optionKeys, suggestOption } from './options/check_options.js';
-export { previewValue } from './options/preview_value.js';
+export { checkOptions, optionKeys } from './options/check_options.js';
 export type { OptionKeys, OptionSchema, CheckOptionsSettings } from './options/check_options.js';
-
-export { registerKernelConfigs } from './kernels/register_kernel_configs.js';
 
 export { writeDirectoryAtomically, recoverDirectory } from './io/atomic_directory.js';
 export type { WriteDirectoryOptions } from './io/atomic_directory.js';

@@ -5,7 +5,6 @@ export { textToWordSequence, KERAS_DEFAULT_FILTERS } from './word/text_to_word_s
 export type { TextToWordSequenceOptions } from './word/text_to_word_sequence.js';
 export { padSequences } from './word/pad_sequences.js';
 export type { PadSequencesOptions } from './word/pad_sequences.js';
-export { assertWellFormedText } from './text/well_formed.js';
 
 export { SentencePieceTokenizer } from './sentencepiece/sentencepiece_tokenizer.js';
 export type { EncodeOptions } from './sentencepiece/sentencepiece_tokenizer.js';
@@ -15,12 +14,7 @@ export type {
   TrainSentencePieceOptions,
   TrainSentencePieceProgress,
 } from './sentencepiece/train_sentencepiece.js';
-export {
-  decodeModelProto,
-  encodeModelProto,
-  validateModelProto,
-  resolveSpecialIds,
-} from './sentencepiece/model_proto.js';
+export { decodeModelProto, encodeModelProto } from './sentencepiece/model_proto.js';
 export type {
   ModelProto,
   SentencePieceEntry,
@@ -28,11 +22,9 @@ export type {
   ModelType,
   TrainerSpec,
   NormalizerSpec,
-  SpecialIds,
 } from './sentencepiece/model_proto.js';
-export { normalizeWhitespace, SPACE_SYMBOL } from './sentencepiece/whitespace_normalizer.js';
 
-export { CharVocabulary, SPECIAL_TOKEN_TEXT } from './char/char_vocabulary.js';
+export { CharVocabulary } from './char/char_vocabulary.js';
 export type {
   CharVocabularyOptions,
   CharVocabularyJson,

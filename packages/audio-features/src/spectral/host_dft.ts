@@ -84,27 +84,18 @@ export class HostRealDft {
 
   /** Transforms frames a and b of `input` (with `withB` false, b's lanes are zeroed first) into reA, imA, reB, imB. */
   transformPair(withB = true): void {
-    const spectrum = this.fftPair(withB);
-    const n = this.nFft;
-    const { reA, imA, reB, imB } = this;
-    for (let k = 0; k < this.nFreqs; k++) {
-      const m = k === 0 ? 0 : n - k;
-      const zr = spectrum[2 * k]!;
-      const zi = spectrum[2 * k + 1]!;
-      const wr = spectrum[2 * m]!;
-      const wi = spectrum[2 * m + 1]!;
-      reA[k] = 0.5 * (zr + wr);
-      imA[k] = 0.5 * (zi - wi);
-      reB[k] = 0.5 * (zi + wi);
-      imB[k] = -0.5 * (zr - wr);
-    }
+    this.splitPair(this.fftPair(withB), false);
   }
 
   /** Like transformPair, but only the power spectra |A|^2 and |B|^2, into reA and reB (saves the split). */
   powerPair(withB = true): void {
-    const spectrum = this.fftPair(withB);
+    this.splitPair(this.fftPair(withB), true);
+  }
+
+  /** A[k] and B[k] from Z[k] and Z[N-k] (see the class comment), or with `power` |A[k]|^2 and |B[k]|^2. */
+  private splitPair(spectrum: Float64Array, power: boolean): void {
     const n = this.nFft;
-    const { reA, reB } = this;
+    const { reA, imA, reB, imB } = this;
     for (let k = 0; k < this.nFreqs; k++) {
       const m = k === 0 ? 0 : n - k;
       const zr = spectrum[2 * k]!;
@@ -115,8 +106,15 @@ export class HostRealDft {
       const di = zi - wi;
       const si = zi + wi;
       const dr = zr - wr;
-      reA[k] = 0.25 * (sr * sr + di * di);
-      reB[k] = 0.25 * (si * si + dr * dr);
+      if (power) {
+        reA[k] = 0.25 * (sr * sr + di * di);
+        reB[k] = 0.25 * (si * si + dr * dr);
+      } else {
+        reA[k] = 0.5 * sr;
+        imA[k] = 0.5 * di;
+        reB[k] = 0.5 * si;
+        imB[k] = -0.5 * dr;
+      }
     }
   }
 
@@ -135,35 +133,26 @@ export class HostRealDft {
       const kf = this.kernelFft!;
       const conv = this.conv!;
       zIn.fill(0, 2 * n);
-      for (let i = 0; i < n; i++) {
-        const xr = input[2 * i]!;
-        const xi = input[2 * i + 1]!;
-        const cr = c[2 * i]!;
-        const ci = c[2 * i + 1]!;
-        zIn[2 * i] = xr * cr - xi * ci;
-        zIn[2 * i + 1] = xr * ci + xi * cr;
-      }
+      multiplyComplex(zIn, input, c, n);
       this.fft.transform(zOut, zIn);
-      for (let i = 0; i < 2 * this.size; i += 2) {
-        const yr = zOut[i]!;
-        const yi = zOut[i + 1]!;
-        const kr = kf[i]!;
-        const ki = kf[i + 1]!;
-        zIn[i] = yr * kr - yi * ki;
-        zIn[i + 1] = yr * ki + yi * kr;
-      }
+      multiplyComplex(zIn, zOut, kf, this.size);
       this.fft.inverseTransform(conv, zIn);
-      for (let k = 0; k < n; k++) {
-        const yr = conv[2 * k]!;
-        const yi = conv[2 * k + 1]!;
-        const cr = c[2 * k]!;
-        const ci = c[2 * k + 1]!;
-        zOut[2 * k] = yr * cr - yi * ci;
-        zOut[2 * k + 1] = yr * ci + yi * cr;
-      }
+      multiplyComplex(zOut, conv, c, n);
       spectrum = zOut;
     }
     return spectrum;
+  }
+}
+
+/** dst[k] = a[k] * b[k] for the first `count` complex numbers of interleaved (re, im) arrays. */
+function multiplyComplex(dst: Float64Array, a: Float64Array, b: Float64Array, count: number): void {
+  for (let i = 0; i < 2 * count; i += 2) {
+    const ar = a[i]!;
+    const ai = a[i + 1]!;
+    const br = b[i]!;
+    const bi = b[i + 1]!;
+    dst[i] = ar * br - ai * bi;
+    dst[i + 1] = ar * bi + ai * br;
   }
 }
 

@@ -27,6 +27,8 @@ export function resolvesToHostFft(fn: string, method: string): boolean {
   return method === 'auto' && hostFftByDefault();
 }
 
+type FrameFill = (row: number, dst: Float64Array, lane: number) => void;
+
 /**
  * Runs the DFT over `rows` frames in pairs: `fill(row, dst, lane)` writes the nFft samples of a
  * frame (windowed, zero-padded; every one) to dst[2 j + lane], `sink(row, re, im)` reads bins
@@ -35,35 +37,43 @@ export function resolvesToHostFft(fn: string, method: string): boolean {
 export function hostSpectra(
   nFft: number,
   rows: number,
-  fill: (row: number, dst: Float64Array, lane: number) => void,
+  fill: FrameFill,
   sink: (row: number, re: Float64Array, im: Float64Array) => void,
 ): void {
-  const dft: HostRealDft = hostRealDft(nFft);
-  for (let r = 0; r < rows; r += 2) {
-    const two = r + 1 < rows;
-    fill(r, dft.input, 0);
-    if (two) fill(r + 1, dft.input, 1);
+  forFramePairs(nFft, rows, fill, (dft, r, two) => {
     dft.transformPair(two);
     sink(r, dft.reA, dft.imA);
     if (two) sink(r + 1, dft.reB, dft.imB);
-  }
+  });
 }
 
 /** hostSpectra for power spectra only: `sink(row, p)` reads |X|^2 of bins 0..nFft/2. */
 export function hostPowerSpectra(
   nFft: number,
   rows: number,
-  fill: (row: number, dst: Float64Array, lane: number) => void,
+  fill: FrameFill,
   sink: (row: number, p: Float64Array) => void,
 ): void {
-  const dft: HostRealDft = hostRealDft(nFft);
+  forFramePairs(nFft, rows, fill, (dft, r, two) => {
+    dft.powerPair(two);
+    sink(r, dft.reA);
+    if (two) sink(r + 1, dft.reB);
+  });
+}
+
+/** Fills rows r and r + 1 (when there is one) into the DFT's two input lanes, then hands the pair on. */
+function forFramePairs(
+  nFft: number,
+  rows: number,
+  fill: FrameFill,
+  transform: (dft: HostRealDft, row: number, two: boolean) => void,
+): void {
+  const dft = hostRealDft(nFft);
   for (let r = 0; r < rows; r += 2) {
     const two = r + 1 < rows;
     fill(r, dft.input, 0);
     if (two) fill(r + 1, dft.input, 1);
-    dft.powerPair(two);
-    sink(r, dft.reA);
-    if (two) sink(r + 1, dft.reB);
+    transform(dft, r, two);
   }
 }
 

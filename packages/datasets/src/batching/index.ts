@@ -1,5 +1,4 @@
 // Browser-safe part of @rnnkit/datasets (no node: imports): shuffling, splits, bucketing, padding, streaming.
-export { stableHash, hashToUnit } from './stable_hash.js';
 export { shuffled, permutation } from './shuffle.js';
 export { splitByKey, stratifiedSplit } from './split.js';
 export type { DatasetSplits, SplitFractions, SplitByKeyOptions, StratifiedSplitOptions } from './split.js';

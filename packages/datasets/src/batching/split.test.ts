@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitByKey, stratifiedSplit } from './split.js';
+import { splitByKey, stratifiedSplit, type DatasetSplits } from './split.js';
 import { hashToUnit, stableHash } from './stable_hash.js';
 import { permutation, shuffled } from './shuffle.js';
 
@@ -11,6 +11,12 @@ const ids = (xs: { id: string }[]) => new Set(xs.map((x) => x.id));
 
 function expectDisjoint(a: Set<string>, b: Set<string>) {
   for (const x of a) expect(b.has(x), `${x} is in both splits`).toBe(false);
+}
+
+function expectSplitsDisjoint(s: DatasetSplits<{ id: string }>) {
+  expectDisjoint(ids(s.train), ids(s.test));
+  expectDisjoint(ids(s.train), ids(s.validation));
+  expectDisjoint(ids(s.validation), ids(s.test));
 }
 
 describe('stableHash', () => {
@@ -42,9 +48,7 @@ describe('splitByKey', () => {
   it('gives disjoint splits of about the requested sizes, reproducibly', () => {
     const s = splitByKey(items, { key: (x) => x.id, validation: 0.1, test: 0.2, seed: 5 });
     expect(s.train.length + s.validation.length + s.test.length).toBe(items.length);
-    expectDisjoint(ids(s.train), ids(s.test));
-    expectDisjoint(ids(s.train), ids(s.validation));
-    expectDisjoint(ids(s.validation), ids(s.test));
+    expectSplitsDisjoint(s);
     expect(s.test.length).toBeGreaterThan(340);
     expect(s.test.length).toBeLessThan(460);
     expect(splitByKey(items, { key: (x) => x.id, validation: 0.1, test: 0.2, seed: 5 })).toEqual(s);
@@ -70,29 +74,16 @@ describe('splitByKey', () => {
 
 describe('stratifiedSplit', () => {
   it('splits each class in the requested proportion, disjointly', () => {
-    const s = stratifiedSplit(items, {
-      key: (x) => x.id,
-      label: (x) => x.label,
-      validation: 0.1,
-      test: 0.1,
-      seed: 1,
-    });
+    const split = (seed: number) =>
+      stratifiedSplit(items, { key: (x) => x.id, label: (x) => x.label, validation: 0.1, test: 0.1, seed });
+    const s = split(1);
     const count = (xs: typeof items, label: string) => xs.filter((x) => x.label === label).length;
     expect(count(s.test, 'spam')).toBe(40);
     expect(count(s.test, 'ham')).toBe(160);
     expect(count(s.validation, 'spam')).toBe(40);
     expect(count(s.train, 'spam')).toBe(320);
-    expectDisjoint(ids(s.train), ids(s.test));
-    expectDisjoint(ids(s.train), ids(s.validation));
-    expectDisjoint(ids(s.validation), ids(s.test));
-    const other = stratifiedSplit(items, {
-      key: (x) => x.id,
-      label: (x) => x.label,
-      validation: 0.1,
-      test: 0.1,
-      seed: 2,
-    });
-    expect(ids(other.test)).not.toEqual(ids(s.test));
+    expectSplitsDisjoint(s);
+    expect(ids(split(2).test)).not.toEqual(ids(s.test));
   });
 
   it('never puts copies of one key on both sides', () => {

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 import { DatasetFormatError } from '../io/dataset_format_error.js';
+import { parseJsonlObject } from '../io/read_jsonl.js';
 import { splitLines, stripBom } from '../io/read_lines.js';
 
 export type TextLabelFormat = 'csv' | 'tsv' | 'jsonl';
@@ -116,20 +117,7 @@ function jsonlRows(content: string, file: string, options: TextLabelFileOptions)
   const rows: Row[] = [];
   for (const { text, lineNumber } of splitLines(content)) {
     if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      throw new DatasetFormatError(
-        file,
-        lineNumber,
-        `invalid JSON: ${err instanceof Error ? err.message : String(err)}`,
-      );
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new DatasetFormatError(file, lineNumber, 'expected a JSON object per line');
-    }
-    const record = value as Record<string, unknown>;
+    const record = parseJsonlObject(text, file, lineNumber);
     rows.push({
       text: fieldText(record[textKey], textKey, file, lineNumber, true),
       label: fieldText(record[labelKey], labelKey, file, lineNumber, false),

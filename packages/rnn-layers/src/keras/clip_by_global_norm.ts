@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { previewValue } from '@rnnkit/tensor-core';
+import { previewValue } from '@rnnkit/tensor-core/internal';
 
 export interface ClippedGradients<T> {
   /** The gradients scaled by min(1, maxNorm / globalNorm); new tensors the caller owns. */

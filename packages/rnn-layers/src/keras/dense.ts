@@ -1,12 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  booleanOption,
-  glorotUniform,
-  SeededRandom,
-  checkOptions,
-  optionKeys,
-  previewValue,
-} from '@rnnkit/tensor-core';
+import { glorotUniform, SeededRandom, checkOptions, optionKeys } from '@rnnkit/tensor-core';
+import { booleanOption, previewValue } from '@rnnkit/tensor-core/internal';
 
 import { applyActivation, isActivationName, ACTIVATIONS, type ActivationName } from './activations.js';
 import {

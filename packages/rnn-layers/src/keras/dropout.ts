@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { SeededRandom, checkOptions, optionKeys, previewValue } from '@rnnkit/tensor-core';
+import { SeededRandom, checkOptions, optionKeys } from '@rnnkit/tensor-core';
+import { previewValue } from '@rnnkit/tensor-core/internal';
 
 import { seededDropout } from '../ops/dropout.js';
 import {

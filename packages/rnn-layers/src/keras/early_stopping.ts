@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkOptions, optionKeys, previewValue } from '@rnnkit/tensor-core';
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
+import { booleanOption, previewValue } from '@rnnkit/tensor-core/internal';
 
 import {
   isImprovement,
@@ -101,12 +102,12 @@ export class EarlyStopping implements FitCallbacks {
         `EarlyStopping: baseline must be a finite number, got ${previewValue(options.baseline)}`,
       );
     this.baseline = options.baseline;
-    if (options.restoreBestWeights !== undefined && typeof options.restoreBestWeights !== 'boolean') {
-      throw new Error(
-        `EarlyStopping: restoreBestWeights must be a boolean, got ${previewValue(options.restoreBestWeights)}`,
-      );
-    }
-    this.restoreBestWeights = options.restoreBestWeights ?? false;
+    this.restoreBestWeights = booleanOption(
+      'EarlyStopping',
+      'restoreBestWeights',
+      options.restoreBestWeights,
+      false,
+    );
   }
 
   setModel(model: Sequential): void {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { booleanOption, randomUniform, SeededRandom, checkOptions, optionKeys } from '@rnnkit/tensor-core';
+import { randomUniform, SeededRandom, checkOptions, optionKeys } from '@rnnkit/tensor-core';
+import { booleanOption } from '@rnnkit/tensor-core/internal';
 
 import { gatherRows } from '../ops/gather_rows.js';
 import {

@@ -1,5 +1,5 @@
 import type { EpochLogs } from './fit_progress.js';
-import { previewValue } from '@rnnkit/tensor-core';
+import { previewValue } from '@rnnkit/tensor-core/internal';
 import type { Sequential } from './sequential.js';
 
 /**

@@ -1,4 +1,4 @@
-import { IS_NODE } from '@rnnkit/tensor-core';
+import { IS_NODE } from '@rnnkit/tensor-core/internal';
 import type * as CliProgressModule from 'cli-progress';
 
 /** Per-epoch losses and metrics, e.g. `{loss: 0.31, acc: 0.88, val_loss: 0.35, val_acc: 0.86}`. */

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { optionKeys, previewValue } from '@rnnkit/tensor-core';
+import { optionKeys } from '@rnnkit/tensor-core';
+import { previewValue } from '@rnnkit/tensor-core/internal';
 
 import type { RealSteps } from './real_steps.js';
 

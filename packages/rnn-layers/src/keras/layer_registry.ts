@@ -1,5 +1,5 @@
 import { Dense, type DenseOptions } from './dense.js';
-import { previewValue } from '@rnnkit/tensor-core';
+import { previewValue } from '@rnnkit/tensor-core/internal';
 import { Dropout, type DropoutOptions } from './dropout.js';
 import { Embedding, type EmbeddingOptions } from './embedding.js';
 import { GlobalAveragePooling1D } from './global_average_pooling_1d.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { previewValue } from '@rnnkit/tensor-core';
+import { previewValue } from '@rnnkit/tensor-core/internal';
 
 import { fusedBinaryCrossentropy } from '../ops/binary_crossentropy.js';
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { previewValue } from '@rnnkit/tensor-core';
+import { previewValue } from '@rnnkit/tensor-core/internal';
 
 import { floatMask } from './float_mask.js';
 import type { LossFunction, LossName } from './losses.js';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { previewValue, readSafetensors, readSafetensorsHeader, writeSafetensors } from '@rnnkit/tensor-core';
+import { readSafetensors, readSafetensorsHeader, writeSafetensors } from '@rnnkit/tensor-core';
+import { previewValue } from '@rnnkit/tensor-core/internal';
 
 import type { Layer, LayerConfig, Shape } from './layer.js';
 import { layerFromConfig } from './layer_registry.js';

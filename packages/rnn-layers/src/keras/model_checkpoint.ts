@@ -1,4 +1,5 @@
-import { checkOptions, optionKeys, previewValue } from '@rnnkit/tensor-core';
+import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
+import { booleanOption } from '@rnnkit/tensor-core/internal';
 
 import {
   isImprovement,
@@ -56,12 +57,7 @@ export class ModelCheckpoint implements FitCallbacks {
     this.path = options.path;
     this.monitor = options.monitor ?? 'val_loss';
     this.mode = resolveMonitorMode('ModelCheckpoint', options.mode ?? 'auto', this.monitor);
-    if (options.saveBestOnly !== undefined && typeof options.saveBestOnly !== 'boolean') {
-      throw new Error(
-        `ModelCheckpoint: saveBestOnly must be a boolean, got ${previewValue(options.saveBestOnly)}`,
-      );
-    }
-    this.saveBestOnly = options.saveBestOnly ?? false;
+    this.saveBestOnly = booleanOption('ModelCheckpoint', 'saveBestOnly', options.saveBestOnly, false);
   }
 
   setModel(model: Sequential): void {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { previewValue } from '@rnnkit/tensor-core';
+import { previewValue } from '@rnnkit/tensor-core/internal';
 
 /**
  * Nested number arrays → tensor, checking they are rectangular and numeric. tf.tensor does not

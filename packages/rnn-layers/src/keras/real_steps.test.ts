@@ -113,28 +113,33 @@ describeWithBackends('Keras masking with padding before or between the tokens', 
     [9, 10, 11, 0, 0, 0],
   ];
 
+  /**
+   * sum(m.apply(x)) and its gradients for the model's weights, read back; with `withSteps`, given the
+   * real steps found on the host.
+   */
+  const sumAndGradients = async (m: Sequential, x: number[][], withSteps: boolean) => {
+    const ids = tf.tensor2d(x, undefined, 'int32');
+    const options = withSteps ? { realSteps: realSteps(x.flat(), [x.length, x[0]!.length]) } : {};
+    const { value, grads } = tf.variableGrads(
+      () => tf.sum(m.apply(ids, options)) as tf.Scalar,
+      m.trainableWeights(),
+    );
+    const out = {
+      value: await value.data(),
+      grads: await Promise.all(Object.values(grads).map((g) => g.data())),
+    };
+    tf.dispose([ids, value, ...Object.values(grads)]);
+    return out;
+  };
+
   it('gives the same outputs and gradients as padding after (bidirectional, returnSequences)', async () => {
     const m = model();
     m.build([null, 6]);
-    const gradients = async (x: number[][]) => {
-      const ids = tf.tensor2d(x, undefined, 'int32');
-      // Through Sequential.apply without host steps the adapter reads the mask (cpu, wasm) or, on
-      // webgpu in Node, falls back to counting; so pass the real steps the way fit/predict do.
-      const steps = realSteps(x.flat(), [x.length, x[0]!.length]);
-      const { value, grads } = tf.variableGrads(
-        () => tf.sum(m.apply(ids, { realSteps: steps })) as tf.Scalar,
-        m.trainableWeights(),
-      );
-      const out = {
-        value: await value.data(),
-        grads: await Promise.all(Object.values(grads).map((g) => g.data())),
-      };
-      tf.dispose([ids, value, ...Object.values(grads)]);
-      return out;
-    };
-    const a = await gradients(post);
+    // Through Sequential.apply without host steps the adapter reads the mask (cpu, wasm) or, on
+    // webgpu in Node, falls back to counting; so pass the real steps the way fit/predict do.
+    const a = await sumAndGradients(m, post, true);
     for (const padded of [pre, between]) {
-      const b = await gradients(padded);
+      const b = await sumAndGradients(m, padded, true);
       expectArraysClose(b.value, a.value, { atol: 1e-6 });
       b.grads.forEach((g, i) => expectArraysClose(g, a.grads[i]!, { atol: 1e-6 }));
     }
@@ -147,24 +152,10 @@ describeWithBackends('Keras masking with padding before or between the tokens', 
     // webgpu computes tensors under 1000 elements on the CPU, where they can be read back: make the
     // batch big enough for the mask to stay on the GPU.
     const tiled = (rows: number[][]) => Array.from({ length: 60 }, () => rows).flat();
-    const run = async (x: number[][], withSteps: boolean) => {
-      const ids = tf.tensor2d(x, undefined, 'int32');
-      const options = withSteps ? { realSteps: realSteps(x.flat(), [x.length, x[0]!.length]) } : {};
-      const { value, grads } = tf.variableGrads(
-        () => tf.sum(m.apply(ids, options)) as tf.Scalar,
-        m.trainableWeights(),
-      );
-      const out = {
-        value: await value.data(),
-        grads: await Promise.all(Object.values(grads).map((g) => g.data())),
-      };
-      tf.dispose([ids, value, ...Object.values(grads)]);
-      return out;
-    };
-    const a = await run(tiled(post), true);
+    const a = await sumAndGradients(m, tiled(post), true);
     const before = tf.memory().numTensors;
     for (const padded of [pre, between]) {
-      const b = await run(tiled(padded), false);
+      const b = await sumAndGradients(m, tiled(padded), false);
       expectArraysClose(b.value, a.value, { rtol: 1e-5, atol: 1e-4 });
       b.grads.forEach((g, i) => expectArraysClose(g, a.grads[i]!, { rtol: 1e-5, atol: 1e-4 }));
     }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { bucketByLength, checkOptions, optionKeys, SeededRandom, previewValue } from '@rnnkit/tensor-core';
+import { bucketByLength, checkOptions, optionKeys, SeededRandom } from '@rnnkit/tensor-core';
+import { previewValue } from '@rnnkit/tensor-core/internal';
 
 import { clipByGlobalNorm } from './clip_by_global_norm.js';
 import { Embedding } from './embedding.js';

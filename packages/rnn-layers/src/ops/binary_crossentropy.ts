@@ -1,7 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import { BINARY_CROSSENTROPY, BINARY_CROSSENTROPY_GRAD } from './kernel_names.js';
-import { registerRecurrenceKernels } from './register_recurrence_kernels.js';
+import { runKernel } from './kernel_config.js';
+import {
+  BINARY_CROSSENTROPY,
+  BINARY_CROSSENTROPY_GRAD,
+  type BinaryCrossentropyAttrs,
+} from './kernel_names.js';
+import { registerRnnLayersKernels } from './register_rnn_layers_kernels.js';
 
 // The fused binary cross-entropy op (BINARY_CROSSENTROPY) and its gradient, for the backends that
 // register the kernels (webgpu). Labels get a zero gradient: they are data, not parameters.
@@ -19,13 +24,11 @@ function registerGradient(): void {
         return {
           yTrue: () => tf.zerosLike(yTrue),
           yPred: () =>
-            tf
-              .engine()
-              .runKernel(
-                BINARY_CROSSENTROPY_GRAD,
-                { yTrue, yPred, dy: dy as tf.Tensor },
-                attrs!,
-              ) as tf.Tensor,
+            runKernel(
+              BINARY_CROSSENTROPY_GRAD,
+              { yTrue, yPred, dy: dy as tf.Tensor },
+              attrs as BinaryCrossentropyAttrs,
+            ),
         };
       },
     });
@@ -43,7 +46,7 @@ export function fusedBinaryCrossentropy(
   yPred: tf.Tensor,
   epsilon: number,
 ): tf.Tensor | null {
-  registerRecurrenceKernels();
+  registerRnnLayersKernels();
   if (tf.getKernel(BINARY_CROSSENTROPY, tf.getBackend()) === undefined) return null;
   if (
     yPred.rank < 1 ||
@@ -53,5 +56,5 @@ export function fusedBinaryCrossentropy(
   )
     return null;
   registerGradient();
-  return tf.engine().runKernel(BINARY_CROSSENTROPY, { yTrue, yPred }, { epsilon }) as tf.Tensor;
+  return runKernel(BINARY_CROSSENTROPY, { yTrue, yPred }, { epsilon });
 }

@@ -3,14 +3,14 @@ import { randomUniform } from '@rnnkit/tensor-core';
 import { describeWithBackends, expectArraysClose } from '@rnnkit/tensor-core/testing';
 import { expect, it } from 'vitest';
 
-import { registerJsRecurrenceKernels } from './cpu/register_js_kernels.js';
+import { registerRnnLayersKernels } from './register_rnn_layers_kernels.js';
 import { denseMatMul } from './dense_mat_mul.js';
 import { DENSE_LINEAR, DENSE_MAT_MUL } from './kernel_names.js';
 import { registerRecurrenceGradients } from './register_recurrence_gradients.js';
 
 describeWithBackends('denseMatMul', (backend) => {
   it('matches tf.matMul, value and gradients, for every transpose combination', async () => {
-    registerJsRecurrenceKernels();
+    registerRnnLayersKernels();
     registerRecurrenceGradients();
     expect(tf.getKernel(DENSE_MAT_MUL, 'cpu')).toBeDefined();
     expect(tf.getKernel(DENSE_MAT_MUL, 'wasm')).toBeDefined();

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+import { runKernel } from './kernel_config.js';
 import { COLUMN_SUMS, DENSE_LINEAR, DENSE_MAT_MUL } from './kernel_names.js';
 
 /**
@@ -19,12 +20,12 @@ export function denseMatMul(
     // The bias [n] is added to every row inside the kernel: on cpu a broadcasting tf.add and the
     // tf.sum of its gradient (which transposes first) cost more than the product itself.
     if (tf.getKernel(DENSE_LINEAR, backend) !== undefined) {
-      return tf.engine().runKernel(DENSE_LINEAR, { a, b, bias }, { transposeA, transposeB }) as tf.Tensor;
+      return runKernel(DENSE_LINEAR, { a, b, bias }, { transposeA, transposeB });
     }
     return tf.tidy(() => tf.add(denseMatMul(a, b, transposeA, transposeB), bias));
   }
   if (tf.getKernel(DENSE_MAT_MUL, backend) === undefined) return tf.matMul(a, b, transposeA, transposeB);
-  return tf.engine().runKernel(DENSE_MAT_MUL, { a, b }, { transposeA, transposeB }) as tf.Tensor;
+  return runKernel(DENSE_MAT_MUL, { a, b }, { transposeA, transposeB });
 }
 
 /**
@@ -32,8 +33,7 @@ export function denseMatMul(
  * [1, m] x [m, n] product, which stays on the fast matmul (tf.sum over axis 0 transposes first).
  */
 export function columnSums(dy: tf.Tensor): tf.Tensor {
-  if (tf.getKernel(COLUMN_SUMS, tf.getBackend()) !== undefined)
-    return tf.engine().runKernel(COLUMN_SUMS, { x: dy }) as tf.Tensor;
+  if (tf.getKernel(COLUMN_SUMS, tf.getBackend()) !== undefined) return runKernel(COLUMN_SUMS, { x: dy }, {});
   // tf.fill runs on the device (tf.ones would upload a host array at every step on webgpu).
   return tf.reshape(denseMatMul(tf.fill([1, dy.shape[0]!], 1), dy), [dy.shape[1]!]);
 }

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { dropoutMask, pcgHash } from './dropout_hash.js';
-import { DROPOUT } from './kernel_names.js';
-import { registerRecurrenceKernels } from './register_recurrence_kernels.js';
+import { runKernel } from './kernel_config.js';
+import { DROPOUT, type DropoutAttrs } from './kernel_names.js';
+import { registerRnnLayersKernels } from './register_rnn_layers_kernels.js';
 
 let gradientRegistered = false;
 
@@ -12,7 +13,7 @@ function registerGradient(): void {
     tf.registerGradient({
       kernelName: DROPOUT,
       gradFunc: (dy, _saved, attrs) => ({
-        x: () => tf.engine().runKernel(DROPOUT, { x: dy as tf.Tensor }, attrs!) as tf.Tensor,
+        x: () => runKernel(DROPOUT, { x: dy as tf.Tensor }, attrs as DropoutAttrs),
       }),
     });
   }
@@ -27,10 +28,10 @@ function registerGradient(): void {
  */
 export function seededDropout(x: tf.Tensor, rate: number, key: number): tf.Tensor {
   if (!(rate >= 0 && rate < 1)) throw new Error(`seededDropout: rate must be in [0, 1), got ${rate}`);
-  registerRecurrenceKernels();
+  registerRnnLayersKernels();
   if (x.dtype === 'float32' && tf.getKernel(DROPOUT, tf.getBackend()) !== undefined) {
     registerGradient();
-    return tf.engine().runKernel(DROPOUT, { x }, { rate, base: pcgHash(key >>> 0) }) as tf.Tensor;
+    return runKernel(DROPOUT, { x }, { rate, base: pcgHash(key >>> 0) });
   }
   return tf.tidy(() => tf.mul(x, tf.tensor(dropoutMask(x.size, rate, key), x.shape)));
 }

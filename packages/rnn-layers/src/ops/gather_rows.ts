@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+import { runKernel } from './kernel_config.js';
 import { GATHER_ROWS } from './kernel_names.js';
-import { registerRecurrenceKernels } from './register_recurrence_kernels.js';
+import { registerRnnLayersKernels } from './register_rnn_layers_kernels.js';
 
 /**
  * tf.gather(x, indices) for a 2-D float32 x and 1-D int32 indices: rnnkit's GATHER_ROWS kernel where
@@ -10,7 +11,7 @@ import { registerRecurrenceKernels } from './register_recurrence_kernels.js';
  * embedding lookup, the Keras-masking permutations), whose gradients are scatters or gathers again.
  */
 export function gatherRows(x: tf.Tensor, indices: tf.Tensor): tf.Tensor {
-  registerRecurrenceKernels();
+  registerRnnLayersKernels();
   if (
     x.rank === 2 &&
     x.dtype === 'float32' &&
@@ -18,7 +19,7 @@ export function gatherRows(x: tf.Tensor, indices: tf.Tensor): tf.Tensor {
     indices.dtype === 'int32' &&
     tf.getKernel(GATHER_ROWS, tf.getBackend()) !== undefined
   ) {
-    return tf.engine().runKernel(GATHER_ROWS, { x, indices }) as tf.Tensor;
+    return runKernel(GATHER_ROWS, { x, indices }, {});
   }
   return tf.gather(x, indices);
 }

@@ -67,15 +67,7 @@ function lossFn(
   const S = tf.tensor(p.values['S']!.data, p.values['S']!.shape);
   const Q = tf.tensor(p.values['Q']!.data, p.values['Q']!.shape);
   const f = (...args: tf.Tensor[]): tf.Scalar => {
-    const [x, weightIh, weightHh, biasIh, biasHh, h0, c0] = args as [
-      tf.Tensor,
-      tf.Tensor,
-      tf.Tensor,
-      tf.Tensor,
-      tf.Tensor,
-      tf.Tensor,
-      tf.Tensor,
-    ];
+    const { x, weightIh, weightHh, biasIh, biasHh, h0, c0 } = named(args);
     const weights: RecurrentWeights = { weightIh, weightHh, biasIh, biasHh };
     const r = recurrentSequence(p.cell, x, weights, h0, c0, options);
     let loss = tf.add(tf.sum(tf.mul(r.output, R)), tf.sum(tf.mul(r.hN, S)));
@@ -87,6 +79,12 @@ function lossFn(
 
 function tensorsOf(p: Problem): tf.Tensor[] {
   return paramsOf(p.cell).map((n) => tf.tensor(p.values[n]!.data, p.values[n]!.shape));
+}
+
+/** Tensors in PARAMS order by name; c0 is undefined where the cell has none. */
+function named(args: readonly tf.Tensor[]) {
+  const [x, weightIh, weightHh, biasIh, biasHh, h0, c0] = args;
+  return { x: x!, weightIh: weightIh!, weightHh: weightHh!, biasIh: biasIh!, biasHh: biasHh!, h0: h0!, c0 };
 }
 
 const VARIANTS = [
@@ -107,15 +105,7 @@ describeWithBackends(
           for (const implementation of ['fused', 'reference'] as const) {
             const { f, dispose } = lossFn(p, { reverse: v.reverse, lengths: v.lengths, implementation });
             const inputs = tensorsOf(p);
-            const [x, weightIh, weightHh, biasIh, biasHh, h0, c0] = inputs as [
-              tf.Tensor,
-              tf.Tensor,
-              tf.Tensor,
-              tf.Tensor,
-              tf.Tensor,
-              tf.Tensor,
-              tf.Tensor,
-            ];
+            const { x, weightIh, weightHh, biasIh, biasHh, h0, c0 } = named(inputs);
             const r = recurrentSequence(
               cell,
               x,
@@ -181,15 +171,7 @@ describeWithBackends(
 describeWithBackends('sequence ops', () => {
   it('lstmSequence/gruSequence/rnnSequence return PyTorch shapes and zero padding', async () => {
     const p = makeProblem('lstm', 4, 2, 3, 5, 1);
-    const [x, weightIh, weightHh, biasIh, biasHh, h0, c0] = tensorsOf(p) as [
-      tf.Tensor,
-      tf.Tensor,
-      tf.Tensor,
-      tf.Tensor,
-      tf.Tensor,
-      tf.Tensor,
-      tf.Tensor,
-    ];
+    const { x, weightIh, weightHh, biasIh, biasHh, h0, c0 } = named(tensorsOf(p));
     const r0 = gruSequence(
       x,
       {
@@ -210,7 +192,7 @@ describeWithBackends('sequence ops', () => {
     );
     expect(r1.output.shape).toEqual([4, 2, 5]);
     expect(((await r1.output.data()) as Float32Array).every((v) => v >= 0)).toBe(true);
-    const r = lstmSequence(x, { weightIh, weightHh, biasIh, biasHh }, h0, c0, { lengths: [2, 4] });
+    const r = lstmSequence(x, { weightIh, weightHh, biasIh, biasHh }, h0, c0!, { lengths: [2, 4] });
     expect(r.output.shape).toEqual([4, 2, 5]);
     expect(r.hN.shape).toEqual([2, 5]);
     expect(r.cN.shape).toEqual([2, 5]);
@@ -248,15 +230,7 @@ describeWithBackends('sequence ops', () => {
           run: (...a: Parameters<typeof recurrentSequence>) => Partial<ReturnType<typeof recurrentSequence>>,
         ) =>
         (...args: tf.Tensor[]): tf.Scalar => {
-          const [x, weightIh, weightHh, biasIh, biasHh, h0, c0] = args as [
-            tf.Tensor,
-            tf.Tensor,
-            tf.Tensor,
-            tf.Tensor,
-            tf.Tensor,
-            tf.Tensor,
-            tf.Tensor,
-          ];
+          const { x, weightIh, weightHh, biasIh, biasHh, h0, c0 } = named(args);
           const r = run(cell, x, { weightIh, weightHh, biasIh, biasHh }, h0, c0, { lengths: [4, 2, 3] });
           return (
             r.cN ? tf.add(tf.sum(tf.mul(r.hN!, S)), tf.sum(tf.mul(r.cN, Q))) : tf.sum(tf.mul(r.hN!, S))
@@ -266,26 +240,17 @@ describeWithBackends('sequence ops', () => {
       const sequence = tf.grads(loss(recurrentSequence))(inputs);
       for (let i = 0; i < statesGrads.length; i++)
         expectArraysClose(await statesGrads[i]!.data(), await sequence[i]!.data(), { atol: 1e-6 });
-      const r = recurrentStates(
-        cell,
-        inputs[0]!,
-        { weightIh: inputs[1]!, weightHh: inputs[2]! },
-        inputs[5]!,
-        cell === 'lstm' ? inputs[6] : undefined,
-      );
+      // Without biases, full length.
+      const unbiasedStates = (options?: RecurrentSequenceOptions) => {
+        const { x, weightIh, weightHh, h0, c0 } = named(inputs);
+        return recurrentStates(cell, x, { weightIh, weightHh }, h0, c0, options);
+      };
+      const r = unbiasedStates();
       expect('output' in r).toBe(false);
       for (const implementation of ['fused', 'reference'] as const) {
         if (implementation === 'fused' && !hasFusedRecurrenceKernel(cell)) continue;
         expectNoTensorLeak(() => {
-          const options: RecurrentSequenceOptions = { implementation };
-          const r = recurrentStates(
-            cell,
-            inputs[0]!,
-            { weightIh: inputs[1]!, weightHh: inputs[2]! },
-            inputs[5]!,
-            cell === 'lstm' ? inputs[6] : undefined,
-            options,
-          );
+          const r = unbiasedStates({ implementation });
           return [r.hN!, ...(r.cN ? [r.cN] : [])];
         }, `${cell} ${implementation} states`);
       }

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
+import { runOpWithWorkspace } from '@rnnkit/tensor-core/internal';
 
 import { opName, type CellKind } from './cell_kind.js';
 import { inputProjection } from './input_projection.js';
 import { GRU_RECURRENCE, LSTM_RECURRENCE, RNN_RECURRENCE } from './kernel_names.js';
-import { runOpWithWorkspace } from './op_with_workspace.js';
 import { referenceRecurrence } from './reference_recurrence.js';
 import { recurrenceGradConfigs, registerRecurrenceGradients } from './register_recurrence_gradients.js';
-import { registerRecurrenceKernels } from './register_recurrence_kernels.js';
+import { registerRnnLayersKernels } from './register_rnn_layers_kernels.js';
 import type { RecurrentWeights, SequenceOptions, SequenceResult } from './sequence_types.js';
 import { normalizeLengths, validateSequence } from './validate_sequence.js';
 
@@ -36,7 +36,7 @@ function kernelNameOf(cell: CellKind): string {
 
 /** Whether the active (or named) backend has the fused kernel for this cell. */
 export function hasFusedRecurrenceKernel(cell: CellKind, backendName: string = tf.getBackend()): boolean {
-  registerRecurrenceKernels();
+  registerRnnLayersKernels();
   return tf.getKernel(kernelNameOf(cell), backendName) !== undefined;
 }
 

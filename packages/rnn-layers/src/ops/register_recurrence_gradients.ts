@@ -8,7 +8,10 @@ import {
   LSTM_RECURRENCE_GRAD,
   RNN_RECURRENCE,
   RNN_RECURRENCE_GRAD,
+  type RecurrenceAttrs,
+  type RnnRecurrenceAttrs,
 } from './kernel_names.js';
+import { runKernel } from './kernel_config.js';
 
 // Hand-written BPTT, registered beside the ops (tfjs-core style) and shared by every backend that has
 // the forward kernel: the *_GRAD kernel walks the steps backwards and returns the per-step gate
@@ -16,10 +19,6 @@ import {
 // matmul; dW_ih, d(bias) and dx follow from the input-projection matmul by autodiff.
 
 type Dy = tf.Tensor | null;
-
-function run(kernel: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap): tf.Tensor[] {
-  return tf.engine().runKernel(kernel, inputs, attrs) as tf.Tensor[];
-}
 
 const orZeros = (dy: Dy, like: tf.Tensor): tf.Tensor => dy ?? tf.zerosLike(like);
 
@@ -36,7 +35,7 @@ export const recurrenceGradConfigs: tf.GradConfig[] = [
     gradFunc: (dys, saved, attrs) => {
       const [dy, dhN, dcN] = dys as Dy[];
       const [weightHh, h0, c0, y, gates, cells, lengths] = saved as tf.Tensor[];
-      const [dGates, hPrev, dh0, dc0] = run(
+      const [dGates, hPrev, dh0, dc0] = runKernel(
         LSTM_RECURRENCE_GRAD,
         {
           dy: orZeros(dy!, y!),
@@ -50,7 +49,7 @@ export const recurrenceGradConfigs: tf.GradConfig[] = [
           c0: c0!,
           ...deviceLengths(lengths),
         },
-        attrs!,
+        attrs as RecurrenceAttrs,
       );
       return {
         xp: () => dGates!,
@@ -67,7 +66,7 @@ export const recurrenceGradConfigs: tf.GradConfig[] = [
     gradFunc: (dys, saved, attrs) => {
       const [dy, dhN] = dys as Dy[];
       const [weightHh, h0, y, workspace, lengths] = saved as tf.Tensor[];
-      const [dXp, dHp, hPrev, dh0] = run(
+      const [dXp, dHp, hPrev, dh0] = runKernel(
         GRU_RECURRENCE_GRAD,
         {
           dy: orZeros(dy!, y!),
@@ -78,7 +77,7 @@ export const recurrenceGradConfigs: tf.GradConfig[] = [
           h0: h0!,
           ...deviceLengths(lengths),
         },
-        attrs!,
+        attrs as RecurrenceAttrs,
       );
       return {
         xp: () => dXp!,
@@ -95,7 +94,7 @@ export const recurrenceGradConfigs: tf.GradConfig[] = [
     gradFunc: (dys, saved, attrs) => {
       const [dy, dhN] = dys as Dy[];
       const [weightHh, h0, y, lengths] = saved as tf.Tensor[];
-      const [dPre, hPrev, dh0] = run(
+      const [dPre, hPrev, dh0] = runKernel(
         RNN_RECURRENCE_GRAD,
         {
           dy: orZeros(dy!, y!),
@@ -105,7 +104,7 @@ export const recurrenceGradConfigs: tf.GradConfig[] = [
           h0: h0!,
           ...deviceLengths(lengths),
         },
-        attrs!,
+        attrs as RnnRecurrenceAttrs,
       );
       return {
         xp: () => dPre!,

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { RMSPROP_UPDATE } from '../ops/kernel_names.js';
-import { registerRecurrenceKernels } from '../ops/register_recurrence_kernels.js';
+import { runKernel } from '../ops/kernel_config.js';
+import { registerRnnLayersKernels } from '../ops/register_rnn_layers_kernels.js';
 
 // tfjs-core's RMSprop (the rule Keras uses: ε inside the square root) with each variable's step as
 // ONE kernel where the backend has it (RMSPROP_UPDATE, on webgpu): tfjs-core runs eleven small ops
@@ -30,7 +31,7 @@ export class FusedRMSPropOptimizer extends tf.RMSPropOptimizer {
     variableGradients: tf.NamedTensorMap | Array<{ name: string; tensor: tf.Tensor }>,
   ): void {
     const self = this as unknown as RMSPropState;
-    registerRecurrenceKernels();
+    registerRnnLayersKernels();
     if (self.centered || tf.getKernel(RMSPROP_UPDATE, tf.getBackend()) === undefined) {
       super.applyGradients(variableGradients);
       return;
@@ -58,9 +59,11 @@ export class FusedRMSPropOptimizer extends tf.RMSPropOptimizer {
       }).variable;
       if (gradient == null) return;
       tf.tidy(() => {
-        const [newValue, newMeanSquare, newMoment] = tf
-          .engine()
-          .runKernel(RMSPROP_UPDATE, { value, gradient, meanSquare, moment }, attrs) as tf.Tensor[];
+        const [newValue, newMeanSquare, newMoment] = runKernel(
+          RMSPROP_UPDATE,
+          { value, gradient, meanSquare, moment },
+          attrs,
+        );
         if (newValue === undefined || newMeanSquare === undefined || newMoment === undefined)
           throw new Error(
             `FusedRMSPropOptimizer.applyGradients: ${RMSPROP_UPDATE} must return [value, meanSquare, moment]`,

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types.js';
 
 import { KERAS_ADAM_UPDATE } from '../ops/kernel_names.js';
-import { registerRecurrenceKernels } from '../ops/register_recurrence_kernels.js';
+import { runKernel } from '../ops/kernel_config.js';
+import { registerRnnLayersKernels } from '../ops/register_rnn_layers_kernels.js';
 
 /**
  * Adam with Keras's update rule: variable −= lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m / (√v + ε).
@@ -42,7 +43,7 @@ export class KerasAdam extends tf.Optimizer {
       : Object.entries(variableGradients);
     const t = this.iterations + 1;
     const alpha = (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
-    registerRecurrenceKernels();
+    registerRnnLayersKernels();
     const fused = tf.getKernel(KERAS_ADAM_UPDATE, tf.getBackend()) !== undefined;
     const attrs = { beta1: this.beta1, beta2: this.beta2, alpha, epsilon: this.epsilon };
     tf.tidy(() => {
@@ -55,9 +56,7 @@ export class KerasAdam extends tf.Optimizer {
         });
         if (gradient == null) return;
         if (fused) {
-          const [newValue, newM, newV] = tf
-            .engine()
-            .runKernel(KERAS_ADAM_UPDATE, { value, gradient, m, v }, attrs) as tf.Tensor[];
+          const [newValue, newM, newV] = runKernel(KERAS_ADAM_UPDATE, { value, gradient, m, v }, attrs);
           if (newValue === undefined || newM === undefined || newV === undefined)
             throw new Error(`KerasAdam.applyGradients: ${KERAS_ADAM_UPDATE} must return [value, m, v]`);
           m.assign(newM);

@@ -1,11 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  booleanOption,
-  checkOptions,
-  randomUniform,
-  SeededRandom,
-  type OptionSchema,
-} from '@rnnkit/tensor-core';
+import { checkOptions, randomUniform, SeededRandom, type OptionSchema } from '@rnnkit/tensor-core';
+import { booleanOption } from '@rnnkit/tensor-core/internal';
 
 import { gateCount, type CellKind } from '../ops/cell_kind.js';
 import { seededDropout } from '../ops/dropout.js';

@@ -22,7 +22,7 @@ interface EngineInternals {
 function engineInternals(): EngineInternals {
   const engine = tf.engine() as unknown as Partial<EngineInternals>;
   if (typeof engine.runKernelFunc !== 'function') {
-    throw new Error("rnn-layers: expected tfjs-core 4.x's Engine.runKernelFunc (the base of tf.customGrad)");
+    throw new Error("rnnkit: expected tfjs-core 4.x's Engine.runKernelFunc (the base of tf.customGrad)");
   }
   return engine as EngineInternals;
 }

@@ -1,5 +1,6 @@
 import { assertWellFormedText } from '../text/well_formed.js';
-import { decodeModelProto, resolveSpecialIds, type ModelProto } from './model_proto.js';
+import { decodeModelProto, type ModelProto } from './model_proto.js';
+import { SentencePieceIds } from './sentencepiece_ids.js';
 import { normalizeWhitespace, SPACE_SYMBOL } from './whitespace_normalizer.js';
 
 interface Pair {
@@ -82,12 +83,7 @@ const WORD_CACHE_LIMIT = 1 << 16;
  * — the models `trainSentencePiece` writes, or `spm_train --model_type=bpe
  * --normalization_rule_name=identity`. Ids equal the C++ library's; no WebAssembly is loaded.
  */
-export class SentencePieceBpeEncoder {
-  readonly vocabSize: number;
-  readonly unkId: number;
-  readonly bosId: number;
-  readonly eosId: number;
-  readonly padId: number;
+export class SentencePieceBpeEncoder extends SentencePieceIds {
   private readonly scores = new Map<string, number>(); // normal, user-defined and unused pieces
   private readonly ids = new Map<string, number>();
   private readonly reservedIds = new Map<string, number>(); // control, unknown, byte
@@ -99,6 +95,7 @@ export class SentencePieceBpeEncoder {
   private readonly cache = new Map<string, { ids: number[]; pieces: string[] }>();
 
   constructor(readonly model: ModelProto) {
+    super(model);
     const t = model.trainerSpec;
     const fail = (why: string): never => {
       throw new Error(
@@ -113,13 +110,6 @@ export class SentencePieceBpeEncoder {
     if (t.treatWhitespaceAsSuffix) fail('treat_whitespace_as_suffix is not supported');
     if (t.byteFallback) fail('byte_fallback is not supported');
     if (model.pieces.some((p) => p.type === 'unused')) fail('models with unused pieces are not supported');
-    this.vocabSize = model.pieces.length;
-    ({
-      unkId: this.unkId,
-      bosId: this.bosId,
-      eosId: this.eosId,
-      padId: this.padId,
-    } = resolveSpecialIds(model));
     const users: string[] = [];
     let crossesWords = false;
     model.pieces.forEach((p, id) => {

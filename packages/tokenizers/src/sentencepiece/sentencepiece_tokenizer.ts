@@ -3,7 +3,8 @@ import type * as NodeFs from 'node:fs/promises';
 import { checkOptions, optionKeys } from '@rnnkit/tensor-core';
 
 import { assertWellFormedText } from '../text/well_formed.js';
-import { decodeModelProto, resolveSpecialIds, type ModelProto, type ModelType } from './model_proto.js';
+import { decodeModelProto, type ModelProto, type ModelType } from './model_proto.js';
+import { SentencePieceIds } from './sentencepiece_ids.js';
 import { loadWasmProcessor, type WasmSentencePieceProcessor } from './wasm_processor.js';
 
 export interface EncodeOptions {
@@ -20,13 +21,7 @@ const ENCODE_OPTIONS = optionKeys<EncodeOptions>({ addBos: true, addEos: true })
  * WebAssembly, so ids equal those of Python's `sentencepiece` and `spm_encode`. Works in Node and
  * browsers; `fromFile` is the only Node-specific entry.
  */
-export class SentencePieceTokenizer {
-  readonly vocabSize: number;
-  readonly unkId: number;
-  readonly bosId: number;
-  readonly eosId: number;
-  /** -1 when the model has no pad piece (SentencePiece's default). */
-  readonly padId: number;
+export class SentencePieceTokenizer extends SentencePieceIds {
   readonly modelType: ModelType;
   private readonly pieceIds: Map<string, number>;
   private disposed = false;
@@ -36,13 +31,7 @@ export class SentencePieceTokenizer {
     readonly model: ModelProto,
     private readonly processor: WasmSentencePieceProcessor,
   ) {
-    this.vocabSize = model.pieces.length;
-    ({
-      unkId: this.unkId,
-      bosId: this.bosId,
-      eosId: this.eosId,
-      padId: this.padId,
-    } = resolveSpecialIds(model));
+    super(model);
     this.modelType = model.trainerSpec.modelType ?? 'unigram';
     this.pieceIds = new Map(model.pieces.map((p, i) => [p.piece, i]));
   }

@@ -110,21 +110,3 @@ export function transpose(m: Float32Array, rows: number, cols: number): Float32A
   }
   return t;
 }
-
-/**
- * Which time index batch row b reads at step s, or -1 once its sequence has ended. Reverse runs each
- * sequence backwards within its own length (PyTorch packed-sequence semantics).
- */
-export function makeTimeIndex(
-  time: number,
-  batch: number,
-  lengths: readonly number[],
-  reverse: boolean,
-): Int32Array {
-  const index = new Int32Array(time * batch);
-  for (let b = 0; b < batch; b++) {
-    const len = lengths.length === 0 ? time : lengths[b]!;
-    for (let s = 0; s < time; s++) index[s * batch + b] = s >= len ? -1 : reverse ? len - 1 - s : s;
-  }
-  return index;
-}

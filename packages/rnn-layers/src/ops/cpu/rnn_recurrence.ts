@@ -1,4 +1,6 @@
-import { makeTimeIndex, recurrentProduct, transpose } from './recurrent_product.js';
+import { ownRows, rnnGradRow, rnnRow } from '../cell_rows.js';
+import { recurrenceSteps, runSteps } from '../recurrence_steps.js';
+import { bpttStepProduct, forwardStepProduct } from './step_products.js';
 
 // Plain-JS Elman RNN recurrence (torch.nn.RNN): h' = act(xp + W_hh h). Layouts as in lstm_recurrence.ts.
 
@@ -21,29 +23,13 @@ export function rnnForward(
   reverse: boolean,
 ): RnnForward {
   const H = hidden;
-  const index = makeTimeIndex(time, batch, lengths, reverse);
+  const d = recurrenceSteps(time, batch, hidden, lengths, reverse);
   const h = Float32Array.from(h0);
   const y = new Float32Array(time * batch * H);
-  const rec = new Float32Array(batch * H);
-  const rows = new Int32Array(batch);
   const relu = activation === 'relu';
-  for (let s = 0; s < time; s++) {
-    let n = 0;
-    for (let b = 0; b < batch; b++) if (index[s * batch + b]! >= 0) rows[n++] = b;
-    if (n === 0) break;
-    recurrentProduct(w, H, H, h, rows, n, rec, null);
-    for (let a = 0; a < n; a++) {
-      const b = rows[a]!;
-      const yo = (index[s * batch + b]! * batch + b) * H;
-      const so = b * H;
-      for (let j = 0; j < H; j++) {
-        const pre = xp[yo + j]! + rec[so + j]!;
-        const hNew = relu ? (pre > 0 ? pre : 0) : Math.tanh(pre);
-        h[so + j] = hNew;
-        y[yo + j] = hNew;
-      }
-    }
-  }
+  const { rec, run } = forwardStepProduct(d, w, H, h, null);
+  const rows = ownRows({ xp, rec, h, y });
+  runSteps(d, 'forward', { before: run, row: (b, row) => rnnRow(rows, relu, H, b, row, 0) });
   return { y, hN: h };
 }
 
@@ -67,38 +53,16 @@ export function rnnBackward(
   reverse: boolean,
 ): RnnBackward {
   const H = hidden;
-  const index = makeTimeIndex(time, batch, lengths, reverse);
-  const wT = transpose(w, H, H);
+  const d = recurrenceSteps(time, batch, hidden, lengths, reverse);
   const dh = Float32Array.from(dhN);
   const dPre = new Float32Array(time * batch * H);
   const hPrev = new Float32Array(time * batch * H);
   const dStep = new Float32Array(batch * H);
-  const dhStep = new Float32Array(batch * H);
-  const rows = new Int32Array(batch);
   const relu = activation === 'relu';
-  for (let s = time - 1; s >= 0; s--) {
-    let n = 0;
-    for (let b = 0; b < batch; b++) if (index[s * batch + b]! >= 0) rows[n++] = b;
-    if (n === 0) continue;
-    for (let a = 0; a < n; a++) {
-      const b = rows[a]!;
-      const row = index[s * batch + b]! * batch + b;
-      const prevRow = s === 0 ? -1 : index[(s - 1) * batch + b]! * batch + b;
-      const yo = row * H;
-      const so = b * H;
-      for (let j = 0; j < H; j++) {
-        hPrev[yo + j] = prevRow < 0 ? h0[so + j]! : y[prevRow * H + j]!;
-        const hv = y[yo + j]!;
-        const dht = dh[so + j]! + dy[yo + j]!;
-        const d = relu ? (hv > 0 ? dht : 0) : dht * (1 - hv * hv);
-        dPre[yo + j] = dStep[so + j] = d;
-      }
-    }
-    recurrentProduct(wT, H, H, dStep, rows, n, dhStep, null);
-    for (let a = 0; a < n; a++) {
-      const so = rows[a]! * H;
-      for (let j = 0; j < H; j++) dh[so + j] = dhStep[so + j]!;
-    }
-  }
+  const rows = ownRows({ h0, y, hPrev, dh, dy, dPre, ds: dStep });
+  runSteps(d, 'backward', {
+    row: (b, row, previous) => rnnGradRow(rows, relu, H, b, row, previous, 0),
+    after: bpttStepProduct(d, w, H, dStep, dh, false),
+  });
   return { dPre, hPrev, dh0: dh };
 }

@@ -8,96 +8,74 @@ import type { WasmBackendInternals } from './wasm_backend_access.js';
 // be used (no SIMD, or the threaded build's shared memory, which this module does not declare) the
 // kernels keep their JS loops, which also handle each row's last hidden % 4 elements.
 
+/**
+ * A fused step: the recurrent product of each listed row's h_{t-1} with W_hh packed by
+ * packStepWeights (`panels` panels, K = hidden), then the cell, on `rows` rows of a table of byte
+ * addresses per row. Gate blocks are `gateBytes` apart.
+ */
+type StepKernel = (
+  table: number,
+  rows: number,
+  w: number,
+  panels: number,
+  hidden: number,
+  gateBytes: number,
+) => void;
+
+/** A StepKernel with b_hh at `bias` (GRU). */
+type BiasedStepKernel = (...args: [...Parameters<StepKernel>, bias: number]) => void;
+
+/**
+ * out = a W on rows of a table [a, out]: a row's k elements `aStep` bytes apart; W [k, 16 * panels] in
+ * panels of 16 columns, a panel's rows `wStep` bytes apart and panels `panelStep` bytes apart
+ * (row-major W: N * 4 and 64; packed: 64 and k * 64).
+ */
+type RowsProduct = (
+  table: number,
+  rows: number,
+  w: number,
+  panels: number,
+  k: number,
+  aStep: number,
+  wStep: number,
+  panelStep: number,
+) => void;
+
+/** Elman RNN BPTT rows: hPrev and the pre-activation gradient (dh + dy) act'(h) into dPre and the step's ds. */
+type RnnGradRow = (
+  y: number,
+  hp: number,
+  hPrev: number,
+  dh: number,
+  dy: number,
+  dPre: number,
+  ds: number,
+  gateBytes: number,
+  n4: number,
+  rows: number,
+) => void;
+
+/** `rows` rows of n4 elements, `rowBytes` apart, from x into out. */
+type ElementwiseRows = (x: number, out: number, rowBytes: number, n4: number, rows: number) => void;
+
 /** Exports of simd_gates.build.mjs's module; every pointer is a byte address in the heap. */
 export interface SimdGates {
-  /**
-   * Fused steps: the recurrent product of each listed row's h_{t-1} with W_hh packed by
-   * packStepWeights (`panels` panels, K = hidden), then the cell, on `rows` rows of a table of byte
-   * addresses per row: LSTM [hp, x, c, h, y, cells, gates], GRU [hp, x, h, y, workspace] (b_hh at
-   * `bias`), Elman [hp, x, h, y] (panels of 16 units, else 4). Gate blocks are `gateBytes` apart.
-   */
-  lstm_step(table: number, rows: number, w: number, panels: number, hidden: number, gateBytes: number): void;
+  /** Table rows [hp, x, c, h, y, cells, gates]. */
+  lstm_step: StepKernel;
   /** lstm_step without the BPTT workspace: table rows [hp, x, c, h, y]. */
-  lstm_step_inference(
-    table: number,
-    rows: number,
-    w: number,
-    panels: number,
-    hidden: number,
-    gateBytes: number,
-  ): void;
-  gru_step(
-    table: number,
-    rows: number,
-    w: number,
-    panels: number,
-    hidden: number,
-    gateBytes: number,
-    bias: number,
-  ): void;
+  lstm_step_inference: StepKernel;
+  /** Table rows [hp, x, h, y, workspace]. */
+  gru_step: BiasedStepKernel;
   /** gru_step without the BPTT workspace: table rows [hp, x, h, y]. */
-  gru_step_inference(
-    table: number,
-    rows: number,
-    w: number,
-    panels: number,
-    hidden: number,
-    gateBytes: number,
-    bias: number,
-  ): void;
-  rnn_tanh_step(
-    table: number,
-    rows: number,
-    w: number,
-    panels: number,
-    hidden: number,
-    gateBytes: number,
-  ): void;
-  rnn_relu_step(
-    table: number,
-    rows: number,
-    w: number,
-    panels: number,
-    hidden: number,
-    gateBytes: number,
-  ): void;
-  /**
-   * out = a W (matmul_rows_add: out += a W) on rows of a table [a, out]: a row's k elements `aStep`
-   * bytes apart; W [k, 16 * panels] in panels of 16 columns, a panel's rows `wStep` bytes apart and
-   * panels `panelStep` bytes apart (row-major W: N * 4 and 64; packed: 64 and k * 64).
-   */
-  matmul_rows(
-    table: number,
-    rows: number,
-    w: number,
-    panels: number,
-    k: number,
-    aStep: number,
-    wStep: number,
-    panelStep: number,
-  ): void;
-  matmul_rows_add(
-    table: number,
-    rows: number,
-    w: number,
-    panels: number,
-    k: number,
-    aStep: number,
-    wStep: number,
-    panelStep: number,
-  ): void;
+  gru_step_inference: BiasedStepKernel;
+  /** Table rows [hp, x, h, y]; panels of 16 units. */
+  rnn_tanh_step: StepKernel;
+  rnn_relu_step: StepKernel;
+  matmul_rows: RowsProduct;
+  /** out += a W. */
+  matmul_rows_add: RowsProduct;
   /** matmul_rows plus `bias` (16 * panels floats) on every row. */
-  matmul_rows_bias(
-    table: number,
-    rows: number,
-    w: number,
-    panels: number,
-    k: number,
-    aStep: number,
-    wStep: number,
-    panelStep: number,
-    bias: number,
-  ): void;
+  matmul_rows_bias: (...args: [...Parameters<RowsProduct>, bias: number]) => void;
   /** LSTM rows: gates at x/r in blocks `gateBytes` apart; c, h states updated; cells, y, gates written. */
   lstm_row(
     x: number,
@@ -154,31 +132,8 @@ export interface SimdGates {
     rows: number,
   ): void;
   rnn_tanh_row(x: number, r: number, h: number, y: number, gateBytes: number, n4: number, rows: number): void;
-  /** Elman RNN BPTT rows: writes hPrev and the pre-activation gradient (dh + dy) act'(h) to dPre and the step buffer ds. */
-  rnn_tanh_grad_row(
-    y: number,
-    hp: number,
-    hPrev: number,
-    dh: number,
-    dy: number,
-    dPre: number,
-    ds: number,
-    gateBytes: number,
-    n4: number,
-    rows: number,
-  ): void;
-  rnn_relu_grad_row(
-    y: number,
-    hp: number,
-    hPrev: number,
-    dh: number,
-    dy: number,
-    dPre: number,
-    ds: number,
-    gateBytes: number,
-    n4: number,
-    rows: number,
-  ): void;
+  rnn_tanh_grad_row: RnnGradRow;
+  rnn_relu_grad_row: RnnGradRow;
   /** src [rows, cols] (rows srcStride bytes apart, cols a multiple of 16) as cols / 16 packed panels [rows, 16] at dst. */
   pack_panels(src: number, dst: number, rows: number, cols: number, srcStride: number): void;
   /** dst [cols, rows] = src [rows, cols]^T, rows `srcStride` / `dstStride` bytes apart; rows and cols multiples of 4. */
@@ -187,9 +142,9 @@ export interface SimdGates {
   column_sums(x: number, acc: number, rowBytes: number, n4: number, rows: number): void;
   /** dst row i = src row ids[i] (rowBytes each) for i < count; -1, or the first i whose index is not in [0, rows). */
   gather_rows(src: number, ids: number, count: number, rowBytes: number, dst: number, rows: number): number;
-  /** Test hooks: `rows` rows of n4 elements, `rowBytes` apart. */
-  sigmoid_n(x: number, out: number, rowBytes: number, n4: number, rows: number): void;
-  tanh_n(x: number, out: number, rowBytes: number, n4: number, rows: number): void;
+  /** Test hooks. */
+  sigmoid_n: ElementwiseRows;
+  tanh_n: ElementwiseRows;
 }
 
 let enabled = true;

@@ -80,13 +80,13 @@ export function heapIndex(be: WasmBackendInternals, t: tf.TensorInfo): number {
  * HEAPF32 indices of a kernel's inputs. Resolve them first, before any view of the heap is taken:
  * moving an input in from another backend can grow the memory and detach earlier views.
  */
-export function inputIndices(
+export function inputIndices<I extends Partial<Record<keyof I, tf.TensorInfo>>>(
   be: WasmBackendInternals,
-  inputs: tf.NamedTensorInfoMap,
-): Record<string, number> {
+  inputs: I,
+): { [K in keyof I]: number } {
   const at: Record<string, number> = {};
-  for (const [name, t] of Object.entries(inputs)) if (t) at[name] = heapIndex(be, t);
-  return at;
+  for (const [name, t] of Object.entries(inputs)) if (t) at[name] = heapIndex(be, t as tf.TensorInfo);
+  return at as { [K in keyof I]: number };
 }
 
 /**

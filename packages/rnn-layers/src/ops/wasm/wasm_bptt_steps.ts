@@ -1,4 +1,6 @@
-import { fusedStepKernels, type SimdGates } from './simd_gates.js';
+import { heapRows, type RowBuffers } from '../cell_rows.js';
+import { rowsAligned, runSteps, type BatchRows, type RecurrenceSteps } from '../recurrence_steps.js';
+import { fusedStepKernels, simdGates, type SimdGates } from './simd_gates.js';
 import type { WasmBackendInternals, WasmWorkspace } from './wasm_backend_access.js';
 import {
   CallList,
@@ -10,19 +12,25 @@ import {
   type HelperThreads,
   type RowRange,
 } from './wasm_helper_threads.js';
-import type { RecurrenceDims } from './wasm_recurrence_common.js';
+import {
+  bpttStepProduct,
+  isStepBuffer,
+  rowArgs,
+  rowKernelCall,
+  runHeapSteps,
+  type RowArg,
+  type StepBuffer,
+} from './wasm_recurrence_common.js';
 
 // Drives a BPTT through the SIMD kernels: per step, backwards, the cell's gradient rows (lstm_grad_row,
-// …) for the running rows, then the step product dh (+)= dg W_hh. Like the forward pass
+// …) for the running rows, then the step product dh (+)= dg W_hh (runBptt: through XNNPACK, the rows
+// in SIMD and JS, where the hidden size does not suit these kernels). Like the forward pass
 // (wasm_fused_steps.ts), batch rows never exchange data, so with helper threads each helper runs a
 // later range of rows on copies in the shared memory while the calling thread runs the first in
 // place; the results are bit-identical however the rows are split.
 
-/** A buffer the pass reads or writes: per batch row ([batch, width]) or per step row ([time * batch, width]). */
-export interface BpttBuffer {
-  at: number;
-  width: number;
-  per: 'batch' | 'step';
+/** A buffer the pass reads or writes. */
+export interface BpttBuffer extends StepBuffer {
   /** Whether a helper's rows are copied in before its job (`read`) and back after it (`written`). */
   read: boolean;
   written: boolean;
@@ -38,14 +46,8 @@ export function bpttBuffer(
   return { at, width, per, read: use !== 'written', written: use !== 'read' };
 }
 
-/** The state before a step: the previous step's row of `previous`, at the first step `initial`'s batch row. */
-export interface PreviousRow {
-  previous: BpttBuffer;
-  initial: BpttBuffer;
-}
-
 /** A gradient-row kernel argument: a buffer at the row being processed, the state before it, or a number. */
-export type BpttArg = BpttBuffer | PreviousRow | number;
+export type BpttArg = RowArg<BpttBuffer>;
 
 export interface BpttSequence {
   /** The cell's gradient rows, called as (...args, rows) on `rows` consecutive rows. */
@@ -55,89 +57,67 @@ export interface BpttSequence {
   product: { dg: BpttBuffer; dh: BpttBuffer; weightHh: number; k: number; accumulate: boolean };
 }
 
-/** Where a range of rows lives: each buffer's HEAPF32 index, rows numbered from `first`, a time position's rows `stride` apart. */
+/** Where a range of rows lives: its BatchRows, each buffer's HEAPF32 index and the packed W_hh's. */
 interface RowLayout {
-  first: number;
-  stride: number;
+  rows: BatchRows;
   buffers: Map<BpttBuffer, number>;
   weight: number;
-}
-
-function isBuffer(a: BpttArg): a is BpttBuffer {
-  return typeof a === 'object' && 'at' in a;
 }
 
 function buffersOf(seq: BpttSequence): BpttBuffer[] {
   const all = new Set<BpttBuffer>([seq.product.dg, seq.product.dh]);
   for (const a of seq.args) {
-    if (isBuffer(a)) all.add(a);
+    if (isStepBuffer(a)) all.add(a);
     else if (typeof a === 'object') all.add(a.previous).add(a.initial);
   }
   return [...all];
 }
 
-/** Whether batch rows [b0, b1) all run at step s and read the same position. */
-function rangeAligned(d: RecurrenceDims, s: number, b0: number, b1: number): boolean {
-  const base = s * d.batch;
-  const position = d.index[base + b0]!;
-  if (position < 0) return false;
-  for (let b = b0 + 1; b < b1; b++) if (d.index[base + b] !== position) return false;
-  return true;
-}
-
 /**
- * Makes the calls of the pass for batch rows [b0, b1) laid out as `at`: `call` runs or records each
- * one, `table(s)` is where step s's product table goes (HEAP32 index into `ints`).
+ * Makes the calls of the pass for the rows of `at`: `call` runs or records each one, `table(s)` is
+ * where step s's product table goes (HEAP32 index into `ints`).
  */
 function emitRange(
-  d: RecurrenceDims,
+  d: RecurrenceSteps,
   seq: BpttSequence,
-  b0: number,
-  b1: number,
   at: RowLayout,
   ints: () => Int32Array,
   table: (s: number) => number,
   call: (kernel: HelperKernelName, args: number[]) => void,
 ): void {
-  const { time: T, batch: B, hidden: H } = d;
+  const H = d.hidden;
   const { dg, dh, k: K } = seq.product;
-  const address = (buffer: BpttBuffer, row: number, local: number): number =>
-    4 * (at.buffers.get(buffer)! + (buffer.per === 'batch' ? local : row) * buffer.width);
-  const rowArgs = (s: number, b: number): number[] => {
-    const local = b - at.first;
-    const row = d.index[s * B + b]! * at.stride + local;
-    return seq.args.map((a) => {
-      if (typeof a === 'number') return a;
-      if (isBuffer(a)) return address(a, row, local);
-      return s === 0
-        ? address(a.initial, row, local)
-        : address(a.previous, d.index[(s - 1) * B + b]! * at.stride + local, local);
-    });
-  };
+  const count = at.rows.end - at.rows.first;
+  const base = (buffer: BpttBuffer): number => at.buffers.get(buffer)!;
   const product = seq.product.accumulate ? 'matmul_rows_add' : 'matmul_rows';
-  for (let s = T - 1; s >= 0; s--) {
-    // Whole range in one call where its rows are consecutive in every buffer (now and at the step before).
-    if (rangeAligned(d, s, b0, b1) && (s === 0 || rangeAligned(d, s - 1, b0, b1))) {
-      call(seq.rowKernel, [...rowArgs(s, b0), b1 - b0]);
-    } else {
-      for (let b = b0; b < b1; b++) if (d.index[s * B + b]! >= 0) call(seq.rowKernel, [...rowArgs(s, b), 1]);
-    }
-    const heap = ints();
-    const t = table(s);
-    let n = 0;
-    for (let b = b0; b < b1; b++) {
-      if (d.index[s * B + b]! < 0) continue;
-      heap[t + 2 * n] = address(dg, 0, b - at.first);
-      heap[t + 2 * n + 1] = address(dh, 0, b - at.first);
-      n++;
-    }
-    if (n > 0) call(product, [4 * t, n, 4 * at.weight, H / 16, K, 4, 64, 64 * K]);
-  }
+  let whole = false;
+  let heap = ints();
+  let t = 0;
+  runSteps(
+    d,
+    'backward',
+    {
+      before: (s) => {
+        // The whole range in one call where its rows are consecutive in every buffer (now and a step before).
+        whole = rowsAligned(d, s, at.rows, true);
+        heap = ints();
+        t = table(s);
+      },
+      row: (b, row, previous, a) => {
+        if (!whole || a === 0)
+          call(seq.rowKernel, [...rowArgs(seq.args, b, row, previous, base), whole ? count : 1]);
+        heap[t + 2 * a] = 4 * (base(dg) + b * dg.width);
+        heap[t + 2 * a + 1] = 4 * (base(dh) + b * dh.width);
+      },
+      after: (_s, _rows, n) => call(product, [4 * t, n, 4 * at.weight, H / 16, K, 4, 64, 64 * K]),
+    },
+    at.rows,
+  );
 }
 
 function stageHelperPart(
   pool: HelperThreads,
-  d: RecurrenceDims,
+  d: RecurrenceSteps,
   seq: BpttSequence,
   buffers: BpttBuffer[],
   b0: number,
@@ -147,7 +127,7 @@ function stageHelperPart(
 ): HelperPart {
   const { time: T, batch: B } = d;
   const R = b1 - b0;
-  const at: RowLayout = { first: b0, stride: R, buffers: new Map(), weight };
+  const at: RowLayout = { rows: { first: b0, end: b1, stride: R }, buffers: new Map(), weight };
   for (const buffer of buffers)
     at.buffers.set(buffer, pool.floats((buffer.per === 'batch' ? R : T * R) * buffer.width));
   const tables = pool.floats(T * 2 * R);
@@ -180,8 +160,6 @@ function stageHelperPart(
   emitRange(
     d,
     seq,
-    b0,
-    b1,
     at,
     () => ints,
     (s) => tables + s * 2 * R,
@@ -208,7 +186,7 @@ export function runBpttSteps(
   be: WasmBackendInternals,
   ws: WasmWorkspace,
   fused: SimdGates,
-  d: RecurrenceDims,
+  d: RecurrenceSteps,
   seq: BpttSequence,
 ): void {
   const { time: T, batch: B, hidden: H } = d;
@@ -229,15 +207,17 @@ export function runBpttSteps(
   );
   const mainRows = split ? split.bounds[1]! : B;
   const main = (): void => {
-    const at: RowLayout = { first: 0, stride: B, buffers: new Map(buffers.map((b) => [b, b.at])), weight };
+    const at: RowLayout = {
+      rows: { first: 0, end: mainRows, stride: B },
+      buffers: new Map(buffers.map((b) => [b, b.at])),
+      weight,
+    };
     const table = ws.floats(2 * mainRows);
     const kernels = fused as unknown as Record<HelperKernelName, (...args: number[]) => void>;
     // The kernels never grow the heap, so HEAP32 stays attached.
     emitRange(
       d,
       seq,
-      0,
-      mainRows,
       at,
       () => be.wasm.HEAP32,
       () => table,
@@ -255,4 +235,36 @@ export function runBpttSteps(
   }
   new Float32Array(pool.memory.buffer).set(be.wasm.HEAPF32.subarray(weight, weight + K * H), sharedWeight); // every allocation is made
   runHelperParts(split, parts, main, () => be.wasm.HEAPF32);
+}
+
+/**
+ * Runs the BPTT `seq` over `d`: all of it in the SIMD kernels where they take this hidden size
+ * (runBpttSteps), else per step, backwards, the rows (seq's row kernel in SIMD where available,
+ * `jsRow` on the JS rows' `buffers` for the rest of each row from `from`), then the product in XNNPACK.
+ */
+export function runBptt<K extends string>(
+  be: WasmBackendInternals,
+  ws: WasmWorkspace,
+  d: RecurrenceSteps,
+  seq: BpttSequence,
+  buffers: Record<K, BpttBuffer>,
+  jsRow: (rows: RowBuffers<K>, b: number, row: number, previous: number, from: number) => void,
+): void {
+  const fused = bpttKernels(be, d.hidden);
+  if (fused) return runBpttSteps(be, ws, fused, d, seq);
+  const simd = simdGates(be);
+  const call = simd && rowKernelCall(simd, seq.rowKernel, seq.args);
+  const product = bpttStepProduct(be, ws, d, seq.product);
+  const n4 = simd ? d.hidden & ~3 : 0; // the SIMD kernel's share of each row; JS does the rest
+  let rows = heapRows(be.wasm.HEAPF32, buffers);
+  runHeapSteps(d, 'backward', simd, n4, {
+    row: (b, row, previous, simdRows) => {
+      if (call && simdRows > 0) call(b, row, previous, simdRows);
+      jsRow(rows, b, row, previous, n4);
+    },
+    after: (s, running, n) => {
+      product(s, running, n);
+      rows = heapRows(be.wasm.HEAPF32, buffers); // XNNPACK may have grown the memory (new buffer)
+    },
+  });
 }

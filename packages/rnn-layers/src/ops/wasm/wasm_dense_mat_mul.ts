@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+import type { TypedKernelFunc } from '../kernel_config.js';
+import type { DENSE_LINEAR, DENSE_MAT_MUL } from '../kernel_names.js';
 import { fusedStepKernels } from './simd_gates.js';
 import {
   inputIndices,
@@ -114,23 +116,16 @@ function splitTransposedProduct(
   { k, m, n }: { k: number; m: number; n: number },
   main: () => void,
 ): void {
-  const { pool, bounds } = split;
+  const { pool } = split;
   const a = pool.floats(k * m);
   const b = pool.floats(k * n);
-  const parts = bounds.slice(1, -1).map((first, i) => {
-    const rows = bounds[i + 2]! - first;
-    return {
-      first,
-      rows,
-      aT: pool.floats(rows * K_BLOCK),
-      bPanels: pool.floats(n * K_BLOCK),
-      out: pool.floats(rows * n),
-      table: pool.floats(2 * rows),
-    };
-  });
+  const { parts, shared, sharedInts } = helperRows(split, (rows) => ({
+    aT: pool.floats(rows * K_BLOCK),
+    bPanels: pool.floats(n * K_BLOCK),
+    out: pool.floats(rows * n),
+    table: pool.floats(2 * rows),
+  }));
   const f = be.wasm.HEAPF32;
-  const shared = new Float32Array(pool.memory.buffer); // every allocation is made
-  const sharedInts = new Int32Array(pool.memory.buffer);
   // Whole: one copy of a's k rows costs less than a copy of each helper's columns row by row.
   shared.set(f.subarray(at.a, at.a + k * m), a);
   shared.set(f.subarray(at.b, at.b + k * n), b);
@@ -155,6 +150,26 @@ function splitTransposedProduct(
     return { job, copyBack: outRowsBack(at.out, p.out, n, { first: p.first, rows: p.rows, batch: m }) };
   });
   runHelperParts(split, helperParts, main, () => be.wasm.HEAPF32);
+}
+
+/**
+ * Each helper's rows [first, first + rows) of a split with its `scratch` allocated in the pool, and
+ * views of the pool's memory made after those allocations (one may grow the memory).
+ */
+function helperRows<T extends object>(
+  split: RowSplit,
+  scratch: (rows: number) => T,
+): { parts: Array<{ first: number; rows: number } & T>; shared: Float32Array; sharedInts: Int32Array } {
+  const { pool, bounds } = split;
+  const parts = bounds.slice(1, -1).map((first, i) => {
+    const rows = bounds[i + 2]! - first;
+    return { first, rows, ...scratch(rows) };
+  });
+  return {
+    parts,
+    shared: new Float32Array(pool.memory.buffer),
+    sharedInts: new Int32Array(pool.memory.buffer),
+  };
 }
 
 /** A HelperPart's copyBack for its rows of out [rows, n]. */
@@ -278,19 +293,12 @@ function splitRowsProduct(
   const { pool, bounds } = split;
   const w = pool.floats(k * n);
   const bias = pool.floats(n);
-  const parts = bounds.slice(1, -1).map((first, i) => {
-    const rows = bounds[i + 2]! - first;
-    return {
-      first,
-      rows,
-      a: pool.floats(rows * k),
-      out: pool.floats(rows * n),
-      table: pool.floats(2 * rows),
-    };
-  });
+  const { parts, shared, sharedInts } = helperRows(split, (rows) => ({
+    a: pool.floats(rows * k),
+    out: pool.floats(rows * n),
+    table: pool.floats(2 * rows),
+  }));
   const f = be.wasm.HEAPF32;
-  const shared = new Float32Array(pool.memory.buffer); // every allocation is made
-  const sharedInts = new Int32Array(pool.memory.buffer);
   shared.set(f.subarray(at.w, at.w + k * n), w);
   if (at.bias !== null) shared.set(f.subarray(at.bias, at.bias + n), bias);
   const helperParts = parts.map((p): HelperPart => {
@@ -308,15 +316,21 @@ function splitRowsProduct(
   runHelperParts(split, helperParts, main, () => be.wasm.HEAPF32);
 }
 
-function product(args: Parameters<tf.KernelFunc>[0], withBias: boolean): Info {
+function product(
+  args: Parameters<TypedKernelFunc<typeof DENSE_MAT_MUL | typeof DENSE_LINEAR>>[0],
+  withBias: boolean,
+): Info {
   const { inputs, backend, attrs } = args;
-  const { a, b, bias } = inputs as Record<string, Info | undefined>;
-  if (attrs?.['transposeA'] && !attrs['transposeB'] && !(withBias && bias)) {
-    const out = transposedProduct(backend, a!, b!);
+  const { a, b } = inputs;
+  const bias = 'bias' in inputs ? inputs.bias : undefined;
+  const transposeA = Boolean(attrs.transposeA);
+  const transposeB = Boolean(attrs.transposeB);
+  if (transposeA && !transposeB && !(withBias && bias)) {
+    const out = transposedProduct(backend, a, b);
     if (out) return out;
   }
-  if (!attrs?.['transposeA']) {
-    const out = rowsProduct(backend, a!, b!, Boolean(attrs?.['transposeB']), withBias ? bias : undefined);
+  if (!transposeA) {
+    const out = rowsProduct(backend, a, b, transposeB, withBias ? bias : undefined);
     if (out) return out;
   }
   const temporaries: Info[] = [];
@@ -327,8 +341,8 @@ function product(args: Parameters<tf.KernelFunc>[0], withBias: boolean): Info {
     return out;
   };
   try {
-    const a2 = plain(a!, Boolean(attrs?.['transposeA']));
-    const b2 = plain(b!, Boolean(attrs?.['transposeB']));
+    const a2 = plain(a, transposeA);
+    const b2 = plain(b, transposeB);
     const stored = bias
       ? (backend as unknown as { dataIdMap: { get(id: object): { shape: number[] } } }).dataIdMap.get(
           bias.dataId,
@@ -359,5 +373,5 @@ function product(args: Parameters<tf.KernelFunc>[0], withBias: boolean): Info {
   }
 }
 
-export const denseMatMulWasm: tf.KernelFunc = (args) => product(args, false);
-export const denseLinearWasm: tf.KernelFunc = (args) => product(args, true);
+export const denseMatMulWasm: TypedKernelFunc<typeof DENSE_MAT_MUL> = (args) => product(args, false);
+export const denseLinearWasm: TypedKernelFunc<typeof DENSE_LINEAR> = (args) => product(args, true);

@@ -1,3 +1,4 @@
+import { runSteps, type BatchRows, type RecurrenceSteps } from '../recurrence_steps.js';
 import type { SimdGates } from './simd_gates.js';
 import type { WasmBackendInternals, WasmWorkspace } from './wasm_backend_access.js';
 import {
@@ -10,7 +11,7 @@ import {
   type HelperThreads,
   type RowRange,
 } from './wasm_helper_threads.js';
-import type { RecurrenceDims } from './wasm_recurrence_common.js';
+import type { StepBuffer } from './wasm_recurrence_common.js';
 
 // Drives a fused step kernel (lstm_step, gru_step, …) over a sequence. Each step is one kernel call
 // on a table of byte addresses, one entry per running row: [h_{t-1}, its row of the projection xp,
@@ -18,13 +19,6 @@ import type { RecurrenceDims } from './wasm_recurrence_common.js';
 // split: the calling thread runs the first range in place on tfjs-backend-wasm's heap, each helper a
 // later range on copies in the shared memory, and the copies' outputs are written back at the end.
 // Rows never exchange data during a sequence, so the results are bit-identical however they are split.
-
-/** A buffer a kernel field points into: per batch row ([batch, width]: states) or per step row ([time * batch, width]). */
-export interface StepBuffer {
-  at: number;
-  width: number;
-  per: 'batch' | 'step';
-}
 
 /** An array on the heap ({ at, size } in floats) that the kernel receives as its byte address. */
 export interface HeapArray {
@@ -45,46 +39,50 @@ export interface FusedSequence {
   y: number;
 }
 
-/** Where a range of rows lives: HEAPF32 indices, rows numbered from `first`, a time position's rows `stride` apart. */
+/** Where a range of rows lives: its BatchRows and HEAPF32 indices. */
 interface RowLayout {
-  first: number;
-  stride: number;
+  rows: BatchRows;
   h0: number;
   xp: number;
   y: number;
   fields: number[];
 }
 
-/** Step s's table for batch rows [b0, b1) that are still running, at `table` (HEAP32 index); returns how many. */
-function fillStepTable(
-  heap: Int32Array,
-  table: number,
-  d: RecurrenceDims,
-  s: number,
-  b0: number,
-  b1: number,
+/**
+ * The pass for the rows of `at`: each step's table of its running rows at `table(s)` (HEAP32 index
+ * into `heap`), then `call(table byte address, rows)`.
+ */
+function emitSteps(
+  d: RecurrenceSteps,
   seq: FusedSequence,
   at: RowLayout,
-): number {
+  heap: Int32Array,
+  table: (s: number) => number,
+  call: (table: number, rows: number) => void,
+): void {
   const H = d.hidden;
   const width = seq.fields.length + 2;
-  let n = 0;
-  for (let b = b0; b < b1; b++) {
-    const position = d.index[s * d.batch + b]!;
-    if (position < 0) continue; // this sequence has ended
-    const local = b - at.first;
-    const row = position * at.stride + local;
-    const previous = s === 0 ? -1 : d.index[(s - 1) * d.batch + b]! * at.stride + local;
-    const e = table + n * width;
-    heap[e] = 4 * (previous < 0 ? at.h0 + local * H : at.y + previous * H);
-    heap[e + 1] = 4 * (at.xp + row * seq.xpWidth);
-    for (let i = 0; i < seq.fields.length; i++) {
-      const field = seq.fields[i]!;
-      heap[e + 2 + i] = 4 * (at.fields[i]! + (field.per === 'batch' ? local : row) * field.width);
-    }
-    n++;
-  }
-  return n;
+  let t = 0;
+  runSteps(
+    d,
+    'forward',
+    {
+      before: (s) => {
+        t = table(s);
+      },
+      row: (b, row, previous, a) => {
+        const e = t + a * width;
+        heap[e] = 4 * (previous < 0 ? at.h0 + b * H : at.y + previous * H);
+        heap[e + 1] = 4 * (at.xp + row * seq.xpWidth);
+        for (let i = 0; i < seq.fields.length; i++) {
+          const field = seq.fields[i]!;
+          heap[e + 2 + i] = 4 * (at.fields[i]! + (field.per === 'batch' ? b : row) * field.width);
+        }
+      },
+      after: (_s, _rows, n) => call(4 * t, n),
+    },
+    at.rows,
+  );
 }
 
 function byteArgs(args: ReadonlyArray<number | HeapArray>, address: (a: HeapArray) => number): number[] {
@@ -93,7 +91,7 @@ function byteArgs(args: ReadonlyArray<number | HeapArray>, address: (a: HeapArra
 
 function stageHelperPart(
   pool: HelperThreads,
-  d: RecurrenceDims,
+  d: RecurrenceSteps,
   seq: FusedSequence,
   b0: number,
   b1: number,
@@ -108,8 +106,7 @@ function stageHelperPart(
   const fields = seq.fields.map((f) => pool.floats((f.per === 'batch' ? R : T * R) * f.width));
   const tables = pool.floats(T * R * width);
   const at: RowLayout = {
-    first: b0,
-    stride: R,
+    rows: { first: b0, end: b1, stride: R },
     h0,
     xp,
     y: fields[seq.fields.findIndex((f) => f.at === seq.y)]!,
@@ -135,12 +132,14 @@ function stageHelperPart(
     else if (d.lengths.length > 0) shared.fill(0, fields[i]!, fields[i]! + T * R * field.width); // rows past a length stay zero
   });
   const job = new CallList();
-  for (let s = 0; s < T; s++) {
-    const table = tables + s * R * width;
-    const n = fillStepTable(sharedInts, table, d, s, b0, b1, seq, at);
-    if (n === 0) break; // every sequence of this range has ended
-    job.call(seq.kernel, [4 * table, n, ...sharedArgs]);
-  }
+  emitSteps(
+    d,
+    seq,
+    at,
+    sharedInts,
+    (s) => tables + s * R * width,
+    (table, n) => job.call(seq.kernel, [table, n, ...sharedArgs]),
+  );
   return {
     job,
     copyBack: (to, from) =>
@@ -161,7 +160,7 @@ export function runFusedSteps(
   be: WasmBackendInternals,
   ws: WasmWorkspace,
   fused: SimdGates,
-  d: RecurrenceDims,
+  d: RecurrenceSteps,
   seq: FusedSequence,
 ): void {
   const kernel = fused[seq.kernel] as (table: number, rows: number, ...args: number[]) => void;
@@ -176,20 +175,22 @@ export function runFusedSteps(
   const main = (): void => {
     const args = byteArgs(seq.args, (a) => a.at);
     const at: RowLayout = {
-      first: 0,
-      stride: B,
+      rows: { first: 0, end: mainRows, stride: B },
       h0: seq.h0,
       xp: seq.xp,
       y: seq.y,
       fields: seq.fields.map((f) => f.at),
     };
     const table = ws.floats(mainRows * (seq.fields.length + 2));
-    const heap = be.wasm.HEAP32; // nothing below allocates on this heap, so this view stays attached
-    for (let s = 0; s < T; s++) {
-      const n = fillStepTable(heap, table, d, s, 0, mainRows, seq, at);
-      if (n === 0) break; // every sequence of this range has ended
-      kernel(4 * table, n, ...args);
-    }
+    // Nothing below allocates on this heap, so its view stays attached.
+    emitSteps(
+      d,
+      seq,
+      at,
+      be.wasm.HEAP32,
+      () => table,
+      (t, n) => kernel(t, n, ...args),
+    );
   };
   if (!split) return main();
   const { pool, bounds } = split;

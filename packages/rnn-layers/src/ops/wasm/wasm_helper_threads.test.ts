@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CellKind } from '../cell_kind.js';
 import { denseMatMul } from '../dense_mat_mul.js';
 import { runRecurrence, type RecurrenceRun } from '../../testing/recurrence_run.js';
-import { registerWasmRecurrenceKernels } from './register_wasm_kernels.js';
+import { registerRnnLayersKernels } from '../register_rnn_layers_kernels.js';
 import {
   CallList,
   helperThreads,
@@ -38,7 +38,7 @@ async function onThreads<T>(split: boolean, run: () => Promise<T>): Promise<{ re
 describeWithBackends(
   'wasm helper threads',
   () => {
-    registerWasmRecurrenceKernels();
+    registerRnnLayersKernels();
     const threads = wasmThreads();
 
     beforeAll(async () => {

@@ -8,7 +8,7 @@ import { COLUMN_SUMS } from '../kernel_names.js';
 import { denseMatMul } from '../dense_mat_mul.js';
 import { recurrentSequence } from '../recurrent_sequence.js';
 import { runRecurrence } from '../../testing/recurrence_run.js';
-import { registerWasmRecurrenceKernels } from './register_wasm_kernels.js';
+import { registerRnnLayersKernels } from '../register_rnn_layers_kernels.js';
 import {
   fusedStepKernels,
   setFusedStepsEnabled,
@@ -78,10 +78,9 @@ async function liveHeapBlocks(fn: () => Promise<void>): Promise<number> {
 describeWithBackends(
   'wasm recurrences',
   () => {
-    // Before anything calls recurrentSequence, so the JS kernels never claim wasm in this process.
-    registerWasmRecurrenceKernels();
+    registerRnnLayersKernels();
 
-    it('replaces the JS kernels on wasm', () => {
+    it('are the kernels registered for wasm (before the JS fallbacks)', () => {
       expect(tf.getKernel('RnnkitLSTMRecurrence', 'wasm')?.kernelFunc).toBe(lstmRecurrenceWasm);
     });
 

@@ -16,6 +16,16 @@ fn stableTanh(x: f32) -> f32 { let e = exp(-2.0 * abs(x)); return sign(x) * (1.0
 fn position(s: u32, len: u32) -> u32 { return select(s, len - 1u - s, params.reverse == 1u); }
 `;
 
+/** Storage bindings 1, 2, ... (0 is the uniform block): `name: type`, read-write when marked `*name`. */
+function storageDecls(bindings: string[]): string {
+  return bindings
+    .map(
+      (d, i) =>
+        `@group(0) @binding(${i + 1}) var<storage, ${d.startsWith('*') ? 'read_write' : 'read'}> ${d.replace('*', '')};`,
+    )
+    .join('\n');
+}
+
 const gateCount = (cell: WebGpuCell): number => (cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1);
 
 // Tile depths along the reduction: each iteration costs two workgroup barriers and a round of
@@ -151,12 +161,7 @@ export function forwardShader(cell: WebGpuCell): string {
             '*state: array<f32>',
           ]
         : ['xp: array<f32>', 'w: array<f32>', 'lengths: array<i32>', '*y: array<f32>', '*state: array<f32>'];
-  const decls = bindings
-    .map(
-      (d, i) =>
-        `@group(0) @binding(${i + 1}) var<storage, ${d.startsWith('*') ? 'read_write' : 'read'}> ${d.replace('*', '')};`,
-    )
-    .join('\n');
+  const decls = storageDecls(bindings);
   const epilogue =
     cell === 'lstm'
       ? /* wgsl */ `
@@ -286,12 +291,7 @@ export function backwardShader(cell: WebGpuCell): string {
             '*hPrev: array<f32>',
             '*work: array<f32>',
           ];
-  const decls = bindings
-    .map(
-      (d, i) =>
-        `@group(0) @binding(${i + 1}) var<storage, ${d.startsWith('*') ? 'read_write' : 'read'}> ${d.replace('*', '')};`,
-    )
-    .join('\n');
+  const decls = storageDecls(bindings);
   // Per cell: zero this step's outputs at position s (padded), then the gradient of a real step.
   const padded =
     cell === 'lstm'

@@ -1,5 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
+import type { TypedKernelFunc } from '../kernel_config.js';
+import type { BINARY_CROSSENTROPY, BINARY_CROSSENTROPY_GRAD } from '../kernel_names.js';
 import type { WebGpuBackendInternals } from './webgpu_backend_access.js';
 import {
   ELEMENTWISE_MAIN,
@@ -46,28 +48,36 @@ function widthOf(yPred: tf.TensorInfo): { width: number; size: number } {
   return { width, size: yPred.shape.reduce((a, b) => a * b, 1) };
 }
 
-export const binaryCrossentropyWebGpu: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const { yTrue, yPred } = inputs as Record<string, tf.TensorInfo>;
+export const binaryCrossentropyWebGpu: TypedKernelFunc<typeof BINARY_CROSSENTROPY> = ({
+  inputs,
+  backend,
+  attrs,
+}) => {
+  const { yTrue, yPred } = inputs;
   const { width, size } = widthOf(yPred!);
   return runElementwise(backend as unknown as WebGpuBackendInternals, {
     key: 'rnnkit-binary-crossentropy',
     code: FORWARD,
-    inputs: [yTrue!, yPred!],
+    inputs: [yTrue, yPred],
     outputShapes: [yPred!.shape.slice(0, -1)],
     count: size / width,
-    params: [Number(attrs!['epsilon']), { u32: width }],
+    params: [attrs.epsilon, { u32: width }],
   })[0]!;
 };
 
-export const binaryCrossentropyGradWebGpu: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const { yTrue, yPred, dy } = inputs as Record<string, tf.TensorInfo>;
+export const binaryCrossentropyGradWebGpu: TypedKernelFunc<typeof BINARY_CROSSENTROPY_GRAD> = ({
+  inputs,
+  backend,
+  attrs,
+}) => {
+  const { yTrue, yPred, dy } = inputs;
   const { width, size } = widthOf(yPred!);
   return runElementwise(backend as unknown as WebGpuBackendInternals, {
     key: 'rnnkit-binary-crossentropy-grad',
     code: BACKWARD,
-    inputs: [yTrue!, yPred!, dy!],
+    inputs: [yTrue, yPred, dy],
     outputShapes: [[...yPred!.shape]],
     count: size,
-    params: [Number(attrs!['epsilon']), { u32: width }],
+    params: [attrs.epsilon, { u32: width }],
   })[0]!;
 };

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 import { denseMatMul } from '../dense_mat_mul.js';
 import { registerRecurrenceGradients } from '../register_recurrence_gradients.js';
-import { registerWebGpuRecurrenceKernels } from './register_webgpu_kernels.js';
+import { registerRnnLayersKernels } from '../register_rnn_layers_kernels.js';
 import { chunksFor } from './webgpu_dense_mat_mul.js';
 
 // The webgpu dense matmul against tf.matMul: long reductions (split into chunks) in every layout that
@@ -26,7 +26,7 @@ describeWithBackends(
   'webgpu denseMatMul',
   () => {
     it('matches tf.matMul with and without the split reduction', async () => {
-      registerWebGpuRecurrenceKernels();
+      registerRnnLayersKernels();
       const rng = new SeededRandom(3);
       const before = tf.memory().numTensors;
       const cases: Array<[number[], number[], boolean, boolean]> = [
@@ -49,7 +49,7 @@ describeWithBackends(
     });
 
     it('adds the bias and differentiates like tf.matMul + tf.add', async () => {
-      registerWebGpuRecurrenceKernels();
+      registerRnnLayersKernels();
       registerRecurrenceGradients();
       const rng = new SeededRandom(4);
       const x = randomUniform([2048, 6], -1, 1, rng);
@@ -68,7 +68,7 @@ describeWithBackends(
     });
 
     it('adds a bias to a split product too', async () => {
-      registerWebGpuRecurrenceKernels();
+      registerRnnLayersKernels();
       const rng = new SeededRandom(5);
       const a = randomUniform([2048, 24], -1, 1, rng);
       const b = randomUniform([2048, 8], -1, 1, rng);

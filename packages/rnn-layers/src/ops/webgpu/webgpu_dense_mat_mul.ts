@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+import type { TypedKernelFunc } from '../kernel_config.js';
+import type { DENSE_LINEAR, DENSE_MAT_MUL, DenseMatMulAttrs } from '../kernel_names.js';
 import type { WebGpuBackendInternals } from './webgpu_backend_access.js';
 import {
   ELEMENTWISE_MAIN,
@@ -75,13 +77,13 @@ function sumPartials(
 }
 
 function denseMatMulWebGpu(
-  inputs: Record<string, Info>,
+  inputs: { a: Info; b: Info; bias?: Info },
   backend: tf.KernelBackend,
-  attrs: tf.NamedAttrMap,
+  attrs: DenseMatMulAttrs,
 ): Info {
-  const { a, b, bias } = inputs as { a: Info; b: Info; bias?: Info };
-  const transposeA = Boolean(attrs['transposeA']);
-  const transposeB = Boolean(attrs['transposeB']);
+  const { a, b, bias } = inputs;
+  const transposeA = Boolean(attrs.transposeA);
+  const transposeB = Boolean(attrs.transposeB);
   const [m, depth] = transposeA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
   const n = transposeB ? b.shape[0]! : b.shape[1]!;
   // Chunks of the reduction are contiguous when it is the leading axis (or the other axis is 1).
@@ -114,5 +116,8 @@ function denseMatMulWebGpu(
   }
 }
 
-export const denseMatMulKernelWebGpu: tf.KernelFunc = ({ inputs, backend, attrs }) =>
-  denseMatMulWebGpu(inputs as Record<string, Info>, backend as tf.KernelBackend, attrs ?? {});
+export const denseMatMulKernelWebGpu: TypedKernelFunc<typeof DENSE_MAT_MUL | typeof DENSE_LINEAR> = ({
+  inputs,
+  backend,
+  attrs,
+}) => denseMatMulWebGpu(inputs, backend as tf.KernelBackend, attrs);

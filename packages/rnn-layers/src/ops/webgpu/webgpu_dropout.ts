@@ -1,5 +1,5 @@
-import type * as tf from '@tensorflow/tfjs-core';
-
+import type { TypedKernelFunc } from '../kernel_config.js';
+import type { DROPOUT } from '../kernel_names.js';
 import { dropThreshold, keepScale, PCG_HASH_WGSL } from '../dropout_hash.js';
 import type { WebGpuBackendInternals } from './webgpu_backend_access.js';
 import {
@@ -22,16 +22,16 @@ ${ELEMENTWISE_MAIN}
 }
 `;
 
-export const dropoutWebGpu: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const { x } = inputs as Record<string, tf.TensorInfo>;
-  const rate = Number(attrs!['rate']);
+export const dropoutWebGpu: TypedKernelFunc<typeof DROPOUT> = ({ inputs, backend, attrs }) => {
+  const { x } = inputs;
+  const rate = attrs.rate;
   const size = x!.shape.reduce((a, b) => a * b, 1);
   return runElementwise(backend as unknown as WebGpuBackendInternals, {
     key: 'rnnkit-dropout',
     code: CODE,
-    inputs: [x!],
+    inputs: [x],
     outputShapes: [[...x!.shape]],
     count: size,
-    params: [{ u32: Number(attrs!['base']) }, { u32: dropThreshold(rate) }, keepScale(rate)],
+    params: [{ u32: attrs.base }, { u32: dropThreshold(rate) }, keepScale(rate)],
   })[0]!;
 };

@@ -86,3 +86,25 @@ export function runElementwise(be: WebGpuBackendInternals, call: ElementwiseCall
   pass.end();
   return outputs.map((o) => o.info);
 }
+
+/**
+ * An optimizer's update kernel: the variable's new value and two new slot tensors (moments), each
+ * shaped like the variable `inputs[0]`, one thread per element.
+ */
+export function runVariableUpdate(
+  backend: object,
+  key: string,
+  code: string,
+  inputs: tf.TensorInfo[],
+  params: number[],
+): tf.TensorInfo[] {
+  const shape = [...inputs[0]!.shape];
+  return runElementwise(backend as unknown as WebGpuBackendInternals, {
+    key,
+    code,
+    inputs,
+    outputShapes: [shape, shape, shape],
+    count: shape.reduce((a, b) => a * b, 1),
+    params,
+  });
+}

@@ -1,11 +1,10 @@
-import type * as tf from '@tensorflow/tfjs-core';
-
-import type { WebGpuBackendInternals } from './webgpu_backend_access.js';
+import type { TypedKernelFunc } from '../kernel_config.js';
+import type { KERAS_ADAM_UPDATE } from '../kernel_names.js';
 import {
   ELEMENTWISE_MAIN,
   ELEMENTWISE_PRELUDE,
   elementwiseBindings,
-  runElementwise,
+  runVariableUpdate,
 } from './webgpu_elementwise.js';
 
 // KERAS_ADAM_UPDATE on webgpu: one dispatch for a variable's new value, m and v, where KerasAdam's
@@ -25,16 +24,18 @@ ${ELEMENTWISE_MAIN}
 }
 `;
 
-export const kerasAdamUpdateWebGpu: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const { value, gradient, m, v } = inputs as Record<string, tf.TensorInfo>;
-  const shape = [...value!.shape];
-  const [beta1, beta2] = [Number(attrs!['beta1']), Number(attrs!['beta2'])];
-  return runElementwise(backend as unknown as WebGpuBackendInternals, {
-    key: 'rnnkit-keras-adam-update',
-    code: SHADER,
-    inputs: [value!, gradient!, m!, v!],
-    outputShapes: [shape, shape, shape],
-    count: shape.reduce((a, b) => a * b, 1),
-    params: [beta1, 1 - beta1, beta2, 1 - beta2, Number(attrs!['alpha']), Number(attrs!['epsilon'])],
-  });
+export const kerasAdamUpdateWebGpu: TypedKernelFunc<typeof KERAS_ADAM_UPDATE> = ({
+  inputs,
+  backend,
+  attrs,
+}) => {
+  const { value, gradient, m, v } = inputs;
+  const [beta1, beta2] = [attrs.beta1, attrs.beta2];
+  return runVariableUpdate(
+    backend,
+    'rnnkit-keras-adam-update',
+    SHADER,
+    [value, gradient, m, v],
+    [beta1, 1 - beta1, beta2, 1 - beta2, attrs.alpha, attrs.epsilon],
+  );
 };

@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import type { CellKind } from '../cell_kind.js';
 import { runRecurrence, type RecurrenceRun } from '../../testing/recurrence_run.js';
 import { startRecurrencePassTiming, stopRecurrencePassTiming } from './recurrence_pass_timing.js';
-import { registerWebGpuRecurrenceKernels } from './register_webgpu_kernels.js';
+import { registerRnnLayersKernels } from '../register_rnn_layers_kernels.js';
 
 // The WGSL recurrences against the tfjs-core reference on the same backend: forward outputs, final
 // states, and every gradient, with ragged lengths in both directions. Sizes are not multiples of
@@ -38,7 +38,7 @@ describeWithBackends(
   () => {
     for (const [cell, bias, lengths, reverse] of cases) {
       it(`${cell}${bias ? '' : ' without bias'} matches the reference (lengths ${lengths ?? 'full'}, ${reverse ? 'reverse' : 'forward'})`, async () => {
-        registerWebGpuRecurrenceKernels();
+        registerRnnLayersKernels();
         const before = tf.memory().numTensors;
         const fused = await runRecurrence(DIMS, cell, bias, 'fused', lengths, reverse);
         const reference = await runRecurrence(DIMS, cell, bias, 'reference', lengths, reverse);
@@ -53,7 +53,7 @@ describeWithBackends(
       ['rnn_tanh', false],
     ] as Array<[CellKind, boolean]>) {
       it(`${cell} takes lengths left on the device (${reverse ? 'reverse' : 'forward'}), fused`, async () => {
-        registerWebGpuRecurrenceKernels();
+        registerRnnLayersKernels();
         const lengths = [7, 3, 1, 7, 5];
         // A filled tensor lives on the GPU, so the sum does too: dataSync cannot read it back.
         const onDevice = tf.add(tf.fill([DIMS.B], 0, 'int32'), tf.tensor1d(lengths, 'int32'));
@@ -68,7 +68,7 @@ describeWithBackends(
     }
 
     it('times its passes on the GPU when asked (timestamp queries)', async () => {
-      registerWebGpuRecurrenceKernels();
+      registerRnnLayersKernels();
       startRecurrencePassTiming();
       await runRecurrence(DIMS, 'lstm', true, 'fused', undefined, false);
       const timings = await stopRecurrencePassTiming();

@@ -1,6 +1,22 @@
 /// <reference types="@webgpu/types" />
 import type * as tf from '@tensorflow/tfjs-core';
 
+import type { TypedKernelFunc } from '../kernel_config.js';
+import type {
+  GRU_RECURRENCE,
+  GRU_RECURRENCE_GRAD,
+  GruRecurrenceGradInputs,
+  GruRecurrenceInputs,
+  LSTM_RECURRENCE,
+  LSTM_RECURRENCE_GRAD,
+  LstmRecurrenceGradInputs,
+  LstmRecurrenceInputs,
+  RecurrenceAttrs,
+  RNN_RECURRENCE,
+  RNN_RECURRENCE_GRAD,
+  RnnRecurrenceGradInputs,
+  RnnRecurrenceInputs,
+} from '../kernel_names.js';
 import { passTiming } from './recurrence_pass_timing.js';
 import { backwardShader, forwardShader, type WebGpuCell } from './recurrence_shaders.js';
 import {
@@ -26,20 +42,19 @@ interface Dims {
   reverse: boolean;
 }
 
-function dimsOf(h0: Info, time: number, attrs: tf.NamedAttrMap | undefined): Dims {
+/** One kernel function serves the three cells: their inputs, each present where its cell has it. */
+type ForwardInputs = Partial<LstmRecurrenceInputs & GruRecurrenceInputs> & RnnRecurrenceInputs;
+type BackwardInputs = Partial<LstmRecurrenceGradInputs & GruRecurrenceGradInputs> & RnnRecurrenceGradInputs;
+type CellAttrs = RecurrenceAttrs & { activation?: 'tanh' | 'relu' };
+
+function dimsOf(h0: Info, time: number, attrs: CellAttrs): Dims {
   const [batch, hidden] = h0.shape as [number, number];
-  return {
-    batch,
-    hidden,
-    time,
-    lengths: (attrs?.['lengths'] as number[] | undefined) ?? [],
-    reverse: Boolean(attrs?.['reverse']),
-  };
+  return { batch, hidden, time, lengths: attrs.lengths ?? [], reverse: Boolean(attrs.reverse) };
 }
 
-function cellOf(kind: 'lstm' | 'gru' | 'rnn', attrs: tf.NamedAttrMap | undefined): WebGpuCell {
+function cellOf(kind: 'lstm' | 'gru' | 'rnn', attrs: CellAttrs): WebGpuCell {
   if (kind !== 'rnn') return kind;
-  return attrs?.['activation'] === 'relu' ? 'rnn_relu' : 'rnn_tanh';
+  return attrs.activation === 'relu' ? 'rnn_relu' : 'rnn_tanh';
 }
 
 /**
@@ -98,22 +113,24 @@ function lengthsBuffer(be: WebGpuBackendInternals, lengths: Info | undefined, d:
 }
 
 /** Forward kernels. Outputs as the JS kernels, except the BPTT workspace layouts (see the shaders). */
-function forwardKernel(kind: 'lstm' | 'gru' | 'rnn'): tf.KernelFunc {
+function forwardKernel(
+  kind: 'lstm' | 'gru' | 'rnn',
+): TypedKernelFunc<typeof LSTM_RECURRENCE | typeof GRU_RECURRENCE | typeof RNN_RECURRENCE> {
   return ({ inputs, backend, attrs }) => {
     const be = backend as unknown as WebGpuBackendInternals;
-    const { xp, weightHh, h0, c0, biasHh } = inputs as Record<string, Info | undefined>;
-    const d = dimsOf(h0!, xp!.shape[0]! / h0!.shape[0]!, attrs);
+    const { xp, weightHh, h0, c0, biasHh, lengths } = inputs as ForwardInputs;
+    const d = dimsOf(h0, h0.shape[0] ? xp.shape[0]! / h0.shape[0] : 0, attrs);
     const cell = cellOf(kind, attrs);
     const { batch: B, hidden: H, time: T } = d;
     const bh = B * H * F32;
 
-    const inputsUsed = [bufferOf(be, xp!), bufferOf(be, weightHh!)];
+    const inputsUsed = [bufferOf(be, xp), bufferOf(be, weightHh)];
     if (kind === 'gru') {
       // A bias-free GRU still reads a bias vector: zeros.
       inputsUsed.push(biasHh ? bufferOf(be, biasHh) : hostStorage(be, new Float32Array(3 * H)));
     }
-    inputsUsed.push(lengthsBuffer(be, inputs['lengths'], d));
-    const h0Buffer = bufferOf(be, h0!);
+    inputsUsed.push(lengthsBuffer(be, lengths, d));
+    const h0Buffer = bufferOf(be, h0);
     const c0Buffer = c0 ? bufferOf(be, c0) : undefined;
     const y = allocate(be, [T, B, H]);
     const hN = allocate(be, [B, H]);
@@ -163,14 +180,13 @@ function forwardKernel(kind: 'lstm' | 'gru' | 'rnn'): tf.KernelFunc {
 }
 
 /** BPTT kernels: the same outputs as the JS kernels (pre-activation gate gradients, h_{t-1}, dh0[, dc0]). */
-function backwardKernel(kind: 'lstm' | 'gru' | 'rnn'): tf.KernelFunc {
+function backwardKernel(
+  kind: 'lstm' | 'gru' | 'rnn',
+): TypedKernelFunc<typeof LSTM_RECURRENCE_GRAD | typeof GRU_RECURRENCE_GRAD | typeof RNN_RECURRENCE_GRAD> {
   return ({ inputs, backend, attrs }) => {
     const be = backend as unknown as WebGpuBackendInternals;
-    const { dy, dhN, dcN, weightHh, y, gates, cells, workspace, h0 } = inputs as Record<
-      string,
-      Info | undefined
-    >;
-    const d = dimsOf(h0!, dy!.shape[0]!, attrs);
+    const { dy, dhN, dcN, weightHh, y, gates, cells, workspace, h0, lengths } = inputs as BackwardInputs;
+    const d = dimsOf(h0, dy.shape[0]!, attrs);
     const cell = cellOf(kind, attrs);
     const { batch: B, hidden: H, time: T } = d;
     const G = (kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1) * H;
@@ -178,8 +194,8 @@ function backwardKernel(kind: 'lstm' | 'gru' | 'rnn'): tf.KernelFunc {
     const carry = 2 * B * G * F32;
     const tbh = T * bh;
 
-    const buffers = [bufferOf(be, dy!), bufferOf(be, weightHh!), lengthsBuffer(be, inputs['lengths'], d)];
-    const dhNBuffer = bufferOf(be, dhN!);
+    const buffers = [bufferOf(be, dy), bufferOf(be, weightHh), lengthsBuffer(be, lengths, d)];
+    const dhNBuffer = bufferOf(be, dhN);
     const dh0 = allocate(be, [B, H]);
     const outputs: Info[] = [];
     let copyHPrevFrom: GPUBuffer | undefined;
@@ -204,7 +220,7 @@ function backwardKernel(kind: 'lstm' | 'gru' | 'rnn'): tf.KernelFunc {
     } else {
       const dPre = allocate(be, [T * B, H]);
       hPrev = allocate(be, [T * B, H]);
-      buffers.push(bufferOf(be, y!), bufferOf(be, h0!), dPre.buffer, hPrev.buffer);
+      buffers.push(bufferOf(be, y), bufferOf(be, h0), dPre.buffer, hPrev.buffer);
       outputs.push(dPre.info, hPrev.info, dh0.info);
     }
     const work = allocate(be, [2 * B * G + 2 * B * H]);
@@ -235,9 +251,9 @@ function backwardKernel(kind: 'lstm' | 'gru' | 'rnn'): tf.KernelFunc {
   };
 }
 
-export const lstmRecurrenceWebGpu = forwardKernel('lstm');
-export const lstmRecurrenceGradWebGpu = backwardKernel('lstm');
-export const gruRecurrenceWebGpu = forwardKernel('gru');
-export const gruRecurrenceGradWebGpu = backwardKernel('gru');
-export const rnnRecurrenceWebGpu = forwardKernel('rnn');
-export const rnnRecurrenceGradWebGpu = backwardKernel('rnn');
+export const lstmRecurrenceWebGpu: TypedKernelFunc<typeof LSTM_RECURRENCE> = forwardKernel('lstm');
+export const lstmRecurrenceGradWebGpu: TypedKernelFunc<typeof LSTM_RECURRENCE_GRAD> = backwardKernel('lstm');
+export const gruRecurrenceWebGpu: TypedKernelFunc<typeof GRU_RECURRENCE> = forwardKernel('gru');
+export const gruRecurrenceGradWebGpu: TypedKernelFunc<typeof GRU_RECURRENCE_GRAD> = backwardKernel('gru');
+export const rnnRecurrenceWebGpu: TypedKernelFunc<typeof RNN_RECURRENCE> = forwardKernel('rnn');
+export const rnnRecurrenceGradWebGpu: TypedKernelFunc<typeof RNN_RECURRENCE_GRAD> = backwardKernel('rnn');

@@ -1,11 +1,10 @@
-import type * as tf from '@tensorflow/tfjs-core';
-
-import type { WebGpuBackendInternals } from './webgpu_backend_access.js';
+import type { TypedKernelFunc } from '../kernel_config.js';
+import type { RMSPROP_UPDATE } from '../kernel_names.js';
 import {
   ELEMENTWISE_MAIN,
   ELEMENTWISE_PRELUDE,
   elementwiseBindings,
-  runElementwise,
+  runVariableUpdate,
 } from './webgpu_elementwise.js';
 
 // RMSPROP_UPDATE on webgpu: one dispatch for a variable's three new tensors, where tfjs-core's
@@ -25,22 +24,14 @@ ${ELEMENTWISE_MAIN}
 }
 `;
 
-export const rmspropUpdateWebGpu: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const { value, gradient, meanSquare, moment } = inputs as Record<string, tf.TensorInfo>;
-  const shape = [...value!.shape];
-  const decay = Number(attrs!['decay']);
-  return runElementwise(backend as unknown as WebGpuBackendInternals, {
-    key: 'rnnkit-rmsprop-update',
-    code: SHADER,
-    inputs: [value!, gradient!, meanSquare!, moment!],
-    outputShapes: [shape, shape, shape],
-    count: shape.reduce((a, b) => a * b, 1),
-    params: [
-      Number(attrs!['learningRate']),
-      decay,
-      1 - decay,
-      Number(attrs!['momentum']),
-      Number(attrs!['epsilon']),
-    ],
-  });
+export const rmspropUpdateWebGpu: TypedKernelFunc<typeof RMSPROP_UPDATE> = ({ inputs, backend, attrs }) => {
+  const { value, gradient, meanSquare, moment } = inputs;
+  const decay = attrs.decay;
+  return runVariableUpdate(
+    backend,
+    'rnnkit-rmsprop-update',
+    SHADER,
+    [value, gradient, meanSquare, moment],
+    [attrs.learningRate, decay, 1 - decay, attrs.momentum, attrs.epsilon],
+  );
 };
