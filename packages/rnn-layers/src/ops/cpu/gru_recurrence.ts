@@ -1,5 +1,7 @@
 import { gruGradRow, gruRow, ownRows } from '../cell_rows.js';
-import { recurrenceSteps, runSteps } from '../recurrence_steps.js';
+import type { GruRecurrenceGradInputs, GruRecurrenceInputs } from '../kernel_names.js';
+import { runSteps, type RecurrenceSteps } from '../recurrence_steps.js';
+import type { HostInputs } from './host_inputs.js';
 import { bpttStepProduct, forwardStepProduct } from './step_products.js';
 
 // Plain-JS GRU recurrence (PyTorch gate order r, z, n; the reset gate multiplies the recurrent
@@ -13,23 +15,15 @@ export interface GruForward {
 }
 
 export function gruForward(
-  xp: Float32Array,
-  w: Float32Array,
-  bHh: Float32Array | null,
-  h0: Float32Array,
-  time: number,
-  batch: number,
-  hidden: number,
-  lengths: readonly number[],
-  reverse: boolean,
+  { xp, weightHh: w, biasHh, h0 }: HostInputs<GruRecurrenceInputs>,
+  d: RecurrenceSteps,
 ): GruForward {
-  const H = hidden;
+  const { time, batch, hidden: H } = d;
   const G = 3 * H;
-  const d = recurrenceSteps(time, batch, hidden, lengths, reverse);
   const h = Float32Array.from(h0);
   const y = new Float32Array(time * batch * H);
   const workspace = new Float32Array(time * batch * 4 * H);
-  const { rec, run } = forwardStepProduct(d, w, G, h, bHh);
+  const { rec, run } = forwardStepProduct(d, w, G, h, biasHh ?? null);
   const rows = ownRows({ xp, rec, bias: new Float32Array(G), h, y, workspace }); // b_hh is in rec
   runSteps(d, 'forward', { before: run, row: (b, row) => gruRow(rows, H, b, row, 0) });
   return { y, hN: h, workspace };
@@ -45,21 +39,11 @@ export interface GruBackward {
 }
 
 export function gruBackward(
-  dy: Float32Array,
-  dhN: Float32Array,
-  w: Float32Array,
-  y: Float32Array,
-  workspace: Float32Array,
-  h0: Float32Array,
-  time: number,
-  batch: number,
-  hidden: number,
-  lengths: readonly number[],
-  reverse: boolean,
+  { dy, dhN, weightHh: w, y, workspace, h0 }: HostInputs<GruRecurrenceGradInputs>,
+  d: RecurrenceSteps,
 ): GruBackward {
-  const H = hidden;
+  const { time, batch, hidden: H } = d;
   const G = 3 * H;
-  const d = recurrenceSteps(time, batch, hidden, lengths, reverse);
   const dh = Float32Array.from(dhN);
   const dXp = new Float32Array(time * batch * G);
   const dHp = new Float32Array(time * batch * G);

@@ -13,8 +13,10 @@ import {
   type RecurrenceAttrs,
 } from '../kernel_names.js';
 import { kernelConfig, type TypedKernelFunc } from '../kernel_config.js';
+import { recurrenceSteps, type RecurrenceSteps } from '../recurrence_steps.js';
 import { denseMatMul } from './dense_matmul.js';
 import { gatherRowsInto } from './gather_rows.js';
+import { readHostInputs } from './host_inputs.js';
 import { gruBackward, gruForward } from './gru_recurrence.js';
 import { lstmBackward, lstmForward } from './lstm_recurrence.js';
 import { rnnBackward, rnnForward } from './rnn_recurrence.js';
@@ -29,174 +31,90 @@ export type JsKernelBackend = (typeof JS_KERNEL_BACKENDS)[number];
 
 type Info = tf.TensorInfo;
 
-function read(backend: unknown, t: Info): Float32Array {
+function read(backend: object, t: Info): Float32Array {
   const values = (backend as tf.KernelBackend).readSync(t.dataId);
   return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
 }
 
-function write(backend: unknown, values: Float32Array, shape: number[]): Info {
+function write(backend: object, values: Float32Array, shape: number[]): Info {
   return { dataId: (backend as tf.KernelBackend).write(values, shape, 'float32'), shape, dtype: 'float32' };
 }
 
-interface StepDims {
-  time: number;
-  batch: number;
-  hidden: number;
-  lengths: number[];
-  reverse: boolean;
-}
-
-/** Forward kernels: time from xp [time*batch, ·] and h0 [batch, hidden]. */
-function forwardDims(xp: Info, h0: Info, attrs: RecurrenceAttrs): StepDims {
+/** The steps of a recurrence whose h0 is [batch, hidden] and whose rows span `time` positions. */
+function stepsOf(h0: Info, time: (batch: number) => number, attrs: RecurrenceAttrs): RecurrenceSteps {
   const [batch, hidden] = h0.shape as [number, number];
-  const time = batch === 0 ? 0 : xp.shape[0]! / batch;
-  return { time, batch, hidden, lengths: attrs.lengths ?? [], reverse: Boolean(attrs.reverse) };
+  return recurrenceSteps(time(batch), batch, hidden, attrs.lengths ?? [], Boolean(attrs.reverse));
 }
-
+/** Forward kernels: time from xp [time*batch, ·]. */
+const forwardSteps = (xp: Info, h0: Info, attrs: RecurrenceAttrs): RecurrenceSteps =>
+  stepsOf(h0, (batch) => (batch === 0 ? 0 : xp.shape[0]! / batch), attrs);
 /** BPTT kernels: time from y [time, batch, hidden]. */
-function backwardDims(y: Info, h0: Info, attrs: RecurrenceAttrs): StepDims {
-  const [batch, hidden] = h0.shape as [number, number];
-  return { time: y.shape[0]!, batch, hidden, lengths: attrs.lengths ?? [], reverse: Boolean(attrs.reverse) };
-}
+const backwardSteps = (y: Info, h0: Info, attrs: RecurrenceAttrs): RecurrenceSteps =>
+  stepsOf(h0, () => y.shape[0]!, attrs);
 
 const lstmRecurrence: TypedKernelFunc<typeof LSTM_RECURRENCE> = ({ inputs, backend, attrs }) => {
-  const { xp, weightHh, h0, c0 } = inputs;
-  const d = forwardDims(xp, h0, attrs);
-  const { time, batch, hidden } = d;
-  const r = lstmForward(
-    read(backend, xp),
-    read(backend, weightHh),
-    read(backend, h0),
-    read(backend, c0),
-    time,
-    batch,
-    hidden,
-    d.lengths,
-    d.reverse,
-  );
+  const d = forwardSteps(inputs.xp, inputs.h0, attrs);
+  const { time: T, batch: B, hidden: H } = d;
+  const r = lstmForward(readHostInputs(backend, inputs), d);
   return [
-    write(backend, r.y, [time, batch, hidden]),
-    write(backend, r.hN, [batch, hidden]),
-    write(backend, r.cN, [batch, hidden]),
-    write(backend, r.gates, [time * batch, 4 * hidden]),
-    write(backend, r.cells, [time * batch, hidden]),
+    write(backend, r.y, [T, B, H]),
+    write(backend, r.hN, [B, H]),
+    write(backend, r.cN, [B, H]),
+    write(backend, r.gates, [T * B, 4 * H]),
+    write(backend, r.cells, [T * B, H]),
   ];
 };
 
 const lstmRecurrenceGrad: TypedKernelFunc<typeof LSTM_RECURRENCE_GRAD> = ({ inputs, backend, attrs }) => {
-  const { dy, dhN, dcN, weightHh, y, gates, cells, h0, c0 } = inputs;
-  const d = backwardDims(y, h0, attrs);
-  const { time, batch, hidden } = d;
-  const r = lstmBackward(
-    read(backend, dy),
-    read(backend, dhN),
-    read(backend, dcN),
-    read(backend, weightHh),
-    read(backend, y),
-    read(backend, gates),
-    read(backend, cells),
-    read(backend, h0),
-    read(backend, c0),
-    time,
-    batch,
-    hidden,
-    d.lengths,
-    d.reverse,
-  );
+  const d = backwardSteps(inputs.y, inputs.h0, attrs);
+  const { time: T, batch: B, hidden: H } = d;
+  const r = lstmBackward(readHostInputs(backend, inputs), d);
   return [
-    write(backend, r.dGates, [time * batch, 4 * hidden]),
-    write(backend, r.hPrev, [time * batch, hidden]),
-    write(backend, r.dh0, [batch, hidden]),
-    write(backend, r.dc0, [batch, hidden]),
+    write(backend, r.dGates, [T * B, 4 * H]),
+    write(backend, r.hPrev, [T * B, H]),
+    write(backend, r.dh0, [B, H]),
+    write(backend, r.dc0, [B, H]),
   ];
 };
 
 const gruRecurrence: TypedKernelFunc<typeof GRU_RECURRENCE> = ({ inputs, backend, attrs }) => {
-  const { xp, weightHh, biasHh, h0 } = inputs;
-  const d = forwardDims(xp, h0, attrs);
-  const { time, batch, hidden } = d;
-  const r = gruForward(
-    read(backend, xp),
-    read(backend, weightHh),
-    biasHh ? read(backend, biasHh) : null,
-    read(backend, h0),
-    time,
-    batch,
-    hidden,
-    d.lengths,
-    d.reverse,
-  );
+  const d = forwardSteps(inputs.xp, inputs.h0, attrs);
+  const { time: T, batch: B, hidden: H } = d;
+  const r = gruForward(readHostInputs(backend, inputs), d);
   return [
-    write(backend, r.y, [time, batch, hidden]),
-    write(backend, r.hN, [batch, hidden]),
-    write(backend, r.workspace, [time * batch, 4 * hidden]),
+    write(backend, r.y, [T, B, H]),
+    write(backend, r.hN, [B, H]),
+    write(backend, r.workspace, [T * B, 4 * H]),
   ];
 };
 
 const gruRecurrenceGrad: TypedKernelFunc<typeof GRU_RECURRENCE_GRAD> = ({ inputs, backend, attrs }) => {
-  const { dy, dhN, weightHh, y, workspace, h0 } = inputs;
-  const d = backwardDims(y, h0, attrs);
-  const { time, batch, hidden } = d;
-  const r = gruBackward(
-    read(backend, dy),
-    read(backend, dhN),
-    read(backend, weightHh),
-    read(backend, y),
-    read(backend, workspace),
-    read(backend, h0),
-    time,
-    batch,
-    hidden,
-    d.lengths,
-    d.reverse,
-  );
+  const d = backwardSteps(inputs.y, inputs.h0, attrs);
+  const { time: T, batch: B, hidden: H } = d;
+  const r = gruBackward(readHostInputs(backend, inputs), d);
   return [
-    write(backend, r.dXp, [time * batch, 3 * hidden]),
-    write(backend, r.dHp, [time * batch, 3 * hidden]),
-    write(backend, r.hPrev, [time * batch, hidden]),
-    write(backend, r.dh0, [batch, hidden]),
+    write(backend, r.dXp, [T * B, 3 * H]),
+    write(backend, r.dHp, [T * B, 3 * H]),
+    write(backend, r.hPrev, [T * B, H]),
+    write(backend, r.dh0, [B, H]),
   ];
 };
 
 const rnnRecurrence: TypedKernelFunc<typeof RNN_RECURRENCE> = ({ inputs, backend, attrs }) => {
-  const { xp, weightHh, h0 } = inputs;
-  const d = forwardDims(xp, h0, attrs);
-  const { time, batch, hidden } = d;
-  const r = rnnForward(
-    read(backend, xp),
-    read(backend, weightHh),
-    read(backend, h0),
-    attrs.activation,
-    time,
-    batch,
-    hidden,
-    d.lengths,
-    d.reverse,
-  );
-  return [write(backend, r.y, [time, batch, hidden]), write(backend, r.hN, [batch, hidden])];
+  const d = forwardSteps(inputs.xp, inputs.h0, attrs);
+  const { time: T, batch: B, hidden: H } = d;
+  const r = rnnForward(readHostInputs(backend, inputs), attrs.activation, d);
+  return [write(backend, r.y, [T, B, H]), write(backend, r.hN, [B, H])];
 };
 
 const rnnRecurrenceGrad: TypedKernelFunc<typeof RNN_RECURRENCE_GRAD> = ({ inputs, backend, attrs }) => {
-  const { dy, dhN, weightHh, y, h0 } = inputs;
-  const d = backwardDims(y, h0, attrs);
-  const { time, batch, hidden } = d;
-  const r = rnnBackward(
-    read(backend, dy),
-    read(backend, dhN),
-    read(backend, weightHh),
-    read(backend, y),
-    read(backend, h0),
-    attrs.activation,
-    time,
-    batch,
-    hidden,
-    d.lengths,
-    d.reverse,
-  );
+  const d = backwardSteps(inputs.y, inputs.h0, attrs);
+  const { time: T, batch: B, hidden: H } = d;
+  const r = rnnBackward(readHostInputs(backend, inputs), attrs.activation, d);
   return [
-    write(backend, r.dPre, [time * batch, hidden]),
-    write(backend, r.hPrev, [time * batch, hidden]),
-    write(backend, r.dh0, [batch, hidden]),
+    write(backend, r.dPre, [T * B, H]),
+    write(backend, r.hPrev, [T * B, H]),
+    write(backend, r.dh0, [B, H]),
   ];
 };
 

@@ -1,5 +1,7 @@
 import { lstmGradRow, lstmRow, ownRows } from '../cell_rows.js';
-import { recurrenceSteps, runSteps } from '../recurrence_steps.js';
+import type { LstmRecurrenceGradInputs, LstmRecurrenceInputs } from '../kernel_names.js';
+import { runSteps, type RecurrenceSteps } from '../recurrence_steps.js';
+import type { HostInputs } from './host_inputs.js';
 import { bpttStepProduct, forwardStepProduct } from './step_products.js';
 
 // Plain-JS LSTM recurrence over Float32Arrays (PyTorch gate order i, f, g, o). Layouts are
@@ -15,19 +17,11 @@ export interface LstmForward {
 }
 
 export function lstmForward(
-  xp: Float32Array,
-  w: Float32Array,
-  h0: Float32Array,
-  c0: Float32Array,
-  time: number,
-  batch: number,
-  hidden: number,
-  lengths: readonly number[],
-  reverse: boolean,
+  { xp, weightHh: w, h0, c0 }: HostInputs<LstmRecurrenceInputs>,
+  d: RecurrenceSteps,
 ): LstmForward {
-  const H = hidden;
+  const { time, batch, hidden: H } = d;
   const G = 4 * H;
-  const d = recurrenceSteps(time, batch, hidden, lengths, reverse);
   const h = Float32Array.from(h0);
   const c = Float32Array.from(c0);
   const y = new Float32Array(time * batch * H);
@@ -49,24 +43,11 @@ export interface LstmBackward {
 }
 
 export function lstmBackward(
-  dy: Float32Array,
-  dhN: Float32Array,
-  dcN: Float32Array,
-  w: Float32Array,
-  y: Float32Array,
-  gates: Float32Array,
-  cells: Float32Array,
-  h0: Float32Array,
-  c0: Float32Array,
-  time: number,
-  batch: number,
-  hidden: number,
-  lengths: readonly number[],
-  reverse: boolean,
+  { dy, dhN, dcN, weightHh: w, y, gates, cells, h0, c0 }: HostInputs<LstmRecurrenceGradInputs>,
+  d: RecurrenceSteps,
 ): LstmBackward {
-  const H = hidden;
+  const { time, batch, hidden: H } = d;
   const G = 4 * H;
-  const d = recurrenceSteps(time, batch, hidden, lengths, reverse);
   const dh = Float32Array.from(dhN);
   const dc = Float32Array.from(dcN);
   const dGates = new Float32Array(time * batch * G);

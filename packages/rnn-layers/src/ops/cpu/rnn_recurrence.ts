@@ -1,5 +1,7 @@
 import { ownRows, rnnGradRow, rnnRow } from '../cell_rows.js';
-import { recurrenceSteps, runSteps } from '../recurrence_steps.js';
+import type { RnnRecurrenceGradInputs, RnnRecurrenceInputs } from '../kernel_names.js';
+import { runSteps, type RecurrenceSteps } from '../recurrence_steps.js';
+import type { HostInputs } from './host_inputs.js';
 import { bpttStepProduct, forwardStepProduct } from './step_products.js';
 
 // Plain-JS Elman RNN recurrence (torch.nn.RNN): h' = act(xp + W_hh h). Layouts as in lstm_recurrence.ts.
@@ -12,18 +14,11 @@ export interface RnnForward {
 }
 
 export function rnnForward(
-  xp: Float32Array,
-  w: Float32Array,
-  h0: Float32Array,
+  { xp, weightHh: w, h0 }: HostInputs<RnnRecurrenceInputs>,
   activation: RnnActivation,
-  time: number,
-  batch: number,
-  hidden: number,
-  lengths: readonly number[],
-  reverse: boolean,
+  d: RecurrenceSteps,
 ): RnnForward {
-  const H = hidden;
-  const d = recurrenceSteps(time, batch, hidden, lengths, reverse);
+  const { time, batch, hidden: H } = d;
   const h = Float32Array.from(h0);
   const y = new Float32Array(time * batch * H);
   const relu = activation === 'relu';
@@ -40,20 +35,11 @@ export interface RnnBackward {
 }
 
 export function rnnBackward(
-  dy: Float32Array,
-  dhN: Float32Array,
-  w: Float32Array,
-  y: Float32Array,
-  h0: Float32Array,
+  { dy, dhN, weightHh: w, y, h0 }: HostInputs<RnnRecurrenceGradInputs>,
   activation: RnnActivation,
-  time: number,
-  batch: number,
-  hidden: number,
-  lengths: readonly number[],
-  reverse: boolean,
+  d: RecurrenceSteps,
 ): RnnBackward {
-  const H = hidden;
-  const d = recurrenceSteps(time, batch, hidden, lengths, reverse);
+  const { time, batch, hidden: H } = d;
   const dh = Float32Array.from(dhN);
   const dPre = new Float32Array(time * batch * H);
   const hPrev = new Float32Array(time * batch * H);
