@@ -333,7 +333,7 @@ describe('checkpoints and --resume', () => {
         }
       },
     });
-    expect(interrupted.code).toBe(130);
+    expect(interrupted.code, interrupted.stderr).toBe(130);
     expect(interrupted.stderr).toMatch(
       /nothing half-written\. Resume with: rnnkit-classify train --resume resumed/,
     );

@@ -8,7 +8,13 @@ export { previewValue } from './options/preview_value.js';
 // rnnkit's one rule for adding kernels to tfjs-core's registry (first registration wins).
 export { registerKernelConfigs } from './kernels/register_kernel_configs.js';
 // Typed kernels (name → inputs, attrs) and ops whose gradient workspace is saved, not output.
-export { runTypedKernel, typedKernelConfig } from './kernels/typed_kernels.js';
-export type { KernelSignature, OpInputs, OpResult, TypedKernelFunc } from './kernels/typed_kernels.js';
+export { runTypedKernel, typedKernelConfig, typedKernels } from './kernels/typed_kernels.js';
+export type {
+  KernelSignature,
+  KernelSignatures,
+  OpInputs,
+  OpResult,
+  TypedKernelFunc,
+} from './kernels/typed_kernels.js';
 export { runOpWithWorkspace } from './kernels/op_with_workspace.js';
 export type { OpWithWorkspace } from './kernels/op_with_workspace.js';

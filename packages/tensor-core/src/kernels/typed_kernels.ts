@@ -39,3 +39,26 @@ export function runTypedKernel<S extends KernelSignature>(
     .engine()
     .runKernel(kernelName, inputs as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as OpResult<S>;
 }
+
+/** A package's kernels by name: name → signature. */
+export type KernelSignatures<M> = { [N in keyof M]: KernelSignature };
+
+/** `kernelConfig` and `runKernel` bound to a package's kernel map, so a name fixes its inputs and attrs. */
+export function typedKernels<M extends KernelSignatures<M>>(): {
+  kernelConfig<N extends keyof M & string>(
+    kernelName: N,
+    backendName: string,
+    kernelFunc: TypedKernelFunc<M[N]>,
+  ): tf.KernelConfig;
+  runKernel<N extends keyof M & string>(
+    kernelName: N,
+    inputs: OpInputs<M[N]>,
+    attrs: M[N]['attrs'],
+  ): OpResult<M[N]>;
+} {
+  return {
+    kernelConfig: (kernelName, backendName, kernelFunc) =>
+      typedKernelConfig(kernelName, backendName, kernelFunc),
+    runKernel: (kernelName, inputs, attrs) => runTypedKernel(kernelName, inputs, attrs),
+  };
+}
