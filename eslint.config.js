@@ -72,6 +72,7 @@ export default tseslint.config(
       '**/*.test.ts',
       '**/src/testing/**',
       'packages/rnn-layers/src/ops/**',
+      'packages/seq2seq/src/ctc/cpu/**',
       'packages/audio-features/src/spectral/**',
     ],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },

@@ -1,9 +1,11 @@
 /**
- * Benchmark: the CTC loss, forward + backward, by @rnnkit/seq2seq's ctcLoss on cpu and wasm and by
- * PyTorch CPU's F.ctc_loss (1 and 2 threads), in the same run.
+ * Benchmark: the CTC loss, forward + backward, by @rnnkit/seq2seq's ctcLoss on cpu and wasm (and
+ * webgpu on request) and by PyTorch CPU's F.ctc_loss (1 and 2 threads), in the same run.
  *
  *   npm run bench:ctc                      # N = 32, T = 400, C = 30, S = 60; JSON lines on stdout
  *   npm run bench:ctc -- --backends wasm --runs 20 --pytorch-threads 1
+ *   npm run bench:ctc -- --backends webgpu  # the WGSL kernel; its line names the adapter (a software
+ *                                          # one such as lavapipe gives meaningless timings)
  *
  * Both sides get log-probabilities as a leaf (log_softmax is not timed), full input lengths, and
  * targets of S random non-blank labels (blank 0), reduction 'mean'. One forward + backward is the loss
@@ -17,17 +19,23 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 import * as tf from '@tensorflow/tfjs-core';
-import { SeededRandom, useBackend } from '@rnnkit/tensor-core';
+import { SeededRandom, describeBackend, useBackend } from '@rnnkit/tensor-core';
 import { ctcLoss } from '@rnnkit/seq2seq';
 
 import { parseBenchArgs } from './cli-args.js';
 import { median } from './checked.js';
+import { installNodeWebGpu } from './node-webgpu.js';
 
 const args = parseBenchArgs({
   name: 'bench:ctc',
-  summary: 'CTC loss forward + backward: rnnkit ctcLoss (cpu, wasm) vs PyTorch CPU F.ctc_loss.',
+  summary: 'CTC loss forward + backward: rnnkit ctcLoss (cpu, wasm, webgpu) vs PyTorch CPU F.ctc_loss.',
   options: {
-    backends: { kind: 'list', choices: ['cpu', 'wasm'], default: ['cpu', 'wasm'], description: 'backends' },
+    backends: {
+      kind: 'list',
+      choices: ['cpu', 'wasm', 'webgpu'],
+      default: ['cpu', 'wasm'],
+      description: 'backends',
+    },
     batch: { kind: 'int', default: 32, min: 1, description: 'batch size N' },
     time: { kind: 'int', default: 400, min: 1, description: 'frames T' },
     classes: { kind: 'int', default: 30, min: 2, description: 'classes C, blank included' },
@@ -58,7 +66,9 @@ async function timed(fn: () => Promise<void>): Promise<number> {
 }
 
 async function benchRnnkit(backend: string): Promise<Record<string, unknown>> {
+  if (backend === 'webgpu') await installNodeWebGpu();
   await useBackend(backend);
+  const { adapter } = await describeBackend();
   const random = new SeededRandom(0);
   const logits = Float32Array.from({ length: T * N * C }, () => random.nextNormal());
   const labels = Int32Array.from({ length: N * S }, () => 1 + random.nextInt(C - 1));
@@ -84,6 +94,7 @@ async function benchRnnkit(backend: string): Promise<Record<string, unknown>> {
     ...common,
     impl: 'rnnkit ctcLoss',
     backend,
+    ...(adapter ? { adapter } : {}),
     forward_ms: forward,
     forward_backward_ms: forwardBackward,
     ...(leaked !== 0 ? { leaked_tensors: leaked } : {}),

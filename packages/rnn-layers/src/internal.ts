@@ -11,3 +11,7 @@ export { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './keras/model_artifacts.js';
 // tfjs-backend-webgpu's internals as the WGSL kernels reach them (buffers, uniforms, pipelines), for
 // other rnnkit packages' WGSL kernels (seq2seq's CTC loss).
 export * as webgpuBackendAccess from './ops/webgpu/webgpu_backend_access.js';
+// tfjs-backend-wasm's heap, for kernels of other packages that work on it in place (seq2seq's CTC).
+export { inputIndices, wasmInternals, withWorkspace } from './ops/wasm/wasm_backend_access.js';
+export type { WasmBackendInternals, WasmWorkspace } from './ops/wasm/wasm_backend_access.js';
+export { decodeModuleBytes } from './ops/wasm/simd_gates.js';

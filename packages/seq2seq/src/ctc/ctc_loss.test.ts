@@ -8,8 +8,11 @@ import type { CtcLengths, CtcLossOptions } from './ctc_arguments.js';
 import { ctcLoss } from './ctc_loss.js';
 import { ctcLossReference } from './ctc_loss_reference.js';
 import { ctcLossCpuConfig } from './cpu/register_js_kernels.js';
-import { CTC_LOSS, CTC_LOSS_GRAD, type CtcLossAttrs } from './kernel_names.js';
+import { runKernel } from './kernel_config.js';
+import { CTC_LOSS, type CtcLossAttrs } from './kernel_names.js';
 import type { CtcLossResult } from './reduce_losses.js';
+import { registerCtcKernels } from './register_ctc_kernels.js';
+import { webgpuCtcKernelConfigs } from './webgpu/ctc_loss_webgpu.js';
 
 // ctcLoss (the fused kernel and its alpha-beta gradient) and ctcLossReference (tfjs-core ops and
 // autodiff) against torch.nn.functional.ctc_loss (tools/fixtures/seq2seq_ctc.py), and against each
@@ -65,7 +68,13 @@ async function runCase(impl: CtcImpl, c: CtcFixtureCase, form: Form) {
   const options: CtcLossOptions = { blank: c.blank, reduction: c.reduction, zeroInfinity: c.zeroInfinity };
   let loss: Float32Array | undefined;
   let grad: Float32Array | undefined;
-  // Forward and backward leave no tensor behind.
+  // Forward alone, and forward and backward, leave no tensor (nor backend data) behind.
+  const dataBefore = tf.engine().backend.numDataIds();
+  await expectNoTensorLeak(async () => {
+    const value = impl(logProbs, targets, inputLengths, targetLengths, options);
+    await value.data();
+    value.dispose();
+  }, `ctcLoss forward (${c.name})`);
   await expectNoTensorLeak(async () => {
     const value = impl(logProbs, targets, inputLengths, targetLengths, options);
     const dLogits = tf.grad((x: tf.Tensor) =>
@@ -76,6 +85,7 @@ async function runCase(impl: CtcImpl, c: CtcFixtureCase, form: Form) {
     grad = (await dLogits.data()) as Float32Array;
     tf.dispose([value, dLogits]);
   }, `ctcLoss forward + backward (${c.name})`);
+  expect(tf.engine().backend.numDataIds()).toBe(dataBefore);
   tf.dispose([targets, logProbs, logits, inputLengths, targetLengths] as tf.TensorContainer);
   return { loss: loss ?? new Float32Array(0), grad: grad ?? new Float32Array(0) };
 }
@@ -130,25 +140,33 @@ describeWithBackends(
       }
     });
 
-    it("CTC_LOSS_GRAD alone (alpha and beta, no forward pass's gradient) equals the gradient under tf.grad", async () => {
+    it("the kernel's workspace is each sequence's own gradient (dy = 1), and is skipped without the tape", async () => {
       const problem = randomProblem(11, { T: 30, N: 4, C: 7, maxTarget: 10 });
       const { logProbs, targets, weights, inputLengths, targetLengths, options } = problem;
-      // Under tf.grad the forward kernel computes the gradient in its own pass (attrs.workspace).
-      const viaTape = tf.grad((lp: tf.Tensor) =>
-        tf.sum(tf.mul(ctcLoss(lp, targets, inputLengths, targetLengths, options), weights)),
-      )(logProbs);
-      const attrs: CtcLossAttrs = {
+      const attrs = (workspace: boolean): CtcLossAttrs => ({
         inputLengths,
         targetLengths,
         blank: options.blank,
         zeroInfinity: options.zeroInfinity,
-      };
-      const direct = tf
-        .engine()
-        .runKernel(CTC_LOSS_GRAD, { dy: weights, logProbs, targets }, attrs) as tf.Tensor;
-      expect(direct.shape).toEqual(logProbs.shape);
-      expectArraysClose(await direct.data(), await viaTape.data(), { atol: 1e-6 });
-      tf.dispose([viaTape, direct, logProbs, targets, weights]);
+        workspace,
+      });
+      const withWorkspace = runKernel(CTC_LOSS, { logProbs, targets }, attrs(true));
+      const lossesOnly = runKernel(CTC_LOSS, { logProbs, targets }, attrs(false));
+      expect(withWorkspace.map((t) => t.shape)).toEqual([[4], [30, 4, 7]]);
+      expect(lossesOnly.map((t) => t.shape)).toEqual([[4]]);
+      expectArraysClose(await lossesOnly[0]!.data(), await withWorkspace[0]!.data(), { atol: 0 });
+      // The reference differentiated by autodiff, each loss with weight 1.
+      const reference = tf.grad((lp: tf.Tensor) =>
+        tf.sum(ctcLossReference(lp, targets, inputLengths, targetLengths, options)),
+      )(logProbs);
+      expectArraysClose(await withWorkspace[1]!.data(), await reference.data(), GRAD_TOL);
+      // Under tf.grad the op scales it by dy.
+      const viaTape = tf.grad((lp: tf.Tensor) =>
+        tf.sum(tf.mul(ctcLoss(lp, targets, inputLengths, targetLengths, options), weights)),
+      )(logProbs);
+      const scaled = tf.mul(withWorkspace[1]!, tf.reshape(weights, [1, 4, 1]));
+      expectArraysClose(await viaTape.data(), await scaled.data(), { atol: 1e-6 });
+      tf.dispose([...withWorkspace, ...lossesOnly, reference, viaTape, scaled, logProbs, targets, weights]);
     });
 
     it('its logProbs gradient sums to -dy over the classes of each frame (posteriors), 0 past the input', async () => {
@@ -196,17 +214,19 @@ describeWithBackends(
       tf.dispose([logProbs, targets]);
     });
   },
-  { backends: ['cpu', 'wasm'] },
+  { backends: ['cpu', 'wasm', 'webgpu'] },
 );
 
 describeWithBackends(
   'ctcLoss without a CTC kernel',
   (backend) => {
-    // cpu with its kernel taken away, and webgpu, which has none yet.
+    // cpu and webgpu with their kernels taken away.
     it("runs the composed reference: torch's losses and gradients", async () => {
       const cases = fixture.cases.filter((c) => c.T <= 12 && (!hasInfiniteLoss(c) || c.zeroInfinity));
       expect(cases.length).toBeGreaterThanOrEqual(6);
-      if (backend === 'cpu') tf.unregisterKernel(CTC_LOSS, 'cpu');
+      registerCtcKernels();
+      const config = backend === 'cpu' ? ctcLossCpuConfig : webgpuCtcKernelConfigs[0]!;
+      tf.unregisterKernel(CTC_LOSS, backend);
       try {
         expect(tf.getKernel(CTC_LOSS, backend)).toBeUndefined();
         for (const c of cases) {
@@ -215,7 +235,7 @@ describeWithBackends(
           expectArraysClose(composed.grad, c.gradLogits, GRAD_TOL);
         }
       } finally {
-        if (backend === 'cpu') tf.registerKernel(ctcLossCpuConfig);
+        tf.registerKernel(config);
       }
     });
   },

@@ -1,32 +1,27 @@
-// Kernel names, inputs and attributes of the CTC loss op, registered per backend like tfjs-core's kernels.
-import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+// The CTC loss kernel, tfjs-core style: a name, its typed inputs and attrs, and one KernelConfig per
+// backend that has it (cpu/, webgpu/, ...), registered by register_ctc_kernels.ts.
+import type { TensorInfo } from '@tensorflow/tfjs-core';
 
 /**
- * Forward: the negative log-likelihood of each sequence, output [N] float32 (an infinite one is 0 when
- * attrs.zeroInfinity is true).
+ * The negative log-likelihood of each sequence, output 0: [N] float32 (an infinite one is 0 when
+ * attrs.zeroInfinity is true). With attrs.workspace, output 1 is the gradient of each sequence's own
+ * loss, d loss[n] / d logProbs [T, N, C] float32 (dy = 1; NaN for an infinite loss, 0 under
+ * zeroInfinity and past a sequence's input length), which the op's gradient scales by dy.
  */
 export const CTC_LOSS = 'RnnkitCtcLoss';
-/** Backward: d(sum_n dy[n] * loss[n]) / d logProbs, output [T, N, C] float32. */
-export const CTC_LOSS_GRAD = 'RnnkitCtcLossGrad';
 
 // Type aliases, not interfaces: tfjs's NamedTensorMap / NamedAttrMap are index signatures, which only
 // object type aliases satisfy.
 
-/** CTC_LOSS's inputs (tensors when the op passes them, TensorInfos when a kernel receives them). */
-export type CtcLossInputs<T = TensorInfo> = {
+/** CTC_LOSS's inputs. */
+export type CtcLossInputs = {
   /** [T, N, C] float32 log-probabilities. */
-  logProbs: T;
+  logProbs: TensorInfo;
   /** int32: [N, S] padded (sequence n's labels are row n's first targetLengths[n]) or 1-D concatenated. */
-  targets: T;
+  targets: TensorInfo;
 };
 
-/** CTC_LOSS_GRAD's inputs: CTC_LOSS's plus the gradient of the loss per sequence. */
-export type CtcLossGradInputs<T = TensorInfo> = CtcLossInputs<T> & {
-  /** [N] float32. */
-  dy: T;
-};
-
-/** The attributes of both kernels. The lengths are host values, checked by the op. */
+/** CTC_LOSS's attributes. The lengths are host values, checked by the op. */
 export type CtcLossAttrs = {
   /** Frames of sequence n: 0 <= inputLengths[n] <= T. */
   inputLengths: number[];
@@ -37,24 +32,22 @@ export type CtcLossAttrs = {
   /** Infinite losses (no alignment fits) and their gradients become 0. */
   zeroInfinity: boolean;
   /**
-   * Set (to a fresh empty object) when a gradient may follow, i.e. the tape is on. A forward kernel may
-   * then compute the gradient in its own pass over alpha and keep it under this object for
-   * CTC_LOSS_GRAD, which receives the same attrs and only scales it by dy; without it CTC_LOSS_GRAD
-   * computes alpha and beta itself. Keyed by the object (tfjs hands the kernel and the gradient the
-   * same attrs), it is freed with the tape.
+   * True when a gradient may follow (the tape is on): the kernel also returns the gradient workspace
+   * (output 1). False: it returns the losses only and skips the backward recursion.
    */
-  workspace?: NamedAttrMap;
+  workspace: boolean;
 };
 
-/** The attributes as tfjs hands them to a kernel or gradient (a NamedAttrMap), typed again. */
-export function ctcLossAttrs(attrs: Record<string, unknown> | undefined): CtcLossAttrs {
-  return {
-    inputLengths: (attrs?.['inputLengths'] as number[] | undefined) ?? [],
-    targetLengths: (attrs?.['targetLengths'] as number[] | undefined) ?? [],
-    blank: (attrs?.['blank'] as number | undefined) ?? 0,
-    zeroInfinity: attrs?.['zeroInfinity'] === true,
-    ...(typeof attrs?.['workspace'] === 'object' && attrs['workspace'] !== null
-      ? { workspace: attrs['workspace'] as NamedAttrMap }
-      : {}),
-  };
+/**
+ * The op's gradient: gradient [T, N, C] (CTC_LOSS's output 1) times dy [N] per sequence. Registered
+ * where tf.mul's broadcast is slow (tfjs-backend-cpu computes every element's source index: ~50 ms at
+ * T = 400, N = 32, C = 30, more than the loss); elsewhere the op uses tf.mul.
+ */
+export const CTC_SCALE_GRADIENT = 'RnnkitCtcScaleGradient';
+export type CtcScaleGradientInputs = { gradient: TensorInfo; dy: TensorInfo };
+
+/** Every CTC kernel: its inputs, its attrs and whether it returns one tensor or several. */
+export interface CtcKernels {
+  [CTC_LOSS]: { inputs: CtcLossInputs; attrs: CtcLossAttrs; outputs: 'many' };
+  [CTC_SCALE_GRADIENT]: { inputs: CtcScaleGradientInputs; attrs: Record<string, never>; outputs: 'one' };
 }

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-non-null-assertion -- a numeric kernel over typed arrays: every index is bounded by loops over shapes and lengths the op checked */
 // CTC (Graves et al. 2006) in log space on the host, float64 throughout: the forward variables alpha,
 // the per-sequence negative log-likelihood, and its gradient with respect to the log-probabilities from
 // alpha and beta (log-adds and exponentials from log_space_math.ts's tables). The batch is the outer
@@ -144,7 +143,7 @@ export function ctcNegLogLikelihood(batch: CtcHostBatch): Float32Array {
 }
 
 /**
- * Writes -scale times the posterior occupancy of each class at each frame of sequence n into `out`
+ * Writes minus the posterior occupancy of each class at each frame of sequence n into `out`
  * [T, N, C] (frames past its input length are left as they are): the sum over the states s of class c
  * of exp(alpha_t(s) + beta_t(s) - logP), beta_t(s) being the log-probability of the frames after t from
  * state s (emission at t excluded). scratch.alpha holds sequence n's alpha, one row per frame.
@@ -155,7 +154,6 @@ function addSequenceGradient(
   n: number,
   W: number,
   logP: number,
-  scale: number,
   out: Float32Array,
 ): void {
   const { logProbs: lp, N, C } = batch;
@@ -199,7 +197,7 @@ function addSequenceGradient(
       }
     }
     for (let c = 0; c < C; c++) {
-      out[base + c] = -scale * frame[c]!;
+      out[base + c] = -frame[c]!;
       frame[c] = 0;
     }
     next = cur;
@@ -207,27 +205,12 @@ function addSequenceGradient(
 }
 
 /**
- * d(sum_n dy[n] * nll[n]) / d logProbs, [T, N, C], by alpha and beta: -dy[n] times the posterior
- * occupancy of class c at frame t. This is the true gradient with respect to the log-probabilities;
- * PyTorch's ctc_loss backward returns exp(logProbs) - occupancy instead, the gradient with respect to
- * the logits of a log_softmax, which autodiff through tf.logSoftmax reproduces from this one. An
- * infinite loss gets NaN (0 under zeroInfinity); frames past a sequence's input length get 0.
- */
-export function ctcLogProbsGradient(batch: CtcHostBatch, dy: ArrayLike<number>): Float32Array {
-  const out = new Float32Array(batch.T * batch.N * batch.C);
-  const scratch = new Scratch(batch, 'all');
-  for (let n = 0; n < batch.N; n++) {
-    if (batch.inputLengths[n] === 0) continue;
-    const W = scratch.prepare(batch, n);
-    const logP = forwardAlpha(batch, scratch, n, W, true);
-    addSequenceGradient(batch, scratch, n, W, logP, dy[n]!, out);
-  }
-  return out;
-}
-
-/**
- * The losses and, in the same pass over alpha, the gradient of each sequence's own loss (dy = 1):
- * what ctcNegLogLikelihood and ctcLogProbsGradient give, for one forward pass instead of two.
+ * The losses and, in the same pass over alpha, the gradient of each sequence's own loss, d nll[n] / d
+ * logProbs [T, N, C]: minus the posterior occupancy of class c at frame t. This is the true gradient
+ * with respect to the log-probabilities; PyTorch's ctc_loss backward returns exp(logProbs) - occupancy
+ * instead, the gradient with respect to the logits of a log_softmax, which autodiff through
+ * tf.logSoftmax reproduces from this one. An infinite loss gets NaN (0 under zeroInfinity); frames past
+ * a sequence's input length get 0.
  */
 export function ctcLossAndGradient(batch: CtcHostBatch): { nll: Float32Array; gradient: Float32Array } {
   const nll = new Float32Array(batch.N);
@@ -237,7 +220,7 @@ export function ctcLossAndGradient(batch: CtcHostBatch): { nll: Float32Array; gr
     const W = scratch.prepare(batch, n);
     const logP = forwardAlpha(batch, scratch, n, W, true);
     nll[n] = logP === NEG && batch.zeroInfinity ? 0 : 0 - logP;
-    if (batch.inputLengths[n] !== 0) addSequenceGradient(batch, scratch, n, W, logP, 1, gradient);
+    if (batch.inputLengths[n] !== 0) addSequenceGradient(batch, scratch, n, W, logP, gradient);
   }
   return { nll, gradient };
 }

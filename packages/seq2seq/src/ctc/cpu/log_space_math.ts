@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-non-null-assertion -- table lookups at indices bounded by the argument ranges checked on entry */
 // The two transcendental functions of the log-space CTC recursions, from tables: V8's Math.exp and
 // Math.log1p cost ~20 ns each here, a lookup and a short polynomial a few. Both stay far more
 // accurate than the float32 inputs and outputs (bounds in log_space_math.test.ts).

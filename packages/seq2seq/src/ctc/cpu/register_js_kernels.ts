@@ -1,33 +1,11 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
-import {
-  CTC_LOSS,
-  CTC_LOSS_GRAD,
-  ctcLossAttrs,
-  type CtcLossGradInputs,
-  type CtcLossInputs,
-} from '../kernel_names.js';
-import {
-  ctcLogProbsGradient,
-  ctcLossAndGradient,
-  ctcNegLogLikelihood,
-  labelOffsets,
-  type CtcHostBatch,
-} from './ctc_loss_js.js';
+import { kernelConfig, type CtcKernelAttrs, type TypedKernelFunc } from '../kernel_config.js';
+import { CTC_LOSS, CTC_SCALE_GRADIENT, type CtcLossInputs } from '../kernel_names.js';
+import { ctcLossAndGradient, ctcNegLogLikelihood, labelOffsets, type CtcHostBatch } from './ctc_loss_js.js';
 
-// The plain-JS CTC kernels. They only use KernelBackend.readSync/write, so they serve every backend
-// whose data the host can read synchronously: cpu (no copy) and wasm (one copy in and out).
-
-/**
- * Gradients computed by a forward pass that was told one may follow (attrs.workspace), per call, each
- * sequence's own (dy = 1). The gradient kernel takes its entry and scales it: one pass over alpha per
- * training step instead of two. An entry nobody takes goes with its attrs (the tape's), weakly held.
- */
-const pendingGradients = new WeakMap<object, Float32Array>();
-
-function backendOf(backend: unknown): tf.KernelBackend {
-  return backend as tf.KernelBackend;
-}
+// The plain-JS CTC kernel. It only uses KernelBackend.readSync/write, so it serves every backend whose
+// data the host can read synchronously: cpu (no copy) and wasm (one copy in and out).
 
 function readFloat32(backend: tf.KernelBackend, t: tf.TensorInfo): Float32Array {
   const values = backend.readSync(t.dataId);
@@ -39,9 +17,11 @@ function readInt32(backend: tf.KernelBackend, t: tf.TensorInfo): Int32Array {
   return values instanceof Int32Array ? values : Int32Array.from(values as ArrayLike<number>);
 }
 
-function hostBatch(backend: tf.KernelBackend, inputs: CtcLossInputs, attrs: tf.NamedAttrMap): CtcHostBatch {
-  const { logProbs, targets } = inputs;
-  const { inputLengths, targetLengths, blank, zeroInfinity } = ctcLossAttrs(attrs);
+function hostBatch(
+  backend: tf.KernelBackend,
+  { logProbs, targets }: CtcLossInputs,
+  { inputLengths, targetLengths, blank, zeroInfinity }: CtcKernelAttrs<typeof CTC_LOSS>,
+): CtcHostBatch {
   const [T = 0, N = 0, C = 0] = logProbs.shape;
   return {
     logProbs: readFloat32(backend, logProbs),
@@ -61,65 +41,40 @@ function write(backend: tf.KernelBackend, values: Float32Array, shape: number[])
   return { dataId: backend.write(values, shape, 'float32'), shape, dtype: 'float32' };
 }
 
-const ctcLossJs: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const b = backendOf(backend);
-  const batch = hostBatch(b, inputs as CtcLossInputs, attrs ?? {});
-  const { workspace } = ctcLossAttrs(attrs);
-  if (workspace === undefined) return write(b, ctcNegLogLikelihood(batch), [batch.N]);
+/** The losses; with attrs.workspace also each sequence's gradient, from the same pass over alpha. */
+const ctcLossJs: TypedKernelFunc<typeof CTC_LOSS> = ({ inputs, backend, attrs }) => {
+  const b = backend as tf.KernelBackend;
+  const batch = hostBatch(b, inputs, attrs);
+  if (!attrs.workspace) return [write(b, ctcNegLogLikelihood(batch), [batch.N])];
   const { nll, gradient } = ctcLossAndGradient(batch);
-  pendingGradients.set(workspace, gradient);
-  return write(b, nll, [batch.N]);
+  return [write(b, nll, [batch.N]), write(b, gradient, [batch.T, batch.N, batch.C])];
 };
 
-const ctcLossGradJs: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const b = backendOf(backend);
-  const { dy, ...forward } = inputs as CtcLossGradInputs;
-  const [T = 0, N = 0, C = 0] = forward.logProbs.shape;
-  const scales = readFloat32(b, dy);
-  const { workspace } = ctcLossAttrs(attrs);
-  const pending = workspace === undefined ? undefined : pendingGradients.get(workspace);
-  if (pending === undefined || pending.length !== T * N * C) {
-    const batch = hostBatch(b, forward, attrs ?? {});
-    return write(b, ctcLogProbsGradient(batch, scales), [T, N, C]);
-  }
-  pendingGradients.delete(workspace as object); // taken: scaled in place below
-  for (let t = 0, i = 0; t < T; t++)
+/** Each sequence's gradient rows [t, n, :] times dy[n]. */
+const ctcScaleGradientJs: TypedKernelFunc<typeof CTC_SCALE_GRADIENT> = ({ inputs, backend }) => {
+  const b = backend as tf.KernelBackend;
+  const [T = 0, N = 0, C = 0] = inputs.gradient.shape;
+  const gradient = readFloat32(b, inputs.gradient);
+  const dy = readFloat32(b, inputs.dy);
+  const out = new Float32Array(T * N * C);
+  for (let t = 0; t < T; t++) {
     for (let n = 0; n < N; n++) {
-      const scale = scales[n] ?? 0;
-      for (let c = 0; c < C; c++, i++) pending[i] = (pending[i] ?? 0) * scale;
+      const scale = dy[n]!;
+      const row = (t * N + n) * C;
+      for (let c = row; c < row + C; c++) out[c] = gradient[c]! * scale;
     }
-  return write(b, pending, [T, N, C]);
+  }
+  return write(b, out, [T, N, C]);
 };
 
 /** CTC_LOSS on cpu. */
-export const ctcLossCpuConfig: tf.KernelConfig = {
-  kernelName: CTC_LOSS,
-  backendName: 'cpu',
-  kernelFunc: ctcLossJs,
-};
-/** CTC_LOSS on wasm, until a SIMD kernel replaces it. */
-export const ctcLossWasmConfig: tf.KernelConfig = {
-  kernelName: CTC_LOSS,
-  backendName: 'wasm',
-  kernelFunc: ctcLossJs,
-};
-/** CTC_LOSS_GRAD on cpu. */
-export const ctcLossGradCpuConfig: tf.KernelConfig = {
-  kernelName: CTC_LOSS_GRAD,
-  backendName: 'cpu',
-  kernelFunc: ctcLossGradJs,
-};
-/** CTC_LOSS_GRAD on wasm, until a SIMD kernel replaces it. */
-export const ctcLossGradWasmConfig: tf.KernelConfig = {
-  kernelName: CTC_LOSS_GRAD,
-  backendName: 'wasm',
-  kernelFunc: ctcLossGradJs,
-};
+export const ctcLossCpuConfig = kernelConfig(CTC_LOSS, 'cpu', ctcLossJs);
+/** CTC_LOSS on wasm, where no SIMD kernel is registered before it. */
+export const ctcLossWasmConfig = kernelConfig(CTC_LOSS, 'wasm', ctcLossJs);
 
 /** The plain-JS configs, for registerCtcKernels to list after any more specialised ones. */
 export const jsCtcKernelConfigs: readonly tf.KernelConfig[] = [
   ctcLossCpuConfig,
   ctcLossWasmConfig,
-  ctcLossGradCpuConfig,
-  ctcLossGradWasmConfig,
+  kernelConfig(CTC_SCALE_GRADIENT, 'cpu', ctcScaleGradientJs),
 ];
