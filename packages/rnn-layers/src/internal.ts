@@ -14,4 +14,5 @@ export * as webgpuBackendAccess from './ops/webgpu/webgpu_backend_access.js';
 // tfjs-backend-wasm's heap, for kernels of other packages that work on it in place (seq2seq's CTC).
 export { inputIndices, wasmInternals, withWorkspace } from './ops/wasm/wasm_backend_access.js';
 export type { WasmBackendInternals, WasmWorkspace } from './ops/wasm/wasm_backend_access.js';
-export { decodeModuleBytes } from './ops/wasm/simd_gates.js';
+export { backendMemory, decodeModuleBytes, heapModule } from './ops/wasm/heap_module.js';
+export type { HeapModuleSource } from './ops/wasm/heap_module.js';

@@ -1,4 +1,5 @@
 import { SIMD_GATES_SHARED_MEMORY_WASM_BASE64, SIMD_GATES_WASM_BASE64 } from './simd_gates_bytes.js';
+import { backendMemory, heapModule } from './heap_module.js';
 import type { WasmBackendInternals } from './wasm_backend_access.js';
 
 // The recurrences' fused steps and gate updates, their BPTT rows and products, as WebAssembly SIMD
@@ -148,7 +149,6 @@ export interface SimdGates {
 }
 
 let enabled = true;
-const instances = new WeakMap<WebAssembly.Memory, SimdGates | null>();
 
 let fusedStepsEnabled = true;
 
@@ -165,45 +165,20 @@ export function setFusedStepsEnabled(on: boolean): void {
   fusedStepsEnabled = on;
 }
 
-/** A module's bytes from their committed base64. */
-export function decodeModuleBytes(base64: string): Uint8Array<ArrayBuffer> {
-  const text = atob(base64);
-  const bytes = new Uint8Array(new ArrayBuffer(text.length));
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
-
 /**
- * The SIMD gate kernels instantiated on `memory`, or null where they cannot run (cached per memory).
- * Compiled synchronously, which browsers may refuse on their main thread for modules over 4 KB (older
- * Chromium; 8 MB today): then it compiles asynchronously and the JS loops serve until it is ready.
+ * The SIMD gate kernels instantiated on `memory`, or null where they cannot run (cached per memory; the
+ * JS loops serve then).
  */
-export function simdGatesOn(memory: WebAssembly.Memory): SimdGates | null {
-  let gates = instances.get(memory);
-  if (gates !== undefined) return gates;
-  gates = null;
-  instances.set(memory, null);
-  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const bytes = decodeModuleBytes(shared ? SIMD_GATES_SHARED_MEMORY_WASM_BASE64 : SIMD_GATES_WASM_BASE64);
-  if (!WebAssembly.validate(bytes)) return null; // no SIMD: keep the JS loops
-  const imports = { env: { memory } };
-  try {
-    gates = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports as unknown as SimdGates;
-    instances.set(memory, gates);
-  } catch {
-    WebAssembly.instantiate(bytes, imports).then(
-      ({ instance }) => instances.set(memory, instance.exports as unknown as SimdGates),
-      () => undefined, // e.g. a memory whose limits the import does not accept: keep the JS loops
-    );
-  }
-  return gates;
-}
+export const simdGatesOn = heapModule<SimdGates>({
+  plain: SIMD_GATES_WASM_BASE64,
+  sharedMemory: SIMD_GATES_SHARED_MEMORY_WASM_BASE64,
+});
 
 /** The SIMD gate kernels on this backend's memory, or null where they cannot run (JS fallback). */
 export function simdGates(be: WasmBackendInternals): SimdGates | null {
   if (!enabled) return null;
-  const memory = (be.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
-  return memory instanceof WebAssembly.Memory ? simdGatesOn(memory) : null;
+  const memory = backendMemory(be);
+  return memory ? simdGatesOn(memory) : null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { decodeModuleBytes } from './simd_gates.js';
+import { decodeModuleBytes } from './heap_module.js';
 import { SIMD_GATES_SHARED_MEMORY_WASM_BASE64 } from './simd_gates_bytes.js';
 
 // Helper threads for the fused step kernels. A recurrence's batch rows are independent of each other

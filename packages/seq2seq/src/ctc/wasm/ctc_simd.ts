@@ -1,4 +1,4 @@
-import { decodeModuleBytes, type WasmBackendInternals } from '@rnnkit/rnn-layers/internal';
+import { backendMemory, heapModule, type WasmBackendInternals } from '@rnnkit/rnn-layers/internal';
 
 import { CTC_SIMD_SHARED_MEMORY_WASM_BASE64, CTC_SIMD_WASM_BASE64 } from './ctc_simd_bytes.js';
 
@@ -58,43 +58,21 @@ export interface CtcSimd {
 }
 
 let enabled = true;
-const instances = new WeakMap<WebAssembly.Memory, CtcSimd | null>();
 
 /** Turns the SIMD kernel off (true: on again): the wasm backend then runs the plain-JS kernel. */
 export function setCtcSimdEnabled(on: boolean): void {
   enabled = on;
 }
 
-/**
- * The module instantiated on `memory`, or null where it cannot run (no SIMD; cached per memory).
- * Compiled synchronously, which browsers may refuse on their main thread for modules over 4 KB (older
- * Chromium): then it compiles asynchronously and the JS kernel serves until it is ready.
- */
-function ctcSimdOn(memory: WebAssembly.Memory): CtcSimd | null {
-  const cached = instances.get(memory);
-  if (cached !== undefined) return cached;
-  instances.set(memory, null);
-  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const bytes = decodeModuleBytes(shared ? CTC_SIMD_SHARED_MEMORY_WASM_BASE64 : CTC_SIMD_WASM_BASE64);
-  if (!WebAssembly.validate(bytes)) return null; // no SIMD: the JS kernel serves
-  const imports = { env: { memory } };
-  try {
-    const simd = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports)
-      .exports as unknown as CtcSimd;
-    instances.set(memory, simd);
-    return simd;
-  } catch {
-    WebAssembly.instantiate(bytes, imports).then(
-      ({ instance }) => instances.set(memory, instance.exports as unknown as CtcSimd),
-      () => undefined, // e.g. a memory whose limits the import does not accept: the JS kernel serves
-    );
-    return null;
-  }
-}
+/** The module instantiated on `memory`, or null where it cannot run (no SIMD; cached per memory). */
+const ctcSimdOn = heapModule<CtcSimd>({
+  plain: CTC_SIMD_WASM_BASE64,
+  sharedMemory: CTC_SIMD_SHARED_MEMORY_WASM_BASE64,
+});
 
 /** The module on this backend's memory, or null where it cannot run (the JS kernel serves then). */
 export function ctcSimd(be: WasmBackendInternals): CtcSimd | null {
   if (!enabled) return null;
-  const memory = (be.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
-  return memory instanceof WebAssembly.Memory ? ctcSimdOn(memory) : null;
+  const memory = backendMemory(be);
+  return memory ? ctcSimdOn(memory) : null;
 }
