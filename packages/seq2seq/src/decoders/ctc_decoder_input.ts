@@ -31,6 +31,22 @@ const ROW_SUM_TOLERANCE = 0.01;
 const fmt = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 
 /**
+ * The tensor's values, synchronously: the decoders run on the host. A backend that cannot read its
+ * device memory synchronously (webgpu in Node) gets an error saying what to pass instead.
+ */
+function readSync(fn: string, name: string, value: tf.Tensor): tf.TypedArray {
+  try {
+    return value.dataSync();
+  } catch (error) {
+    throw new Error(
+      `${fn}: ${name} cannot be read synchronously on the ${tf.getBackend()} backend (${(error as Error).message}); ` +
+        `pass { data: await ${name}.data(), shape: ${name}.shape } instead`,
+      { cause: error },
+    );
+  }
+}
+
+/**
  * Reads `value` (a float32 tf.Tensor or `{ data, shape }`) of the given rank to the host; `layout` names
  * the dimensions for messages, e.g. '[T, N, C]'.
  */
@@ -45,7 +61,7 @@ export function readLogProbs(
     if (value.rank !== rank)
       throw new Error(`${fn}: ${name} must be ${rank}-D ${layout}, got shape ${fmt(value.shape)}`);
     if (value.dtype !== 'float32') throw new Error(`${fn}: ${name} must be float32, got ${value.dtype}`);
-    return { data: value.dataSync() as Float32Array, shape: [...value.shape] };
+    return { data: readSync(fn, name, value) as Float32Array, shape: [...value.shape] };
   }
   if (value !== null && typeof value === 'object' && 'data' in value && 'shape' in value) {
     const { data, shape } = value as { data: unknown; shape: unknown };
@@ -82,7 +98,7 @@ export function readLengths(fn: string, value: unknown, N: number, T: number): n
       throw new Error(
         `${fn}: inputLengths must be a 1-D int32 tensor [N], got a ${value.rank}-D ${value.dtype} tensor of shape ${fmt(value.shape)}`,
       );
-    values = value.dataSync();
+    values = readSync(fn, 'inputLengths', value);
   } else if (Array.isArray(value) || value instanceof Int32Array) {
     values = value as ArrayLike<number>;
   } else {
