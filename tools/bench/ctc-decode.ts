@@ -3,10 +3,13 @@
 //   greedy        ctcGreedyDecode (the floor every beam search is compared with)
 //   beam          ctcPrefixBeamSearch, no scorer
 //   beam+char5    ctcPrefixBeamSearch with a character 5-gram scorer (NGramLanguageModel, Kneser-Ney)
+//   pyctcdecode   with --pyctcdecode DIR: kensho-technologies/pyctcdecode run from its source folder by
+//                 /usr/bin/python3 (needs numpy and pygtrie), no LM, beam and token pruning as above
 //   npx tsx tools/bench/ctc-decode.ts [--frames 100] [--beam 16] [--order 5] [--noise 1] [--runs 21]
 // Prints JSON lines: the median over --runs after --warmup untimed runs, and ms per second of audio
 // (frames / 100). The LM is trained on this repository's Apache-2.0 licence text, and the utterance is a
 // span of that text aligned to the frames with seeded jitter, so the LM helps as it would on real speech.
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +34,11 @@ const args = parseBenchArgs({
     warmup: { kind: 'int', default: 5, min: 0, description: 'untimed runs first' },
     runs: { kind: 'int', default: 21, min: 1, description: 'timed runs (median)' },
     seed: { kind: 'int', default: 1, description: 'seed of the synthetic frames' },
+    pyctcdecode: {
+      kind: 'string',
+      placeholder: 'dir',
+      description: 'also time pyctcdecode (no LM) from this source folder, with /usr/bin/python3',
+    },
   },
 });
 
@@ -136,3 +144,63 @@ for (const [name, options] of cases) {
   });
 }
 emit({ case: 'reference', text: spoken });
+
+// pyctcdecode's BeamSearchDecoderCTC.decode on the same frames: its token_min_logp is pruneLogProb;
+// labels as ours with the blank as '' (its convention).
+const PYCTCDECODE = `
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+import numpy as np
+from pyctcdecode import build_ctcdecoder
+spec = json.load(sys.stdin)
+decoder = build_ctcdecoder([''] + spec['labels'][1:])
+frames = np.array(spec['data'], dtype=np.float32).reshape(spec['T'], spec['C'])
+run = lambda: decoder.decode(frames, beam_width=spec['beam'], token_min_logp=spec['prune'])
+for _ in range(spec['warmup']):
+    run()
+times = []
+for _ in range(spec['runs']):
+    start = time.perf_counter()
+    run()
+    times.append((time.perf_counter() - start) * 1000)
+print(json.dumps({'median_ms': float(np.median(times)), 'text': run()}))
+`;
+if (args.pyctcdecode !== undefined) {
+  const input = JSON.stringify({
+    labels: LABELS,
+    data: Array.from(data),
+    T,
+    C,
+    beam: args.beam,
+    prune: args.prune,
+    warmup: args.warmup,
+    runs: args.runs,
+  });
+  const run = spawnSync('/usr/bin/python3', ['-c', PYCTCDECODE, args.pyctcdecode], {
+    input,
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) {
+    emit({
+      case: 'pyctcdecode',
+      error: `/usr/bin/python3 failed (exit ${run.status}): ${run.stderr.trim().slice(-400)}`,
+    });
+  } else {
+    const result = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as {
+      median_ms: number;
+      text: string;
+    };
+    emit({
+      case: 'pyctcdecode',
+      impl: 'pyctcdecode BeamSearchDecoderCTC.decode (Python, no LM)',
+      frames: T,
+      classes: C,
+      beam: args.beam,
+      prune: args.prune,
+      median_ms: Number(result.median_ms.toFixed(3)),
+      ms_per_audio_second: Number((result.median_ms / audioSeconds).toFixed(3)),
+      runs: args.runs,
+      text: result.text,
+    });
+  }
+}
