@@ -7,7 +7,8 @@
 #                  is the reference BLAS, ~10x slower (tools/bench/torch_blas.py refuses to time it);
 #                  and the Python modules tools/fixtures/seq2seq_metrics.py needs (sacreBLEU, run from
 #                  its source, imports regex, tabulate, portalocker, colorama, lxml; WER/CER use
-#                  Levenshtein; seq2seq_lm.py uses NLTK)
+#                  Levenshtein; seq2seq_lm.py uses NLTK;
+#                  bench:ctc-decode's pyctcdecode baseline, pygtrie)
 set -euo pipefail
 
 with_torch=0
@@ -32,8 +33,8 @@ if ! dpkg --compare-versions "${mesa_version:-0}" ge 23; then packages+=(mesa-vu
 torch=()
 if [ "$with_torch" = 1 ] && ! /usr/bin/python3 -c 'import torch, torchaudio' 2>/dev/null; then torch=(python3-torch python3-torchaudio); fi
 if [ "$with_torch" = 1 ] && [ "$(dpkg-query -W -f='${db:Status-Abbrev}' libopenblas0-pthread 2>/dev/null || true)" != "ii " ]; then torch+=(libopenblas0-pthread); fi
-if [ "$with_torch" = 1 ] && ! /usr/bin/python3 -c 'import regex, tabulate, portalocker, colorama, lxml, Levenshtein, nltk' 2>/dev/null; then
-  torch+=(python3-regex python3-tabulate python3-portalocker python3-colorama python3-lxml python3-levenshtein python3-nltk)
+if [ "$with_torch" = 1 ] && ! /usr/bin/python3 -c 'import regex, tabulate, portalocker, colorama, lxml, Levenshtein, nltk, pygtrie' 2>/dev/null; then
+  torch+=(python3-regex python3-tabulate python3-portalocker python3-colorama python3-lxml python3-levenshtein python3-nltk python3-pygtrie)
 fi
 
 if [ ${#packages[@]} -gt 0 ] || [ ${#torch[@]} -gt 0 ]; then
