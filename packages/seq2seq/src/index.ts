@@ -1,6 +1,7 @@
 // Public API of @rnnkit/seq2seq: attention, CTC loss and decoders, n-gram language models, BLEU/chrF/WER/CER.
 export * from './attention/index.js';
 export * from './model/index.js';
+export * from './decoding/index.js';
 
 export { ctcLoss } from './ctc/ctc_loss.js';
 export type { CtcLengths, CtcLossOptions, CtcReduction } from './ctc/ctc_arguments.js';

@@ -60,6 +60,34 @@ export interface DecoderMemory {
   state: DecoderState;
 }
 
+/** The decoder state between `step` calls. */
+export interface DecoderStepState {
+  /** [batch, hiddenSize]. */
+  h: tf.Tensor2D;
+  /** LSTM only. */
+  c?: tf.Tensor2D;
+  /** Input feeding only: the previous attentional vector [batch, hiddenSize]; zeros when absent. */
+  feed?: tf.Tensor2D;
+}
+
+/** Encoder outputs prepared once per batch for `step` (`AttentionDecoder.prepareKeys`). */
+export interface DecoderKeys {
+  /** [batch, srcLen, keySize]: the encoder outputs (attention values). */
+  values: tf.Tensor3D;
+  /** The attention's projection of the keys, from `projectKeys`. */
+  projected: tf.Tensor3D;
+  /** [batch, srcLen] bool, true on valid positions, or null. */
+  mask: tf.Tensor2D | null;
+}
+
+export interface DecoderStepOutput {
+  /** [batch, vocabSize]: log-softmax of the step's logits. */
+  logProbs: tf.Tensor2D;
+  state: DecoderStepState;
+  /** [batch, srcLen]: the step's attention weights. */
+  attention: tf.Tensor2D;
+}
+
 export interface AttentionDecoderOutput {
   /** [batch, tgtLen, vocabSize]. */
   logits: tf.Tensor3D;
@@ -243,7 +271,7 @@ export class AttentionDecoder {
     initial: DecoderState,
   ): AttentionDecoderOutput {
     const [batch, tgtLen] = tgtIn.shape;
-    const [E, H] = [this.embeddingSize, this.hiddenSize];
+    const E = this.embeddingSize;
     const table = this.own.get('embedding.weight') as tf.Tensor2D;
     const embedded = tf.reshape(embeddingLookup(table, tf.reshape(tgtIn, [-1]), this.paddingId), [
       batch,
@@ -256,56 +284,34 @@ export class AttentionDecoder {
     const wEmb = tf.slice(wIh, [0, 0], [gates, E]);
     const wExtra = this.cellInputSize > E ? tf.slice(wIh, [0, E], [gates, this.cellInputSize - E]) : null;
     const inputGates = linear(embedded, wEmb, this.own.get('cell.bias_ih')) as tf.Tensor3D;
-    const projectedKeys = this.attention.projectKeys(values);
+    const keys: DecoderKeys = { values, projected: this.attention.projectKeys(values), mask };
 
     let h = initial.h;
     let c = initial.c;
-    let feed: tf.Tensor2D = tf.fill([batch, H], 0) as tf.Tensor2D;
     const hs: tf.Tensor2D[] = [];
     const attended: tf.Tensor2D[] = [];
     const weights: tf.Tensor2D[] = [];
     const stepOf = (t: tf.Tensor3D, i: number, width: number) =>
       tf.reshape(tf.slice(t, [0, i, 0], [batch, 1, width]), [batch, width]) as tf.Tensor2D;
-    const attend = (query: tf.Tensor2D) => {
-      const r = this.attention.applyProjected(
-        tf.expandDims(query, 1) as tf.Tensor3D,
-        projectedKeys,
-        values,
-        mask,
-      );
-      return {
-        context: tf.reshape(r.context, [batch, this.keySize]) as tf.Tensor2D,
-        weights: tf.reshape(r.weights, [batch, values.shape[1]]) as tf.Tensor2D,
-      };
-    };
     // Without input feeding a Luong decoder's cell does not depend on attention: the attention and the
     // combine layer then run once over all steps.
     const perStepAttention = this.attentionKind === 'bahdanau' || this.inputFeeding;
+    let feed: tf.Tensor2D | undefined;
     for (let t = 0; t < tgtLen; t++) {
-      let gi = stepOf(inputGates, t, gates);
-      let context: tf.Tensor2D | undefined;
-      if (this.attentionKind === 'bahdanau') {
-        const a = attend(h);
-        context = a.context;
-        weights.push(a.weights);
-      }
-      // The rest of the cell input: the context (Bahdanau) or the previous attentional vector.
-      const extra = context ?? (this.inputFeeding ? feed : null);
-      if (extra !== null && wExtra !== null) gi = tf.add(gi, linear(extra, wExtra)) as tf.Tensor2D;
-      const next = this.cellStep(gi, h, c);
-      h = next.h;
-      c = next.c;
+      const gi = stepOf(inputGates, t, gates);
       if (!perStepAttention) {
+        const next = this.cellStep(gi, h, c);
+        h = next.h;
+        c = next.c;
         hs.push(h);
         continue;
       }
-      if (context === undefined) {
-        const a = attend(h);
-        context = a.context;
-        weights.push(a.weights);
-      }
-      feed = this.combine(h, context);
-      attended.push(feed);
+      const s = this.advance(gi, wExtra, { h, c, feed }, keys);
+      h = s.h;
+      c = s.c;
+      feed = s.attentional;
+      attended.push(s.attentional);
+      weights.push(s.weights);
     }
     let attentional: tf.Tensor3D;
     let attention: tf.Tensor3D;
@@ -314,13 +320,103 @@ export class AttentionDecoder {
       attention = tf.stack(weights, 1) as tf.Tensor3D;
     } else {
       const queries = tf.stack(hs, 1) as tf.Tensor3D;
-      const r = this.attention.applyProjected(queries, projectedKeys, values, mask);
+      const r = this.attention.applyProjected(queries, keys.projected, values, mask);
       attentional = this.combine(queries, r.context);
       attention = r.weights;
     }
     const outWeight = this.tieWeights ? table : this.own.get('out.weight');
     const logits = linear(attentional, outWeight, this.own.get('out.bias')) as tf.Tensor3D;
     return { logits, attention };
+  }
+
+  /**
+   * The encoder outputs prepared for `step`: the keys projected once (`W_k k`) and the source mask. The
+   * caller owns `projected` and `mask` (dispose them with `disposeKeys`); `values` is `outputs` itself.
+   */
+  prepareKeys(outputs: tf.Tensor3D, lengths: readonly number[] | Int32Array): DecoderKeys {
+    const fn = 'AttentionDecoder.prepareKeys';
+    this.assertAlive('prepareKeys');
+    if (!(outputs instanceof tf.Tensor) || outputs.rank !== 3 || outputs.shape[2] !== this.keySize)
+      throw new Error(
+        `${fn}: outputs must be a [batch, srcLen, ${this.keySize}] tensor, got ${outputs instanceof tf.Tensor ? fmt(outputs.shape) : String(outputs)}`,
+      );
+    const [batch, srcLen] = outputs.shape;
+    const mask = sourceMask(`${fn} (lengths)`, { keyLengths: lengths }, batch, srcLen);
+    return { values: outputs, projected: this.attention.projectKeys(outputs), mask };
+  }
+
+  /** Disposes what `prepareKeys` created (not the encoder outputs). */
+  static disposeKeys(keys: DecoderKeys): void {
+    keys.projected.dispose();
+    keys.mask?.dispose();
+  }
+
+  /**
+   * One decoding step for every row: prevTokens [batch] int32 (BOS first), the state of the previous
+   * step (the encoder's bridge at first; `feed`, the previous attentional vector, is zeros when absent)
+   * and the keys of `prepareKeys` (one row per state row). Runs the same step as the teacher-forced
+   * `forward`. The caller owns the returned tensors.
+   */
+  step(prevTokens: tf.Tensor1D, state: DecoderStepState, keys: DecoderKeys): DecoderStepOutput {
+    const fn = 'AttentionDecoder.step';
+    this.assertAlive('step');
+    if (!(prevTokens instanceof tf.Tensor) || prevTokens.rank !== 1)
+      throw new Error(`${fn}: prevTokens must be a [batch] int32 tensor`);
+    const batch = prevTokens.shape[0];
+    if (keys.values.shape[0] !== batch)
+      throw new Error(
+        `${fn}: prevTokens has batch ${batch} but keys.values has batch ${keys.values.shape[0]}`,
+      );
+    tf.tidy(() => checkTokenIds(fn, 'prevTokens', tf.reshape(prevTokens, [batch, 1]), this.vocabSize));
+    this.checkState(fn, state, batch);
+    return tf.tidy(() => {
+      const E = this.embeddingSize;
+      const table = this.own.get('embedding.weight') as tf.Tensor2D;
+      const embedded = embeddingLookup(table, prevTokens, this.paddingId);
+      const wIh = this.own.get('cell.weight_ih');
+      const gates = wIh.shape[0];
+      const wEmb = tf.slice(wIh, [0, 0], [gates, E]);
+      const wExtra = this.cellInputSize > E ? tf.slice(wIh, [0, E], [gates, this.cellInputSize - E]) : null;
+      const gi = linear(embedded, wEmb, this.own.get('cell.bias_ih')) as tf.Tensor2D;
+      const s = this.advance(gi, wExtra, state, keys);
+      const outWeight = this.tieWeights ? table : this.own.get('out.weight');
+      const logits = linear(s.attentional, outWeight, this.own.get('out.bias')) as tf.Tensor2D;
+      const next: DecoderStepState = { h: s.h };
+      if (s.c !== undefined) next.c = s.c;
+      if (this.inputFeeding) next.feed = s.attentional;
+      const out: DecoderStepOutput = { logProbs: tf.logSoftmax(logits), state: next, attention: s.weights };
+      return out as unknown as tf.TensorContainer;
+    }) as unknown as DecoderStepOutput;
+  }
+
+  /**
+   * One step from the embedding's share of the input gates `gi` (W_ih,emb e + b_ih): attention before
+   * (Bahdanau) or after (Luong) the cell, then the attentional vector. `forward` and `step` both use it.
+   */
+  private advance(gi: tf.Tensor2D, wExtra: tf.Tensor | null, state: DecoderStepState, keys: DecoderKeys) {
+    const batch = gi.shape[0];
+    const attend = (query: tf.Tensor2D) => {
+      const r = this.attention.applyProjected(
+        tf.expandDims(query, 1) as tf.Tensor3D,
+        keys.projected,
+        keys.values,
+        keys.mask,
+      );
+      return {
+        context: tf.reshape(r.context, [batch, this.keySize]) as tf.Tensor2D,
+        weights: tf.reshape(r.weights, [batch, keys.values.shape[1]]) as tf.Tensor2D,
+      };
+    };
+    let a: { context: tf.Tensor2D; weights: tf.Tensor2D } | undefined;
+    if (this.attentionKind === 'bahdanau') a = attend(state.h);
+    // The rest of the cell input: the context (Bahdanau) or the previous attentional vector.
+    const extra =
+      a?.context ??
+      (this.inputFeeding ? (state.feed ?? (tf.zeros([batch, this.hiddenSize]) as tf.Tensor2D)) : null);
+    const input = extra !== null && wExtra !== null ? (tf.add(gi, linear(extra, wExtra)) as tf.Tensor2D) : gi;
+    const next = this.cellStep(input, state.h, state.c);
+    a ??= attend(next.h);
+    return { h: next.h, c: next.c, attentional: this.combine(next.h, a.context), weights: a.weights };
   }
 
   /** õ = tanh(W_c [h; context] + b_c), over the last axis. */

@@ -12,7 +12,12 @@ export type {
   AttentionDecoderOptions,
   AttentionDecoderOutput,
   DecoderAttention,
+  DecoderKeys,
   DecoderMemory,
+  DecoderStepOutput,
+  DecoderStepState,
 } from './attention_decoder.js';
+export { Seq2Seq } from './seq2seq.js';
+export type { Seq2SeqConfig, Seq2SeqOptions, Seq2SeqOutput } from './seq2seq.js';
 export { sequenceCrossEntropy } from './sequence_cross_entropy.js';
 export type { SequenceCrossEntropyOptions } from './sequence_cross_entropy.js';
