@@ -19,5 +19,6 @@ export type {
 } from './attention_decoder.js';
 export { Seq2Seq } from './seq2seq.js';
 export type { Seq2SeqConfig, Seq2SeqOptions, Seq2SeqOutput } from './seq2seq.js';
+export type { Seq2SeqArtifacts, Seq2SeqArtifactsConfig } from './seq2seq_artifacts.js';
 export { sequenceCrossEntropy } from './sequence_cross_entropy.js';
 export type { SequenceCrossEntropyOptions } from './sequence_cross_entropy.js';

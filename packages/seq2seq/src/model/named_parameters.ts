@@ -23,10 +23,14 @@ export class NamedParameters {
   addEmbedding(name: string, shape: [number, number], paddingId: number | null, random: SeededRandom) {
     const init = randomNormal(shape, 0, 1, random);
     if (paddingId === null) return this.add(name, init);
+    // The float mask is made inside the tidy too, so no intermediate outlives this call.
     const rowMask = tf.tidy(() =>
-      tf.reshape(tf.notEqual(tf.range(0, shape[0], 1, 'int32'), paddingId), [shape[0], 1]),
+      tf.cast(
+        tf.reshape(tf.notEqual(tf.range(0, shape[0], 1, 'int32'), paddingId), [shape[0], 1]),
+        'float32',
+      ),
     );
-    const zeroed = tf.mul(init, tf.cast(rowMask, 'float32'));
+    const zeroed = tf.mul(init, rowMask);
     tf.dispose([init, rowMask]);
     return this.add(name, zeroed);
   }

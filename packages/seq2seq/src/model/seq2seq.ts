@@ -5,6 +5,8 @@ import { AttentionDecoder } from './attention_decoder.js';
 import type { Seq2SeqEncoderOptions } from './seq2seq_encoder.js';
 import { Seq2SeqEncoder } from './seq2seq_encoder.js';
 import { NamedParameters } from './named_parameters.js';
+import type { Seq2SeqArtifacts } from './seq2seq_artifacts.js';
+import { loadSeq2Seq, saveSeq2Seq, seq2seqFromArtifacts, seq2seqToArtifacts } from './seq2seq_artifacts.js';
 import type { SequenceCrossEntropyOptions } from './sequence_cross_entropy.js';
 import { sequenceCrossEntropy } from './sequence_cross_entropy.js';
 
@@ -133,6 +135,26 @@ export class Seq2Seq {
   /** JSON-safe options that rebuild this model. */
   getConfig(): Seq2SeqConfig {
     return { encoder: this.encoder.getConfig(), decoder: this.decoder.getConfig() };
+  }
+
+  /** The whole model as data: `getConfig()` with a format name/version, and safetensors under the state-dict names. */
+  toArtifacts(): Promise<Seq2SeqArtifacts> {
+    return seq2seqToArtifacts(this);
+  }
+
+  /** Rebuilds a model from `toArtifacts()`; the format, config and every tensor's name and shape are checked first. */
+  static fromArtifacts(artifacts: Seq2SeqArtifacts): Seq2Seq {
+    return seq2seqFromArtifacts(artifacts, (options) => new Seq2Seq(options));
+  }
+
+  /** Writes `dir/config.json` and `dir/weights.safetensors` atomically (Node only). */
+  save(dir: string): Promise<void> {
+    return saveSeq2Seq(this, dir);
+  }
+
+  /** Reads a model written by `save` (Node only). */
+  static load(dir: string): Promise<Seq2Seq> {
+    return loadSeq2Seq(dir, (artifacts) => Seq2Seq.fromArtifacts(artifacts));
   }
 
   dispose(): void {
