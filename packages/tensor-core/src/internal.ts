@@ -18,3 +18,5 @@ export type {
 } from './kernels/typed_kernels.js';
 export { runOpWithWorkspace } from './kernels/op_with_workspace.js';
 export type { OpWithWorkspace } from './kernels/op_with_workspace.js';
+// The SHA-256 a saved model's config records of its weights (rnn-layers' and seq2seq's save/load).
+export { sha256Hex } from './io/sha256_hex.js';

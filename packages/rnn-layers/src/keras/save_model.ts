@@ -1,4 +1,5 @@
 import { recoverDirectory, writeDirectoryAtomically } from '@rnnkit/tensor-core';
+import { sha256Hex } from '@rnnkit/tensor-core/internal';
 
 import { checkSequentialConfig, type ModelArtifacts } from './model_artifacts.js';
 
@@ -7,11 +8,6 @@ import { checkSequentialConfig, type ModelArtifacts } from './model_artifacts.js
 
 export const CONFIG_FILE = 'config.json';
 export const WEIGHTS_FILE = 'model.safetensors';
-
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const { createHash } = await import('node:crypto');
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 /**
  * Writes `dir/config.json` and `dir/model.safetensors` (Node only) as one unit: both go into a new

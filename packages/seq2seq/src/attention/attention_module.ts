@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkOptions, optionKeys, randomUniform, SeededRandom } from '@rnnkit/tensor-core';
 
+import { cloneStateDict } from '../model/named_parameters.js';
 import type { AttentionApplyOptions, AttentionResult } from './attention_types.js';
 import { maskedSoftmax } from './masked_softmax.js';
 import { sourceMask } from './source_mask.js';
@@ -86,9 +87,7 @@ export abstract class AttentionModule {
   /** Copies of the parameters under PyTorch's state_dict names; the caller owns them. */
   stateDict(): Record<string, tf.Tensor> {
     this.assertAlive('stateDict');
-    const out: Record<string, tf.Tensor> = {};
-    for (const [name, v] of this.variables) out[name] = tf.clone(v);
-    return out;
+    return cloneStateDict(this.variables);
   }
 
   /** Loads a state dict with exactly this module's keys and shapes; checked before anything is written. */

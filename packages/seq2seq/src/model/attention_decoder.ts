@@ -8,7 +8,7 @@ import { linear } from '../attention/linear.js';
 import { LuongAttention } from '../attention/luong_attention.js';
 import { sourceMask } from '../attention/source_mask.js';
 import { checkTokenIds, embeddingLookup } from './embedding_lookup.js';
-import { NamedParameters } from './named_parameters.js';
+import { cloneStateDict, NamedParameters } from './named_parameters.js';
 import type { DecoderState, Seq2SeqCell } from './seq2seq_encoder.js';
 
 /** 'bahdanau': additive, queried with the previous state; the others: Luong's scores on the new state. */
@@ -213,9 +213,7 @@ export class AttentionDecoder {
 
   /** Copies of the parameters under their PyTorch names; the caller owns them. */
   stateDict(): Record<string, tf.Tensor> {
-    const out: Record<string, tf.Tensor> = {};
-    for (const [n, v] of this.namedParameters()) out[n] = tf.clone(v);
-    return out;
+    return cloneStateDict(this.namedParameters());
   }
 
   /** Loads exactly this decoder's keys and shapes, all checked before anything is written. */

@@ -4,6 +4,13 @@ import { randomNormal, randomUniform, type SeededRandom } from '@rnnkit/tensor-c
 const fmt = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 let nextUid = 0;
 
+/** Copies of [PyTorch name, variable] pairs as a state dict; the caller owns the copies. */
+export function cloneStateDict(named: Iterable<[string, tf.Variable]>): Record<string, tf.Tensor> {
+  const out: Record<string, tf.Tensor> = {};
+  for (const [name, v] of named) out[name] = tf.clone(v);
+  return out;
+}
+
 /**
  * PyTorch-named variables of a model part, in named_parameters() order, with the state dict both
  * the encoder and the decoder use. A loaded state dict is checked in full before anything is written.

@@ -4,7 +4,7 @@ import type { AttentionDecoderOptions } from './attention_decoder.js';
 import { AttentionDecoder } from './attention_decoder.js';
 import type { Seq2SeqEncoderOptions } from './seq2seq_encoder.js';
 import { Seq2SeqEncoder } from './seq2seq_encoder.js';
-import { NamedParameters } from './named_parameters.js';
+import { cloneStateDict, NamedParameters } from './named_parameters.js';
 import type { Seq2SeqArtifacts } from './seq2seq_artifacts.js';
 import { loadSeq2Seq, saveSeq2Seq, seq2seqFromArtifacts, seq2seqToArtifacts } from './seq2seq_artifacts.js';
 import type { SequenceCrossEntropyOptions } from './sequence_cross_entropy.js';
@@ -111,9 +111,7 @@ export class Seq2Seq {
 
   /** Copies of the parameters under their PyTorch names (`encoder.…`, `decoder.…`); the caller owns them. */
   stateDict(): Record<string, tf.Tensor> {
-    const out: Record<string, tf.Tensor> = {};
-    for (const [n, v] of this.namedParameters()) out[n] = tf.clone(v);
-    return out;
+    return cloneStateDict(this.namedParameters());
   }
 
   /** Loads exactly this model's keys and shapes, all checked before anything is written. */

@@ -6,7 +6,7 @@ import {
   writeDirectoryAtomically,
   writeSafetensors,
 } from '@rnnkit/tensor-core';
-import { previewValue } from '@rnnkit/tensor-core/internal';
+import { previewValue, sha256Hex } from '@rnnkit/tensor-core/internal';
 
 import type { Seq2SeqConfig, Seq2SeqOptions } from './seq2seq.js';
 
@@ -158,11 +158,6 @@ export function seq2seqFromArtifacts<M extends RestoredModel>(
     throw error;
   }
   return model;
-}
-
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const { createHash } = await import('node:crypto');
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /**

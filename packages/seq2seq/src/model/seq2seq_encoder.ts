@@ -5,7 +5,7 @@ import { checkOptions, optionKeys, SeededRandom } from '@rnnkit/tensor-core';
 import { linear } from '../attention/linear.js';
 import { positiveSize, seedOption } from '../attention/attention_module.js';
 import { checkTokenIds, embeddingLookup } from './embedding_lookup.js';
-import { NamedParameters } from './named_parameters.js';
+import { cloneStateDict, NamedParameters } from './named_parameters.js';
 
 export type Seq2SeqCell = 'gru' | 'lstm';
 /** How the encoder's final states become the decoder's initial state. */
@@ -195,9 +195,7 @@ export class Seq2SeqEncoder {
 
   /** Copies of the parameters under their PyTorch state_dict names; the caller owns them. */
   stateDict(): Record<string, tf.Tensor> {
-    const out: Record<string, tf.Tensor> = {};
-    for (const [n, v] of this.namedParameters()) out[n] = tf.clone(v);
-    return out;
+    return cloneStateDict(this.namedParameters());
   }
 
   /** Loads exactly this encoder's keys and shapes, all checked before anything is written. */
